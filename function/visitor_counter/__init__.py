@@ -1,0 +1,1 @@
+"""Visitor counter: the AWS Lambda behind the Cloud Resume API."""

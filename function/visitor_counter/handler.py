@@ -1,0 +1,25 @@
+"""Lambda entry point: wires settings, client and API once per container, then delegates."""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+from visitor_counter.api import CounterApi
+from visitor_counter.http import Response
+from visitor_counter.log import JsonLogger
+from visitor_counter.settings import Settings
+from visitor_counter.store import VisitorCounter, new_dynamodb_client
+
+# Module scope runs in Lambda's init phase: a bad setting fails the cold start
+# with the variable's name, and the client is built once per container.
+SETTINGS = Settings.from_env(os.environ)
+_LOG = JsonLogger(SETTINGS.log_level)
+_API = CounterApi(
+    SETTINGS, VisitorCounter(new_dynamodb_client(SETTINGS), SETTINGS.table_name), _LOG
+)
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> Response:
+    """Handle one HTTP API (payload 2.0) event."""
+    return _API.handle(event, getattr(context, "aws_request_id", ""))

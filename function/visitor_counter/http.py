@@ -1,0 +1,119 @@
+"""API Gateway HTTP API (payload format 2.0): reading requests, shaping responses, CORS."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
+CORS_METHODS = "POST, OPTIONS"
+CORS_HEADERS = "Content-Type"
+
+Response = dict[str, Any]
+
+
+class BadRequest(Exception):
+    """The event cannot be served; carries the status and the client-facing message."""
+
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Request:
+    """The parts of an HTTP API event the counter looks at."""
+
+    method: str
+    path: str
+    origin: str | None
+    body: bytes
+    request_id: str
+
+
+def parse_request(event: Mapping[str, Any], *, max_body_bytes: int) -> Request:
+    """Read an HTTP API 2.0 event; raise BadRequest when it is malformed."""
+    if not isinstance(event, Mapping):
+        raise BadRequest(400, "Malformed request.")
+    context = event.get("requestContext")
+    if not isinstance(context, Mapping):
+        raise BadRequest(400, "Malformed request: requestContext is missing.")
+    http = context.get("http")
+    if not isinstance(http, Mapping) or not isinstance(http.get("method"), str):
+        raise BadRequest(400, "Malformed request: requestContext.http.method is missing.")
+    headers = event.get("headers") or {}
+    if not isinstance(headers, Mapping):
+        raise BadRequest(400, "Malformed request: headers must be an object.")
+    return Request(
+        method=http["method"].upper(),
+        path=str(event.get("rawPath") or http.get("path") or "/"),
+        origin=_header(headers, "origin"),
+        body=_body(event, max_body_bytes),
+        request_id=str(context.get("requestId") or ""),
+    )
+
+
+def _header(headers: Mapping[str, Any], name: str) -> str | None:
+    # HTTP API lower-cases header names, but a hand-made event may not.
+    for key, value in headers.items():
+        if isinstance(key, str) and key.lower() == name and isinstance(value, str):
+            return value
+    return None
+
+
+def _body(event: Mapping[str, Any], max_body_bytes: int) -> bytes:
+    raw = event.get("body")
+    if raw is None:
+        return b""
+    if not isinstance(raw, str):
+        raise BadRequest(400, "Malformed request: body must be a string.")
+    # Base64 inflates by 4/3: reject before decoding so a huge body costs nothing.
+    if len(raw) > 2 * max_body_bytes + 4:
+        raise BadRequest(413, f"Request body is larger than {max_body_bytes} bytes.")
+    if event.get("isBase64Encoded"):
+        try:
+            body = base64.b64decode(raw, validate=True)
+        except (binascii.Error, ValueError):
+            raise BadRequest(400, "Malformed request: body is not valid base64.") from None
+    else:
+        body = raw.encode("utf-8", errors="surrogatepass")
+    if len(body) > max_body_bytes:
+        raise BadRequest(413, f"Request body is larger than {max_body_bytes} bytes.")
+    return body
+
+
+def cors_headers(
+    origin: str | None, allowed: frozenset[str], *, max_age_s: int | None = None
+) -> dict[str, str]:
+    """CORS headers for a response to `origin`; none unless it is allowed.
+
+    `max_age_s` is for preflight answers: how long the browser may cache them.
+    """
+    headers = {"Vary": "Origin"}
+    if origin is not None and origin.lower().rstrip("/") in allowed:
+        headers["Access-Control-Allow-Origin"] = origin
+        headers["Access-Control-Allow-Methods"] = CORS_METHODS
+        headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+        if max_age_s is not None:
+            headers["Access-Control-Max-Age"] = str(max_age_s)
+    return headers
+
+
+def json_response(status: int, payload: Mapping[str, Any], headers: Mapping[str, str]) -> Response:
+    """A JSON response, compact like the original's serde_json output."""
+    return {
+        "statusCode": status,
+        "headers": {**headers, "Content-Type": "application/json"},
+        "body": json.dumps(payload, separators=(",", ":")),
+        "isBase64Encoded": False,
+    }
+
+
+def empty_response(status: int, headers: Mapping[str, str]) -> Response:
+    """A response with no body (the 204 of a CORS preflight)."""
+    return {"statusCode": status, "headers": dict(headers), "body": "", "isBase64Encoded": False}

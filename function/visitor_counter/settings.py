@@ -1,0 +1,128 @@
+"""The handler's settings, read from the environment and validated once per container."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from visitor_counter import schema
+
+# DynamoDB's own rule for table names.
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_SITE_ID = re.compile(r"^[A-Za-z0-9_.:/-]{1,128}$")
+_LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR"})
+
+
+class ConfigError(ValueError):
+    """An environment variable holds a value the handler cannot work with."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the handler reads from its environment."""
+
+    table_name: str = schema.DEFAULT_TABLE_NAME
+    site_id: str = schema.DEFAULT_SITE_ID
+    allowed_origins: frozenset[str] = frozenset({"http://localhost:4321"})
+    region: str = "eu-west-2"
+    max_body_bytes: int = 1024
+    cors_max_age_s: int = 600
+    dynamodb_connect_timeout_s: float = 1.0
+    dynamodb_read_timeout_s: float = 2.0
+    # Standard-mode retries cover throttling and transient faults; kept low so a
+    # request fails fast with 503 instead of running into the Lambda timeout.
+    dynamodb_max_attempts: int = 2
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> Settings:
+        """Build settings from environment variables; raise ConfigError naming the bad one."""
+        defaults = cls()
+        return cls(
+            table_name=_matching(env, "TABLE_NAME", _TABLE_NAME, defaults.table_name),
+            site_id=_matching(env, "SITE_ID", _SITE_ID, defaults.site_id),
+            allowed_origins=_origins(env, "ALLOWED_ORIGINS", defaults.allowed_origins),
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or defaults.region,
+            max_body_bytes=_integer(env, "MAX_BODY_BYTES", defaults.max_body_bytes, 0, 1_048_576),
+            cors_max_age_s=_integer(env, "CORS_MAX_AGE_S", defaults.cors_max_age_s, 0, 86_400),
+            dynamodb_connect_timeout_s=_seconds(
+                env, "DYNAMODB_CONNECT_TIMEOUT_S", defaults.dynamodb_connect_timeout_s
+            ),
+            dynamodb_read_timeout_s=_seconds(
+                env, "DYNAMODB_READ_TIMEOUT_S", defaults.dynamodb_read_timeout_s
+            ),
+            dynamodb_max_attempts=_integer(
+                env, "DYNAMODB_MAX_ATTEMPTS", defaults.dynamodb_max_attempts, 1, 10
+            ),
+            log_level=_one_of(env, "LOG_LEVEL", _LOG_LEVELS, defaults.log_level),
+        )
+
+
+def parse_origin(value: str) -> str:
+    """Return `value` as a normalized origin (scheme://host[:port]) or raise ValueError."""
+    parts = urlsplit(value.strip())
+    if parts.scheme not in ("http", "https") or not parts.hostname:
+        raise ValueError(f"{value!r} is not an origin like https://example.com")
+    if parts.path not in ("", "/") or parts.query or parts.fragment or parts.username:
+        raise ValueError(f"{value!r} is not an origin: it must not have a path, query or user")
+    try:
+        port = parts.port
+    except ValueError as exc:
+        raise ValueError(f"{value!r} has an invalid port") from exc
+    host = parts.hostname.lower()
+    return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
+def _origins(env: Mapping[str, str], name: str, default: frozenset[str]) -> frozenset[str]:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    items = [item for item in raw.split(",") if item.strip()]
+    if not items:
+        raise ConfigError(f"{name} must list at least one origin, comma-separated")
+    try:
+        return frozenset(parse_origin(item) for item in items)
+    except ValueError as exc:
+        raise ConfigError(f"{name}: {exc}") from exc
+
+
+def _matching(env: Mapping[str, str], name: str, pattern: re.Pattern[str], default: str) -> str:
+    value = env.get(name, default)
+    if not pattern.fullmatch(value):
+        raise ConfigError(f"{name}={value!r} does not match {pattern.pattern}")
+    return value
+
+
+def _one_of(env: Mapping[str, str], name: str, allowed: frozenset[str], default: str) -> str:
+    value = env.get(name, default).upper()
+    if value not in allowed:
+        raise ConfigError(f"{name}={value!r} is not one of {', '.join(sorted(allowed))}")
+    return value
+
+
+def _integer(env: Mapping[str, str], name: str, default: int, low: int, high: int) -> int:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = int(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+    if not low <= value <= high:
+        raise ConfigError(f"{name}={value} is outside {low}..{high}")
+    return value
+
+
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    try:
+        value = float(raw)
+    except ValueError:
+        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from None
+    if not 0 < value <= 60:
+        raise ConfigError(f"{name}={value} is outside 0..60 seconds")
+    return value

@@ -1,0 +1,109 @@
+"""DynamoDB access: one atomic UpdateItem per counted hit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+from botocore.session import get_session
+
+from visitor_counter import schema
+from visitor_counter.settings import Settings
+
+# Error codes that mean "try again shortly"; each maps to a Retry-After in seconds.
+_THROTTLED = frozenset(
+    {
+        "ProvisionedThroughputExceededException",
+        "ThrottlingException",
+        "RequestLimitExceeded",
+        "LimitExceededException",
+    }
+)
+_UNAVAILABLE = frozenset(
+    {"InternalServerError", "ServiceUnavailable", "ServiceUnavailableException"}
+)
+_MISCONFIGURED = frozenset(
+    {
+        "AccessDeniedException",
+        "UnrecognizedClientException",
+        "ExpiredTokenException",
+        "ResourceNotFoundException",
+    }
+)
+RETRY_AFTER_THROTTLED_S = 1
+RETRY_AFTER_UNAVAILABLE_S = 5
+RETRY_AFTER_MISCONFIGURED_S = 60
+
+
+class StoreUnavailable(Exception):
+    """DynamoDB could not serve the request now; the client may retry later."""
+
+    def __init__(self, reason: str, retry_after_s: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after_s = retry_after_s
+
+
+class CountUnavailable(Exception):
+    """The update ran (or failed permanently) but no count came back."""
+
+
+def new_dynamodb_client(settings: Settings) -> Any:
+    """Create the DynamoDB client once per container.
+
+    botocore directly rather than boto3: the handler needs only the low-level
+    client, and skipping boto3's resource layer shortens the cold start.
+    AWS_ENDPOINT_URL_DYNAMODB, when set, points it at a local emulator.
+    """
+    config = Config(
+        connect_timeout=settings.dynamodb_connect_timeout_s,
+        read_timeout=settings.dynamodb_read_timeout_s,
+        retries={"mode": "standard", "total_max_attempts": settings.dynamodb_max_attempts},
+    )
+    return get_session().create_client("dynamodb", region_name=settings.region, config=config)
+
+
+class VisitorCounter:
+    """Counts hits of one site in the counter table."""
+
+    def __init__(self, client: Any, table_name: str) -> None:
+        self._client = client
+        self._table_name = table_name
+
+    def increment(self, item_id: str) -> int:
+        """Add one to the item's counter and return the new value, in one round trip."""
+        try:
+            response = self._client.update_item(
+                TableName=self._table_name,
+                Key={schema.PARTITION_KEY: {"S": item_id}},
+                UpdateExpression="ADD #count :one",
+                ExpressionAttributeNames={"#count": schema.COUNTER_ATTRIBUTE},
+                ExpressionAttributeValues={":one": {"N": "1"}},
+                ReturnValues="UPDATED_NEW",
+            )
+        except ClientError as exc:
+            raise _classify(exc) from exc
+        except BotoCoreError as exc:
+            # Connection refused, timeouts, endpoint errors: the service was not reached.
+            raise StoreUnavailable(type(exc).__name__, RETRY_AFTER_UNAVAILABLE_S) from exc
+        return _read_count(response)
+
+
+def _classify(exc: ClientError) -> Exception:
+    code = exc.response.get("Error", {}).get("Code", "Unknown")
+    if code in _THROTTLED:
+        return StoreUnavailable(code, RETRY_AFTER_THROTTLED_S)
+    if code in _UNAVAILABLE:
+        return StoreUnavailable(code, RETRY_AFTER_UNAVAILABLE_S)
+    if code in _MISCONFIGURED:
+        return StoreUnavailable(code, RETRY_AFTER_MISCONFIGURED_S)
+    return CountUnavailable(code)
+
+
+def _read_count(response: dict[str, Any]) -> int:
+    try:
+        raw = response["Attributes"][schema.COUNTER_ATTRIBUTE]["N"]
+        return int(raw)
+    except (KeyError, TypeError, ValueError) as exc:
+        raise CountUnavailable("no counter in the UpdateItem response") from exc

@@ -1,0 +1,29 @@
+"""Counter tables for tests, built from the schema the infrastructure uses too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from visitor_counter import schema
+
+TEST_TABLE_NAME = "cloud-resume-challenge-test"
+
+
+def create_counter_table(client: Any, table_name: str = TEST_TABLE_NAME) -> None:
+    """Create the counter table the way the backend stack declares it."""
+    client.create_table(
+        TableName=table_name,
+        KeySchema=[{"AttributeName": schema.PARTITION_KEY, "KeyType": "HASH"}],
+        AttributeDefinitions=[
+            {"AttributeName": schema.PARTITION_KEY, "AttributeType": schema.PARTITION_KEY_TYPE}
+        ],
+        BillingMode="PAY_PER_REQUEST",
+    )
+
+
+def stored_count(client: Any, table_name: str = TEST_TABLE_NAME, item_id: str = "blog") -> int:
+    """The counter as stored, 0 when the item does not exist yet."""
+    item = client.get_item(
+        TableName=table_name, Key={schema.PARTITION_KEY: {"S": item_id}}, ConsistentRead=True
+    ).get("Item")
+    return int(item[schema.COUNTER_ATTRIBUTE]["N"]) if item else 0

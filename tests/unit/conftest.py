@@ -1,0 +1,64 @@
+"""Fixtures for the handler's unit tests: an in-process moto DynamoDB and a wired API."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from tests.support.tables import TEST_TABLE_NAME, create_counter_table
+from visitor_counter.api import CounterApi
+from visitor_counter.log import JsonLogger
+from visitor_counter.settings import Settings
+from visitor_counter.store import VisitorCounter, new_dynamodb_client
+
+ALLOWED = frozenset({"https://example.com", "https://www.example.com", "http://localhost:4321"})
+
+
+@pytest.fixture
+def aws(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Fake credentials and an in-process moto; nothing reaches a real endpoint."""
+    for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
+    with mock_aws():
+        yield
+
+
+@pytest.fixture
+def dynamodb(aws: None) -> Any:
+    """A DynamoDB client with the test counter table in place."""
+    client = boto3.client("dynamodb", region_name="eu-west-2")
+    create_counter_table(client)
+    return client
+
+
+@pytest.fixture
+def settings() -> Settings:
+    """Settings as the backend stack would pass them, pointed at the test table."""
+    return Settings(table_name=TEST_TABLE_NAME, allowed_origins=ALLOWED)
+
+
+@pytest.fixture
+def log_stream() -> io.StringIO:
+    """Captures the handler's log lines."""
+    return io.StringIO()
+
+
+@pytest.fixture
+def handler_client(settings: Settings, dynamodb: Any) -> Any:
+    """The handler's own DynamoDB client (botocore), as created at cold start."""
+    return new_dynamodb_client(settings)
+
+
+@pytest.fixture
+def api(settings: Settings, handler_client: Any, log_stream: io.StringIO) -> CounterApi:
+    """The counter API wired like the Lambda wires it, against moto."""
+    counter = VisitorCounter(handler_client, settings.table_name)
+    return CounterApi(settings, counter, JsonLogger("DEBUG", log_stream))

@@ -1,0 +1,201 @@
+"""Every failure answers clean JSON, never counts, and never leaks AWS internals."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+import pytest
+from botocore.awsrequest import AWSResponse
+
+from tests.support.events import http_event
+from tests.support.tables import stored_count
+from visitor_counter.api import CounterApi
+from visitor_counter.log import JsonLogger
+from visitor_counter.settings import Settings
+from visitor_counter.store import VisitorCounter, new_dynamodb_client
+
+SECRET_AWS_MESSAGE = "User: arn:aws:sts::123456789012:assumed-role/x is not authorized"
+
+
+def fail_update_item(client: Any, code: str, status: int = 400) -> None:
+    """Make the client's UpdateItem answer `code` the way DynamoDB would."""
+
+    def answer(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        http = AWSResponse("https://dynamodb.local", status, {}, None)
+        body = {
+            "Error": {"Code": code, "Message": SECRET_AWS_MESSAGE},
+            "ResponseMetadata": {"HTTPStatusCode": status},
+        }
+        return http, body
+
+    client.meta.events.register("before-call.dynamodb.UpdateItem", answer)
+
+
+@pytest.mark.parametrize(
+    ("code", "status", "retry_after"),
+    [
+        ("ProvisionedThroughputExceededException", 400, "1"),
+        ("ThrottlingException", 400, "1"),
+        ("RequestLimitExceeded", 400, "1"),
+        ("InternalServerError", 500, "5"),
+        ("ServiceUnavailable", 503, "5"),
+        ("AccessDeniedException", 400, "60"),
+        ("ResourceNotFoundException", 400, "60"),
+    ],
+)
+def test_dynamodb_trouble_is_503_with_retry_after(
+    api: CounterApi,
+    dynamodb: Any,
+    handler_client: Any,
+    log_stream: io.StringIO,
+    code: str,
+    status: int,
+    retry_after: str,
+) -> None:
+    fail_update_item(handler_client, code, status)
+
+    response = api.handle(http_event("POST", origin="https://example.com"))
+
+    assert response["statusCode"] == 503
+    assert response["headers"]["Retry-After"] == retry_after
+    assert response["headers"]["Content-Type"] == "application/json"
+    assert response["headers"]["Access-Control-Allow-Origin"] == "https://example.com"
+    assert json.loads(response["body"]) == {
+        "error": "Visitor count temporarily unavailable, please retry later."
+    }
+    assert SECRET_AWS_MESSAGE not in response["body"]
+    assert stored_count(dynamodb) == 0
+
+
+def test_dynamodb_trouble_is_logged_with_the_request_id(
+    api: CounterApi, dynamodb: Any, handler_client: Any, log_stream: io.StringIO
+) -> None:
+    fail_update_item(handler_client, "ThrottlingException")
+    event = http_event("POST")
+
+    api.handle(event)
+
+    (line,) = [json.loads(raw) for raw in log_stream.getvalue().splitlines()]
+    assert line["request_id"] == event["requestContext"]["requestId"]
+    assert line["error"] == "ThrottlingException"
+    assert line["level"] == "ERROR"
+
+
+def test_unreachable_dynamodb_is_503(
+    settings: Settings, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # A port nothing listens on: the real connection error path of botocore.
+    monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")
+    counter = VisitorCounter(new_dynamodb_client(settings), settings.table_name)
+    api = CounterApi(settings, counter, JsonLogger("ERROR", io.StringIO()))
+
+    response = api.handle(http_event("POST"))
+
+    assert response["statusCode"] == 503
+    assert response["headers"]["Retry-After"] == "5"
+    assert stored_count(dynamodb) == 0
+
+
+def test_missing_counter_in_response_is_500(
+    api: CounterApi, dynamodb: Any, handler_client: Any
+) -> None:
+    handler_client.meta.events.register(
+        "after-call.dynamodb.UpdateItem", lambda parsed, **_: parsed.pop("Attributes", None)
+    )
+
+    response = api.handle(http_event("POST"))
+
+    assert response["statusCode"] == 500
+    assert response["body"] == '{"error":"Visitor count unavailable."}'
+
+
+def test_counter_of_the_wrong_type_is_500_and_unchanged(api: CounterApi, dynamodb: Any) -> None:
+    item = {"ID": {"S": "blog"}, "visitors": {"S": "many"}}
+    dynamodb.put_item(TableName="cloud-resume-challenge-test", Item=item)
+
+    response = api.handle(http_event("POST"))
+
+    assert response["statusCode"] == 500
+    assert json.loads(response["body"]) == {"error": "Visitor count unavailable."}
+    stored = dynamodb.get_item(TableName="cloud-resume-challenge-test", Key={"ID": {"S": "blog"}})
+    assert stored["Item"] == item
+
+
+def test_unexpected_exception_is_500_json_without_trace(
+    settings: Settings, log_stream: io.StringIO
+) -> None:
+    class Exploding:
+        def increment(self, item_id: str) -> int:
+            raise RuntimeError("secret internal detail")
+
+    api = CounterApi(settings, Exploding(), JsonLogger("INFO", log_stream))
+
+    response = api.handle(http_event("POST"), "ctx-id")
+
+    assert response["statusCode"] == 500
+    assert response["body"] == '{"error":"Visitor count unavailable."}'
+    assert "secret" not in log_stream.getvalue()
+    assert json.loads(log_stream.getvalue())["error_type"] == "RuntimeError"
+
+
+MALFORMED = [
+    pytest.param({}, 400, "Malformed request: requestContext is missing.", id="no-context"),
+    pytest.param(
+        {"requestContext": {"http": {}}},
+        400,
+        "Malformed request: requestContext.http.method is missing.",
+        id="no-method",
+    ),
+    pytest.param(
+        {**http_event("POST"), "headers": ["x"]},
+        400,
+        "Malformed request: headers must be an object.",
+        id="headers-not-object",
+    ),
+    pytest.param(
+        {**http_event("POST"), "body": "!!not base64!!", "isBase64Encoded": True},
+        400,
+        "Malformed request: body is not valid base64.",
+        id="bad-base64",
+    ),
+    pytest.param(
+        http_event("POST", body="x" * 1025),
+        413,
+        "Request body is larger than 1024 bytes.",
+        id="oversized",
+    ),
+    pytest.param(
+        http_event("POST", body=b"\0" * 1025),
+        413,
+        "Request body is larger than 1024 bytes.",
+        id="oversized-base64",
+    ),
+    pytest.param(
+        {**http_event("POST"), "body": 12},
+        400,
+        "Malformed request: body must be a string.",
+        id="body-not-string",
+    ),
+    pytest.param(http_event("POST", path="/admin"), 404, "Not found.", id="unknown-path"),
+]
+
+
+@pytest.mark.parametrize(("event", "status", "message"), MALFORMED)
+def test_malformed_events_are_4xx_json_and_never_count(
+    api: CounterApi, dynamodb: Any, event: Any, status: int, message: str
+) -> None:
+    response = api.handle(event)
+
+    assert response["statusCode"] == status
+    assert json.loads(response["body"]) == {"error": message}
+    assert response["headers"]["Content-Type"] == "application/json"
+    assert stored_count(dynamodb) == 0
+
+
+def test_small_body_is_accepted(api: CounterApi, dynamodb: Any) -> None:
+    response = api.handle(http_event("POST", body='{"page": "/"}'))
+
+    assert response["statusCode"] == 200
+    assert stored_count(dynamodb) == 1
