@@ -1,0 +1,43 @@
+"""Builds the cdktf app (all stacks) from one AppConfig; synthesis is the caller's choice."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from cdktf import App
+
+from resume.config import AppConfig, ConfigError
+from resume.stacks import BackendStack, FrontendStack, StateStack
+
+STACK_KINDS = ("state", "frontend", "backend")  # also the deploy order
+
+
+@dataclass(frozen=True)
+class Stacks:
+    """The app and its stacks, for callers (tests, synth) that inspect them."""
+
+    app: App
+    state: StateStack
+    frontend: FrontendStack
+    backend: BackendStack
+
+
+def build_app(config: AppConfig, *, project_root: Path, outdir: str | None = None) -> Stacks:
+    """Create the app with the state, frontend and backend stacks."""
+    function_zip = project_root / config.function_zip
+    if not function_zip.is_file():
+        raise ConfigError(
+            f"function_zip: {config.function_zip} does not exist; build it with `nox -s package`"
+        )
+    app = App(outdir=outdir) if outdir else App()
+    state = StateStack(app, config.stack_name("state"), config=config)
+    frontend = FrontendStack(app, config.stack_name("frontend"), config=config)
+    backend = BackendStack(
+        app,
+        config.stack_name("backend"),
+        config=config,
+        function_zip=function_zip,
+        site=frontend.site,
+    )
+    return Stacks(app=app, state=state, frontend=frontend, backend=backend)

@@ -1,0 +1,259 @@
+"""The one typed configuration every stack is built from, validated once.
+
+Values come from, in rising precedence: the defaults below, a TOML file named by
+RESUME_CONFIG_FILE, and RESUME_<FIELD> environment variables (lists are
+comma-separated there). A bad value raises ConfigError naming the field.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import tomllib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from visitor_counter.settings import parse_origin
+
+ENV_PREFIX = "RESUME_"
+CONFIG_FILE_ENV = "RESUME_CONFIG_FILE"
+KNOWN_STAGES = ("dev", "staging", "prod")
+# CloudWatch Logs accepts only these retention periods.
+LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653)
+# The account moto's server reports; used for names that embed an account id locally.
+EMULATOR_ACCOUNT_ID = "123456789012"
+
+_PROJECT = re.compile(r"^[a-z][a-z0-9-]{1,23}$")
+_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
+_DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
+_ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
+_ACCOUNT_ID = re.compile(r"^\d{12}$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+
+
+class ConfigError(ValueError):
+    """A configuration value is invalid; the message names the field."""
+
+
+@dataclass(frozen=True)
+class AppConfig:
+    """Everything a deployment can vary. Defaults deploy without editing."""
+
+    project: str = "cloud-resume"
+    stage: str = "dev"
+    region: str = "eu-west-2"
+    # Empty means derived: "<project>-<stage>-visitors".
+    table_name: str = ""
+    allowed_origins: tuple[str, ...] = ("http://localhost:4321",)
+    domain_name: str = ""
+    hosted_zone_id: str = ""
+    # Empty means derived: "<project>-<stage>-tfstate-<account id>" (bucket names are global).
+    state_bucket: str = ""
+    account_id: str = ""
+    throttle_burst_limit: int = 100
+    throttle_rate_limit_rps: float = 50.0
+    log_retention_days: int = 30
+    lambda_memory_mb: int = 256
+    lambda_timeout_s: int = 5
+    # A cost cap. New AWS accounts may have a total of only 10: set -1 there to reserve none.
+    lambda_reserved_concurrency: int = 10
+    function_zip: str = "build/function.zip"
+    site_dir: str = "constructs/resume/site"
+    alarm_email: str = ""
+    # Set by the local cloud: every AWS endpoint (provider and state backend) goes here.
+    emulator_endpoint: str = ""
+    tags: tuple[tuple[str, str], ...] = field(default_factory=tuple)
+
+    def __post_init__(self) -> None:
+        _validate(self)
+
+    @property
+    def emulated(self) -> bool:
+        """True for the local cloud, where a few AWS features are out of moto's reach."""
+        return bool(self.emulator_endpoint)
+
+    @property
+    def resolved_table_name(self) -> str:
+        """The counter table's name."""
+        return self.table_name or f"{self.project}-{self.stage}-visitors"
+
+    @property
+    def resolved_state_bucket(self) -> str:
+        """The bucket that holds Terraform state for this stage."""
+        if self.state_bucket:
+            return self.state_bucket
+        account = self.account_id or (EMULATOR_ACCOUNT_ID if self.emulated else "")
+        if not account:
+            raise ConfigError(
+                "state_bucket: set RESUME_STATE_BUCKET, or RESUME_ACCOUNT_ID to derive a "
+                "globally unique name (nox -s deploy derives it from your credentials)"
+            )
+        return f"{self.project}-{self.stage}-tfstate-{account}"
+
+    def stack_name(self, kind: str) -> str:
+        """The cdktf stack name (and output folder) for one kind of stack."""
+        return f"{self.project}-{self.stage}-{kind}"
+
+    def state_key(self, kind: str) -> str:
+        """The state object's key in the state bucket: one per stack and stage."""
+        return f"{self.project}/{self.stage}/{kind}.tfstate"
+
+    @property
+    def all_tags(self) -> dict[str, str]:
+        """Tags put on every resource through the provider's default_tags."""
+        return {
+            "Project": self.project,
+            "Stage": self.stage,
+            "ManagedBy": "cdktf",
+            **dict(self.tags),
+        }
+
+
+def load_config(env: Mapping[str, str], overrides: Mapping[str, Any] | None = None) -> AppConfig:
+    """Build the config from the file named in env, then env variables, then `overrides`."""
+    values: dict[str, Any] = {}
+    config_file = env.get(CONFIG_FILE_ENV)
+    if config_file:
+        values.update(_read_file(Path(config_file)))
+    types = {f.name: f.type for f in dataclasses.fields(AppConfig)}
+    for name, type_name in types.items():
+        raw = env.get(ENV_PREFIX + name.upper())
+        if raw is not None:
+            values[name] = _from_text(name, str(type_name), raw)
+    values.update(overrides or {})
+    unknown = sorted(set(values) - set(types))
+    if unknown:
+        raise ConfigError(f"{unknown[0]}: unknown setting (known: {', '.join(sorted(types))})")
+    for name, value in values.items():
+        values[name] = _coerce(name, str(types[name]), value)
+    return AppConfig(**values)
+
+
+def _read_file(path: Path) -> dict[str, Any]:
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except FileNotFoundError:
+        raise ConfigError(f"{CONFIG_FILE_ENV}: {path} does not exist") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"{CONFIG_FILE_ENV}: {path} is not valid TOML: {exc}") from None
+
+
+def _from_text(name: str, type_name: str, raw: str) -> Any:
+    if type_name.startswith("tuple[tuple"):
+        pairs = [item.split("=", 1) for item in raw.split(",") if item.strip()]
+        if any(len(pair) != 2 for pair in pairs):
+            raise ConfigError(f"{name}: expected key=value pairs, comma-separated, got {raw!r}")
+        return tuple((key.strip(), value.strip()) for key, value in pairs)
+    if type_name.startswith("tuple"):
+        return tuple(item.strip() for item in raw.split(",") if item.strip())
+    return raw.strip()
+
+
+def _coerce(name: str, type_name: str, value: Any) -> Any:
+    try:
+        if type_name == "int":
+            if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+                raise ValueError
+            return int(value)
+        if type_name == "float":
+            return float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{name}: {value!r} is not a number") from None
+    if type_name == "str":
+        if not isinstance(value, str):
+            raise ConfigError(f"{name}: {value!r} is not text")
+        return value
+    if type_name.startswith("tuple[tuple"):
+        items = value.items() if isinstance(value, Mapping) else value
+        return tuple((str(key), str(item)) for key, item in items)
+    if isinstance(value, str) or not isinstance(value, list | tuple):
+        raise ConfigError(f"{name}: expected a list, got {value!r}")
+    return tuple(str(item) for item in value)
+
+
+def _validate(config: AppConfig) -> None:
+    _check(_PROJECT.fullmatch(config.project), "project", config.project, "lower-case, 2-24")
+    if config.stage not in KNOWN_STAGES:
+        raise ConfigError(
+            f"stage: {config.stage!r} is unknown; use one of {', '.join(KNOWN_STAGES)}"
+        )
+    if config.region not in aws_regions():
+        raise ConfigError(f"region: {config.region!r} is not an AWS region (e.g. eu-west-2)")
+    if config.table_name:
+        _check(_TABLE_NAME.fullmatch(config.table_name), "table_name", config.table_name, "3-255")
+    if not config.allowed_origins:
+        raise ConfigError("allowed_origins: list at least one origin")
+    for origin in config.allowed_origins:
+        try:
+            parse_origin(origin)
+        except ValueError as exc:
+            raise ConfigError(f"allowed_origins: {exc}") from None
+    if bool(config.domain_name) != bool(config.hosted_zone_id):
+        raise ConfigError("domain_name and hosted_zone_id: set both or neither")
+    if config.domain_name:
+        _check(
+            _DOMAIN.fullmatch(config.domain_name), "domain_name", config.domain_name, "a DNS name"
+        )
+        _check(
+            _ZONE_ID.fullmatch(config.hosted_zone_id),
+            "hosted_zone_id",
+            config.hosted_zone_id,
+            "Route53 zone id",
+        )
+    if config.state_bucket:
+        _check(
+            _BUCKET_NAME.fullmatch(config.state_bucket), "state_bucket", config.state_bucket, "S3"
+        )
+    if config.account_id:
+        _check(
+            _ACCOUNT_ID.fullmatch(config.account_id), "account_id", config.account_id, "12 digits"
+        )
+    if config.alarm_email:
+        _check(
+            _EMAIL.fullmatch(config.alarm_email), "alarm_email", config.alarm_email, "an address"
+        )
+    _in_range("throttle_burst_limit", config.throttle_burst_limit, 1, 5000)
+    _in_range("throttle_rate_limit_rps", config.throttle_rate_limit_rps, 1, 10000)
+    _in_range("lambda_memory_mb", config.lambda_memory_mb, 128, 10240)
+    _in_range("lambda_timeout_s", config.lambda_timeout_s, 1, 29)  # API Gateway gives up at 30 s
+    _in_range("lambda_reserved_concurrency", config.lambda_reserved_concurrency, -1, 1000)
+    if config.log_retention_days not in LOG_RETENTION_DAYS:
+        raise ConfigError(
+            f"log_retention_days: {config.log_retention_days} is not one CloudWatch accepts "
+            f"({', '.join(map(str, LOG_RETENTION_DAYS))})"
+        )
+    if config.emulator_endpoint:
+        parts = config.emulator_endpoint.split("://", 1)
+        _check(
+            len(parts) == 2 and parts[0] in ("http", "https"),
+            "emulator_endpoint",
+            config.emulator_endpoint,
+            "a URL like http://127.0.0.1:5000",
+        )
+
+
+def _check(ok: object, name: str, value: object, expected: str) -> None:
+    if not ok:
+        raise ConfigError(f"{name}: {value!r} is not valid ({expected})")
+
+
+def _in_range(name: str, value: float, low: float, high: float) -> None:
+    if not low <= value <= high:
+        raise ConfigError(f"{name}: {value} is outside {low}..{high}")
+
+
+@cache
+def aws_regions() -> frozenset[str]:
+    """Every region of every AWS partition, from botocore's bundled endpoint data (offline)."""
+    from botocore.session import get_session
+
+    session = get_session()
+    regions: set[str] = set()
+    for partition in session.get_available_partitions():
+        regions.update(session.get_available_regions("s3", partition_name=partition))
+    return frozenset(regions)

@@ -1,0 +1,127 @@
+"""The HTTP API in front of the counter: CORS, routes, throttled stage, access logs."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+
+from cdktf_cdktf_provider_aws.apigatewayv2_api import (
+    Apigatewayv2Api,
+    Apigatewayv2ApiCorsConfiguration,
+)
+from cdktf_cdktf_provider_aws.apigatewayv2_integration import Apigatewayv2Integration
+from cdktf_cdktf_provider_aws.apigatewayv2_route import Apigatewayv2Route
+from cdktf_cdktf_provider_aws.apigatewayv2_stage import (
+    Apigatewayv2Stage,
+    Apigatewayv2StageAccessLogSettings,
+    Apigatewayv2StageDefaultRouteSettings,
+)
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction
+from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
+
+from constructs import Construct
+from resume.checkov import accept_findings
+from resume.counter_function import LOG_GROUP_FINDINGS
+
+# The contract: POST / counts, OPTIONS / is the preflight, anything else is the
+# handler's 405. One catch-all route on / keeps that answer in one place.
+ROUTE_KEYS = ("ANY /",)
+CORS_METHODS = ("POST", "OPTIONS")
+CORS_MAX_AGE_S = 600
+ACCESS_LOG_FORMAT = json.dumps(
+    {
+        "requestId": "$context.requestId",
+        "time": "$context.requestTime",
+        "method": "$context.httpMethod",
+        "route": "$context.routeKey",
+        "status": "$context.status",
+        "latencyMs": "$context.responseLatency",
+        "integrationError": "$context.integrationErrorMessage",
+    },
+    separators=(",", ":"),
+)
+
+
+class CounterApi(Construct):
+    """HTTP API -> Lambda (payload 2.0), CORS from config, throttled $default stage."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        api_name: str,
+        function: LambdaFunction,
+        allowed_origins: Sequence[str],
+        burst_limit: int,
+        rate_limit_rps: float,
+        log_retention_days: int,
+    ) -> None:
+        super().__init__(scope, id_)
+        self.api = Apigatewayv2Api(
+            self,
+            "api",
+            name=api_name,
+            protocol_type="HTTP",
+            cors_configuration=Apigatewayv2ApiCorsConfiguration(
+                allow_origins=list(allowed_origins),
+                allow_methods=list(CORS_METHODS),
+                allow_headers=["content-type"],
+                max_age=CORS_MAX_AGE_S,
+            ),
+        )
+        integration = Apigatewayv2Integration(
+            self,
+            "integration",
+            api_id=self.api.id,
+            integration_type="AWS_PROXY",
+            integration_uri=function.invoke_arn,
+            payload_format_version="2.0",
+        )
+        for route_key in ROUTE_KEYS:
+            route = Apigatewayv2Route(
+                self,
+                f"route-{route_key.split()[0].lower()}",
+                api_id=self.api.id,
+                route_key=route_key,
+                target=f"integrations/{integration.id}",
+            )
+            accept_findings(
+                route,
+                {
+                    "CKV_AWS_309": "A public visitor counter: anonymous by design, throttled at "
+                    "the stage, CORS-limited to the site's origins."
+                },
+            )
+        self.access_logs = CloudwatchLogGroup(
+            self,
+            "access-logs",
+            name=f"/aws/apigateway/{api_name}",
+            retention_in_days=log_retention_days,
+        )
+        accept_findings(self.access_logs, LOG_GROUP_FINDINGS)
+        self.stage = Apigatewayv2Stage(
+            self,
+            "stage",
+            api_id=self.api.id,
+            name="$default",
+            auto_deploy=True,
+            default_route_settings=Apigatewayv2StageDefaultRouteSettings(
+                throttling_burst_limit=burst_limit,
+                throttling_rate_limit=rate_limit_rps,
+            ),
+            access_log_settings=Apigatewayv2StageAccessLogSettings(
+                destination_arn=self.access_logs.arn, format=ACCESS_LOG_FORMAT
+            ),
+        )
+        LambdaPermission(
+            self,
+            "invoke",
+            action="lambda:InvokeFunction",
+            function_name=function.function_name,
+            principal="apigateway.amazonaws.com",
+            # Only this API may invoke the function, through any of its routes.
+            source_arn=f"{self.api.execution_arn}/*/*",
+        )
+        self.url = self.api.api_endpoint

@@ -1,0 +1,131 @@
+"""The Lambda that counts visits, its log group and its least-privilege role."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from cdktf import AssetType, TerraformAsset
+from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementPrincipals,
+)
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
+from cdktf_cdktf_provider_aws.lambda_function import (
+    LambdaFunction,
+    LambdaFunctionEnvironment,
+    LambdaFunctionLoggingConfig,
+)
+
+from constructs import Construct
+from resume.checkov import accept_findings
+
+HANDLER = "visitor_counter.handler.lambda_handler"
+RUNTIME = "python3.13"
+ARCHITECTURE = "arm64"
+# The only DynamoDB action the handler calls.
+TABLE_ACTIONS = ("dynamodb:UpdateItem",)
+
+FUNCTION_FINDINGS = {
+    "CKV_AWS_50": "X-Ray needs xray:PutTraceSegments on '*'; off by default (least privilege).",
+    "CKV_AWS_116": "Invoked synchronously by API Gateway; a DLQ only applies to async invokes.",
+    "CKV_AWS_117": "Talks only to DynamoDB's public endpoint; a VPC adds NAT cost and cold start.",
+    "CKV_AWS_173": "The environment holds no secrets (table name, origins, limits).",
+    "CKV_AWS_272": "Code signing is out of scope for a personal site's single function.",
+}
+LOG_GROUP_FINDINGS = {
+    "CKV_AWS_158": "CloudWatch encrypts logs at rest; the logs hold no personal data.",
+    "CKV_AWS_338": "Retention is configurable (log_retention_days); a year costs more than "
+    "a visitor counter's debugging needs.",
+}
+
+
+class CounterFunction(Construct):
+    """arm64 python3.13 Lambda from the packaged zip, allowed UpdateItem on one table."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        function_name: str,
+        zip_path: Path,
+        table_arn: str,
+        environment: Mapping[str, str],
+        memory_mb: int,
+        timeout_s: int,
+        reserved_concurrency: int,
+        log_retention_days: int,
+    ) -> None:
+        super().__init__(scope, id_)
+        self.log_group = CloudwatchLogGroup(
+            self,
+            "logs",
+            name=f"/aws/lambda/{function_name}",
+            retention_in_days=log_retention_days,
+        )
+        accept_findings(self.log_group, LOG_GROUP_FINDINGS)
+        assume = DataAwsIamPolicyDocument(
+            self,
+            "assume-role",
+            statement=[
+                DataAwsIamPolicyDocumentStatement(
+                    actions=["sts:AssumeRole"],
+                    principals=[
+                        DataAwsIamPolicyDocumentStatementPrincipals(
+                            type="Service", identifiers=["lambda.amazonaws.com"]
+                        )
+                    ],
+                )
+            ],
+        )
+        self.role = IamRole(
+            self, "role", name=f"{function_name}-role", assume_role_policy=assume.json
+        )
+        permissions = DataAwsIamPolicyDocument(
+            self,
+            "permissions",
+            statement=[
+                DataAwsIamPolicyDocumentStatement(
+                    sid="CountVisits", actions=list(TABLE_ACTIONS), resources=[table_arn]
+                ),
+                DataAwsIamPolicyDocumentStatement(
+                    sid="WriteOwnLogs",
+                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    resources=[f"{self.log_group.arn}:*"],
+                ),
+            ],
+        )
+        IamRolePolicy(self, "policy", role=self.role.id, policy=permissions.json)
+        # Copied into the synthesized stack, so the plan never names this machine's paths.
+        code = TerraformAsset(self, "code", path=str(zip_path.resolve()), type=AssetType.FILE)
+        self.function = LambdaFunction(
+            self,
+            "function",
+            function_name=function_name,
+            role=self.role.arn,
+            handler=HANDLER,
+            runtime=RUNTIME,
+            architectures=[ARCHITECTURE],
+            filename=code.path,
+            source_code_hash=zip_sha256_base64(zip_path),
+            memory_size=memory_mb,
+            timeout=timeout_s,
+            reserved_concurrent_executions=reserved_concurrency,
+            environment=LambdaFunctionEnvironment(variables=dict(environment)),
+            logging_config=LambdaFunctionLoggingConfig(
+                log_format="Text", log_group=self.log_group.name
+            ),
+            depends_on=[self.log_group],
+        )
+        accept_findings(self.function, FUNCTION_FINDINGS)
+
+
+def zip_sha256_base64(zip_path: Path) -> str:
+    """The hash Lambda reports for a package; a changed zip means a new deployment."""
+    return base64.b64encode(hashlib.sha256(zip_path.read_bytes()).digest()).decode("ascii")

@@ -1,0 +1,1 @@
+"""Build and deploy tooling that the nox sessions call: package, synth, Terraform, deploy."""

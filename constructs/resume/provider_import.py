@@ -1,0 +1,33 @@
+"""Import only the parts of the AWS provider bindings that the stacks use.
+
+`cdktf_cdktf_provider_aws/__init__.py` imports all ~1,500 resource modules, which
+costs 20-60 s per process here; the stacks use about twenty. Registering the
+package object without running its __init__ lets `from cdktf_cdktf_provider_aws.x
+import Y` load just module x (plus the shared jsii assembly). The synthesized JSON
+is byte-identical either way (tests/infra/test_provider_import.py).
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import sys
+import types
+
+PACKAGE = "cdktf_cdktf_provider_aws"
+
+
+def import_provider_lazily() -> None:
+    """Make later submodule imports skip the package's import-everything __init__."""
+    if PACKAGE in sys.modules:
+        return
+    spec = importlib.util.find_spec(PACKAGE)
+    if spec is None or spec.submodule_search_locations is None:
+        raise ModuleNotFoundError(f"{PACKAGE} is not installed (see requirements/dev.txt)")
+    package = types.ModuleType(PACKAGE)
+    package.__spec__ = spec
+    package.__file__ = spec.origin
+    package.__path__ = list(spec.submodule_search_locations)
+    sys.modules[PACKAGE] = package
+    # The jsii assembly every resource module registers its types with.
+    importlib.import_module(f"{PACKAGE}._jsii")

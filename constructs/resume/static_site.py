@@ -1,0 +1,223 @@
+"""The static site: a private bucket read only by CloudFront through Origin Access Control."""
+
+from __future__ import annotations
+
+from cdktf_cdktf_provider_aws.cloudfront_distribution import (
+    CloudfrontDistribution,
+    CloudfrontDistributionCustomErrorResponse,
+    CloudfrontDistributionDefaultCacheBehavior,
+    CloudfrontDistributionOrigin,
+    CloudfrontDistributionRestrictions,
+    CloudfrontDistributionRestrictionsGeoRestriction,
+    CloudfrontDistributionViewerCertificate,
+)
+from cdktf_cdktf_provider_aws.cloudfront_origin_access_control import (
+    CloudfrontOriginAccessControl,
+)
+from cdktf_cdktf_provider_aws.cloudfront_response_headers_policy import (
+    CloudfrontResponseHeadersPolicy,
+    CloudfrontResponseHeadersPolicySecurityHeadersConfig,
+    CloudfrontResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicy,
+    CloudfrontResponseHeadersPolicySecurityHeadersConfigContentTypeOptions,
+    CloudfrontResponseHeadersPolicySecurityHeadersConfigFrameOptions,
+    CloudfrontResponseHeadersPolicySecurityHeadersConfigReferrerPolicy,
+    CloudfrontResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurity,
+)
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+    DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementCondition,
+    DataAwsIamPolicyDocumentStatementPrincipals,
+)
+from cdktf_cdktf_provider_aws.provider import AwsProvider
+
+from constructs import Construct
+from resume.checkov import accept_findings
+from resume.private_bucket import PrivateBucket
+from resume.site_certificate import SiteCertificate
+
+# AWS-managed "CachingOptimized" cache policy: gzip/brotli, no cookies or query strings.
+CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+NONCURRENT_SITE_VERSIONS_DAYS = 30
+HSTS_MAX_AGE_S = 63_072_000  # two years, as hstspreload.org asks
+
+DISTRIBUTION_FINDINGS = {
+    "CKV_AWS_68": "AWS WAF costs more per month than a personal site's whole bill; "
+    "the API stage is throttled instead.",
+    "CKV2_AWS_47": "No WAF (see CKV_AWS_68), so no WAF rule for Log4j.",
+    "CKV_AWS_86": "CloudFront access logs need a log bucket with ACLs; opt-in, not default.",
+    "CKV_AWS_310": "One origin; failover would need a replica bucket.",
+    "CKV_AWS_374": "A public resume is meant to be reachable from every country.",
+}
+DEFAULT_CERTIFICATE_FINDINGS = {
+    "CKV_AWS_174": "The default *.cloudfront.net certificate fixes its own TLS policy; with "
+    "a custom domain the distribution requires TLSv1.2_2021.",
+    "CKV2_AWS_42": "No custom domain configured: CloudFront's default certificate is the one.",
+}
+EMULATED_FINDINGS = {
+    "CKV2_AWS_32": "Local cloud only: moto has no response headers policies; the "
+    "production synth attaches one (tested).",
+}
+
+
+class StaticSite(Construct):
+    """Private S3 origin + CloudFront (OAC, HTTPS only, HTTP/2+3, IPv6, security headers)."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        api_region: str,
+        domain_name: str,
+        hosted_zone_id: str,
+        certificate_provider: AwsProvider | None,
+        emulated: bool,
+    ) -> None:
+        super().__init__(scope, id_)
+        self.oac = CloudfrontOriginAccessControl(
+            self,
+            "oac",
+            name=f"{id_}-oac",
+            origin_access_control_origin_type="s3",
+            signing_behavior="always",
+            signing_protocol="sigv4",
+        )
+        headers_policy = (
+            None if emulated else _security_headers(self, f"{id_}-security-headers", api_region)
+        )
+        self.aliases = [domain_name, f"www.{domain_name}"] if domain_name else []
+        certificate = (
+            SiteCertificate(
+                self,
+                "certificate",
+                domain_name=domain_name,
+                zone_id=hosted_zone_id,
+                provider=certificate_provider,
+            )
+            if domain_name and certificate_provider
+            else None
+        )
+        self.storage = PrivateBucket(
+            self,
+            "storage",
+            bucket_name=None,
+            noncurrent_days=None if emulated else NONCURRENT_SITE_VERSIONS_DAYS,
+        )
+        self.bucket = self.storage.bucket
+        self.distribution = CloudfrontDistribution(
+            self,
+            "distribution",
+            enabled=True,
+            comment=id_,
+            is_ipv6_enabled=True,
+            http_version="http2and3",
+            default_root_object="index.html",
+            price_class="PriceClass_100",
+            aliases=certificate.aliases if certificate else None,
+            origin=[
+                CloudfrontDistributionOrigin(
+                    origin_id="site-bucket",
+                    domain_name=self.bucket.bucket_regional_domain_name,
+                    origin_access_control_id=self.oac.id,
+                )
+            ],
+            default_cache_behavior=CloudfrontDistributionDefaultCacheBehavior(
+                target_origin_id="site-bucket",
+                viewer_protocol_policy="redirect-to-https",
+                allowed_methods=["GET", "HEAD"],
+                cached_methods=["GET", "HEAD"],
+                compress=True,
+                cache_policy_id=CACHING_OPTIMIZED_POLICY_ID,
+                response_headers_policy_id=headers_policy.id if headers_policy else None,
+            ),
+            # Without s3:ListBucket, S3 answers 403 for a missing key: both mean "not found".
+            custom_error_response=[
+                CloudfrontDistributionCustomErrorResponse(
+                    error_code=code, response_code=404, response_page_path="/404.html"
+                )
+                for code in (403, 404)
+            ],
+            restrictions=CloudfrontDistributionRestrictions(
+                geo_restriction=CloudfrontDistributionRestrictionsGeoRestriction(
+                    restriction_type="none"
+                )
+            ),
+            viewer_certificate=(
+                certificate.viewer_certificate
+                if certificate
+                else CloudfrontDistributionViewerCertificate(cloudfront_default_certificate=True)
+            ),
+            # moto applies instantly, and real deploys invalidate the cache afterwards anyway.
+            wait_for_deployment=not emulated,
+        )
+        findings = dict(DISTRIBUTION_FINDINGS)
+        if not certificate:
+            findings |= DEFAULT_CERTIFICATE_FINDINGS
+        if emulated:
+            findings |= EMULATED_FINDINGS
+        accept_findings(self.distribution, findings)
+        self.storage.attach_policy([_cloudfront_may_read(self.bucket.arn, self.distribution.arn)])
+        if certificate:
+            certificate.add_alias_records(
+                self.distribution.domain_name, self.distribution.hosted_zone_id
+            )
+        default_origin = f"https://{self.distribution.domain_name}"
+        self.url = f"https://{domain_name}" if domain_name else default_origin
+        # Every origin a browser may load the site from: the API's CORS allows these.
+        self.origins = [default_origin, *(f"https://{name}" for name in self.aliases)]
+
+
+def _cloudfront_may_read(
+    bucket_arn: str, distribution_arn: str
+) -> DataAwsIamPolicyDocumentStatement:
+    return DataAwsIamPolicyDocumentStatement(
+        sid="CloudFrontReadsThroughOac",
+        principals=[
+            DataAwsIamPolicyDocumentStatementPrincipals(
+                type="Service", identifiers=["cloudfront.amazonaws.com"]
+            )
+        ],
+        actions=["s3:GetObject"],
+        resources=[f"{bucket_arn}/*"],
+        condition=[
+            DataAwsIamPolicyDocumentStatementCondition(
+                test="StringEquals", variable="AWS:SourceArn", values=[distribution_arn]
+            )
+        ],
+    )
+
+
+def _security_headers(
+    scope: Construct, name: str, api_region: str
+) -> CloudfrontResponseHeadersPolicy:
+    # The page calls the counter API on execute-api; nothing else leaves the site's origin.
+    csp = (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"connect-src 'self' https://*.execute-api.{api_region}.amazonaws.com; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
+    return CloudfrontResponseHeadersPolicy(
+        scope,
+        "security-headers",
+        name=name,
+        security_headers_config=CloudfrontResponseHeadersPolicySecurityHeadersConfig(
+            strict_transport_security=CloudfrontResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurity(
+                access_control_max_age_sec=HSTS_MAX_AGE_S,
+                include_subdomains=True,
+                preload=True,
+                override=True,
+            ),
+            content_security_policy=CloudfrontResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicy(
+                content_security_policy=csp, override=True
+            ),
+            content_type_options=CloudfrontResponseHeadersPolicySecurityHeadersConfigContentTypeOptions(
+                override=True
+            ),
+            frame_options=CloudfrontResponseHeadersPolicySecurityHeadersConfigFrameOptions(
+                frame_option="DENY", override=True
+            ),
+            referrer_policy=CloudfrontResponseHeadersPolicySecurityHeadersConfigReferrerPolicy(
+                referrer_policy="strict-origin-when-cross-origin", override=True
+            ),
+        ),
+    )

@@ -1,0 +1,59 @@
+"""Synthesize once per session for each configuration the infrastructure tests look at."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from resume.config import AppConfig
+from resume.ops.package import build
+from tests.support.synth import PROJECT_ROOT, TEST_ACCOUNT, synth_app
+
+Synthesized = dict[str, dict[str, Any]]
+
+
+@pytest.fixture(scope="session")
+def function_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The Lambda package, built as `nox -s package` builds it."""
+    out = tmp_path_factory.mktemp("package") / "function.zip"
+    return build(PROJECT_ROOT / "function", out).path
+
+
+@pytest.fixture(scope="session")
+def production_config(function_zip: Path) -> AppConfig:
+    """The defaults, as `nox -s deploy` would use them against a real account."""
+    return AppConfig(account_id=TEST_ACCOUNT, function_zip=str(function_zip))
+
+
+@pytest.fixture(scope="session")
+def production_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the production synth is written."""
+    return tmp_path_factory.mktemp("cdktf-prod")
+
+
+@pytest.fixture(scope="session")
+def production(production_config: AppConfig, production_dir: Path) -> Synthesized:
+    """Every stack of the default configuration, synthesized."""
+    return synth_app(production_config, production_dir)[1]
+
+
+@pytest.fixture(scope="session")
+def with_domain(function_zip: Path, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The stacks with a custom domain configured."""
+    config = AppConfig(
+        account_id=TEST_ACCOUNT,
+        function_zip=str(function_zip),
+        domain_name="example.com",
+        hosted_zone_id="Z0123456789ABCDEFGHIJ",
+        stage="prod",
+    )
+    return synth_app(config, tmp_path_factory.mktemp("cdktf-domain"))[1]
+
+
+@pytest.fixture(scope="session")
+def emulated(function_zip: Path, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
+    """The stacks as the local cloud synthesizes them (moto endpoint)."""
+    config = AppConfig(function_zip=str(function_zip), emulator_endpoint="http://127.0.0.1:4599")
+    return synth_app(config, tmp_path_factory.mktemp("cdktf-local"))[1]

@@ -1,0 +1,134 @@
+"""The backend stack: table, function, least-privilege role and the throttled HTTP API."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import re
+from pathlib import Path
+
+import cdktf
+
+from tests.infra.conftest import Synthesized
+from tests.support.synth import only, policy_statements, resources
+
+
+def test_table_is_on_demand_with_recovery_encryption_and_ttl(production: Synthesized) -> None:
+    assert cdktf.Testing.to_have_resource_with_properties(
+        json.dumps(production["backend"]),
+        "aws_dynamodb_table",
+        {
+            "name": "cloud-resume-dev-visitors",
+            "billing_mode": "PAY_PER_REQUEST",
+            "hash_key": "ID",
+            "attribute": [{"name": "ID", "type": "S"}],
+            "point_in_time_recovery": {"enabled": True},
+            "server_side_encryption": {"enabled": True},
+            "ttl": {"attribute_name": "expires_at", "enabled": True},
+            "deletion_protection_enabled": True,
+        },
+    )
+
+
+def test_function_is_arm64_python313(production: Synthesized) -> None:
+    function = only(production["backend"], "aws_lambda_function")
+
+    assert function["architectures"] == ["arm64"]
+    assert function["runtime"] == "python3.13"
+    assert function["handler"] == "visitor_counter.handler.lambda_handler"
+
+
+def test_function_sizes_come_from_config(production: Synthesized) -> None:
+    function = only(production["backend"], "aws_lambda_function")
+
+    assert (function["memory_size"], function["timeout"]) == (256, 5)
+    assert function["reserved_concurrent_executions"] == 10
+
+
+def test_function_code_hash_is_the_packages(production: Synthesized, function_zip: Path) -> None:
+    function = only(production["backend"], "aws_lambda_function")
+
+    expected = base64.b64encode(hashlib.sha256(function_zip.read_bytes()).digest()).decode()
+    assert function["source_code_hash"] == expected
+    assert function["filename"].startswith("assets/")
+
+
+def test_function_environment_names_the_table_and_origins(production: Synthesized) -> None:
+    variables = only(production["backend"], "aws_lambda_function")["environment"]["variables"]
+
+    assert variables["TABLE_NAME"].startswith("${aws_dynamodb_table.")
+    origins = variables["ALLOWED_ORIGINS"].split(",")
+    assert origins[0] == "http://localhost:4321"
+    assert "cross-stack-output-aws_cloudfront_distribution" in origins[1]
+
+
+def test_function_logs_to_its_own_group_with_retention(production: Synthesized) -> None:
+    groups = {g["name"]: g for g in resources(production["backend"], "aws_cloudwatch_log_group")}
+
+    assert groups["/aws/lambda/cloud-resume-dev-counter"]["retention_in_days"] == 30
+
+
+def test_role_may_only_update_the_table_and_write_its_logs(production: Synthesized) -> None:
+    statements = {s.get("sid"): s for s in policy_statements(production["backend"])}
+
+    assert statements["CountVisits"]["actions"] == ["dynamodb:UpdateItem"]
+    assert re.fullmatch(
+        r"\$\{aws_dynamodb_table\.table_\w+\.arn\}", *statements["CountVisits"]["resources"]
+    )
+    assert statements["WriteOwnLogs"]["actions"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
+    (logs,) = statements["WriteOwnLogs"]["resources"]
+    assert re.fullmatch(r"\$\{aws_cloudwatch_log_group\.function_logs_\w+\.arn\}:\*", logs)
+
+
+def test_no_policy_grants_wildcard_actions_or_resources(production: Synthesized) -> None:
+    allows = [s for s in policy_statements(production["backend"]) if s.get("effect") != "Deny"]
+
+    for statement in allows:
+        assert not any("*" in action for action in statement["actions"]), statement
+        assert all(r not in ("*", "arn:aws:*") for r in statement.get("resources", [])), statement
+
+
+def test_api_cors_allows_configured_origins_and_the_site(production: Synthesized) -> None:
+    cors = only(production["backend"], "aws_apigatewayv2_api")["cors_configuration"]
+
+    assert cors["allow_origins"][0] == "http://localhost:4321"
+    assert "aws_cloudfront_distribution" in cors["allow_origins"][1]
+    assert cors["allow_methods"] == ["POST", "OPTIONS"]
+
+
+def test_api_routes_every_method_on_root_to_the_function(production: Synthesized) -> None:
+    routes = [r["route_key"] for r in resources(production["backend"], "aws_apigatewayv2_route")]
+    integration = only(production["backend"], "aws_apigatewayv2_integration")
+
+    assert routes == ["ANY /"]
+    assert integration["payload_format_version"] == "2.0"
+    assert integration["integration_type"] == "AWS_PROXY"
+
+
+def test_default_stage_is_throttled_like_the_original(production: Synthesized) -> None:
+    stage = only(production["backend"], "aws_apigatewayv2_stage")
+
+    assert stage["name"] == "$default"
+    assert stage["default_route_settings"]["throttling_burst_limit"] == 100
+    assert stage["default_route_settings"]["throttling_rate_limit"] == 50
+
+
+def test_stage_writes_json_access_logs(production: Synthesized) -> None:
+    settings = only(production["backend"], "aws_apigatewayv2_stage")["access_log_settings"]
+
+    assert json.loads(settings["format"])["status"] == "$context.status"
+    assert "aws_cloudwatch_log_group.api_access-logs" in settings["destination_arn"]
+
+
+def test_invoke_permission_is_scoped_to_this_api(production: Synthesized) -> None:
+    permission = only(production["backend"], "aws_lambda_permission")
+
+    assert permission["principal"] == "apigateway.amazonaws.com"
+    assert re.fullmatch(
+        r"\$\{aws_apigatewayv2_api\.api_\w+\.execution_arn\}/\*/\*", permission["source_arn"]
+    )
+
+
+def test_outputs_api_url_table_and_function(production: Synthesized) -> None:
+    assert set(production["backend"]["output"]) >= {"api_url", "table_name", "function_name"}

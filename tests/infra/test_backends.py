@@ -1,0 +1,41 @@
+"""Every stack keeps its state in the state bucket, one key each, natively locked."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.infra.conftest import Synthesized
+from tests.support.synth import TEST_ACCOUNT
+
+KINDS = ("state", "frontend", "backend")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_s3_backend_uses_lockfile(production: Synthesized, kind: str) -> None:
+    backend = production[kind]["terraform"]["backend"]["s3"]
+
+    assert backend["use_lockfile"] is True
+    assert backend["encrypt"] is True
+    assert backend["bucket"] == f"cloud-resume-dev-tfstate-{TEST_ACCOUNT}"
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_no_dynamodb_lock_table(production: Synthesized, kind: str) -> None:
+    backend = production[kind]["terraform"]["backend"]["s3"]
+
+    assert "dynamodb_table" not in backend
+
+
+def test_one_state_key_per_stack_and_stage(production: Synthesized) -> None:
+    keys = [production[kind]["terraform"]["backend"]["s3"]["key"] for kind in KINDS]
+
+    assert keys == [f"cloud-resume/dev/{kind}.tfstate" for kind in KINDS]
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_provider_is_pinned_to_the_mirrors_version(production: Synthesized, kind: str) -> None:
+    from resume.ops.terraform import AWS_PROVIDER_VERSION
+
+    required = production[kind]["terraform"]["required_providers"]["aws"]
+
+    assert required["version"] == AWS_PROVIDER_VERSION

@@ -1,0 +1,48 @@
+"""One switch (emulator_endpoint) leaves out what moto lacks; production keeps it."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.infra.conftest import Synthesized
+from tests.support.synth import resources
+
+LEFT_OUT_LOCALLY = [
+    ("frontend", "aws_cloudfront_response_headers_policy"),
+    ("frontend", "aws_s3_bucket_lifecycle_configuration"),
+    ("state", "aws_s3_bucket_lifecycle_configuration"),
+]
+
+
+@pytest.mark.parametrize(("kind", "resource_type"), LEFT_OUT_LOCALLY)
+def test_production_has_it(production: Synthesized, kind: str, resource_type: str) -> None:
+    assert resources(production[kind], resource_type)
+
+
+@pytest.mark.parametrize(("kind", "resource_type"), LEFT_OUT_LOCALLY)
+def test_local_cloud_leaves_it_out(emulated: Synthesized, kind: str, resource_type: str) -> None:
+    assert not resources(emulated[kind], resource_type)
+
+
+@pytest.mark.parametrize("kind", ["state", "frontend", "backend"])
+def test_local_cloud_points_provider_and_backend_at_the_emulator(
+    emulated: Synthesized, kind: str
+) -> None:
+    provider = emulated[kind]["provider"]["aws"][0]
+    backend = emulated[kind]["terraform"]["backend"]["s3"]
+
+    assert provider["endpoints"][0]["dynamodb"] == "http://127.0.0.1:4599"
+    assert backend["endpoints"] == {"s3": "http://127.0.0.1:4599", "sts": "http://127.0.0.1:4599"}
+    assert backend["use_lockfile"] is True
+
+
+def test_local_cloud_does_not_wait_for_cloudfront(emulated: Synthesized) -> None:
+    (distribution,) = resources(emulated["frontend"], "aws_cloudfront_distribution")
+
+    assert distribution["wait_for_deployment"] is False
+
+
+def test_production_never_names_an_emulator(production: Synthesized) -> None:
+    for document in production.values():
+        assert "endpoints" not in document["provider"]["aws"][0]
+        assert "127.0.0.1" not in str(document)

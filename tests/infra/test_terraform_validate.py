@@ -1,0 +1,26 @@
+"""`terraform validate` on every synthesized stack, offline through the provider mirror."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from resume.ops.terraform import run_terraform, terraform_env
+from tests.infra.conftest import Synthesized
+from tests.support.synth import PROJECT_ROOT
+
+KINDS = ("state", "frontend", "backend")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_stack_validates(production: Synthesized, production_dir: Path, kind: str) -> None:
+    # Fails (never skips) without Terraform or the provider, saying what to install.
+    env = terraform_env(PROJECT_ROOT, os.environ)
+    stack_dir = production_dir / "stacks" / f"cloud-resume-dev-{kind}"
+
+    run_terraform(["init", "-backend=false", "-no-color"], cwd=stack_dir, env=env, capture=True)
+    result = run_terraform(["validate", "-no-color"], cwd=stack_dir, env=env, capture=True)
+
+    assert "The configuration is valid." in result.stdout

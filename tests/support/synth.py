@@ -1,0 +1,43 @@
+"""Synthesizing the app for tests, paying the provider import once per process."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from resume.app import Stacks, build_app
+from resume.config import AppConfig
+from resume.provider_import import import_provider_lazily
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TEST_ACCOUNT = "111122223333"
+
+
+def synth_app(config: AppConfig, outdir: Path) -> tuple[Stacks, dict[str, dict[str, Any]]]:
+    """Synthesize every stack into `outdir`; return the stacks and their JSON by kind."""
+    import_provider_lazily()
+    stacks = build_app(config, project_root=PROJECT_ROOT, outdir=str(outdir))
+    stacks.app.synth()
+    documents = {
+        kind: json.loads((outdir / "stacks" / config.stack_name(kind) / "cdk.tf.json").read_text())
+        for kind in ("state", "frontend", "backend")
+    }
+    return stacks, documents
+
+
+def resources(document: dict[str, Any], resource_type: str) -> list[dict[str, Any]]:
+    """Every resource of one type in a synthesized stack."""
+    return list(document.get("resource", {}).get(resource_type, {}).values())
+
+
+def only(document: dict[str, Any], resource_type: str) -> dict[str, Any]:
+    """The single resource of a type; fails if there is not exactly one."""
+    (found,) = resources(document, resource_type)
+    return found
+
+
+def policy_statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every statement of every aws_iam_policy_document data source in a stack."""
+    documents = document.get("data", {}).get("aws_iam_policy_document", {}).values()
+    return [statement for doc in documents for statement in doc.get("statement", [])]
