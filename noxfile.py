@@ -1,0 +1,96 @@
+"""Every task a user or the pipeline runs: `nox -l` lists them, `nox` runs lint and tests."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).resolve().parent
+DEV_LOCK = "requirements/dev.txt"
+CHECKOV_LOCK = "requirements/checkov.txt"
+TOOLS_DIR = ROOT / ".nox" / "_tools"
+FUNCTION_ZIP = "build/function.zip"
+CDKTF_OUT = "cdktf.out"
+# Our two source roots; the constructs/ folder itself is never a package (see main.py).
+RUN_ENV = {
+    "PYTHONPATH": os.pathsep.join(["constructs", "function"]),
+    "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20",
+}
+
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "tests"]
+
+
+def _install_dev(session: nox.Session) -> None:
+    session.install("--require-hashes", "-r", DEV_LOCK)
+
+
+def _tool_venv(session: nox.Session, name: str, lock: str) -> Path:
+    """A venv of its own for a tool whose pins clash with ours (checkov pins an old boto3)."""
+    venv = TOOLS_DIR / name
+    python = venv / "bin" / "python"
+    if not python.exists():
+        session.run("uv", "venv", "--quiet", str(venv), external=True)
+    session.run(
+        "uv", "pip", "install", "--quiet", "--python", str(python),
+        "--require-hashes", "-r", lock, external=True,
+    )  # fmt: skip
+    return venv / "bin"
+
+
+def _package(session: nox.Session) -> None:
+    session.run("python", "-m", "resume.ops.package", "--out", FUNCTION_ZIP, env=RUN_ENV)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff (lint and format check) and mypy --strict on our code."""
+    _install_dev(session)
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy", env=RUN_ENV)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """All tests: handler, infrastructure (terraform validate, checkov) and end to end."""
+    _install_dev(session)
+    checkov_bin = _tool_venv(session, "checkov", CHECKOV_LOCK)
+    _package(session)
+    session.run(
+        "pytest",
+        "--cov",
+        "--cov-report=term-missing:skip-covered",
+        *session.posargs,
+        env={**RUN_ENV, "CHECKOV_BIN": str(checkov_bin / "checkov")},
+    )
+
+
+@nox.session
+def package(session: nox.Session) -> None:
+    """Build the arm64 Lambda zip, reproducibly, into build/function.zip."""
+    _install_dev(session)
+    _package(session)
+
+
+@nox.session
+def synth(session: nox.Session) -> None:
+    """Package, then synthesize every stack into cdktf.out/ as plain Terraform JSON."""
+    _install_dev(session)
+    _package(session)
+    session.run("python", "main.py", *session.posargs, env=RUN_ENV)
+
+
+@nox.session
+def checkov(session: nox.Session) -> None:
+    """Checkov on the synthesized stacks; every accepted finding carries its reason."""
+    checkov_bin = _tool_venv(session, "checkov", CHECKOV_LOCK)
+    _install_dev(session)
+    session.run(
+        "python", "-m", "resume.ops.checkov_gate", f"{CDKTF_OUT}/stacks",
+        "--checkov", str(checkov_bin / "checkov"), env=RUN_ENV,
+    )  # fmt: skip
