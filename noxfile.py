@@ -94,3 +94,10 @@ def checkov(session: nox.Session) -> None:
         "python", "-m", "resume.ops.checkov_gate", f"{CDKTF_OUT}/stacks",
         "--checkov", str(checkov_bin / "checkov"), env=RUN_ENV,
     )  # fmt: skip
+
+
+@nox.session
+def dev(session: nox.Session) -> None:
+    """The local cloud on loopback (moto, no AWS account); `-- --no-serve` checks and exits."""
+    _install_dev(session)
+    session.run("python", "-m", "resume.ops.dev", *session.posargs, env=RUN_ENV)

@@ -24,10 +24,8 @@ from cdktf_cdktf_provider_aws.lambda_function import (
 
 from constructs import Construct
 from resume.checkov import accept_findings
+from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME
 
-HANDLER = "visitor_counter.handler.lambda_handler"
-RUNTIME = "python3.13"
-ARCHITECTURE = "arm64"
 # The only DynamoDB action the handler calls.
 TABLE_ACTIONS = ("dynamodb:UpdateItem",)
 

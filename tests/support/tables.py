@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from resume.ops.local_table import counter_table_request
 from visitor_counter import schema
 
 TEST_TABLE_NAME = "cloud-resume-challenge-test"
@@ -11,14 +12,7 @@ TEST_TABLE_NAME = "cloud-resume-challenge-test"
 
 def create_counter_table(client: Any, table_name: str = TEST_TABLE_NAME) -> None:
     """Create the counter table the way the backend stack declares it."""
-    client.create_table(
-        TableName=table_name,
-        KeySchema=[{"AttributeName": schema.PARTITION_KEY, "KeyType": "HASH"}],
-        AttributeDefinitions=[
-            {"AttributeName": schema.PARTITION_KEY, "AttributeType": schema.PARTITION_KEY_TYPE}
-        ],
-        BillingMode="PAY_PER_REQUEST",
-    )
+    client.create_table(**counter_table_request(table_name))
 
 
 def stored_count(client: Any, table_name: str = TEST_TABLE_NAME, item_id: str = "blog") -> int:

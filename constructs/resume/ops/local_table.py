@@ -1,0 +1,19 @@
+"""The counter table's CreateTable request, from the schema the stacks use too."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from visitor_counter import schema
+
+
+def counter_table_request(table_name: str) -> dict[str, Any]:
+    """CreateTable arguments matching the backend stack's DynamoDB table."""
+    return {
+        "TableName": table_name,
+        "KeySchema": [{"AttributeName": schema.PARTITION_KEY, "KeyType": "HASH"}],
+        "AttributeDefinitions": [
+            {"AttributeName": schema.PARTITION_KEY, "AttributeType": schema.PARTITION_KEY_TYPE}
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+    }

@@ -1,0 +1,86 @@
+"""End to end over real HTTP on loopback: the packaged handler, moto, the local HTTP API."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from resume.ops.dev import LocalCloud
+
+pytestmark = pytest.mark.e2e
+ALLOWED = "http://localhost:4321"
+
+
+def test_two_posts_return_consecutive_counts(cloud: LocalCloud) -> None:
+    first = requests.post(cloud.api_url + "/", timeout=10)
+    second = requests.post(cloud.api_url + "/", timeout=10)
+
+    assert first.status_code == second.status_code == 200
+    assert first.headers["Content-Type"] == "application/json"
+    assert second.json()["visitors"] == first.json()["visitors"] + 1
+
+
+def test_preflight_from_an_allowed_origin(
+    cloud: LocalCloud, stored_visitors: Callable[[], int]
+) -> None:
+    before = stored_visitors()
+
+    response = requests.options(cloud.api_url + "/", headers={"Origin": ALLOWED}, timeout=10)
+
+    assert response.status_code == 204
+    assert response.content == b""
+    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
+    assert response.headers["Access-Control-Allow-Methods"] == "POST, OPTIONS"
+    assert stored_visitors() == before
+
+
+def test_preflight_from_another_origin_gets_no_cors_headers(cloud: LocalCloud) -> None:
+    response = requests.options(
+        cloud.api_url + "/", headers={"Origin": "https://evil.example"}, timeout=10
+    )
+
+    assert response.status_code == 204
+    assert "Access-Control-Allow-Origin" not in response.headers
+
+
+def test_get_is_405_and_does_not_count(
+    cloud: LocalCloud, stored_visitors: Callable[[], int]
+) -> None:
+    before = stored_visitors()
+
+    response = requests.get(cloud.api_url + "/", timeout=10)
+
+    assert response.status_code == 405
+    assert response.json() == {"error": "Method not allowed."}
+    assert stored_visitors() == before
+
+
+def test_oversized_body_is_413_and_does_not_count(
+    cloud: LocalCloud, stored_visitors: Callable[[], int]
+) -> None:
+    before = stored_visitors()
+
+    response = requests.post(cloud.api_url + "/", data="x" * 5000, timeout=10)
+
+    assert response.status_code == 413
+    assert stored_visitors() == before
+
+
+def test_concurrent_posts_lose_no_update(
+    cloud: LocalCloud, stored_visitors: Callable[[], int]
+) -> None:
+    before = stored_visitors()
+
+    def post(_: int) -> int:
+        response = requests.post(cloud.api_url + "/", timeout=30)
+        response.raise_for_status()
+        return int(response.json()["visitors"])
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        counts = sorted(pool.map(post, range(200)))
+
+    assert counts == list(range(before + 1, before + 201))
+    assert stored_visitors() == before + 200
