@@ -1,13 +1,20 @@
-"""One local cloud (moto server + packaged handler behind the local HTTP API) per session."""
+"""One local cloud per session: `python -m resume.ops.dev` (what `nox -s dev` runs) serving.
+
+It runs in its own process, as a user starts it: the handler it imports from the zip never
+mixes with the modules the unit tests import from the source tree.
+"""
 
 from __future__ import annotations
 
+import signal
 import socket
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 
 import pytest
 
-from resume.ops.dev import LocalCloud, emulator_client, local_cloud
+from resume.ops.dev import LOCAL_TABLE, LocalCloud, emulator_client
 from tests.support.synth import PROJECT_ROOT
 
 
@@ -20,13 +27,29 @@ def free_port() -> int:
 
 @pytest.fixture(scope="session")
 def cloud() -> Iterator[LocalCloud]:
-    """The local cloud, as `nox -s dev` starts it."""
-    with local_cloud(PROJECT_ROOT, free_port(), free_port()) as running:
-        yield running
+    """The local cloud, started as a user starts it, stopped with Ctrl-C (SIGINT)."""
+    moto_port, api_port = free_port(), free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "resume.ops.dev", "--moto-port", str(moto_port),
+         "--api-port", str(api_port)],
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+    )  # fmt: skip
+    assert process.stdout is not None
+    lines = [process.stdout.readline() for _ in range(4)]
+    assert lines[-1].startswith("dev: serving"), lines
+    try:
+        yield LocalCloud(
+            f"http://127.0.0.1:{moto_port}", f"http://127.0.0.1:{api_port}", LOCAL_TABLE
+        )
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=30)
 
 
 @pytest.fixture
-def stored_visitors(cloud: LocalCloud) -> object:
+def stored_visitors(cloud: LocalCloud) -> Callable[[], int]:
     """Read the stored count straight from the emulator, bypassing the API."""
     client = emulator_client("dynamodb", cloud.emulator_endpoint)
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import signal
 import sys
 import threading
 import urllib.request
@@ -109,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
     for name in ("moto_port", "api_port"):
         if not 0 < getattr(args, name) < 65536:
             parser.error(f"--{name.replace('_', '-')} must be a port number (1-65535)")
+    # A service manager's SIGTERM shuts down as cleanly as Ctrl-C: the emulator stops too.
+    signal.signal(signal.SIGTERM, signal.default_int_handler)
     try:
         with local_cloud(Path.cwd(), args.moto_port, args.api_port) as cloud:
             print(f"dev: moto (local AWS)   {cloud.emulator_endpoint}")
