@@ -122,10 +122,7 @@ def main(argv: list[str] | None = None) -> int:
                 threading.Event().wait()
     except KeyboardInterrupt:
         print("dev: stopped")
-    except OSError as exc:
-        print(f"dev: error: {exc}", file=sys.stderr)
-        return 1
-    except OpsError as exc:
+    except (OSError, OpsError) as exc:
         print(f"dev: error: {exc}", file=sys.stderr)
         return 1
     return 0

@@ -118,12 +118,6 @@ def _describe(path: Path, *, reused: bool) -> Package:
     return Package(path, hashlib.sha256(data).hexdigest(), len(data), reused)
 
 
-def zip_names(path: Path) -> list[str]:
-    """The entry names of a zip, in order."""
-    with zipfile.ZipFile(path) as archive:
-        return archive.namelist()
-
-
 def main(argv: list[str] | None = None) -> int:
     """CLI: build the zip and print its path, size and hash."""
     parser = argparse.ArgumentParser(prog="package", description=__doc__)
