@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from resume.app import STACK_KINDS
 from tests.infra.conftest import Synthesized
 from tests.support.synth import TEST_ACCOUNT
 
-KINDS = ("state", "frontend", "backend")
+KINDS = STACK_KINDS
 
 
 @pytest.mark.parametrize("kind", KINDS)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from resume.app import STACK_KINDS
 from tests.infra.conftest import Synthesized
 from tests.support.synth import resources
 
@@ -24,7 +25,7 @@ def test_local_cloud_leaves_it_out(emulated: Synthesized, kind: str, resource_ty
     assert not resources(emulated[kind], resource_type)
 
 
-@pytest.mark.parametrize("kind", ["state", "frontend", "backend"])
+@pytest.mark.parametrize("kind", STACK_KINDS)
 def test_local_cloud_points_provider_and_backend_at_the_emulator(
     emulated: Synthesized, kind: str
 ) -> None:

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 from typing import Any
 
-from resume.app import Stacks, build_app
+from resume.app import STACK_KINDS, Stacks, build_app
 from resume.config import AppConfig
 from resume.provider_import import import_provider_lazily
 
@@ -21,7 +21,7 @@ def synth_app(config: AppConfig, outdir: Path) -> tuple[Stacks, dict[str, dict[s
     stacks.app.synth()
     documents = {
         kind: json.loads((outdir / "stacks" / config.stack_name(kind) / "cdk.tf.json").read_text())
-        for kind in ("state", "frontend", "backend")
+        for kind in STACK_KINDS
     }
     return stacks, documents
 

@@ -22,7 +22,7 @@ FILE_MODE = 0o644
 LAMBDA_PLATFORM = "manylinux2014_aarch64"
 LAMBDA_PYTHON = "3.13"
 _EXCLUDED_PARTS = frozenset({"__pycache__", "tests", ".pytest_cache", ".mypy_cache"})
-_EXCLUDED_SUFFIXES = frozenset({".pyc", ".pyo", ".dist-info-RECORD"})
+_EXCLUDED_SUFFIXES = frozenset({".pyc", ".pyo"})
 
 
 @dataclass(frozen=True)
