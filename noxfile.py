@@ -79,10 +79,24 @@ def package(session: nox.Session) -> None:
 
 @nox.session
 def synth(session: nox.Session) -> None:
-    """Package, then synthesize every stack into cdktf.out/ as plain Terraform JSON."""
+    """Package, then synthesize every stack into cdktf.out/ (skipped when nothing changed)."""
     _install_dev(session)
-    _package(session)
-    session.run("python", "main.py", *session.posargs, env=RUN_ENV)
+    session.run("python", "-m", "resume.ops.synth", env=RUN_ENV)
+
+
+@nox.session(default=False)
+def diff(session: nox.Session) -> None:
+    """Plan every stack against its remote state: `nox -s diff -- --stage prod`."""
+    _install_dev(session)
+    session.run("python", "-m", "resume.ops.diff", *session.posargs, env=RUN_ENV)
+
+
+@nox.session(default=False)
+def deploy(session: nox.Session) -> None:
+    """Package, synth, apply state/frontend/backend, publish the site: `-- --stage prod`."""
+    _install_dev(session)
+    session.log("deploying to the AWS account of the current credentials")
+    session.run("python", "-m", "resume.ops.deploy", *session.posargs, env=RUN_ENV)
 
 
 @nox.session
@@ -96,8 +110,8 @@ def checkov(session: nox.Session) -> None:
     )  # fmt: skip
 
 
-@nox.session
+@nox.session(default=False)
 def dev(session: nox.Session) -> None:
-    """The local cloud on loopback (moto, no AWS account); `-- --no-serve` checks and exits."""
+    """The whole stack on loopback against moto (no AWS account); `-- --no-serve` to exit."""
     _install_dev(session)
     session.run("python", "-m", "resume.ops.dev", *session.posargs, env=RUN_ENV)

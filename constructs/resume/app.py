@@ -7,10 +7,10 @@ from pathlib import Path
 
 from cdktf import App
 
-from resume.config import AppConfig, ConfigError
+from resume.config import STACK_KINDS, AppConfig, ConfigError
 from resume.stacks import BackendStack, FrontendStack, StateStack
 
-STACK_KINDS = ("state", "frontend", "backend")  # also the deploy order
+__all__ = ["STACK_KINDS", "Stacks", "build_app"]
 
 
 @dataclass(frozen=True)

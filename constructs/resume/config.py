@@ -21,6 +21,8 @@ from visitor_counter.settings import parse_origin
 ENV_PREFIX = "RESUME_"
 CONFIG_FILE_ENV = "RESUME_CONFIG_FILE"
 KNOWN_STAGES = ("dev", "staging", "prod")
+# Every stage has these stacks, deployed in this order (the backend reads the site's domain).
+STACK_KINDS = ("state", "frontend", "backend")
 # CloudWatch Logs accepts only these retention periods.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653)
 # The account moto's server reports; used for names that embed an account id locally.
@@ -249,11 +251,13 @@ def _in_range(name: str, value: float, low: float, high: float) -> None:
 
 @cache
 def aws_regions() -> frozenset[str]:
-    """Every region of every AWS partition, from botocore's bundled endpoint data (offline)."""
-    from botocore.session import get_session
+    """Every region of every AWS partition, from botocore's bundled endpoint data.
 
-    session = get_session()
-    regions: set[str] = set()
-    for partition in session.get_available_partitions():
-        regions.update(session.get_available_regions("s3", partition_name=partition))
-    return frozenset(regions)
+    Read from the data file itself, not a Session: no network, no AWS profile involved.
+    """
+    from botocore.loaders import create_loader
+
+    endpoints = create_loader().load_data("endpoints")
+    return frozenset(
+        region for partition in endpoints["partitions"] for region in partition["regions"]
+    )

@@ -52,9 +52,10 @@ class PrivateBucket(Construct):
     """S3 bucket with public access blocked, SSE, versioning, owner-enforced ACLs, TLS only.
 
     Call `attach_policy` once with the bucket's Allow statements; it adds a Deny of
-    plain-HTTP access to them. `noncurrent_days` expires old object versions (None
-    leaves them, e.g. on the emulator, where the provider's read-back of lifecycle rules
-    takes about a minute).
+    plain-HTTP access to them. Old object versions expire after `noncurrent_days`.
+    `emulated` leaves out what moto cannot serve: the lifecycle rule (the provider's
+    read-back of it takes about a minute there) and the TLS-only Deny (moto speaks
+    plain HTTP on loopback, and enforces that Deny).
     """
 
     def __init__(
@@ -63,7 +64,8 @@ class PrivateBucket(Construct):
         id_: str,
         *,
         bucket_name: str | None,
-        noncurrent_days: int | None,
+        noncurrent_days: int,
+        emulated: bool,
         prevent_destroy: bool = False,
     ) -> None:
         super().__init__(scope, id_)
@@ -106,7 +108,8 @@ class PrivateBucket(Construct):
             bucket=self.bucket.id,
             versioning_configuration=S3BucketVersioningVersioningConfiguration(status="Enabled"),
         )
-        if noncurrent_days is not None:
+        self._emulated = emulated
+        if not emulated:
             S3BucketLifecycleConfiguration(
                 self,
                 "lifecycle",
@@ -132,9 +135,8 @@ class PrivateBucket(Construct):
 
     def attach_policy(self, grants: Sequence[DataAwsIamPolicyDocumentStatement]) -> None:
         """Set the bucket policy: `grants` plus TLS only."""
-        policy = DataAwsIamPolicyDocument(
-            self, "policy-document", statement=[*grants, _deny_plain_http(self.bucket.arn)]
-        )
+        tls_only = [] if self._emulated else [_deny_plain_http(self.bucket.arn)]
+        policy = DataAwsIamPolicyDocument(self, "policy-document", statement=[*grants, *tls_only])
         S3BucketPolicy(
             self,
             "policy",

@@ -28,7 +28,7 @@ class StateStack(TerraformStack):
             self,
             "state",
             bucket_name=config.resolved_state_bucket,
-            expire_versions=not config.emulated,
+            emulated=config.emulated,
         )
         TerraformOutput(self, "state_bucket", value=self.state.bucket.bucket)
 
@@ -94,6 +94,7 @@ class BackendStack(TerraformStack):
             timeout_s=config.lambda_timeout_s,
             reserved_concurrency=config.lambda_reserved_concurrency,
             log_retention_days=config.log_retention_days,
+            emulated=config.emulated,
         )
         self.api = CounterApi(
             self,

@@ -19,16 +19,15 @@ NONCURRENT_STATE_VERSIONS_DAYS = 90
 class StateBucket(Construct):
     """Versioned, encrypted, TLS-only bucket for state objects and their .tflock files."""
 
-    def __init__(
-        self, scope: Construct, id_: str, *, bucket_name: str, expire_versions: bool
-    ) -> None:
+    def __init__(self, scope: Construct, id_: str, *, bucket_name: str, emulated: bool) -> None:
         super().__init__(scope, id_)
         account = DataAwsCallerIdentity(self, "account")
         self.storage = PrivateBucket(
             self,
             "storage",
             bucket_name=bucket_name,
-            noncurrent_days=NONCURRENT_STATE_VERSIONS_DAYS if expire_versions else None,
+            noncurrent_days=NONCURRENT_STATE_VERSIONS_DAYS,
+            emulated=emulated,
             prevent_destroy=True,
         )
         self.bucket = self.storage.bucket

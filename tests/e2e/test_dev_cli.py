@@ -30,8 +30,7 @@ def test_port_in_use_is_refused_with_its_number() -> None:
 
     assert result.returncode == 1
     assert (
-        result.stderr.strip()
-        == f"dev: error: port {port} is in use: choose another with --moto-port"
+        result.stderr.strip() == f"dev: error: port {port} (--moto-port) is in use: choose another"
     )
 
 
@@ -42,13 +41,8 @@ def test_bad_port_is_a_usage_error() -> None:
     assert "--api-port must be a port number (1-65535)" in result.stderr
 
 
-def test_no_serve_brings_the_cloud_up_checks_it_and_exits() -> None:
-    with socket.socket() as a, socket.socket() as b:
-        a.bind(("127.0.0.1", 0))
-        b.bind(("127.0.0.1", 0))
-        ports = [str(a.getsockname()[1]), str(b.getsockname()[1])]
+def test_unknown_stage_is_a_usage_error() -> None:
+    result = run_dev("--no-serve", "--stage", "qa")
 
-    result = run_dev("--no-serve", "--moto-port", ports[0], "--api-port", ports[1])
-
-    assert result.returncode == 0, result.stderr
-    assert 'dev: check: POST / -> {"visitors":1}' in result.stdout
+    assert result.returncode == 2
+    assert "argument --stage: invalid choice: 'qa'" in result.stderr

@@ -8,13 +8,13 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from resume.ops.dev import LocalCloud
+from tests.e2e.conftest import RunningCloud
 
 pytestmark = pytest.mark.e2e
 ALLOWED = "http://localhost:4321"
 
 
-def test_two_posts_return_consecutive_counts(cloud: LocalCloud) -> None:
+def test_two_posts_return_consecutive_counts(cloud: RunningCloud) -> None:
     first = requests.post(cloud.api_url + "/", timeout=10)
     second = requests.post(cloud.api_url + "/", timeout=10)
 
@@ -24,7 +24,7 @@ def test_two_posts_return_consecutive_counts(cloud: LocalCloud) -> None:
 
 
 def test_preflight_from_an_allowed_origin(
-    cloud: LocalCloud, stored_visitors: Callable[[], int]
+    cloud: RunningCloud, stored_visitors: Callable[[], int]
 ) -> None:
     before = stored_visitors()
 
@@ -37,7 +37,7 @@ def test_preflight_from_an_allowed_origin(
     assert stored_visitors() == before
 
 
-def test_preflight_from_another_origin_gets_no_cors_headers(cloud: LocalCloud) -> None:
+def test_preflight_from_another_origin_gets_no_cors_headers(cloud: RunningCloud) -> None:
     response = requests.options(
         cloud.api_url + "/", headers={"Origin": "https://evil.example"}, timeout=10
     )
@@ -47,7 +47,7 @@ def test_preflight_from_another_origin_gets_no_cors_headers(cloud: LocalCloud) -
 
 
 def test_get_is_405_and_does_not_count(
-    cloud: LocalCloud, stored_visitors: Callable[[], int]
+    cloud: RunningCloud, stored_visitors: Callable[[], int]
 ) -> None:
     before = stored_visitors()
 
@@ -59,7 +59,7 @@ def test_get_is_405_and_does_not_count(
 
 
 def test_oversized_body_is_413_and_does_not_count(
-    cloud: LocalCloud, stored_visitors: Callable[[], int]
+    cloud: RunningCloud, stored_visitors: Callable[[], int]
 ) -> None:
     before = stored_visitors()
 
@@ -70,7 +70,7 @@ def test_oversized_body_is_413_and_does_not_count(
 
 
 def test_concurrent_posts_lose_no_update(
-    cloud: LocalCloud, stored_visitors: Callable[[], int]
+    cloud: RunningCloud, stored_visitors: Callable[[], int]
 ) -> None:
     before = stored_visitors()
 
@@ -84,3 +84,40 @@ def test_concurrent_posts_lose_no_update(
 
     assert counts == list(range(before + 1, before + 201))
     assert stored_visitors() == before + 200
+
+
+def test_site_page_is_served_from_the_deployed_bucket(cloud: RunningCloud) -> None:
+    response = requests.get(cloud.site_url + "/", timeout=10)
+
+    assert response.status_code == 200
+    assert response.headers["Content-Type"] == "text/html; charset=utf-8"
+    assert response.headers["Cache-Control"] == "no-cache"
+    assert 'id="visitor-count"' in response.text
+
+
+def test_site_assets_have_their_content_types(cloud: RunningCloud) -> None:
+    script = requests.get(cloud.site_url + "/counter.js", timeout=10)
+    styles = requests.get(cloud.site_url + "/styles.css", timeout=10)
+
+    assert script.headers["Content-Type"] == "text/javascript; charset=utf-8"
+    assert styles.headers["Content-Type"] == "text/css; charset=utf-8"
+    assert script.headers["Cache-Control"] == "public, max-age=300"
+
+
+def test_site_config_points_the_page_at_the_local_api(cloud: RunningCloud) -> None:
+    config = requests.get(cloud.site_url + "/config.json", timeout=10).json()
+
+    assert config == {"apiUrl": cloud.api_url}
+
+
+def test_unknown_page_gets_the_404_page(cloud: RunningCloud) -> None:
+    response = requests.get(cloud.site_url + "/no/such/page", timeout=10)
+
+    assert response.status_code == 404
+    assert "<h1>Not found</h1>" in response.text
+
+
+def test_page_origin_is_allowed_by_the_api(cloud: RunningCloud) -> None:
+    response = requests.post(cloud.api_url + "/", headers={"Origin": cloud.site_url}, timeout=10)
+
+    assert response.headers["Access-Control-Allow-Origin"] == cloud.site_url

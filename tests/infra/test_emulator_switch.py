@@ -6,7 +6,7 @@ import pytest
 
 from resume.app import STACK_KINDS
 from tests.infra.conftest import Synthesized
-from tests.support.synth import resources
+from tests.support.synth import policy_statements, resources
 
 LEFT_OUT_LOCALLY = [
     ("frontend", "aws_cloudfront_response_headers_policy"),
@@ -37,6 +37,17 @@ def test_local_cloud_points_provider_and_backend_at_the_emulator(
     assert backend["use_lockfile"] is True
 
 
+@pytest.mark.parametrize("kind", ["state", "frontend"])
+def test_tls_only_deny_is_in_production_and_not_on_plain_http_moto(
+    production: Synthesized, emulated: Synthesized, kind: str
+) -> None:
+    def denies(document: dict[str, object]) -> list[dict[str, object]]:
+        return [s for s in policy_statements(document) if s.get("effect") == "Deny"]
+
+    assert [s["sid"] for s in denies(production[kind])] == ["DenyInsecureTransport"]
+    assert denies(emulated[kind]) == []
+
+
 def test_local_cloud_does_not_wait_for_cloudfront(emulated: Synthesized) -> None:
     (distribution,) = resources(emulated["frontend"], "aws_cloudfront_distribution")
 
@@ -47,3 +58,20 @@ def test_production_never_names_an_emulator(production: Synthesized) -> None:
     for document in production.values():
         assert "endpoints" not in document["provider"]["aws"][0]
         assert "127.0.0.1" not in str(document)
+
+
+IGNORED_LOCALLY = [
+    ("frontend", "aws_cloudfront_distribution"),
+    ("backend", "aws_lambda_function"),
+]
+
+
+@pytest.mark.parametrize(("kind", "resource_type"), IGNORED_LOCALLY)
+def test_only_the_local_cloud_ignores_moto_drift(
+    production: Synthesized, emulated: Synthesized, kind: str, resource_type: str
+) -> None:
+    (local,) = resources(emulated[kind], resource_type)
+    (real,) = resources(production[kind], resource_type)
+
+    assert local["lifecycle"]["ignore_changes"]
+    assert "lifecycle" not in real

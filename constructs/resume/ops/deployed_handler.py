@@ -8,9 +8,27 @@ import sys
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
+from resume.ops.errors import OpsError
 from resume.ops.local_api import Handler
-from resume.runtime import HANDLER
+from resume.ops.package import Package
+from resume.runtime import HANDLER, zip_sha256_base64
+
+
+def deployed_handler(
+    lambda_client: Any, function_name: str, package: Package, workdir: Path, env: Mapping[str, str]
+) -> Handler:
+    """The handler of the function as deployed: its code hash checked, its environment used."""
+    configuration = lambda_client.get_function_configuration(FunctionName=function_name)
+    expected = zip_sha256_base64(package.path)
+    if configuration["CodeSha256"] != expected:
+        raise OpsError(
+            f"{function_name} runs code {configuration['CodeSha256']}, not {package.path} "
+            f"({expected}): deploy again"
+        )
+    variables = configuration.get("Environment", {}).get("Variables", {})
+    return load_handler(package.path, package.sha256, workdir, {**env, **variables})
 
 
 def load_handler(zip_path: Path, sha256: str, workdir: Path, env: Mapping[str, str]) -> Handler:

@@ -6,6 +6,7 @@ python -m resume.ops.emulator --port 4599     (what Emulator runs in a subproces
 from __future__ import annotations
 
 import argparse
+import os
 import socket
 import subprocess
 import sys
@@ -13,6 +14,7 @@ import threading
 import time
 import urllib.request
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from types import TracebackType
 from typing import Any
 
@@ -68,8 +70,12 @@ class Emulator:
         """Start the server and wait until it answers."""
         if not port_is_free(self.port):
             raise OpsError(f"port {self.port} is in use: choose another with --moto-port")
+        # The child imports this package however the parent found it.
+        package_root = str(Path(__file__).resolve().parents[2])
+        pythonpath = os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))
         self._process = subprocess.Popen(  # noqa: S603 - our own module, fixed arguments
             [sys.executable, "-m", "resume.ops.emulator", "--port", str(self.port)],
+            env={**os.environ, "PYTHONPATH": pythonpath},
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
         )

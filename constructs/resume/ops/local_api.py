@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 import base64
-import threading
 import time
 import uuid
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 from urllib.parse import urlsplit
+
+from resume.ops.loopback import LoopbackServer, QuietHandler
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 # API Gateway passes these bodies as text; anything else arrives base64-encoded.
 _TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml")
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
+_JSON = {"Content-Type": "application/json"}
 
 
 class LambdaContext:
@@ -79,39 +80,19 @@ def build_event(
     return event
 
 
-class LocalApi:
+class LocalApi(LoopbackServer):
     """Serves a Lambda handler over HTTP on loopback, the way the HTTP API invokes it."""
 
-    def __init__(self, handler: Handler, port: int, host: str = "127.0.0.1") -> None:
-        self.handler = handler
-        self.server = ThreadingHTTPServer((host, port), _request_handler(handler))
-        self.server.daemon_threads = True
-        self.url = f"http://{host}:{self.server.server_address[1]}"
-        self._thread = threading.Thread(target=self.server.serve_forever, daemon=True)
-
-    def start(self) -> LocalApi:
-        """Serve in a background thread."""
-        self._thread.start()
-        return self
-
-    def stop(self) -> None:
-        """Stop serving and release the port."""
-        self.server.shutdown()
-        self.server.server_close()
+    def __init__(self, handler: Handler, port: int) -> None:
+        super().__init__(_request_handler(handler), port)
 
 
-def _request_handler(handler: Handler) -> type[BaseHTTPRequestHandler]:
-    class Forward(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
+def _request_handler(handler: Handler) -> type[QuietHandler]:
+    class Forward(QuietHandler):
         def _forward(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY_BYTES:
-                self._reply(
-                    413,
-                    {"Content-Type": "application/json"},
-                    b'{"message":"Request Entity Too Large"}',
-                )
+                self.reply(413, _JSON, b'{"message":"Request Entity Too Large"}')
                 return
             body = self.rfile.read(length) if length else b""
             event = build_event(
@@ -120,27 +101,11 @@ def _request_handler(handler: Handler) -> type[BaseHTTPRequestHandler]:
             try:
                 result = handler(event, LambdaContext("local-counter"))
             except Exception:  # noqa: BLE001 - API Gateway's answer to a crashed function
-                self._reply(
-                    500,
-                    {"Content-Type": "application/json"},
-                    b'{"message":"Internal Server Error"}',
-                )
+                self.reply(500, _JSON, b'{"message":"Internal Server Error"}')
                 return
             payload = result.get("body") or ""
             data = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()
-            self._reply(int(result.get("statusCode", 200)), result.get("headers") or {}, data)
-
-        def _reply(self, status: int, headers: dict[str, str], data: bytes) -> None:
-            self.send_response(status)
-            for name, value in headers.items():
-                self.send_header(name, value)
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            if self.command != "HEAD":
-                self.wfile.write(data)
-
-        def log_message(self, format: str, *args: Any) -> None:
-            """Quiet: the handler's own JSON log lines are what matters."""
+            self.reply(int(result.get("statusCode", 200)), result.get("headers") or {}, data)
 
         # http.server dispatches on these names; every method goes to the handler, as
         # API Gateway's catch-all route does.

@@ -1,0 +1,67 @@
+"""The deploy path against the running local cloud: idempotent, and safe under a held lock."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from resume.config import AppConfig
+from resume.ops.deploy import deploy
+from resume.ops.dev import emulator_client, emulator_env, local_config
+from resume.ops.errors import OpsError
+from tests.e2e.conftest import RunningCloud
+from tests.support.synth import PROJECT_ROOT
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def config(cloud: RunningCloud, monkeypatch: pytest.MonkeyPatch) -> AppConfig:
+    """The configuration the running dev command deployed, and its credentials."""
+    for name, value in emulator_env(cloud.emulator_endpoint).items():
+        monkeypatch.setenv(name, value)
+    return local_config(os.environ, cloud.emulator_endpoint, cloud.ports)
+
+
+def test_second_deploy_with_nothing_changed_changes_nothing(
+    cloud: RunningCloud, config: AppConfig
+) -> None:
+    messages: list[str] = []
+
+    result = deploy(PROJECT_ROOT, config, os.environ, messages.append, site_api_url=cloud.api_url)
+
+    assert result.changed_stacks == ()
+    assert result.changed_site_files == ()
+    assert "synth: unchanged, reused cdktf.out" in messages
+    assert messages.count("site: no changes") == 1
+
+
+def test_deploy_stops_cleanly_on_a_held_state_lock(cloud: RunningCloud, config: AppConfig) -> None:
+    s3 = emulator_client("s3", cloud.emulator_endpoint)
+    bucket, key = config.resolved_state_bucket, config.state_key("backend")
+    state_before = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    # What a concurrent `terraform apply` writes while it holds the backend stack's lock.
+    s3.put_object(Bucket=bucket, Key=key + ".tflock", Body=b'{"ID":"other-deploy","Who":"ci"}')
+    try:
+        with pytest.raises(OpsError) as failure:
+            deploy(PROJECT_ROOT, config, os.environ, lambda _: None, site_api_url=cloud.api_url)
+    finally:
+        s3.delete_object(Bucket=bucket, Key=key + ".tflock")
+
+    assert str(failure.value) == (
+        "cloud-resume-dev-backend: apply stopped: another deploy holds the state lock; nothing "
+        "was changed, try again when it has finished [stacks applied before this: state, frontend]"
+    )
+    assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == state_before
+
+
+def test_diff_after_deploy_reports_no_changes(config: AppConfig) -> None:
+    from resume.ops.diff import diff
+
+    messages: list[str] = []
+
+    changes = diff(PROJECT_ROOT, config, os.environ, messages.append)
+
+    assert changes == {}
+    assert sum(m.endswith("no changes") for m in messages) == 3

@@ -1,0 +1,123 @@
+"""deploy, diff, synth and dev with wrong input or a missing tool: one clear line, exit != 0."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from tests.support.synth import PROJECT_ROOT
+
+NO_CREDENTIALS = {
+    "AWS_ACCESS_KEY_ID": "",
+    "AWS_SECRET_ACCESS_KEY": "",
+    "AWS_PROFILE": "",
+    "AWS_CONFIG_FILE": "/nonexistent/aws-config",
+    "AWS_SHARED_CREDENTIALS_FILE": "/nonexistent/aws-credentials",
+    "AWS_EC2_METADATA_DISABLED": "true",
+    "AWS_DEFAULT_REGION": "eu-west-2",
+}
+
+
+def run(
+    module: str, *args: str, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "RESUME_"))}
+    return subprocess.run(
+        [sys.executable, "-m", f"resume.ops.{module}", *args],
+        cwd=PROJECT_ROOT,
+        env={**clean, **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+def free_ports(count: int) -> list[str]:
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for probe in sockets:
+            probe.bind(("127.0.0.1", 0))
+        return [str(probe.getsockname()[1]) for probe in sockets]
+    finally:
+        for probe in sockets:
+            probe.close()
+
+
+@pytest.mark.parametrize("module", ["deploy", "diff"])
+def test_missing_stage_is_a_usage_error(module: str) -> None:
+    result = run(module)
+
+    assert result.returncode == 2
+    assert "a stage is required: --stage {dev,staging,prod} or RESUME_STAGE" in result.stderr
+
+
+@pytest.mark.parametrize("module", ["deploy", "diff"])
+def test_unknown_stage_is_a_usage_error(module: str) -> None:
+    result = run(module, "--stage", "qa")
+
+    assert result.returncode == 2
+    assert "argument --stage: invalid choice: 'qa'" in result.stderr
+
+
+def test_deploy_without_credentials_says_what_to_set() -> None:
+    result = run("deploy", "--stage", "dev", env=NO_CREDENTIALS)
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("deploy: error: no usable AWS credentials to name the state")
+    assert "set RESUME_STATE_BUCKET or RESUME_ACCOUNT_ID" in result.stderr
+
+
+def test_synth_with_a_bad_setting_names_it() -> None:
+    result = run("synth", env={"RESUME_REGION": "mars-north-1"})
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "synth: error: region: 'mars-north-1' is not an AWS region (e.g. eu-west-2)"
+    )
+
+
+def test_dev_without_terraform_says_what_to_install(tmp_path: Path) -> None:
+    ports = free_ports(3)
+
+    result = run(
+        "dev", "--no-serve", "--moto-port", ports[0], "--api-port", ports[1],
+        "--site-port", ports[2], env={"PATH": str(tmp_path)},
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "dev: error: terraform not found on PATH: install Terraform >= 1.10 "
+        "(https://developer.hashicorp.com/terraform/install)"
+    )
+
+
+def test_dev_with_a_wrong_mirror_names_it(tmp_path: Path) -> None:
+    ports = free_ports(3)
+
+    result = run(
+        "dev", "--no-serve", "--moto-port", ports[0], "--api-port", ports[1],
+        "--site-port", ports[2], env={"TF_PROVIDER_MIRROR": str(tmp_path)},
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert result.stderr.startswith(f"dev: error: TF_PROVIDER_MIRROR={tmp_path} has no ")
+
+
+def test_deploy_to_an_unreachable_endpoint_fails_cleanly() -> None:
+    (port,) = free_ports(1)
+    endpoint = f"http://127.0.0.1:{port}"
+
+    result = run(
+        "deploy", "--stage", "dev",
+        env={"RESUME_EMULATOR_ENDPOINT": endpoint, "AWS_ACCESS_KEY_ID": "x",
+             "AWS_SECRET_ACCESS_KEY": "x", "AWS_ENDPOINT_URL": endpoint},
+    )  # fmt: skip
+
+    assert result.returncode == 1
+    assert result.stderr.startswith("deploy: error: cannot reach S3: Could not connect")
