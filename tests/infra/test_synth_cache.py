@@ -70,7 +70,7 @@ def test_key_changes_with_the_configuration(
 def test_second_synth_reuses_the_output_and_a_change_synthesizes_again(
     tmp_path: Path, production_config: AppConfig
 ) -> None:
-    outdir = tmp_path / "cdktf.out"
+    outdir = tmp_path / "not-yet" / "cdktf.out"
     env = {**os.environ, "JSII_SILENCE_WARNING_END_OF_LIFE_NODE_VERSION": "20"}
 
     cold = synthesize(PROJECT_ROOT, production_config, env, outdir)

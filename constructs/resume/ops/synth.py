@@ -58,6 +58,7 @@ def synthesize(root: Path, config: AppConfig, env: Mapping[str, str], outdir: Pa
     if key_file.is_file() and key_file.read_text() == key and (outdir / "manifest.json").is_file():
         return SynthResult(outdir, key, reused=True)
     key_file.unlink(missing_ok=True)
+    outdir.mkdir(parents=True, exist_ok=True)  # cdktf creates only the last level
     result = subprocess.run(
         [sys.executable, "main.py"],
         cwd=root,
