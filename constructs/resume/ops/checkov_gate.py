@@ -15,6 +15,7 @@ import json
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -63,15 +64,32 @@ def accepted_reasons(stack_json: dict[str, Any]) -> dict[tuple[str, str], str]:
     return reasons
 
 
-def run_checkov(checkov: str, stacks_dir: Path) -> dict[str, Any]:
-    """Checkov's JSON report for every cdk.tf.json under `stacks_dir`."""
+def checkov_command(checkov: str, stacks_dir: Path, output: str) -> list[str]:
+    """Checkov over every cdk.tf.json under `stacks_dir`, reporting as `output`."""
     files = sorted(stacks_dir.rglob("cdk.tf.json"))
     if not files:
         raise OpsError(f"no synthesized stacks under {stacks_dir}: run `nox -s synth` first")
-    command = [checkov, "--framework", "terraform_json", "--output", "json", "--quiet",
+    command = [checkov, "--framework", "terraform_json", "--output", output, "--quiet",
                "--compact", "--skip-download", "--soft-fail"]  # fmt: skip
     for file in files:
         command += ["--file", str(file)]
+    return command
+
+
+def write_sarif(checkov: str, stacks_dir: Path, sarif: Path) -> None:
+    """Checkov's findings as SARIF, for GitHub code scanning."""
+    with tempfile.TemporaryDirectory() as outdir:
+        command = [*checkov_command(checkov, stacks_dir, "sarif"), "--output-file-path", outdir]
+        result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
+        written = Path(outdir) / "results_sarif.sarif"
+        if not written.is_file():
+            raise OpsError(f"checkov wrote no SARIF report: {result.stderr.strip()[-500:]}")
+        shutil.copyfile(written, sarif)
+
+
+def run_checkov(checkov: str, stacks_dir: Path) -> dict[str, Any]:
+    """Checkov's JSON report for every cdk.tf.json under `stacks_dir`."""
+    command = checkov_command(checkov, stacks_dir, "json")
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     try:
         report = json.loads(result.stdout)
@@ -112,6 +130,7 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="checkov_gate", description=__doc__)
     parser.add_argument("stacks_dir", type=Path)
     parser.add_argument("--checkov", default=shutil.which("checkov") or "")
+    parser.add_argument("--sarif", type=Path, help="also write the findings as SARIF here")
     args = parser.parse_args(argv)
     if not args.checkov or not Path(args.checkov).exists():
         print(
@@ -120,6 +139,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         result = gate(args.checkov, args.stacks_dir)
+        if args.sarif:
+            write_sarif(args.checkov, args.stacks_dir, args.sarif)
     except OpsError as exc:
         print(f"checkov_gate: error: {exc}", file=sys.stderr)
         return 2

@@ -48,9 +48,9 @@ def _wanted(relative: Path) -> bool:
     return not (_EXCLUDED_PARTS & set(relative.parts)) and relative.suffix not in _EXCLUDED_SUFFIXES
 
 
-def requirement_lines(function_dir: Path) -> list[str]:
-    """Non-comment lines of function/requirements.txt (third-party code to bundle)."""
-    text = (function_dir / "requirements.txt").read_text()
+def requirement_lines(requirements: Path) -> list[str]:
+    """Non-comment lines of a requirements file (for the function: third-party code to bundle)."""
+    text = requirements.read_text()
     return [
         line for line in text.splitlines() if line.strip() and not line.lstrip().startswith("#")
     ]
@@ -74,7 +74,7 @@ def build(function_dir: Path, out: Path) -> Package:
     out.parent.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as deps_dir:
         entries = [(p.relative_to(function_dir), p) for p in source_files(function_dir)]
-        requirements = requirement_lines(function_dir)
+        requirements = requirement_lines(function_dir / "requirements.txt")
         if requirements:
             _install_dependencies(function_dir / "requirements.txt", Path(deps_dir))
             deps = Path(deps_dir)
