@@ -156,3 +156,12 @@ def dev(session: nox.Session) -> None:
     """The whole stack on loopback against moto (no AWS account); `-- --no-serve` to exit."""
     _install_dev(session)
     session.run("python", "-m", "resume.ops.dev", *session.posargs, env=RUN_ENV)
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """Benchmarks as side-by-side ratios into bench/results.json; `-- --quick` for a smoke run."""
+    _install_dev(session)
+    _npm_ci(session)
+    _package(session)
+    session.run("python", "-m", "resume.ops.bench", *session.posargs, env=RUN_ENV)
