@@ -59,13 +59,18 @@ class AppConfig:
     throttle_burst_limit: int = 100
     throttle_rate_limit_rps: float = 50.0
     log_retention_days: int = 30
+    # The function's LOG_LEVEL: lines below it keep only their metrics.
+    log_level: str = "INFO"
     lambda_memory_mb: int = 256
     lambda_timeout_s: int = 5
     # A cost cap. New AWS accounts may have a total of only 10: set -1 there to reserve none.
     lambda_reserved_concurrency: int = 10
     function_zip: str = "build/function.zip"
     site_dir: str = "constructs/resume/site"
+    # Where alarm notifications are e-mailed (a subscription to confirm); empty: topic only.
     alarm_email: str = ""
+    # AWS X-Ray tracing of the function. Off by default: X-Ray needs a '*' resource grant.
+    tracing: bool = False
     # Set by the local cloud: every AWS endpoint (provider and state backend) goes here.
     emulator_endpoint: str = ""
     tags: tuple[tuple[str, str], ...] = field(default_factory=tuple)
@@ -157,6 +162,12 @@ def _from_text(name: str, type_name: str, raw: str) -> Any:
 
 
 def _coerce(name: str, type_name: str, value: Any) -> Any:
+    if type_name == "bool":
+        if isinstance(value, bool):
+            return value
+        if str(value).lower() in ("true", "1", "yes", "on", "false", "0", "no", "off"):
+            return str(value).lower() in ("true", "1", "yes", "on")
+        raise ConfigError(f"{name}: {value!r} is not true or false")
     try:
         if type_name == "int":
             if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
@@ -224,6 +235,8 @@ def _validate(config: AppConfig) -> None:
     _in_range("lambda_memory_mb", config.lambda_memory_mb, 128, 10240)
     _in_range("lambda_timeout_s", config.lambda_timeout_s, 1, 29)  # API Gateway gives up at 30 s
     _in_range("lambda_reserved_concurrency", config.lambda_reserved_concurrency, -1, 1000)
+    if config.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        raise ConfigError(f"log_level: {config.log_level!r} is not DEBUG, INFO, WARNING or ERROR")
     if config.log_retention_days not in LOG_RETENTION_DAYS:
         raise ConfigError(
             f"log_retention_days: {config.log_retention_days} is not one CloudWatch accepts "

@@ -18,6 +18,7 @@ from cdktf_cdktf_provider_aws.lambda_function import (
     LambdaFunction,
     LambdaFunctionEnvironment,
     LambdaFunctionLoggingConfig,
+    LambdaFunctionTracingConfig,
 )
 
 from constructs import Construct
@@ -28,7 +29,8 @@ from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME, zip_sha256_base64
 TABLE_ACTIONS = ("dynamodb:UpdateItem",)
 
 FUNCTION_FINDINGS = {
-    "CKV_AWS_50": "X-Ray needs xray:PutTraceSegments on '*'; off by default (least privilege).",
+    "CKV_AWS_50": "X-Ray is opt-in (tracing = true): it needs xray:PutTraceSegments on '*', "
+    "so it is off by default (least privilege).",
     "CKV_AWS_116": "Invoked synchronously by API Gateway; a DLQ only applies to async invokes.",
     "CKV_AWS_117": "Talks only to DynamoDB's public endpoint; a VPC adds NAT cost and cold start.",
     "CKV_AWS_173": "The environment holds no secrets (table name, origins, limits).",
@@ -57,6 +59,7 @@ class CounterFunction(Construct):
         timeout_s: int,
         reserved_concurrency: int,
         log_retention_days: int,
+        tracing: bool,
         emulated: bool,
     ) -> None:
         super().__init__(scope, id_)
@@ -96,6 +99,18 @@ class CounterFunction(Construct):
                     actions=["logs:CreateLogStream", "logs:PutLogEvents"],
                     resources=[f"{self.log_group.arn}:*"],
                 ),
+                # X-Ray has no resource-level permissions: '*' is the only resource it takes.
+                *(
+                    [
+                        DataAwsIamPolicyDocumentStatement(
+                            sid="WriteTraces",
+                            actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                            resources=["*"],
+                        )
+                    ]
+                    if tracing
+                    else []
+                ),
             ],
         )
         IamRolePolicy(self, "policy", role=self.role.id, policy=permissions.json)
@@ -112,6 +127,7 @@ class CounterFunction(Construct):
             filename=code.path,
             source_code_hash=zip_sha256_base64(zip_path),
             memory_size=memory_mb,
+            tracing_config=LambdaFunctionTracingConfig(mode="Active" if tracing else "PassThrough"),
             timeout=timeout_s,
             reserved_concurrent_executions=reserved_concurrency,
             environment=LambdaFunctionEnvironment(variables=dict(environment)),

@@ -8,6 +8,7 @@ from cdktf import TerraformOutput, TerraformStack
 
 from constructs import Construct
 from resume.config import AppConfig
+from resume.counter_alarms import CounterAlarms
 from resume.counter_api import CounterApi
 from resume.counter_function import CounterFunction
 from resume.counter_table import CounterTable
@@ -15,6 +16,7 @@ from resume.providers import aws_provider, state_backend
 from resume.site_certificate import CERTIFICATE_REGION
 from resume.state_bucket import StateBucket
 from resume.static_site import StaticSite
+from visitor_counter import schema
 
 
 class StateStack(TerraformStack):
@@ -88,12 +90,13 @@ class BackendStack(TerraformStack):
             environment={
                 "TABLE_NAME": self.table.name,
                 "ALLOWED_ORIGINS": ",".join(origins),
-                "LOG_LEVEL": "INFO",
+                "LOG_LEVEL": config.log_level,
             },
             memory_mb=config.lambda_memory_mb,
             timeout_s=config.lambda_timeout_s,
             reserved_concurrency=config.lambda_reserved_concurrency,
             log_retention_days=config.log_retention_days,
+            tracing=config.tracing,
             emulated=config.emulated,
         )
         self.api = CounterApi(
@@ -106,6 +109,18 @@ class BackendStack(TerraformStack):
             rate_limit_rps=config.throttle_rate_limit_rps,
             log_retention_days=config.log_retention_days,
         )
+        self.alarms = CounterAlarms(
+            self,
+            "alarms",
+            name=name,
+            region=config.region,
+            function_name=self.function.function.function_name,
+            api_id=self.api.api.id,
+            table_name=self.table.name,
+            site_id=schema.DEFAULT_SITE_ID,
+            alarm_email=config.alarm_email,
+        )
         TerraformOutput(self, "api_url", value=self.api.url)
+        TerraformOutput(self, "alarm_topic_arn", value=self.alarms.topic.arn)
         TerraformOutput(self, "table_name", value=self.table.name)
         TerraformOutput(self, "function_name", value=self.function.function.function_name)

@@ -7,16 +7,17 @@ from typing import Any
 
 from visitor_counter.api import CounterApi
 from visitor_counter.http import Response
-from visitor_counter.log import JsonLogger
 from visitor_counter.settings import Settings
 from visitor_counter.store import VisitorCounter, new_dynamodb_client
+from visitor_counter.telemetry import RequestLog
 
 # Module scope runs in Lambda's init phase: a bad setting fails the cold start
 # with the variable's name, and the client is built once per container.
 SETTINGS = Settings.from_env(os.environ)
-_LOG = JsonLogger(SETTINGS.log_level)
 _API = CounterApi(
-    SETTINGS, VisitorCounter(new_dynamodb_client(SETTINGS), SETTINGS.table_name), _LOG
+    SETTINGS,
+    VisitorCounter(new_dynamodb_client(SETTINGS), SETTINGS.table_name),
+    RequestLog(SETTINGS.site_id, SETTINGS.log_level),
 )
 
 

@@ -58,6 +58,17 @@ def parse_request(event: Mapping[str, Any], *, max_body_bytes: int) -> Request:
     )
 
 
+def route_key(event: Mapping[str, Any]) -> str:
+    """Route as "METHOD /path" for the log, from whatever the event holds (even malformed)."""
+    context = event.get("requestContext") if isinstance(event, Mapping) else None
+    http = context.get("http") if isinstance(context, Mapping) else None
+    if not isinstance(http, Mapping):
+        return "-"
+    method = str(http.get("method", "-"))[:16]
+    path = str(event.get("rawPath") or http.get("path") or "/")
+    return f"{method} {path[:128]}"
+
+
 def _header(headers: Mapping[str, Any], name: str) -> str | None:
     # HTTP API lower-cases header names, but a hand-made event may not.
     for key, value in headers.items():

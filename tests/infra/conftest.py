@@ -41,13 +41,16 @@ def production(production_config: AppConfig, production_dir: Path) -> Synthesize
 
 @pytest.fixture(scope="session")
 def with_domain(function_zip: Path, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """The stacks with a custom domain configured."""
+    """The stacks with every option on: custom domain, alarm e-mail, tracing, log level."""
     config = AppConfig(
         account_id=TEST_ACCOUNT,
         function_zip=str(function_zip),
         domain_name="example.com",
         hosted_zone_id="Z0123456789ABCDEFGHIJ",
         stage="prod",
+        alarm_email="ops@example.com",
+        tracing=True,
+        log_level="WARNING",
     )
     return synth_app(config, tmp_path_factory.mktemp("cdktf-domain"))[1]
 

@@ -62,6 +62,8 @@ BAD = [
     ({"RESUME_STATE_BUCKET": "Bad_Bucket"}, "state_bucket: 'Bad_Bucket' is not valid"),
     ({"RESUME_PROJECT": "My Project"}, "project: 'My Project' is not valid"),
     ({"RESUME_TAGS": "novalue"}, "tags: expected key=value pairs"),
+    ({"RESUME_TRACING": "maybe"}, "tracing: 'maybe' is not true or false"),
+    ({"RESUME_LOG_LEVEL": "LOUD"}, "log_level: 'LOUD' is not DEBUG, INFO, WARNING or ERROR"),
     ({"RESUME_CONFIG_FILE": "/nonexistent.toml"}, "RESUME_CONFIG_FILE: /nonexistent.toml does not"),
 ]
 

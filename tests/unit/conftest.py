@@ -12,9 +12,9 @@ from moto import mock_aws
 
 from tests.support.tables import TEST_TABLE_NAME, create_counter_table
 from visitor_counter.api import CounterApi
-from visitor_counter.log import JsonLogger
 from visitor_counter.settings import Settings
 from visitor_counter.store import VisitorCounter, new_dynamodb_client
+from visitor_counter.telemetry import RequestLog
 
 ALLOWED = frozenset({"https://example.com", "https://www.example.com", "http://localhost:4321"})
 
@@ -61,4 +61,4 @@ def handler_client(settings: Settings, dynamodb: Any) -> Any:
 def api(settings: Settings, handler_client: Any, log_stream: io.StringIO) -> CounterApi:
     """The counter API wired like the Lambda wires it, against moto."""
     counter = VisitorCounter(handler_client, settings.table_name)
-    return CounterApi(settings, counter, JsonLogger("DEBUG", log_stream))
+    return CounterApi(settings, counter, RequestLog(settings.site_id, "DEBUG", log_stream))

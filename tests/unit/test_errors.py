@@ -12,9 +12,9 @@ from botocore.awsrequest import AWSResponse
 from tests.support.events import http_event
 from tests.support.tables import stored_count
 from visitor_counter.api import CounterApi
-from visitor_counter.log import JsonLogger
 from visitor_counter.settings import Settings
 from visitor_counter.store import VisitorCounter, new_dynamodb_client
+from visitor_counter.telemetry import RequestLog
 
 SECRET_AWS_MESSAGE = "User: arn:aws:sts::123456789012:assumed-role/x is not authorized"
 
@@ -79,7 +79,7 @@ def test_dynamodb_trouble_is_logged_with_the_request_id(
 
     (line,) = [json.loads(raw) for raw in log_stream.getvalue().splitlines()]
     assert line["request_id"] == event["requestContext"]["requestId"]
-    assert line["error"] == "ThrottlingException"
+    assert line["error_type"] == "ThrottlingException"
     assert line["level"] == "ERROR"
 
 
@@ -89,7 +89,7 @@ def test_unreachable_dynamodb_is_503(
     # A port nothing listens on: the real connection error path of botocore.
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")
     counter = VisitorCounter(new_dynamodb_client(settings), settings.table_name)
-    api = CounterApi(settings, counter, JsonLogger("ERROR", io.StringIO()))
+    api = CounterApi(settings, counter, RequestLog("blog", "ERROR", io.StringIO()))
 
     response = api.handle(http_event("POST"))
 
@@ -130,7 +130,7 @@ def test_unexpected_exception_is_500_json_without_trace(
         def increment(self, item_id: str) -> int:
             raise RuntimeError("secret internal detail")
 
-    api = CounterApi(settings, Exploding(), JsonLogger("INFO", log_stream))
+    api = CounterApi(settings, Exploding(), RequestLog("blog", "INFO", log_stream))
 
     response = api.handle(http_event("POST"), "ctx-id")
 

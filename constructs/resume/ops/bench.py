@@ -130,12 +130,12 @@ def warm_overhead(requests: int) -> dict[str, Any]:
     import io
 
     from visitor_counter.api import CounterApi
-    from visitor_counter.log import JsonLogger
     from visitor_counter.settings import Settings
     from visitor_counter.store import VisitorCounter
+    from visitor_counter.telemetry import RequestLog
 
     api = CounterApi(
-        Settings(), VisitorCounter(_StubDynamoDB(), "t"), JsonLogger("INFO", io.StringIO())
+        Settings(), VisitorCounter(_StubDynamoDB(), "t"), RequestLog("blog", "INFO", io.StringIO())
     )
     event = {
         "version": "2.0", "rawPath": "/", "headers": {"origin": "http://localhost:4321"},

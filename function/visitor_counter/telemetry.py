@@ -1,0 +1,107 @@
+"""One JSON line per request: the structured log and the CloudWatch metrics, together.
+
+The line is an Embedded Metric Format (EMF) document: CloudWatch Logs extracts the metrics
+named under "_aws" from it, with no API call from the function, and keeps the rest of the
+fields as a queryable log event. It never holds the client's IP address or User-Agent.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from dataclasses import dataclass
+from typing import Any, Final, TextIO
+
+NAMESPACE: Final = "CloudResume"
+DIMENSION: Final = "Site"
+# Metric name -> unit. Every request reports every metric (0 or 1 for the counts), so sums
+# over any period are exact and alarms never see "missing data" for a quiet site.
+METRICS: Final = {
+    "CountedViews": "Count",
+    "UniqueVisitors": "Count",
+    "BotHits": "Count",
+    "RejectedRequests": "Count",
+    "DynamoDBErrors": "Count",
+    "HandlerLatency": "Milliseconds",
+}
+OUTCOMES: Final = ("counted", "bot", "preflight", "rejected", "error")
+_LEVEL_BY_OUTCOME: Final = {"rejected": "WARNING", "error": "ERROR"}
+_RANK: Final = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
+
+
+@dataclass(frozen=True)
+class RequestRecord:
+    """What happened to one request, without anything that identifies the visitor."""
+
+    request_id: str
+    route: str
+    status: int
+    latency_ms: float
+    cold_start: bool
+    outcome: str
+    error_type: str | None = None
+    store_error: bool = False
+    new_visitor: bool = False
+
+
+def emf_document(record: RequestRecord, site_id: str, timestamp_ms: int) -> dict[str, Any]:
+    """The EMF document (and log event) for one request."""
+    values = {
+        "CountedViews": int(record.outcome == "counted"),
+        "UniqueVisitors": int(record.new_visitor),
+        "BotHits": int(record.outcome == "bot"),
+        "RejectedRequests": int(record.outcome == "rejected"),
+        "DynamoDBErrors": int(record.store_error),
+        "HandlerLatency": round(record.latency_ms, 3),
+    }
+    document: dict[str, Any] = {
+        "_aws": {
+            "Timestamp": timestamp_ms,
+            "CloudWatchMetrics": [
+                {
+                    "Namespace": NAMESPACE,
+                    "Dimensions": [[DIMENSION]],
+                    "Metrics": [{"Name": name, "Unit": unit} for name, unit in METRICS.items()],
+                }
+            ],
+        },
+        DIMENSION: site_id,
+        "level": _LEVEL_BY_OUTCOME.get(record.outcome, "INFO"),
+        "message": "request",
+        "request_id": record.request_id,
+        "route": record.route,
+        "status": record.status,
+        "latency_ms": round(record.latency_ms, 3),
+        "cold_start": record.cold_start,
+        "outcome": record.outcome,
+        **values,
+    }
+    if record.error_type:
+        document["error_type"] = record.error_type
+    return document
+
+
+def metrics_only(document: dict[str, Any]) -> dict[str, Any]:
+    """The document without its log fields: what a line below LOG_LEVEL still carries."""
+    return {key: document[key] for key in ("_aws", DIMENSION, *METRICS)}
+
+
+class RequestLog:
+    """Writes each request's line to stdout (Lambda sends stdout to CloudWatch Logs).
+
+    A request below `level` still gets its line, reduced to the metrics: LOG_LEVEL quiets
+    the log, never the numbers the alarms and the dashboard are built on.
+    """
+
+    def __init__(self, site_id: str, level: str = "INFO", stream: TextIO | None = None) -> None:
+        self._site_id = site_id
+        self._threshold = _RANK[level]
+        self._stream = stream
+
+    def write(self, record: RequestRecord) -> None:
+        """Write the request's line."""
+        document = emf_document(record, self._site_id, int(time.time() * 1000))
+        if _RANK[document["level"]] < self._threshold:
+            document = metrics_only(document)
+        (self._stream or sys.stdout).write(json.dumps(document, separators=(",", ":")) + "\n")
