@@ -82,13 +82,15 @@ def test_synth_with_a_bad_setting_names_it() -> None:
     )
 
 
-def test_dev_without_terraform_says_what_to_install(tmp_path: Path) -> None:
-    ports = free_ports(3)
+def run_dev(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    moto, api, site = free_ports(3)
+    return run(
+        "dev", "--no-serve", "--moto-port", moto, "--api-port", api, "--site-port", site, env=env
+    )
 
-    result = run(
-        "dev", "--no-serve", "--moto-port", ports[0], "--api-port", ports[1],
-        "--site-port", ports[2], env={"PATH": str(tmp_path)},
-    )  # fmt: skip
+
+def test_dev_without_terraform_says_what_to_install(tmp_path: Path) -> None:
+    result = run_dev({"PATH": str(tmp_path)})
 
     assert result.returncode == 1
     assert result.stderr.strip() == (
@@ -98,12 +100,7 @@ def test_dev_without_terraform_says_what_to_install(tmp_path: Path) -> None:
 
 
 def test_dev_with_a_wrong_mirror_names_it(tmp_path: Path) -> None:
-    ports = free_ports(3)
-
-    result = run(
-        "dev", "--no-serve", "--moto-port", ports[0], "--api-port", ports[1],
-        "--site-port", ports[2], env={"TF_PROVIDER_MIRROR": str(tmp_path)},
-    )  # fmt: skip
+    result = run_dev({"TF_PROVIDER_MIRROR": str(tmp_path)})
 
     assert result.returncode == 1
     assert result.stderr.startswith(f"dev: error: TF_PROVIDER_MIRROR={tmp_path} has no ")

@@ -15,7 +15,7 @@ from typing import Any
 
 from resume.config import KNOWN_STAGES, STACK_KINDS, AppConfig, ConfigError, load_config
 from resume.ops.errors import OpsError
-from resume.ops.package import build
+from resume.ops.package import Package, build
 from resume.ops.site_upload import invalidate, site_files, sync
 from resume.ops.stacks_runner import Log, StackRunner
 from resume.ops.synth import synthesize
@@ -36,6 +36,7 @@ class Deployment:
     table_name: str
     changed_stacks: tuple[str, ...]
     changed_site_files: tuple[str, ...]
+    package: Package
 
 
 def aws_client(service: str, config: AppConfig) -> Any:
@@ -158,6 +159,7 @@ def deploy(
         table_name=backend["table_name"],
         changed_stacks=tuple(changed),
         changed_site_files=tuple(keys),
+        package=package,
     )
 
 

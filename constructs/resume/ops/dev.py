@@ -31,7 +31,6 @@ from resume.ops.emulator import Emulator, port_is_free
 from resume.ops.errors import OpsError
 from resume.ops.local_api import LocalApi
 from resume.ops.loopback import HOST
-from resume.ops.package import build
 from resume.ops.site_server import SiteServer
 from resume.ops.stacks_runner import Log
 
@@ -116,11 +115,10 @@ def local_cloud(
         os.environ.update(emulator_env(emulator.endpoint))  # boto3 in this process, too
         config = local_config(cloud_env, emulator.endpoint, ports, stage)
         deployment = deploy(root, config, cloud_env, log, site_api_url=api_url)
-        package = build(root / "function", root / config.function_zip)
         handler = deployed_handler(
             emulator_client("lambda", emulator.endpoint),
             deployment.function_name,
-            package,
+            deployment.package,
             root / ".local-cloud" / "function",
             emulator_env(emulator.endpoint),
         )
