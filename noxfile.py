@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import nox
@@ -64,6 +65,17 @@ def _workflow_lint(session: nox.Session, workflows: list[str]) -> None:
     session.run(str(tools / "zizmor"), "--offline", "--quiet", *workflows, external=True)
 
 
+def _ensure_chromium(session: nox.Session) -> None:
+    """The browser test drives the system's Chromium; install Debian's package if missing."""
+    if shutil.which("chromium") or shutil.which("chromium-browser"):
+        return
+    if not (shutil.which("apt-get") and os.geteuid() == 0):
+        session.error("chromium is missing: install it (Debian: apt-get install chromium)")
+    session.log("installing Debian's chromium for the browser test")
+    session.run("apt-get", "update", "-qq", external=True)
+    session.run("apt-get", "install", "-y", "-qq", "chromium", external=True)
+
+
 def _package(session: nox.Session) -> None:
     session.run("python", "-m", "resume.ops.package", "--out", FUNCTION_ZIP, env=RUN_ENV)
 
@@ -85,6 +97,7 @@ def tests(session: nox.Session) -> None:
     checkov_bin = _tool_venv(session, "checkov", CHECKOV_LOCK)
     audit_bin = _tool_venv(session, "audit", AUDIT_LOCK)
     _npm_ci(session)
+    _ensure_chromium(session)
     _package(session)
     tools = {
         "CHECKOV_BIN": str(checkov_bin / "checkov"),
