@@ -11,6 +11,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
@@ -33,6 +34,8 @@ class RunningCloud:
     emulator_endpoint: str
     table_name: str
     output: str
+    # Everything the dev command prints after it started serving (the handler's log lines).
+    later_output: list[str]
 
 
 def free_port() -> int:
@@ -67,6 +70,10 @@ def cloud() -> Iterator[RunningCloud]:
     assert lines, "the dev command printed nothing"
     assert lines[-1].startswith("dev: serving"), output
     found = dict(re.findall(r"^dev: (site|counter API|moto|table) +(\S+)$", output, re.MULTILINE))
+    # Keep reading: the handler logs a line per request, and a full pipe would block it.
+    later_output: list[str] = []
+    reader = threading.Thread(target=later_output.extend, args=(process.stdout,), daemon=True)
+    reader.start()
     try:
         yield RunningCloud(
             ports=ports,
@@ -75,6 +82,7 @@ def cloud() -> Iterator[RunningCloud]:
             emulator_endpoint=found["moto"],
             table_name=found["table"],
             output=output,
+            later_output=later_output,
         )
     finally:
         process.send_signal(signal.SIGINT)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
@@ -121,3 +123,19 @@ def test_page_origin_is_allowed_by_the_api(cloud: RunningCloud) -> None:
     response = requests.post(cloud.api_url + "/", headers={"Origin": cloud.site_url}, timeout=10)
 
     assert response.headers["Access-Control-Allow-Origin"] == cloud.site_url
+
+
+def test_each_request_is_logged_without_ip_or_user_agent(cloud: RunningCloud) -> None:
+    agent = "Mozilla/5.0 (E2E Privacy Probe 7.7)"
+    seen = len(cloud.later_output)
+
+    requests.post(cloud.api_url + "/", headers={"User-Agent": agent}, timeout=10)
+
+    deadline = time.monotonic() + 10
+    while len(cloud.later_output) == seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    records = [json.loads(line) for line in cloud.later_output[seen:] if line.startswith("{")]
+    assert [(r["route"], r["outcome"]) for r in records] == [("POST /", "counted")]
+    text = "".join(cloud.later_output)
+    assert "E2E Privacy Probe" not in text
+    assert "127.0.0.1" not in text
