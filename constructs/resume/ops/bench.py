@@ -9,6 +9,7 @@ reports min/median/max; targets are judged on ratios of medians, never on absolu
 from __future__ import annotations
 
 import argparse
+import io
 import json
 import os
 import platform
@@ -19,7 +20,7 @@ import sys
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, redirect_stdout
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import Any
@@ -127,8 +128,6 @@ class _StubDynamoDB:
 
 def warm_overhead(requests: int) -> dict[str, Any]:
     """Per-request time inside the handler with the DynamoDB call stubbed out."""
-    import io
-
     from visitor_counter.api import CounterApi
     from visitor_counter.settings import Settings
     from visitor_counter.store import VisitorCounter
@@ -225,7 +224,8 @@ def local_cloud_figures(env: Mapping[str, str], requests: int, threads: int) -> 
 
     shutil.rmtree(ROOT / ".local-cloud" / "cdktf.out", ignore_errors=True)
     ports = {"moto_port": 4699, "api_port": 4700, "site_port": 4701}
-    with _dev(ports, env) as (from_nothing_s, cloud):
+    # The in-process handler logs a line per request; thousands of them would bury the table.
+    with _dev(ports, env) as (from_nothing_s, cloud), redirect_stdout(io.StringIO()):
         local_env = {**env, **emulator_env(cloud.emulator_endpoint)}
         config = local_config(local_env, cloud.emulator_endpoint, ports)
         again_s = timed(
