@@ -6,11 +6,11 @@ import base64
 import binascii
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
-CORS_METHODS = "POST, OPTIONS"
+CORS_METHODS = "POST, OPTIONS"  # the original contract's, on /
 CORS_HEADERS = "Content-Type"
 
 Response = dict[str, Any]
@@ -34,10 +34,21 @@ class Request:
     origin: str | None
     body: bytes
     request_id: str
+    query: str = ""
+    # Lower-cased names; only read to tell bots and opted-out visitors, never stored.
+    headers: Mapping[str, str] = field(default_factory=dict)
+    source_ip: str = ""
+
+    @property
+    def user_agent(self) -> str:
+        """The User-Agent header, "" when the client sent none."""
+        return self.headers.get("user-agent", "")
 
 
-def parse_request(event: Mapping[str, Any], *, max_body_bytes: int) -> Request:
-    """Read an HTTP API 2.0 event; raise BadRequest when it is malformed."""
+def parse_request(
+    event: Mapping[str, Any], *, max_body_bytes: int, max_header_bytes: int = 8192
+) -> Request:
+    """Read an HTTP API 2.0 event; raise BadRequest when it is malformed or too large."""
     if not isinstance(event, Mapping):
         raise BadRequest(400, "Malformed request.")
     context = event.get("requestContext")
@@ -46,15 +57,16 @@ def parse_request(event: Mapping[str, Any], *, max_body_bytes: int) -> Request:
     http = context.get("http")
     if not isinstance(http, Mapping) or not isinstance(http.get("method"), str):
         raise BadRequest(400, "Malformed request: requestContext.http.method is missing.")
-    headers = event.get("headers") or {}
-    if not isinstance(headers, Mapping):
-        raise BadRequest(400, "Malformed request: headers must be an object.")
+    headers = _headers(event.get("headers") or {}, max_header_bytes)
     return Request(
         method=http["method"].upper(),
         path=str(event.get("rawPath") or http.get("path") or "/"),
-        origin=_header(headers, "origin"),
+        origin=headers.get("origin"),
         body=_body(event, max_body_bytes),
         request_id=str(context.get("requestId") or ""),
+        query=str(event.get("rawQueryString") or ""),
+        headers=headers,
+        source_ip=str(http.get("sourceIp") or ""),
     )
 
 
@@ -69,12 +81,21 @@ def route_key(event: Mapping[str, Any]) -> str:
     return f"{method} {path[:128]}"
 
 
-def _header(headers: Mapping[str, Any], name: str) -> str | None:
+def _headers(raw: Any, max_header_bytes: int) -> dict[str, str]:
+    if not isinstance(raw, Mapping):
+        raise BadRequest(400, "Malformed request: headers must be an object.")
     # HTTP API lower-cases header names, but a hand-made event may not.
-    for key, value in headers.items():
-        if isinstance(key, str) and key.lower() == name and isinstance(value, str):
-            return value
-    return None
+    headers = {
+        key.lower(): value
+        for key, value in raw.items()
+        if isinstance(key, str) and isinstance(value, str)
+    }
+    size = sum(
+        len(key) + len(value.encode("utf-8", "surrogatepass")) for key, value in headers.items()
+    )
+    if size > max_header_bytes:
+        raise BadRequest(431, f"Request headers are larger than {max_header_bytes} bytes.")
+    return headers
 
 
 def _body(event: Mapping[str, Any], max_body_bytes: int) -> bytes:
@@ -99,16 +120,21 @@ def _body(event: Mapping[str, Any], max_body_bytes: int) -> bytes:
 
 
 def cors_headers(
-    origin: str | None, allowed: frozenset[str], *, max_age_s: int | None = None
+    origin: str | None,
+    allowed: frozenset[str],
+    *,
+    methods: str = CORS_METHODS,
+    max_age_s: int | None = None,
 ) -> dict[str, str]:
     """CORS headers for a response to `origin`; none unless it is allowed.
 
-    `max_age_s` is for preflight answers: how long the browser may cache them.
+    `methods` are the route's own; `max_age_s` is for preflight answers: how long the
+    browser may cache them.
     """
     headers = {"Vary": "Origin"}
     if origin is not None and origin.lower().rstrip("/") in allowed:
         headers["Access-Control-Allow-Origin"] = origin
-        headers["Access-Control-Allow-Methods"] = CORS_METHODS
+        headers["Access-Control-Allow-Methods"] = methods
         headers["Access-Control-Allow-Headers"] = CORS_HEADERS
         if max_age_s is not None:
             headers["Access-Control-Max-Age"] = str(max_age_s)

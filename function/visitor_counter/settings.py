@@ -28,6 +28,8 @@ class Settings:
     allowed_origins: frozenset[str] = frozenset({"http://localhost:4321"})
     region: str = "eu-west-2"
     max_body_bytes: int = 1024
+    # All header names and values together; API Gateway's own ceiling is 10 KiB.
+    max_header_bytes: int = 8192
     cors_max_age_s: int = 600
     dynamodb_connect_timeout_s: float = 1.0
     dynamodb_read_timeout_s: float = 2.0
@@ -46,6 +48,9 @@ class Settings:
             allowed_origins=_origins(env, "ALLOWED_ORIGINS", defaults.allowed_origins),
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or defaults.region,
             max_body_bytes=_integer(env, "MAX_BODY_BYTES", defaults.max_body_bytes, 0, 1_048_576),
+            max_header_bytes=_integer(
+                env, "MAX_HEADER_BYTES", defaults.max_header_bytes, 256, 10_240
+            ),
             cors_max_age_s=_integer(env, "CORS_MAX_AGE_S", defaults.cors_max_age_s, 0, 86_400),
             dynamodb_connect_timeout_s=_seconds(
                 env, "DYNAMODB_CONNECT_TIMEOUT_S", defaults.dynamodb_connect_timeout_s

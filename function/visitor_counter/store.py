@@ -1,7 +1,8 @@
-"""DynamoDB access: one atomic UpdateItem per counted hit."""
+"""DynamoDB access for the site total (one atomic UpdateItem per hit) and the shared error rules."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from botocore.config import Config
@@ -64,6 +65,23 @@ def new_dynamodb_client(settings: Settings) -> Any:
     return get_session().create_client("dynamodb", region_name=settings.region, config=config)
 
 
+def call_dynamodb(operation: Callable[..., dict[str, Any]], **request: Any) -> dict[str, Any]:
+    """Run one DynamoDB call; failures become StoreUnavailable or CountUnavailable."""
+    try:
+        return operation(**request)
+    except ClientError as exc:
+        raise _classify(exc) from exc
+    except BotoCoreError as exc:
+        # Connection refused, timeouts, endpoint errors: the service was not reached.
+        raise StoreUnavailable(type(exc).__name__, RETRY_AFTER_UNAVAILABLE_S) from exc
+
+
+def error_code(exc: BaseException) -> str:
+    """The DynamoDB error code behind a store error, "" when there is none."""
+    cause = exc.__cause__
+    return cause.response.get("Error", {}).get("Code", "") if isinstance(cause, ClientError) else ""
+
+
 class VisitorCounter:
     """Counts hits of one site in the counter table."""
 
@@ -73,21 +91,28 @@ class VisitorCounter:
 
     def increment(self, item_id: str) -> int:
         """Add one to the item's counter and return the new value, in one round trip."""
-        try:
-            response = self._client.update_item(
-                TableName=self._table_name,
-                Key={schema.PARTITION_KEY: {"S": item_id}},
-                UpdateExpression="ADD #count :one",
-                ExpressionAttributeNames={"#count": schema.COUNTER_ATTRIBUTE},
-                ExpressionAttributeValues={":one": {"N": "1"}},
-                ReturnValues="UPDATED_NEW",
-            )
-        except ClientError as exc:
-            raise _classify(exc) from exc
-        except BotoCoreError as exc:
-            # Connection refused, timeouts, endpoint errors: the service was not reached.
-            raise StoreUnavailable(type(exc).__name__, RETRY_AFTER_UNAVAILABLE_S) from exc
-        return _read_count(response)
+        response = call_dynamodb(
+            self._client.update_item,
+            TableName=self._table_name,
+            Key={schema.PARTITION_KEY: {"S": item_id}},
+            UpdateExpression="ADD #count :one",
+            ExpressionAttributeNames={"#count": schema.COUNTER_ATTRIBUTE},
+            ExpressionAttributeValues={":one": {"N": "1"}},
+            ReturnValues="UPDATED_NEW",
+        )
+        return read_number(response.get("Attributes"), schema.COUNTER_ATTRIBUTE)
+
+    def read(self, item_id: str) -> int:
+        """The item's counter without changing it (0 before the first hit), in one round trip."""
+        response = call_dynamodb(
+            self._client.get_item,
+            TableName=self._table_name,
+            Key={schema.PARTITION_KEY: {"S": item_id}},
+            ProjectionExpression="#count",
+            ExpressionAttributeNames={"#count": schema.COUNTER_ATTRIBUTE},
+        )
+        item = response.get("Item")
+        return read_number(item, schema.COUNTER_ATTRIBUTE) if item else 0
 
 
 def _classify(exc: ClientError) -> Exception:
@@ -101,9 +126,9 @@ def _classify(exc: ClientError) -> Exception:
     return CountUnavailable(code)
 
 
-def _read_count(response: dict[str, Any]) -> int:
+def read_number(item: Any, attribute: str) -> int:
+    """A number attribute of an item; CountUnavailable when it is missing or not a number."""
     try:
-        raw = response["Attributes"][schema.COUNTER_ATTRIBUTE]["N"]
-        return int(raw)
+        return int(item[attribute]["N"])
     except (KeyError, TypeError, ValueError) as exc:
-        raise CountUnavailable("no counter in the UpdateItem response") from exc
+        raise CountUnavailable(f"no number {attribute!r} in the DynamoDB response") from exc

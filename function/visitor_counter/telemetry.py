@@ -25,7 +25,7 @@ METRICS: Final = {
     "DynamoDBErrors": "Count",
     "HandlerLatency": "Milliseconds",
 }
-OUTCOMES: Final = ("counted", "bot", "preflight", "rejected", "error")
+OUTCOMES: Final = ("counted", "bot", "read", "preflight", "rejected", "error")
 _LEVEL_BY_OUTCOME: Final = {"rejected": "WARNING", "error": "ERROR"}
 _RANK: Final = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 

@@ -11,9 +11,10 @@ from botocore.awsrequest import AWSResponse
 
 from tests.support.events import http_event
 from tests.support.tables import stored_count
+from tests.unit.conftest import wired_api
 from visitor_counter.api import CounterApi
 from visitor_counter.settings import Settings
-from visitor_counter.store import VisitorCounter, new_dynamodb_client
+from visitor_counter.store import new_dynamodb_client
 from visitor_counter.telemetry import RequestLog
 
 SECRET_AWS_MESSAGE = "User: arn:aws:sts::123456789012:assumed-role/x is not authorized"
@@ -88,8 +89,9 @@ def test_unreachable_dynamodb_is_503(
 ) -> None:
     # A port nothing listens on: the real connection error path of botocore.
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")
-    counter = VisitorCounter(new_dynamodb_client(settings), settings.table_name)
-    api = CounterApi(settings, counter, RequestLog("blog", "ERROR", io.StringIO()))
+    api = wired_api(
+        settings, new_dynamodb_client(settings), RequestLog("blog", "ERROR", io.StringIO())
+    )
 
     response = api.handle(http_event("POST"))
 
@@ -130,7 +132,8 @@ def test_unexpected_exception_is_500_json_without_trace(
         def increment(self, item_id: str) -> int:
             raise RuntimeError("secret internal detail")
 
-    api = CounterApi(settings, Exploding(), RequestLog("blog", "INFO", log_stream))
+    exploding: Any = Exploding()
+    api = CounterApi(settings, exploding, exploding, RequestLog("blog", "INFO", log_stream))
 
     response = api.handle(http_event("POST"), "ctx-id")
 

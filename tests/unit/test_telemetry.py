@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 
 from tests.support.events import http_event
+from tests.unit.conftest import wired_api
 from visitor_counter.api import CounterApi
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import METRICS, NAMESPACE, OUTCOMES, RequestLog
@@ -116,9 +117,9 @@ def test_store_errors_count_as_dynamodb_errors(settings: Settings, log_stream: i
         def increment(self, item_id: str) -> int:
             raise StoreUnavailable("ThrottlingException", 1)
 
-    CounterApi(settings, Throttled(), RequestLog("blog", "INFO", log_stream)).handle(
-        http_event("POST")
-    )
+    throttled: Any = Throttled()
+    api = CounterApi(settings, throttled, throttled, RequestLog("blog", "INFO", log_stream))
+    api.handle(http_event("POST"))
 
     (line,) = lines(log_stream)
     assert (line["DynamoDBErrors"], line["outcome"], line["level"]) == (1, "error", "ERROR")
@@ -128,14 +129,8 @@ def test_store_errors_count_as_dynamodb_errors(settings: Settings, log_stream: i
 def test_below_the_log_level_a_line_keeps_only_its_metrics(
     settings: Settings, dynamodb: Any, handler_client: Any
 ) -> None:
-    from visitor_counter.store import VisitorCounter
-
     stream = io.StringIO()
-    api = CounterApi(
-        settings,
-        VisitorCounter(handler_client, settings.table_name),
-        RequestLog("blog", "ERROR", stream),
-    )
+    api = wired_api(settings, handler_client, RequestLog("blog", "ERROR", stream))
 
     api.handle(http_event("POST"))
 

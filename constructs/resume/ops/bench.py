@@ -115,43 +115,65 @@ def cold_init(env: Mapping[str, str], repeat: int) -> dict[str, Any]:
     }
 
 
+BROWSER_USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
+
+
 class _StubDynamoDB:
-    """Answers UpdateItem instantly: the handler's own overhead is what remains."""
+    """Answers instantly: the handler's own overhead is what remains. Counts the calls."""
 
     def __init__(self) -> None:
-        self.count = 0
+        self.calls = 0
 
     def update_item(self, **_: Any) -> dict[str, Any]:
-        self.count += 1
-        return {"Attributes": {"visitors": {"N": str(self.count)}}}
+        self.calls += 1
+        number = {"N": str(self.calls)}
+        return {"Attributes": {"visitors": number, "views": number}}
+
+    def put_item(self, **_: Any) -> dict[str, Any]:
+        self.calls += 1
+        return {}
+
+    def get_item(self, **_: Any) -> dict[str, Any]:
+        self.calls += 1
+        return {"Item": {"salt": {"B": b"s" * 32}}}
 
 
 def warm_overhead(requests: int) -> dict[str, Any]:
-    """Per-request time inside the handler with the DynamoDB call stubbed out."""
+    """Per-request time inside the handler with DynamoDB stubbed out, per counting route."""
     from visitor_counter.api import CounterApi
+    from visitor_counter.page_store import PageStore
     from visitor_counter.settings import Settings
     from visitor_counter.store import VisitorCounter
     from visitor_counter.telemetry import RequestLog
+    from visitor_counter.visitors import DailySalt, PageViews
 
+    stub = _StubDynamoDB()
+    pages = PageStore(stub, "t", "blog")
     api = CounterApi(
-        Settings(), VisitorCounter(_StubDynamoDB(), "t"), RequestLog("blog", "INFO", io.StringIO())
+        Settings(),
+        VisitorCounter(stub, "t"),
+        PageViews(pages, DailySalt(pages), "blog"),
+        RequestLog("blog", "INFO", io.StringIO()),
     )
-    event = {
-        "version": "2.0", "rawPath": "/", "headers": {"origin": "http://localhost:4321"},
-        "requestContext": {"http": {"method": "POST", "path": "/"}, "requestId": "bench"},
-    }  # fmt: skip
-    for _ in range(1000):  # warm up
-        api.handle(event)
-    samples = sorted(timed(lambda: api.handle(event)) for _ in range(requests))
-    p50, p99 = samples[len(samples) // 2], samples[int(len(samples) * 0.99)]
-    return {
-        "p50_ms": p50 * 1000,
-        "p99_ms": p99 * 1000,
-        "max_ms": samples[-1] * 1000,
-        "requests": requests,
-        "target": "p99 < 1 ms",
-        "met": p99 < 0.001,
-    }
+    results: dict[str, Any] = {"requests": requests, "target": "p99 < 1 ms"}
+    for path in ("/", "/pages/%2Fposts%2Fhello-world"):
+        event = {
+            "version": "2.0", "rawPath": path,
+            "headers": {"origin": "http://localhost:4321", "user-agent": BROWSER_USER_AGENT},
+            "requestContext": {"http": {"method": "POST", "path": path, "sourceIp": "192.0.2.1"},
+                               "requestId": "bench"},
+        }  # fmt: skip
+        for _ in range(1000):  # warm up (and the salt is cached)
+            api.handle(event)
+        samples = sorted(timed(lambda event=event: api.handle(event)) for _ in range(requests))
+        p50, p99 = samples[len(samples) // 2], samples[int(len(samples) * 0.99)]
+        results[f"POST {path.split('%')[0]}"] = {
+            "p50_ms": p50 * 1000, "p99_ms": p99 * 1000, "max_ms": samples[-1] * 1000
+        }  # fmt: skip
+    results["met"] = all(
+        value["p99_ms"] < 1 for value in results.values() if isinstance(value, dict)
+    )
+    return results
 
 
 def synth(env: Mapping[str, str], repeat: int) -> dict[str, Any]:
@@ -314,8 +336,10 @@ def table(results: dict[str, Any]) -> str:
             f"{cold['ratio']:.2f}x", "<= 1.15x", cold["met"],
         ),
         (
-            "Warm handler overhead, stubbed DynamoDB (ms)",
-            f"p50 {warm['p50_ms']:.3f}, p99 {warm['p99_ms']:.3f}", "", "p99 < 1 ms", warm["met"],
+            "Warm handler overhead, stubbed DynamoDB: POST / ; POST /pages/ (ms)",
+            " ; ".join(f"p50 {warm[route]['p50_ms']:.3f}, p99 {warm[route]['p99_ms']:.3f}"
+                       for route in ("POST /", "POST /pages/")),
+            "", "p99 < 1 ms", warm["met"],
         ),
         (
             "Synth: cold / cached / cdktf CLI (s)",

@@ -1,0 +1,116 @@
+"""Unique visitors without cookies and without storing who they are.
+
+A visitor is known for one UTC day by HMAC-SHA256(day's salt, site, IP, User-Agent, page):
+only that hash (as a seen-marker's key, expiring at midnight) reaches the table. The salt is
+32 random bytes made by the day's first counted request; making it deletes yesterday's, so
+yesterday's hashes cannot be recomputed or linked to today's. The IP and the User-Agent are
+read from the request, hashed and dropped.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from typing import Final, Protocol
+
+from visitor_counter.page_store import PageCounts
+from visitor_counter.store import CountUnavailable
+
+SALT_BYTES: Final = 32
+DIGEST_HEX_CHARS: Final = 32  # 128 bits: collisions are out of reach at any site's traffic
+
+
+class PageStorage(Protocol):
+    """The page store's calls (visitor_counter.page_store.PageStore)."""
+
+    def salt(self, day: str) -> bytes | None: ...
+    def create_salt(self, day: str, salt: bytes, expires_at: int) -> bool: ...
+    def delete_salt(self, day: str) -> None: ...
+    def mark_seen(self, digest: str, expires_at: int) -> bool: ...
+    def add_view(self, page: str, *, new_visitor: bool) -> PageCounts: ...
+    def read(self, page: str) -> PageCounts | None: ...
+    def top(self, limit: int) -> list[PageCounts]: ...
+
+
+def visitor_digest(salt: bytes, site_id: str, ip: str, user_agent: str, page: str) -> str:
+    """The keyed hash that stands for one visitor of one page on the salt's day."""
+    message = "\0".join((site_id, ip, user_agent, page)).encode("utf-8", "surrogatepass")
+    return hmac.new(salt, message, hashlib.sha256).hexdigest()[:DIGEST_HEX_CHARS]
+
+
+def utc_day(now_s: float) -> tuple[str, int]:
+    """The UTC day of `now_s` as YYYY-MM-DD, and the epoch second its next midnight starts."""
+    day = datetime.fromtimestamp(now_s, UTC).date()
+    midnight = datetime(day.year, day.month, day.day, tzinfo=UTC) + timedelta(days=1)
+    return day.isoformat(), int(midnight.timestamp())
+
+
+class DailySalt:
+    """Today's salt, read once per container per day, made by the day's first request."""
+
+    def __init__(
+        self,
+        store: PageStorage,
+        clock: Callable[[], float] = time.time,
+        random_bytes: Callable[[int], bytes] = secrets.token_bytes,
+    ) -> None:
+        self._store = store
+        self._clock = clock
+        self._random_bytes = random_bytes
+        self._cached: tuple[str, bytes] | None = None
+
+    def today(self) -> tuple[bytes, int]:
+        """Today's salt and the epoch second it stops being used (the next UTC midnight)."""
+        now = self._clock()
+        day, expires_at = utc_day(now)
+        if self._cached is None or self._cached[0] != day:
+            self._cached = (day, self._load_or_make(day, expires_at, now))
+        return self._cached[1], expires_at
+
+    def _load_or_make(self, day: str, expires_at: int, now: float) -> bytes:
+        salt = self._store.salt(day)
+        if salt is not None:
+            return salt
+        salt = self._random_bytes(SALT_BYTES)
+        if not self._store.create_salt(day, salt, expires_at):
+            # Another container made today's salt between our read and our write: use theirs.
+            theirs = self._store.salt(day)
+            if theirs is None:
+                raise CountUnavailable("today's salt vanished right after it was made")
+            return theirs
+        # The TTL would delete it too, but only within days; delete it now.
+        self._store.delete_salt(utc_day(now - 86_400)[0])
+        return salt
+
+
+class PageViews:
+    """Counts a page view, and a unique visitor the first time that day."""
+
+    def __init__(self, store: PageStorage, salt: DailySalt, site_id: str) -> None:
+        self._store = store
+        self._salt = salt
+        self._site = site_id
+
+    def count(self, page: str, ip: str, user_agent: str, *, track: bool) -> tuple[PageCounts, bool]:
+        """Add a view; with `track`, also a visitor if new today. Returns (counts, new visitor).
+
+        Two round trips (seen-marker, then counters); one when not tracked.
+        """
+        new_visitor = False
+        if track:
+            salt, expires_at = self._salt.today()
+            digest = visitor_digest(salt, self._site, ip, user_agent, page)
+            new_visitor = self._store.mark_seen(digest, expires_at)
+        return self._store.add_view(page, new_visitor=new_visitor), new_visitor
+
+    def read(self, page: str) -> PageCounts | None:
+        """A page's counts, None when never viewed: one round trip."""
+        return self._store.read(page)
+
+    def top(self, limit: int) -> list[PageCounts]:
+        """The most viewed pages: one round trip."""
+        return self._store.top(limit)
