@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from typing import Any
 
 _ids = itertools.count(1)
+BROWSER = "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0"
 
 
 @dataclass(frozen=True)
@@ -26,10 +27,12 @@ def http_event(
     base64_encoded: bool = False,
     headers: dict[str, str] | None = None,
     source_ip: str = "203.0.113.9",
-    user_agent: str = "Mozilla/5.0 (X11; Linux x86_64) Firefox/130.0",
+    user_agent: str | None = BROWSER,
+    query: str = "",
 ) -> dict[str, Any]:
     """An event shaped like the one API Gateway sends for one HTTP request."""
-    all_headers = {"user-agent": user_agent, **(headers or {})}
+    all_headers = {"user-agent": user_agent} if user_agent is not None else {}
+    all_headers.update(headers or {})
     if origin is not None:
         all_headers["origin"] = origin
     if isinstance(body, bytes):
@@ -40,7 +43,7 @@ def http_event(
         "version": "2.0",
         "routeKey": "ANY /",
         "rawPath": path,
-        "rawQueryString": "",
+        "rawQueryString": query,
         "headers": all_headers,
         "requestContext": {
             "accountId": "123456789012",
@@ -51,7 +54,7 @@ def http_event(
                 "path": path,
                 "protocol": "HTTP/1.1",
                 "sourceIp": source_ip,
-                "userAgent": user_agent,
+                "userAgent": user_agent or "",
             },
             "requestId": request_id,
             "routeKey": "ANY /",

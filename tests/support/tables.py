@@ -21,3 +21,9 @@ def stored_count(client: Any, table_name: str = TEST_TABLE_NAME, item_id: str = 
         TableName=table_name, Key={schema.PARTITION_KEY: {"S": item_id}}, ConsistentRead=True
     ).get("Item")
     return int(item[schema.COUNTER_ATTRIBUTE]["N"]) if item else 0
+
+
+def all_items(client: Any, table_name: str = TEST_TABLE_NAME) -> list[dict[str, Any]]:
+    """Every item in the table, in key order: compare before and after to prove nothing changed."""
+    items = client.scan(TableName=table_name, ConsistentRead=True)["Items"]
+    return sorted(items, key=lambda item: item[schema.PARTITION_KEY]["S"])

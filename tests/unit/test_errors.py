@@ -10,7 +10,7 @@ import pytest
 from botocore.awsrequest import AWSResponse
 
 from tests.support.events import http_event
-from tests.support.tables import stored_count
+from tests.support.tables import all_items, stored_count
 from tests.unit.conftest import wired_api
 from visitor_counter.api import CounterApi
 from visitor_counter.settings import Settings
@@ -20,8 +20,10 @@ from visitor_counter.telemetry import RequestLog
 SECRET_AWS_MESSAGE = "User: arn:aws:sts::123456789012:assumed-role/x is not authorized"
 
 
-def fail_update_item(client: Any, code: str, status: int = 400) -> None:
-    """Make the client's UpdateItem answer `code` the way DynamoDB would."""
+def fail_update_item(
+    client: Any, code: str, status: int = 400, operation: str = "UpdateItem"
+) -> None:
+    """Make the client's `operation` answer `code` the way DynamoDB would."""
 
     def answer(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
         http = AWSResponse("https://dynamodb.local", status, {}, None)
@@ -31,7 +33,7 @@ def fail_update_item(client: Any, code: str, status: int = 400) -> None:
         }
         return http, body
 
-    client.meta.events.register("before-call.dynamodb.UpdateItem", answer)
+    client.meta.events.register(f"before-call.dynamodb.{operation}", answer)
 
 
 @pytest.mark.parametrize(
@@ -202,3 +204,37 @@ def test_small_body_is_accepted(api: CounterApi, dynamodb: Any) -> None:
 
     assert response["statusCode"] == 200
     assert stored_count(dynamodb) == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "operation"),
+    [
+        ("POST", "/pages/%2Fa", "GetItem"),  # reading the day's salt
+        ("POST", "/pages/%2Fa", "PutItem"),
+        ("POST", "/pages/%2Fa", "UpdateItem"),
+        ("GET", "/pages/%2Fa", "GetItem"),
+        ("GET", "/pages", "Query"),
+    ],
+)
+def test_dynamodb_trouble_on_page_routes_is_503_and_leaks_nothing(
+    api: CounterApi, dynamodb: Any, handler_client: Any, method: str, path: str, operation: str
+) -> None:
+    fail_update_item(handler_client, "ThrottlingException", operation=operation)
+
+    response = api.handle(http_event(method, path))
+
+    assert response["statusCode"] == 503
+    assert response["headers"]["Retry-After"] == "1"
+    assert SECRET_AWS_MESSAGE not in response["body"]
+    assert not [item for item in all_items(dynamodb) if "#page#" in item["ID"]["S"]]
+
+
+def test_a_page_item_of_the_wrong_type_is_500_and_unchanged(api: CounterApi, dynamodb: Any) -> None:
+    item = {"ID": {"S": "blog#page#/a"}, "views": {"S": "many"}, "visitors": {"N": "1"}}
+    dynamodb.put_item(TableName="cloud-resume-challenge-test", Item=item)
+
+    response = api.handle(http_event("GET", "/pages/%2Fa"))
+
+    assert response["statusCode"] == 500
+    assert json.loads(response["body"]) == {"error": "Visitor count unavailable."}
+    assert all_items(dynamodb) == [item]

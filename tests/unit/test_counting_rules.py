@@ -1,0 +1,121 @@
+"""The counting rules: bots count nothing and get the count, DNT/GPC visitors are not hashed."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+
+from tests.support.events import http_event
+from tests.support.tables import all_items, stored_count
+from visitor_counter.api import CounterApi
+from visitor_counter.traffic import is_bot
+
+BOTS = [
+    "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
+    "Mozilla/5.0 (compatible; bingbot/2.0; +http://www.bing.com/bingbot.htm)",
+    "Mozilla/5.0 AppleWebKit/537.36 (KHTML, like Gecko; compatible; GPTBot/1.2)",
+    "facebookexternalhit/1.1 (+http://www.facebook.com/externalhit_uatext.php)",
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 HeadlessChrome/131.0.0.0 Safari/537.36",
+    "curl/8.5.0",
+    "Wget/1.21.4",
+    "python-requests/2.32.3",
+    "Go-http-client/2.0",
+    "Mozilla/5.0 (compatible; UptimeRobot/2.0; http://www.uptimerobot.com/)",
+    "",
+    "   ",
+]
+BROWSERS = [
+    "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0",
+    "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36",
+    "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 "
+    "(KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+]
+
+
+@pytest.mark.parametrize("agent", BOTS)
+def test_crawlers_libraries_and_missing_agents_are_bots(agent: str) -> None:
+    assert is_bot(agent)
+
+
+@pytest.mark.parametrize("agent", BROWSERS)
+def test_browsers_are_not_bots(agent: str) -> None:
+    assert not is_bot(agent)
+
+
+def test_a_bot_gets_the_site_total_and_counts_nothing(api: CounterApi, dynamodb: Any) -> None:
+    api.handle(http_event("POST"))
+    before = all_items(dynamodb)
+
+    response = api.handle(http_event("POST", user_agent=BOTS[0]))
+
+    assert response["statusCode"] == 200
+    assert response["body"] == '{"visitors":1}'
+    assert all_items(dynamodb) == before
+
+
+def test_a_request_without_user_agent_counts_nothing(api: CounterApi, dynamodb: Any) -> None:
+    response = api.handle(http_event("POST", user_agent=None))
+
+    assert response["body"] == '{"visitors":0}'
+    assert all_items(dynamodb) == []
+
+
+def test_a_bot_gets_a_pages_counts_and_counts_nothing(api: CounterApi, dynamodb: Any) -> None:
+    api.handle(http_event("POST", "/pages/%2Fa"))
+    before = all_items(dynamodb)
+
+    response = api.handle(http_event("POST", "/pages/%2Fa", user_agent="curl/8.5.0"))
+
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"]) == {"page": "/a", "views": 1, "visitors": 1}
+    assert all_items(dynamodb) == before
+
+
+def test_a_bot_on_a_new_page_gets_zeros_and_creates_nothing(api: CounterApi, dynamodb: Any) -> None:
+    response = api.handle(http_event("POST", "/pages/%2Fnew", user_agent="Googlebot/2.1"))
+
+    assert json.loads(response["body"]) == {"page": "/new", "views": 0, "visitors": 0}
+    assert all_items(dynamodb) == []
+
+
+@pytest.mark.parametrize("header", ["DNT", "Sec-GPC", "dnt", "sec-gpc"])
+def test_opted_out_visitors_count_a_view_and_no_hash_is_stored(
+    api: CounterApi, dynamodb: Any, header: str
+) -> None:
+    response = api.handle(http_event("POST", "/pages/%2Fa", headers={header: "1"}))
+
+    assert json.loads(response["body"]) == {"page": "/a", "views": 1, "visitors": 0}
+    kinds = {item["ID"]["S"].split("#")[1] for item in all_items(dynamodb)}
+    assert kinds == {"page"}  # no salt, no seen-marker
+
+
+@pytest.mark.parametrize("value", ["0", "", "yes"])
+def test_other_dnt_values_are_not_an_opt_out(api: CounterApi, dynamodb: Any, value: str) -> None:
+    response = api.handle(http_event("POST", "/pages/%2Fa", headers={"DNT": value}))
+
+    assert json.loads(response["body"])["visitors"] == 1
+
+
+def test_opted_out_hits_still_count_the_site_total(api: CounterApi, dynamodb: Any) -> None:
+    api.handle(http_event("POST", headers={"Sec-GPC": "1"}))
+
+    assert stored_count(dynamodb) == 1
+
+
+def test_oversized_headers_are_431_and_count_nothing(api: CounterApi, dynamodb: Any) -> None:
+    response = api.handle(http_event("POST", headers={"x-padding": "a" * 8192}))
+
+    assert response["statusCode"] == 431
+    assert json.loads(response["body"]) == {"error": "Request headers are larger than 8192 bytes."}
+    assert all_items(dynamodb) == []
+
+
+def test_headers_up_to_the_limit_are_accepted(api: CounterApi, dynamodb: Any) -> None:
+    event = http_event("POST")
+    used = sum(len(k) + len(v) for k, v in event["headers"].items())
+    event["headers"]["x-padding"] = "a" * (8192 - used - len("x-padding"))
+
+    assert api.handle(event)["statusCode"] == 200

@@ -1,0 +1,84 @@
+"""DynamoDB round trips per request, counted on the handler's own client."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from tests.support.events import http_event
+from tests.unit.conftest import Clock
+from visitor_counter.api import CounterApi
+
+DAY = 86_400
+
+
+@pytest.fixture
+def calls(handler_client: Any) -> list[str]:
+    """The DynamoDB operations the handler's client makes, in order."""
+    made: list[str] = []
+    handler_client.meta.events.register(
+        "before-call.dynamodb", lambda model, **_: made.append(model.name)
+    )
+    return made
+
+
+def test_the_site_total_is_one_round_trip(api: CounterApi, calls: list[str]) -> None:
+    api.handle(http_event("POST"))
+
+    assert calls == ["UpdateItem"]
+
+
+def test_a_page_view_is_two_round_trips_once_the_salt_is_known(
+    api: CounterApi, calls: list[str]
+) -> None:
+    api.handle(http_event("POST", "/pages/%2Fa"))
+    calls.clear()
+
+    api.handle(http_event("POST", "/pages/%2Fb"))  # new visitor of /b
+    api.handle(http_event("POST", "/pages/%2Fb"))  # repeat visit
+
+    assert calls == ["PutItem", "UpdateItem"] * 2
+
+
+def test_the_days_first_page_view_makes_the_salt_and_deletes_yesterdays(
+    api: CounterApi, calls: list[str]
+) -> None:
+    api.handle(http_event("POST", "/pages/%2Fa"))
+
+    assert calls == ["GetItem", "PutItem", "DeleteItem", "PutItem", "UpdateItem"]
+
+
+def test_a_container_reads_an_existing_salt_once_a_day(
+    api: CounterApi, calls: list[str], clock: Clock
+) -> None:
+    api.handle(http_event("POST", "/pages/%2Fa"))
+    clock.now_s += DAY
+    api.handle(http_event("POST", "/pages/%2Fa"))
+    calls.clear()
+
+    api.handle(http_event("POST", "/pages/%2Fa", source_ip="192.0.2.44"))
+
+    assert calls == ["PutItem", "UpdateItem"]
+
+
+@pytest.mark.parametrize(
+    ("event", "expected"),
+    [
+        (http_event("POST", "/pages/%2Fa", headers={"dnt": "1"}), ["UpdateItem"]),
+        (http_event("GET", "/pages/%2Fa"), ["GetItem"]),
+        (http_event("GET", "/pages", query="top=10"), ["Query"]),
+        (http_event("POST", user_agent="Googlebot/2.1"), ["GetItem"]),
+        (http_event("POST", "/pages/%2Fa", user_agent="Googlebot/2.1"), ["GetItem"]),
+        (http_event("OPTIONS", "/pages/%2Fa"), []),
+        (http_event("DELETE", "/pages/%2Fa"), []),
+        (http_event("POST", "/pages/%2Fa%00"), []),
+        (http_event("POST", "/nowhere"), []),
+    ],
+)
+def test_other_requests_take_one_round_trip_or_none(
+    api: CounterApi, calls: list[str], event: dict[str, Any], expected: list[str]
+) -> None:
+    api.handle(event)
+
+    assert calls == expected

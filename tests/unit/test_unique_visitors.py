@@ -1,0 +1,155 @@
+"""Unique visitors without stored IPs: salted hashes, daily rotation, deletion, and privacy."""
+
+from __future__ import annotations
+
+import io
+import json
+from typing import Any
+
+from tests.support.events import http_event
+from tests.support.tables import TEST_TABLE_NAME, all_items
+from tests.unit.conftest import Clock, wired_api
+from visitor_counter.api import CounterApi
+from visitor_counter.page_store import PageStore
+from visitor_counter.settings import Settings
+from visitor_counter.telemetry import RequestLog
+from visitor_counter.visitors import DailySalt, utc_day, visitor_digest
+
+# Distinctive values, so finding any part of them in the table or the logs means a leak.
+PROBE_IP = "198.51.100.77"
+PROBE_AGENT = "Mozilla/5.0 (X11; Linux x86_64) PrivacyProbe/9.9.9 Firefox/130.0"
+DAY = 86_400
+
+
+def visit(api: CounterApi, page: str = "%2Fa", **kwargs: Any) -> dict[str, Any]:
+    response = api.handle(http_event("POST", f"/pages/{page}", **kwargs))
+    assert response["statusCode"] == 200, response
+    return dict(json.loads(response["body"]))
+
+
+def items_of_kind(dynamodb: Any, kind: str) -> list[dict[str, Any]]:
+    return [item for item in all_items(dynamodb) if item["ID"]["S"].split("#")[1] == kind]
+
+
+def test_neither_ip_nor_user_agent_reaches_the_table_or_the_log(
+    api: CounterApi, dynamodb: Any, log_stream: io.StringIO
+) -> None:
+    visit(api, source_ip=PROBE_IP, user_agent=PROBE_AGENT)
+    visit(api, "%2Fb", source_ip=PROBE_IP, user_agent=PROBE_AGENT)
+    api.handle(http_event("POST", source_ip=PROBE_IP, user_agent=PROBE_AGENT))
+
+    items = all_items(dynamodb)
+    assert len(items) == 6  # site total, 2 pages, salt, 2 seen-markers: the scan sees them
+    stored = json.dumps(items, default=repr)
+    logged = log_stream.getvalue()
+    for text in (stored, logged):
+        assert PROBE_IP not in text
+        assert "198.51.100" not in text
+        assert "PrivacyProbe" not in text
+    assert len(logged.splitlines()) == 3
+
+
+def test_a_seen_marker_is_a_hash_and_an_expiry_only(
+    api: CounterApi, dynamodb: Any, clock: Clock
+) -> None:
+    visit(api)
+
+    (marker,) = items_of_kind(dynamodb, "seen")
+    assert set(marker) == {"ID", "expires_at"}
+    assert len(marker["ID"]["S"].split("#")[2]) == 32
+    assert int(marker["expires_at"]["N"]) == utc_day(clock.now_s)[1]
+
+
+def test_the_days_salt_is_random_and_expires_at_midnight(
+    api: CounterApi, dynamodb: Any, clock: Clock
+) -> None:
+    visit(api)
+
+    (salt,) = items_of_kind(dynamodb, "salt")
+    day, midnight = utc_day(clock.now_s)
+    assert salt["ID"]["S"] == f"blog#salt#{day}"
+    assert len(salt["salt"]["B"]) == 32
+    assert int(salt["expires_at"]["N"]) == midnight
+
+
+def test_the_next_day_the_same_visitor_is_new_and_yesterdays_salt_is_gone(
+    api: CounterApi, dynamodb: Any, clock: Clock
+) -> None:
+    visit(api)
+    (old_salt,) = items_of_kind(dynamodb, "salt")
+    (old_marker,) = items_of_kind(dynamodb, "seen")
+
+    clock.now_s += DAY
+    counts = visit(api)
+
+    assert counts == {"page": "/a", "views": 2, "visitors": 2}
+    (new_salt,) = items_of_kind(dynamodb, "salt")
+    assert new_salt["ID"]["S"] == f"blog#salt#{utc_day(clock.now_s)[0]}"
+    assert new_salt["salt"] != old_salt["salt"]
+    markers = {item["ID"]["S"] for item in items_of_kind(dynamodb, "seen")}
+    assert old_marker["ID"]["S"] in markers  # left to its TTL...
+    assert len(markers) == 2  # ...and not linkable: today's hash differs
+
+
+def test_containers_share_the_days_salt(
+    settings: Settings, handler_client: Any, dynamodb: Any, clock: Clock
+) -> None:
+    first = wired_api(settings, handler_client, RequestLog("blog", "ERROR", io.StringIO()), clock)
+    second = wired_api(settings, handler_client, RequestLog("blog", "ERROR", io.StringIO()), clock)
+    visit(first)
+
+    counts = visit(second)
+
+    assert counts == {"page": "/a", "views": 2, "visitors": 1}
+    assert len(items_of_kind(dynamodb, "salt")) == 1
+
+
+def test_a_salt_made_by_another_container_meanwhile_wins(
+    settings: Settings, handler_client: Any, dynamodb: Any, clock: Clock
+) -> None:
+    class LateReader(PageStore):
+        """Reads "no salt yet", then another container writes its salt before ours."""
+
+        reads = 0
+
+        def salt(self, day: str) -> bytes | None:
+            self.reads += 1
+            if self.reads == 1:
+                PageStore.create_salt(self, day, b"t" * 32, utc_day(clock.now_s)[1])
+                return None
+            return super().salt(day)
+
+    salt = DailySalt(LateReader(handler_client, TEST_TABLE_NAME, "blog"), clock)
+
+    assert salt.today()[0] == b"t" * 32
+    assert len(items_of_kind(dynamodb, "salt")) == 1
+
+
+def test_the_digest_depends_on_every_input() -> None:
+    base = (b"s" * 32, "blog", "192.0.2.1", "Mozilla/5.0", "/a")
+    variants = [
+        (b"x" * 32, *base[1:]),
+        (base[0], "other", *base[2:]),
+        (*base[:2], "192.0.2.2", *base[3:]),
+        (*base[:3], "Mozilla/5.1", base[4]),
+        (*base[:4], "/b"),
+    ]
+
+    digests = {visitor_digest(*args) for args in [base, *variants]}
+
+    assert len(digests) == 6
+    assert visitor_digest(*base) == visitor_digest(*base)
+
+
+def test_unique_visitor_and_bot_metrics(api: CounterApi, log_stream: io.StringIO) -> None:
+    visit(api)
+    visit(api)
+    visit(api, user_agent="Googlebot/2.1")
+
+    lines = [json.loads(line) for line in log_stream.getvalue().splitlines()]
+    assert [(line["UniqueVisitors"], line["CountedViews"], line["BotHits"]) for line in lines] == [
+        (1, 1, 0),
+        (0, 1, 0),
+        (0, 0, 1),
+    ]
+    assert [line["outcome"] for line in lines] == ["counted", "counted", "bot"]
