@@ -24,10 +24,10 @@ from constructs import Construct
 from resume.checkov import accept_findings
 from resume.counter_function import LOG_GROUP_FINDINGS
 
-# The contract: POST / counts, OPTIONS / is the preflight, anything else is the
-# handler's 405. One catch-all route on / keeps that answer in one place.
-ROUTE_KEYS = ("ANY /",)
-CORS_METHODS = ("POST", "OPTIONS")
+# The handler routes and answers every method itself (405 with Allow, 404, the preflight):
+# catch-all routes on its three paths keep those answers in one place.
+ROUTE_KEYS = ("ANY /", "ANY /pages", "ANY /pages/{page+}")
+CORS_METHODS = ("GET", "POST", "OPTIONS")
 CORS_MAX_AGE_S = 600
 ACCESS_LOG_FORMAT = json.dumps(
     {
@@ -82,7 +82,7 @@ class CounterApi(Construct):
         for route_key in ROUTE_KEYS:
             route = Apigatewayv2Route(
                 self,
-                f"route-{route_key.split()[0].lower()}",
+                _route_id(route_key),
                 api_id=self.api.id,
                 route_key=route_key,
                 target=f"integrations/{integration.id}",
@@ -125,3 +125,9 @@ class CounterApi(Construct):
             source_arn=f"{self.api.execution_arn}/*/*",
         )
         self.url = self.api.api_endpoint
+
+
+def _route_id(route_key: str) -> str:
+    """Stable construct id per route; "ANY /" keeps the id it had before the page routes."""
+    path = route_key.split()[1].strip("/").replace("{page+}", "page")
+    return "route-any" + (f"-{path.replace('/', '-')}" if path else "")

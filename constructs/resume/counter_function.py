@@ -10,6 +10,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocument,
     DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementCondition,
     DataAwsIamPolicyDocumentStatementPrincipals,
 )
 from cdktf_cdktf_provider_aws.iam_role import IamRole
@@ -25,8 +26,15 @@ from constructs import Construct
 from resume.checkov import accept_findings
 from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME, zip_sha256_base64
 
-# The only DynamoDB action the handler calls.
-TABLE_ACTIONS = ("dynamodb:UpdateItem",)
+# The DynamoDB item actions the handler calls (counters, salts, seen-markers), and only on
+# its site's items: keys are "{site}" or "{site}#...".
+ITEM_ACTIONS = (
+    "dynamodb:DeleteItem",
+    "dynamodb:GetItem",
+    "dynamodb:PutItem",
+    "dynamodb:UpdateItem",
+)
+INDEX_ACTIONS = ("dynamodb:Query",)
 
 FUNCTION_FINDINGS = {
     "CKV_AWS_50": "X-Ray is opt-in (tracing = true): it needs xray:PutTraceSegments on '*', "
@@ -44,7 +52,7 @@ LOG_GROUP_FINDINGS = {
 
 
 class CounterFunction(Construct):
-    """arm64 python3.13 Lambda from the packaged zip, allowed UpdateItem on one table."""
+    """arm64 python3.13 Lambda from the packaged zip, allowed its site's items of one table."""
 
     def __init__(
         self,
@@ -54,6 +62,8 @@ class CounterFunction(Construct):
         function_name: str,
         zip_path: Path,
         table_arn: str,
+        index_arn: str,
+        site_id: str,
         environment: Mapping[str, str],
         memory_mb: int,
         timeout_s: int,
@@ -92,7 +102,19 @@ class CounterFunction(Construct):
             "permissions",
             statement=[
                 DataAwsIamPolicyDocumentStatement(
-                    sid="CountVisits", actions=list(TABLE_ACTIONS), resources=[table_arn]
+                    sid="CountVisits",
+                    actions=list(ITEM_ACTIONS),
+                    resources=[table_arn],
+                    condition=[
+                        DataAwsIamPolicyDocumentStatementCondition(
+                            test="ForAllValues:StringLike",
+                            variable="dynamodb:LeadingKeys",
+                            values=[site_id, f"{site_id}#*"],
+                        )
+                    ],
+                ),
+                DataAwsIamPolicyDocumentStatement(
+                    sid="ListTopPages", actions=list(INDEX_ACTIONS), resources=[index_arn]
                 ),
                 DataAwsIamPolicyDocumentStatement(
                     sid="WriteOwnLogs",

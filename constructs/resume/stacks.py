@@ -87,8 +87,11 @@ class BackendStack(TerraformStack):
             function_name=f"{name}-counter",
             zip_path=function_zip,
             table_arn=self.table.arn,
+            index_arn=self.table.top_pages_index_arn,
+            site_id=schema.DEFAULT_SITE_ID,
             environment={
                 "TABLE_NAME": self.table.name,
+                "SITE_ID": schema.DEFAULT_SITE_ID,
                 "ALLOWED_ORIGINS": ",".join(origins),
                 "LOG_LEVEL": config.log_level,
             },

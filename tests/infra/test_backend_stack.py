@@ -12,6 +12,7 @@ import cdktf
 
 from tests.infra.conftest import Synthesized
 from tests.support.synth import only, policy_statements, resources
+from visitor_counter import schema
 
 
 def test_table_is_on_demand_with_recovery_encryption_and_ttl(production: Synthesized) -> None:
@@ -22,13 +23,28 @@ def test_table_is_on_demand_with_recovery_encryption_and_ttl(production: Synthes
             "name": "cloud-resume-dev-visitors",
             "billing_mode": "PAY_PER_REQUEST",
             "hash_key": "ID",
-            "attribute": [{"name": "ID", "type": "S"}],
+            "attribute": [
+                {"name": "ID", "type": "S"},
+                {"name": "site", "type": "S"},
+                {"name": "views", "type": "N"},
+            ],
             "point_in_time_recovery": {"enabled": True},
             "server_side_encryption": {"enabled": True},
             "ttl": {"attribute_name": "expires_at", "enabled": True},
             "deletion_protection_enabled": True,
         },
     )
+
+
+def test_table_has_the_top_pages_index_the_handler_queries(production: Synthesized) -> None:
+    (index,) = only(production["backend"], "aws_dynamodb_table")["global_secondary_index"]
+
+    assert index == {
+        "name": schema.TOP_PAGES_INDEX,
+        "hash_key": schema.SITE_ATTRIBUTE,
+        "range_key": schema.VIEWS_ATTRIBUTE,
+        "projection_type": "ALL",
+    }
 
 
 def test_function_is_arm64_python313(production: Synthesized) -> None:
@@ -69,12 +85,30 @@ def test_function_logs_to_its_own_group_with_retention(production: Synthesized) 
     assert groups["/aws/lambda/cloud-resume-dev-counter"]["retention_in_days"] == 30
 
 
-def test_role_may_only_update_the_table_and_write_its_logs(production: Synthesized) -> None:
+def test_role_may_only_use_its_sites_items_and_the_index_and_write_its_logs(
+    production: Synthesized,
+) -> None:
     statements = {s.get("sid"): s for s in policy_statements(production["backend"])}
 
-    assert statements["CountVisits"]["actions"] == ["dynamodb:UpdateItem"]
+    count = statements["CountVisits"]
+    assert count["actions"] == [
+        "dynamodb:DeleteItem",
+        "dynamodb:GetItem",
+        "dynamodb:PutItem",
+        "dynamodb:UpdateItem",
+    ]
+    assert re.fullmatch(r"\$\{aws_dynamodb_table\.table_\w+\.arn\}", *count["resources"])
+    assert count["condition"] == [
+        {
+            "test": "ForAllValues:StringLike",
+            "variable": "dynamodb:LeadingKeys",
+            "values": ["blog", "blog#*"],
+        }
+    ]
+    top = statements["ListTopPages"]
+    assert top["actions"] == ["dynamodb:Query"]
     assert re.fullmatch(
-        r"\$\{aws_dynamodb_table\.table_\w+\.arn\}", *statements["CountVisits"]["resources"]
+        r"\$\{aws_dynamodb_table\.table_\w+\.arn\}/index/top-pages", *top["resources"]
     )
     assert statements["WriteOwnLogs"]["actions"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     (logs,) = statements["WriteOwnLogs"]["resources"]
@@ -94,14 +128,14 @@ def test_api_cors_allows_configured_origins_and_the_site(production: Synthesized
 
     assert cors["allow_origins"][0] == "http://localhost:4321"
     assert "aws_cloudfront_distribution" in cors["allow_origins"][1]
-    assert cors["allow_methods"] == ["POST", "OPTIONS"]
+    assert cors["allow_methods"] == ["GET", "POST", "OPTIONS"]
 
 
-def test_api_routes_every_method_on_root_to_the_function(production: Synthesized) -> None:
+def test_api_routes_every_method_of_the_handlers_paths_to_it(production: Synthesized) -> None:
     routes = [r["route_key"] for r in resources(production["backend"], "aws_apigatewayv2_route")]
     integration = only(production["backend"], "aws_apigatewayv2_integration")
 
-    assert routes == ["ANY /"]
+    assert sorted(routes) == ["ANY /", "ANY /pages", "ANY /pages/{page+}"]
     assert integration["payload_format_version"] == "2.0"
     assert integration["integration_type"] == "AWS_PROXY"
 

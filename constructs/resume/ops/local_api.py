@@ -7,7 +7,7 @@ import time
 import uuid
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import unquote, urlsplit
 
 from resume.ops.loopback import LoopbackServer, QuietHandler
 
@@ -32,6 +32,9 @@ def build_event(
 ) -> dict[str, Any]:
     """The event API Gateway (HTTP API, payload format 2.0) sends for one request."""
     parts = urlsplit(target)
+    # HTTP APIs hand the function the path percent-decoded (REST APIs and function URLs do
+    # not): /pages/%2Fa arrives as /pages//a. Do the same, so local runs see what AWS sends.
+    path = unquote(parts.path) or "/"
     merged: dict[str, str] = {}
     cookies: list[str] = []
     for name, value in headers:
@@ -46,7 +49,7 @@ def build_event(
     event: dict[str, Any] = {
         "version": "2.0",
         "routeKey": "$default",
-        "rawPath": parts.path or "/",
+        "rawPath": path,
         "rawQueryString": parts.query,
         "headers": merged,
         "requestContext": {
@@ -56,7 +59,7 @@ def build_event(
             "domainPrefix": "local",
             "http": {
                 "method": method,
-                "path": parts.path or "/",
+                "path": path,
                 "protocol": "HTTP/1.1",
                 "sourceIp": source_ip,
                 "userAgent": merged.get("user-agent", ""),
