@@ -1,14 +1,16 @@
-"""The demo page in a real browser (Debian's Chromium, driven by Playwright) on the local cloud."""
+"""The demo pages in a real browser (Debian's Chromium, driven by Playwright) on the local cloud."""
 
 from __future__ import annotations
 
-import re
 import shutil
 from collections.abc import Iterator
+from http.server import BaseHTTPRequestHandler
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from resume.ops.loopback import LoopbackServer, QuietHandler
 from tests.e2e.conftest import RunningCloud
 from tests.support.synth import PROJECT_ROOT
 
@@ -17,6 +19,11 @@ ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 # Without these, Chromium keeps dialling Google's hosts, which this closed network refuses.
 CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
                   "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
+# Headless Chromium says "HeadlessChrome", a bot by the counting rules; a person's Chrome:
+DESKTOP_CHROME = (
+    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
+    "Chrome/131.0.0.0 Safari/537.36"
+)
 
 
 @pytest.fixture(scope="session")
@@ -32,43 +39,114 @@ def browser() -> Iterator[Browser]:
 
 @pytest.fixture
 def page(browser: Browser) -> Iterator[Page]:
-    context = browser.new_context()
+    """A tab of a person's browser."""
+    context = browser.new_context(user_agent=DESKTOP_CHROME)
     yield context.new_page()
     context.close()
 
 
-def shown_count(page: Page) -> int:
-    counter = page.locator("#visitor-count")
-    page.wait_for_function(
-        "() => /^[0-9]+$/.test(document.getElementById('visitor-count').textContent)"
-    )
-    return int(counter.inner_text())
+def shown(page: Page, selector: str) -> str:
+    """The text of a counter element once the snippet filled it in."""
+    element = page.wait_for_selector(f"{selector}[data-state]")
+    assert element is not None
+    return str(element.inner_text())
 
 
-def test_page_shows_the_count_and_a_reload_adds_one(cloud: RunningCloud, page: Page) -> None:
+def stored(cloud: RunningCloud, page_id: str) -> dict[str, int]:
+    answer = requests.get(f"{cloud.api_url}/pages/{page_id}", timeout=10)
+    answer.raise_for_status()
+    return dict(answer.json())
+
+
+def test_the_page_shows_its_views_and_a_reload_adds_one_view_not_a_visitor(
+    cloud: RunningCloud, page: Page
+) -> None:
     page.goto(cloud.site_url + "/")
-    first = shown_count(page)
+    views, visitors = int(shown(page, "#page-views")), int(shown(page, "#page-visitors"))
 
     page.reload()
-    second = shown_count(page)
+    again = int(shown(page, "#page-views")), int(shown(page, "#page-visitors"))
 
-    assert second == first + 1
+    assert again == (views + 1, visitors)
+    assert visitors >= 1
+    assert stored(cloud, "%2F") == {"page": "/", "views": views + 1, "visitors": visitors}
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "demo-page.png"), full_page=True)
 
 
-def test_page_shows_the_fallback_when_the_api_is_unreachable(
+def test_one_tag_counts_its_own_page_and_adds_the_count_after_itself(
     cloud: RunningCloud, page: Page
 ) -> None:
-    # The browser's connections to the API are refused, as when the API is down.
+    page.goto(cloud.site_url + "/posts/hello.html")
+    first = shown(page, "span.visitor-counter")
+
+    page.reload()
+    second = shown(page, "span.visitor-counter")
+
+    views = stored(cloud, "%2Fposts%2Fhello.html")["views"]
+    assert (first, second) == (f"{views - 1} views", f"{views} views")
+    assert page.locator("script[src='/counter.js'] + span.visitor-counter").count() == 1
+    page.screenshot(path=str(ARTIFACTS / "demo-post.png"), full_page=True)
+
+
+def test_a_headless_browser_is_a_bot_shown_the_count_uncounted(
+    cloud: RunningCloud, browser: Browser
+) -> None:
+    context = browser.new_context()  # Chromium's own headless User-Agent
+    tab = context.new_page()
+    tab.goto(cloud.site_url + "/")
+    first = shown(tab, "#page-views")
+
+    tab.reload()
+
+    assert shown(tab, "#page-views") == first
+    assert stored(cloud, "%2F")["views"] == int(first)
+    context.close()
+
+
+def forwarding_proxy(target: str) -> LoopbackServer:
+    """A stand-in address for the API that forwards to it until stopped."""
+
+    class Forward(QuietHandler):
+        def _forward(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            answer = requests.request(
+                self.command,
+                target + self.path,
+                headers={k: v for k, v in self.headers.items() if k.lower() != "connection"},
+                data=self.rfile.read(length) if length else None,
+                timeout=10,
+            )
+            headers = {
+                name: value
+                for name, value in answer.headers.items()
+                if name.lower() not in ("content-length", "connection", "date", "server")
+            }
+            # No keep-alive: once stopped, no open connection may still answer the page.
+            self.close_connection = True
+            self.reply(answer.status_code, {**headers, "Connection": "close"}, answer.content)
+
+        do_GET = do_POST = do_OPTIONS = _forward  # noqa: N815
+
+    handler: type[BaseHTTPRequestHandler] = Forward
+    return LoopbackServer(handler, 0).start()
+
+
+def test_the_page_shows_the_fallback_once_the_api_is_stopped(
+    cloud: RunningCloud, page: Page
+) -> None:
+    api = forwarding_proxy(cloud.api_url)
+    # The page's config names the stand-in address, so stopping it stops the page's API.
     page.route(
-        re.compile(re.escape(cloud.api_url) + ".*"), lambda route: route.abort("connectionrefused")
+        "**/config.json",
+        lambda route: route.fulfill(json={"apiUrl": api.url}),
     )
-
     page.goto(cloud.site_url + "/")
+    assert shown(page, "#page-views").isdigit()
 
-    counter = page.locator("#visitor-count")
-    page.wait_for_function(
-        "() => document.getElementById('visitor-count').textContent === 'unavailable'"
-    )
-    assert counter.inner_text() == "unavailable"
+    api.stop()
+    page.reload()
+
+    assert shown(page, "#page-views") == "unavailable"
+    assert shown(page, "#page-visitors") == "unavailable"
+    assert page.locator("#page-views").get_attribute("data-state") == "unavailable"

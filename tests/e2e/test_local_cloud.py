@@ -11,14 +11,30 @@ import pytest
 import requests
 
 from tests.e2e.conftest import RunningCloud
+from tests.support.events import BROWSER
 
 pytestmark = pytest.mark.e2e
 ALLOWED = "http://localhost:4321"
+# A browser's User-Agent: requests' own ("python-requests/…") is a bot by the counting rules.
+visitor = requests.Session()
+visitor.headers["User-Agent"] = BROWSER
+
+
+def test_a_client_library_is_a_bot_answered_with_the_count_uncounted(
+    cloud: RunningCloud, stored_visitors: Callable[[], int]
+) -> None:
+    before = stored_visitors()
+
+    response = requests.post(cloud.api_url + "/", timeout=10)
+
+    assert response.status_code == 200
+    assert response.json() == {"visitors": before}
+    assert stored_visitors() == before
 
 
 def test_two_posts_return_consecutive_counts(cloud: RunningCloud) -> None:
-    first = requests.post(cloud.api_url + "/", timeout=10)
-    second = requests.post(cloud.api_url + "/", timeout=10)
+    first = visitor.post(cloud.api_url + "/", timeout=10)
+    second = visitor.post(cloud.api_url + "/", timeout=10)
 
     assert first.status_code == second.status_code == 200
     assert first.headers["Content-Type"] == "application/json"
@@ -30,7 +46,7 @@ def test_preflight_from_an_allowed_origin(
 ) -> None:
     before = stored_visitors()
 
-    response = requests.options(cloud.api_url + "/", headers={"Origin": ALLOWED}, timeout=10)
+    response = visitor.options(cloud.api_url + "/", headers={"Origin": ALLOWED}, timeout=10)
 
     assert response.status_code == 204
     assert response.content == b""
@@ -40,7 +56,7 @@ def test_preflight_from_an_allowed_origin(
 
 
 def test_preflight_from_another_origin_gets_no_cors_headers(cloud: RunningCloud) -> None:
-    response = requests.options(
+    response = visitor.options(
         cloud.api_url + "/", headers={"Origin": "https://evil.example"}, timeout=10
     )
 
@@ -53,7 +69,7 @@ def test_get_is_405_and_does_not_count(
 ) -> None:
     before = stored_visitors()
 
-    response = requests.get(cloud.api_url + "/", timeout=10)
+    response = visitor.get(cloud.api_url + "/", timeout=10)
 
     assert response.status_code == 405
     assert response.json() == {"error": "Method not allowed."}
@@ -65,7 +81,7 @@ def test_oversized_body_is_413_and_does_not_count(
 ) -> None:
     before = stored_visitors()
 
-    response = requests.post(cloud.api_url + "/", data="x" * 5000, timeout=10)
+    response = visitor.post(cloud.api_url + "/", data="x" * 5000, timeout=10)
 
     assert response.status_code == 413
     assert stored_visitors() == before
@@ -77,7 +93,7 @@ def test_concurrent_posts_lose_no_update(
     before = stored_visitors()
 
     def post(_: int) -> int:
-        response = requests.post(cloud.api_url + "/", timeout=30)
+        response = visitor.post(cloud.api_url + "/", timeout=30)
         response.raise_for_status()
         return int(response.json()["visitors"])
 
@@ -94,7 +110,8 @@ def test_site_page_is_served_from_the_deployed_bucket(cloud: RunningCloud) -> No
     assert response.status_code == 200
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert response.headers["Cache-Control"] == "no-cache"
-    assert 'id="visitor-count"' in response.text
+    assert 'data-counter="views"' in response.text
+    assert '<script src="/counter.js" async></script>' in response.text
 
 
 def test_site_assets_have_their_content_types(cloud: RunningCloud) -> None:
@@ -120,7 +137,7 @@ def test_unknown_page_gets_the_404_page(cloud: RunningCloud) -> None:
 
 
 def test_page_origin_is_allowed_by_the_api(cloud: RunningCloud) -> None:
-    response = requests.post(cloud.api_url + "/", headers={"Origin": cloud.site_url}, timeout=10)
+    response = visitor.post(cloud.api_url + "/", headers={"Origin": cloud.site_url}, timeout=10)
 
     assert response.headers["Access-Control-Allow-Origin"] == cloud.site_url
 
@@ -129,7 +146,7 @@ def test_each_request_is_logged_without_ip_or_user_agent(cloud: RunningCloud) ->
     agent = "Mozilla/5.0 (E2E Privacy Probe 7.7)"
     seen = len(cloud.later_output)
 
-    requests.post(cloud.api_url + "/", headers={"User-Agent": agent}, timeout=10)
+    visitor.post(cloud.api_url + "/", headers={"User-Agent": agent}, timeout=10)
 
     deadline = time.monotonic() + 10
     while len(cloud.later_output) == seen and time.monotonic() < deadline:

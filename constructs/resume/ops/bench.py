@@ -256,6 +256,7 @@ def local_cloud_figures(env: Mapping[str, str], requests: int, threads: int) -> 
         dynamodb = emulator_client("dynamodb", cloud.emulator_endpoint)
         table = cloud.deployment.table_name
         session = http.Session()
+        session.headers["User-Agent"] = BROWSER_USER_AGENT  # requests' own UA is a bot
 
         def through_api(_: int) -> None:
             session.post(cloud.api_url + "/", timeout=30).raise_for_status()

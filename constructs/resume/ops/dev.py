@@ -36,6 +36,7 @@ from resume.ops.stacks_runner import Log
 
 LOCAL_REGION = "eu-west-2"
 PORTS = {"moto_port": 4599, "api_port": 4600, "site_port": 4601}
+CHECK_USER_AGENT = "Mozilla/5.0 (local cloud start-up check)"
 
 
 @dataclass(frozen=True)
@@ -132,11 +133,14 @@ def local_cloud(
 
 def check(cloud: LocalCloud) -> int:
     """POST / once and fetch the page, as a visitor would; return the count."""
-    request = urllib.request.Request(cloud.api_url + "/", method="POST")  # noqa: S310 - loopback
+    # Counted as a visit on purpose (urllib's own User-Agent would be a bot): the count moves.
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        cloud.api_url + "/", method="POST", headers={"User-Agent": CHECK_USER_AGENT}
+    )
     with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
         visitors = json.loads(response.read())["visitors"]
     with urllib.request.urlopen(cloud.site_url + "/", timeout=10) as page:  # noqa: S310
-        if b"visitor-count" not in page.read():
+        if b"data-counter" not in page.read():
             raise OpsError("the site server did not serve the deployed index.html")
     if not isinstance(visitors, int):
         raise OpsError(f"POST / answered {visitors!r}, not a count")

@@ -1,0 +1,142 @@
+"""Per-page counts, unique visitors and the counting rules, over HTTP on the local cloud."""
+
+from __future__ import annotations
+
+import json
+import time
+from typing import Any
+
+import pytest
+import requests
+
+from resume.ops.dev import emulator_client
+from tests.e2e.conftest import RunningCloud
+from tests.support.events import BROWSER
+
+pytestmark = pytest.mark.e2e
+NO_QUERY = "Page id must be a path without a query string or fragment."
+PROBE_AGENT = "Mozilla/5.0 (X11; Linux x86_64) E2EPageProbe/4.2 Firefox/130.0"
+
+
+def post_page(cloud: RunningCloud, page: str, agent: str = BROWSER, **headers: str) -> Any:
+    return requests.post(
+        f"{cloud.api_url}/pages/{page}", headers={"User-Agent": agent, **headers}, timeout=10
+    )
+
+
+def table_items(cloud: RunningCloud) -> list[dict[str, Any]]:
+    client = emulator_client("dynamodb", cloud.emulator_endpoint)
+    return list(client.scan(TableName=cloud.table_name, ConsistentRead=True)["Items"])
+
+
+def test_views_and_unique_visitors_of_a_page(cloud: RunningCloud) -> None:
+    first = post_page(cloud, "%2FPosts%2FE2E-Hello%2F")
+    again = post_page(cloud, "%2Fposts%2Fe2e-hello")
+    other_browser = post_page(cloud, "%2Fposts%2Fe2e-hello", agent=PROBE_AGENT)
+
+    assert first.status_code == 200
+    assert first.json() == {"page": "/posts/e2e-hello", "views": 1, "visitors": 1}
+    assert again.json() == {"page": "/posts/e2e-hello", "views": 2, "visitors": 1}
+    assert other_browser.json() == {"page": "/posts/e2e-hello", "views": 3, "visitors": 2}
+
+
+def test_get_reads_a_page_without_counting(cloud: RunningCloud) -> None:
+    post_page(cloud, "%2Fe2e-read")
+
+    read = requests.get(f"{cloud.api_url}/pages/%2Fe2e-read", timeout=10)
+    again = requests.get(f"{cloud.api_url}/pages/%2Fe2e-read", timeout=10)
+
+    assert read.status_code == 200
+    assert read.json() == again.json() == {"page": "/e2e-read", "views": 1, "visitors": 1}
+
+
+def test_top_pages_lists_the_most_viewed_first(cloud: RunningCloud) -> None:
+    for _ in range(50):
+        post_page(cloud, "%2Fe2e-popular")
+
+    top = requests.get(f"{cloud.api_url}/pages?top=1", timeout=10)
+
+    assert top.status_code == 200
+    assert top.json() == {"pages": [{"page": "/e2e-popular", "views": 50, "visitors": 1}]}
+
+
+def test_bots_get_the_count_and_count_nothing(cloud: RunningCloud) -> None:
+    post_page(cloud, "%2Fe2e-bots")
+
+    for agent in ("Googlebot/2.1 (+http://www.google.com/bot.html)", "curl/8.5.0", ""):
+        answered = post_page(cloud, "%2Fe2e-bots", agent=agent)
+        assert answered.status_code == 200
+        assert answered.json() == {"page": "/e2e-bots", "views": 1, "visitors": 1}
+
+
+@pytest.mark.parametrize("header", ["DNT", "Sec-GPC"])
+def test_opted_out_visitors_add_views_but_no_visitor(cloud: RunningCloud, header: str) -> None:
+    page = f"%2Fe2e-opt-out-{header.lower()}"
+    post_page(cloud, page, agent=PROBE_AGENT + " optout")  # a tracked visitor first
+
+    answered = post_page(cloud, page, agent=BROWSER + " optout", **{header: "1"})
+
+    assert answered.json()["views"] == 2
+    assert answered.json()["visitors"] == 1
+
+
+@pytest.mark.parametrize(
+    ("method", "path", "status", "error"),
+    [
+        ("POST", "/pages/%2Fa%23b", 400, NO_QUERY),
+        ("POST", "/pages/%2Fa%00", 400, "Page id holds a non-printable character (U+0000)."),
+        ("POST", "/pages/%2F" + "a" * 300, 400, "Page id is 301 bytes; the limit is 256."),
+        ("GET", "/pages/%2Fe2e-never", 404, "No views recorded for page '/e2e-never'."),
+        ("GET", "/pages?top=1000", 400, "top must be one whole number from 1 to 100."),
+        ("DELETE", "/pages/%2Fe2e-popular", 405, "Method not allowed."),
+        ("POST", "/pagez", 404, "Not found."),
+    ],
+)  # fmt: skip
+def test_bad_requests_get_a_message_and_change_nothing(
+    cloud: RunningCloud, method: str, path: str, status: int, error: str
+) -> None:
+    before = table_items(cloud)
+
+    response = requests.request(
+        method, cloud.api_url + path, headers={"User-Agent": BROWSER}, timeout=10
+    )
+
+    assert response.status_code == status
+    assert response.json() == {"error": error}
+    assert table_items(cloud) == before
+
+
+def test_oversized_headers_are_431(cloud: RunningCloud) -> None:
+    response = post_page(cloud, "%2Fe2e-big", **{"X-Padding": "a" * 9000})
+
+    assert response.status_code == 431
+    assert response.json() == {"error": "Request headers are larger than 8192 bytes."}
+
+
+def test_no_ip_or_user_agent_is_stored_or_logged(cloud: RunningCloud) -> None:
+    seen = len(cloud.later_output)
+
+    post_page(cloud, "%2Fe2e-privacy", agent=PROBE_AGENT)
+
+    deadline = time.monotonic() + 10
+    while len(cloud.later_output) == seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    items = table_items(cloud)
+    kinds = {item["ID"]["S"].split("#")[1] for item in items if "#" in item["ID"]["S"]}
+    assert kinds == {"page", "salt", "seen"}  # the scan sees the visitor's items
+    for text in (json.dumps(items, default=repr), "".join(cloud.later_output)):
+        assert "E2EPageProbe" not in text
+        assert "127.0.0.1" not in text
+
+
+def test_seen_markers_expire_through_the_tables_ttl(cloud: RunningCloud) -> None:
+    post_page(cloud, "%2Fe2e-ttl")
+    client = emulator_client("dynamodb", cloud.emulator_endpoint)
+
+    ttl = client.describe_time_to_live(TableName=cloud.table_name)["TimeToLiveDescription"]
+
+    assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires_at")
+    markers = [item for item in table_items(cloud) if "#seen#" in item["ID"]["S"]]
+    assert markers
+    assert all(set(marker) == {"ID", "expires_at"} for marker in markers)
+    assert all(0 < int(m["expires_at"]["N"]) - time.time() <= 86_400 for m in markers)
