@@ -69,9 +69,14 @@ class CounterAlarms(Construct):
             SimpleAlarm("p99-latency", "AWS/Lambda", "Duration", {"FunctionName": function_name},
                         P99_LATENCY_MS, statistic="p99",
                         description=f"p99 function duration above {P99_LATENCY_MS} ms."),
-            SimpleAlarm("dynamodb-throttles", "AWS/DynamoDB", "ThrottledRequests",
-                        {"TableName": table_name, "Operation": "UpdateItem"}, 1,
-                        description="DynamoDB throttled counter updates."),
+            # Table-wide events: every operation the handler makes (writes of counters,
+            # seen-markers and salts; reads of pages and salts) shows up in one of the two.
+            SimpleAlarm("dynamodb-write-throttles", "AWS/DynamoDB", "WriteThrottleEvents",
+                        {"TableName": table_name}, 1,
+                        description="DynamoDB throttled writes (counters, seen-markers, salts)."),
+            SimpleAlarm("dynamodb-read-throttles", "AWS/DynamoDB", "ReadThrottleEvents",
+                        {"TableName": table_name}, 1,
+                        description="DynamoDB throttled reads (page counts, salts)."),
         ]  # fmt: skip
         self.alarms = [self._simple(name, alarm) for alarm in simple]
         self.alarms.append(self._api_5xx_rate(name, api_id))

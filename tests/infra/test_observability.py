@@ -15,7 +15,8 @@ ALARMS = {
     "cloud-resume-dev-lambda-errors": ("AWS/Lambda", "Errors", "Sum", 1),
     "cloud-resume-dev-lambda-throttles": ("AWS/Lambda", "Throttles", "Sum", 1),
     "cloud-resume-dev-p99-latency": ("AWS/Lambda", "Duration", "p99", 1000),
-    "cloud-resume-dev-dynamodb-throttles": ("AWS/DynamoDB", "ThrottledRequests", "Sum", 1),
+    "cloud-resume-dev-dynamodb-write-throttles": ("AWS/DynamoDB", "WriteThrottleEvents", "Sum", 1),
+    "cloud-resume-dev-dynamodb-read-throttles": ("AWS/DynamoDB", "ReadThrottleEvents", "Sum", 1),
 }
 
 
@@ -50,7 +51,7 @@ def test_api_5xx_rate_alarm_divides_5xx_by_requests(production: Synthesized) -> 
 def test_every_alarm_notifies_the_topic(production: Synthesized) -> None:
     found = alarms(production["backend"])
 
-    assert len(found) == 5
+    assert len(found) == 6
     for alarm in found.values():
         (action,) = alarm["alarm_actions"]
         assert re.fullmatch(r"\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}", action)
