@@ -67,6 +67,10 @@ def test_only_the_first_request_of_a_container_is_cold(
         (http_event("GET"), "rejected", "RejectedRequests"),
         (http_event("OPTIONS", origin="https://example.com"), "preflight", None),
         ({"requestContext": {}}, "rejected", "RejectedRequests"),
+        (http_event("POST", user_agent="Googlebot/2.1"), "bot", "BotHits"),
+        (http_event("POST", "/pages/%2Fa", user_agent="curl/8.5.0"), "bot", "BotHits"),
+        (http_event("GET", "/pages", query="top=3"), "read", None),
+        (http_event("POST", "/pages/%2Fa", headers={"dnt": "1"}), "counted", "CountedViews"),
     ],
 )
 def test_outcomes_and_their_metrics(
