@@ -62,6 +62,8 @@ class PageStore:
             self._client.get_item,
             TableName=self._table,
             Key=self._key(schema.page_key(self._site, page)),
+            # A read right after a view must include it.
+            ConsistentRead=True,
         )
         item = response.get("Item")
         return _page_counts(item, page) if item else None
@@ -112,12 +114,20 @@ class PageStore:
         }
         return self._put_if_absent(item)
 
-    def delete_salt(self, day: str) -> None:
-        """Delete a day's salt, so that day's hashes can never be recomputed."""
+    def delete_salts(self, days: list[str]) -> None:
+        """Delete past days' salts (up to 25) in one call, so their hashes cannot be recomputed.
+
+        Deleting a salt that is not there is no error. Items DynamoDB leaves unprocessed
+        under load are left to their TTL.
+        """
         call_dynamodb(
-            self._client.delete_item,
-            TableName=self._table,
-            Key=self._key(schema.salt_key(self._site, day)),
+            self._client.batch_write_item,
+            RequestItems={
+                self._table: [
+                    {"DeleteRequest": {"Key": self._key(schema.salt_key(self._site, day))}}
+                    for day in days
+                ]
+            },
         )
 
     def _put_if_absent(self, item: dict[str, Any]) -> bool:

@@ -110,6 +110,7 @@ class VisitorCounter:
             Key={schema.PARTITION_KEY: {"S": item_id}},
             ProjectionExpression="#count",
             ExpressionAttributeNames={"#count": schema.COUNTER_ATTRIBUTE},
+            ConsistentRead=True,
         )
         item = response.get("Item")
         return read_number(item, schema.COUNTER_ATTRIBUTE) if item else 0

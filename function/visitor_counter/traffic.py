@@ -23,13 +23,19 @@ BOT_USER_AGENT_MARKERS: Final = (
     "curl/", "wget/", "httpie", "python-", "aiohttp", "go-http-client", "okhttp", "java/",
     "libwww", "axios", "node-fetch", "undici", "postman",
 )  # fmt: skip
+# Browsers whose UA happens to contain a marker: "CUBOT" phones contain "bot".
+NOT_BOT_NAMES: Final = ("cubot",)
 OPT_OUT_HEADERS: Final = ("dnt", "sec-gpc")
 
 
 def is_bot(user_agent: str) -> bool:
     """True for a missing User-Agent or one of a known crawler or HTTP library."""
     agent = user_agent.strip().lower()
-    return not agent or any(marker in agent for marker in BOT_USER_AGENT_MARKERS)
+    if not agent:
+        return True
+    for name in NOT_BOT_NAMES:
+        agent = agent.replace(name, "")
+    return any(marker in agent for marker in BOT_USER_AGENT_MARKERS)
 
 
 def opted_out(headers: Mapping[str, str]) -> bool:

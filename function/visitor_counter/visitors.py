@@ -2,9 +2,9 @@
 
 A visitor is known for one UTC day by HMAC-SHA256(day's salt, site, IP, User-Agent, page):
 only that hash (as a seen-marker's key, expiring at midnight) reaches the table. The salt is
-32 random bytes made by the day's first counted request; making it deletes yesterday's, so
-yesterday's hashes cannot be recomputed or linked to today's. The IP and the User-Agent are
-read from the request, hashed and dropped.
+32 random bytes made by the day's first counted request; making it deletes the past week's
+salts, so yesterday's hashes cannot be recomputed from the table or linked to today's. The
+IP and the User-Agent are read from the request, hashed and dropped.
 """
 
 from __future__ import annotations
@@ -14,14 +14,16 @@ import hmac
 import secrets
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from datetime import UTC, datetime, timedelta
 from typing import Final, Protocol
 
 from visitor_counter.page_store import PageCounts
-from visitor_counter.store import CountUnavailable
+from visitor_counter.store import CountUnavailable, StoreUnavailable
 
 SALT_BYTES: Final = 32
 DIGEST_HEX_CHARS: Final = 32  # 128 bits: collisions are out of reach at any site's traffic
+SWEEP_DAYS: Final = 7  # salts of days without views are swept too, up to a week back
 
 
 class PageStorage(Protocol):
@@ -29,7 +31,7 @@ class PageStorage(Protocol):
 
     def salt(self, day: str) -> bytes | None: ...
     def create_salt(self, day: str, salt: bytes, expires_at: int) -> bool: ...
-    def delete_salt(self, day: str) -> None: ...
+    def delete_salts(self, days: list[str]) -> None: ...
     def mark_seen(self, digest: str, expires_at: int) -> bool: ...
     def add_view(self, page: str, *, new_visitor: bool) -> PageCounts: ...
     def read(self, page: str) -> PageCounts | None: ...
@@ -82,8 +84,11 @@ class DailySalt:
             if theirs is None:
                 raise CountUnavailable("today's salt vanished right after it was made")
             return theirs
-        # The TTL would delete it too, but only within days; delete it now.
-        self._store.delete_salt(utc_day(now - 86_400)[0])
+        # Their TTL deletes old salts too, but only within days: delete the last week's now,
+        # in one call. Best effort: the view must not fail for it, and the TTL remains.
+        past_days = [utc_day(now - back * 86_400)[0] for back in range(1, SWEEP_DAYS + 1)]
+        with suppress(StoreUnavailable, CountUnavailable):
+            self._store.delete_salts(past_days)
         return salt
 
 

@@ -197,3 +197,20 @@ def test_preflight_on_pages_allows_get_and_post(api: CounterApi, dynamodb: Any) 
     assert response["headers"]["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
     assert response["headers"]["Access-Control-Allow-Origin"] == "https://example.com"
     assert all_items(dynamodb) == []
+
+
+@pytest.mark.parametrize(
+    ("path", "page"),
+    [
+        ("/pages//posts/hello", "/posts/hello"),
+        ("/pages//", "/"),
+        ("/pages/posts/hello", "/posts/hello"),
+    ],
+)
+def test_paths_as_http_apis_deliver_them_decoded(
+    api: CounterApi, dynamodb: Any, path: str, page: str
+) -> None:
+    # What the snippet sends as /pages/%2Fposts%2Fhello reaches the function as /pages//posts/hello.
+    response = api.handle(http_event("POST", path))
+
+    assert body(response) == {"page": page, "views": 1, "visitors": 1}

@@ -41,12 +41,12 @@ def test_a_page_view_is_two_round_trips_once_the_salt_is_known(
     assert calls == ["PutItem", "UpdateItem"] * 2
 
 
-def test_the_days_first_page_view_makes_the_salt_and_deletes_yesterdays(
+def test_the_days_first_page_view_makes_the_salt_and_sweeps_past_ones(
     api: CounterApi, calls: list[str]
 ) -> None:
     api.handle(http_event("POST", "/pages/%2Fa"))
 
-    assert calls == ["GetItem", "PutItem", "DeleteItem", "PutItem", "UpdateItem"]
+    assert calls == ["GetItem", "PutItem", "BatchWriteItem", "PutItem", "UpdateItem"]
 
 
 def test_a_container_reads_an_existing_salt_once_a_day(

@@ -7,6 +7,7 @@ import json
 from typing import Any
 
 from tests.support.events import http_event
+from tests.support.faults import fail_operation
 from tests.support.tables import TEST_TABLE_NAME, all_items
 from tests.unit.conftest import Clock, wired_api
 from visitor_counter.api import CounterApi
@@ -153,3 +154,28 @@ def test_unique_visitor_and_bot_metrics(api: CounterApi, log_stream: io.StringIO
         (0, 0, 1),
     ]
     assert [line["outcome"] for line in lines] == ["counted", "counted", "bot"]
+
+
+def test_salts_of_days_without_views_are_swept_too(
+    api: CounterApi, dynamodb: Any, clock: Clock
+) -> None:
+    visit(api)
+
+    clock.now_s += 5 * DAY  # four days without a single view
+    visit(api)
+
+    (salt,) = items_of_kind(dynamodb, "salt")
+    assert salt["ID"]["S"] == f"blog#salt#{utc_day(clock.now_s)[0]}"
+
+
+def test_a_failed_sweep_does_not_fail_the_view(
+    api: CounterApi, dynamodb: Any, handler_client: Any, clock: Clock
+) -> None:
+    visit(api)
+    fail_operation(handler_client, "ThrottlingException", operation="BatchWriteItem")
+
+    clock.now_s += DAY
+    counts = visit(api)
+
+    assert counts == {"page": "/a", "views": 2, "visitors": 2}
+    assert len(items_of_kind(dynamodb, "salt")) == 2  # yesterday's is left to its TTL

@@ -1,0 +1,25 @@
+"""DynamoDB failures injected into a real botocore client, answered the way DynamoDB answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from botocore.awsrequest import AWSResponse
+
+SECRET_AWS_MESSAGE = "User: arn:aws:sts::123456789012:assumed-role/x is not authorized"
+
+
+def fail_operation(
+    client: Any, code: str, status: int = 400, operation: str = "UpdateItem"
+) -> None:
+    """Make the client's `operation` answer the error `code`, with a message not to leak."""
+
+    def answer(**_: Any) -> tuple[AWSResponse, dict[str, Any]]:
+        http = AWSResponse("https://dynamodb.local", status, {}, None)
+        body = {
+            "Error": {"Code": code, "Message": SECRET_AWS_MESSAGE},
+            "ResponseMetadata": {"HTTPStatusCode": status},
+        }
+        return http, body
+
+    client.meta.events.register(f"before-call.dynamodb.{operation}", answer)
