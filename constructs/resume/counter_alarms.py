@@ -15,6 +15,7 @@ from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 
 from constructs import Construct
+from visitor_counter.schema import TOP_PAGES_INDEX
 from visitor_counter.telemetry import DIMENSION, NAMESPACE
 
 PERIOD_S = 300
@@ -69,14 +70,17 @@ class CounterAlarms(Construct):
             SimpleAlarm("p99-latency", "AWS/Lambda", "Duration", {"FunctionName": function_name},
                         P99_LATENCY_MS, statistic="p99",
                         description=f"p99 function duration above {P99_LATENCY_MS} ms."),
-            # Table-wide events: every operation the handler makes (writes of counters,
-            # seen-markers and salts; reads of pages and salts) shows up in one of the two.
+            # The table's own throttle events, then its index's, which a TableName-only
+            # metric leaves out: every page view rewrites the index's sort key.
             SimpleAlarm("dynamodb-write-throttles", "AWS/DynamoDB", "WriteThrottleEvents",
                         {"TableName": table_name}, 1,
                         description="DynamoDB throttled writes (counters, seen-markers, salts)."),
             SimpleAlarm("dynamodb-read-throttles", "AWS/DynamoDB", "ReadThrottleEvents",
                         {"TableName": table_name}, 1,
                         description="DynamoDB throttled reads (page counts, salts)."),
+            SimpleAlarm("dynamodb-index-throttles", "AWS/DynamoDB", "WriteThrottleEvents",
+                        {"TableName": table_name, "GlobalSecondaryIndexName": TOP_PAGES_INDEX},
+                        1, description="DynamoDB throttled writes to the top-pages index."),
         ]  # fmt: skip
         self.alarms = [self._simple(name, alarm) for alarm in simple]
         self.alarms.append(self._api_5xx_rate(name, api_id))

@@ -29,6 +29,7 @@ from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME, zip_sha256_base64
 # The DynamoDB item actions the handler calls (counters, salts, seen-markers), and only on
 # its site's items: keys are "{site}" or "{site}#...".
 ITEM_ACTIONS = (
+    "dynamodb:BatchWriteItem",  # sweeping past days' salts
     "dynamodb:DeleteItem",
     "dynamodb:GetItem",
     "dynamodb:PutItem",

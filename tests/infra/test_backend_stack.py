@@ -92,6 +92,7 @@ def test_role_may_only_use_its_sites_items_and_the_index_and_write_its_logs(
 
     count = statements["CountVisits"]
     assert count["actions"] == [
+        "dynamodb:BatchWriteItem",
         "dynamodb:DeleteItem",
         "dynamodb:GetItem",
         "dynamodb:PutItem",

@@ -17,6 +17,7 @@ ALARMS = {
     "cloud-resume-dev-p99-latency": ("AWS/Lambda", "Duration", "p99", 1000),
     "cloud-resume-dev-dynamodb-write-throttles": ("AWS/DynamoDB", "WriteThrottleEvents", "Sum", 1),
     "cloud-resume-dev-dynamodb-read-throttles": ("AWS/DynamoDB", "ReadThrottleEvents", "Sum", 1),
+    "cloud-resume-dev-dynamodb-index-throttles": ("AWS/DynamoDB", "WriteThrottleEvents", "Sum", 1),
 }
 
 
@@ -48,10 +49,16 @@ def test_api_5xx_rate_alarm_divides_5xx_by_requests(production: Synthesized) -> 
     assert alarm["threshold"] == 5
 
 
+def test_the_index_alarm_watches_the_top_pages_index(production: Synthesized) -> None:
+    alarm = alarms(production["backend"])["cloud-resume-dev-dynamodb-index-throttles"]
+
+    assert alarm["dimensions"]["GlobalSecondaryIndexName"] == "top-pages"
+
+
 def test_every_alarm_notifies_the_topic(production: Synthesized) -> None:
     found = alarms(production["backend"])
 
-    assert len(found) == 6
+    assert len(found) == 7
     for alarm in found.values():
         (action,) = alarm["alarm_actions"]
         assert re.fullmatch(r"\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}", action)
