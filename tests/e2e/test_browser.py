@@ -58,16 +58,18 @@ def stored(cloud: RunningCloud, page_id: str) -> dict[str, int]:
     return dict(answer.json())
 
 
-def test_the_page_shows_its_views_and_a_reload_adds_one_view_not_a_visitor(
+def test_the_page_shows_its_counts_and_a_reload_adds_a_view_not_a_visitor(
     cloud: RunningCloud, page: Page
 ) -> None:
     page.goto(cloud.site_url + "/")
     views, visitors = int(shown(page, "#page-views")), int(shown(page, "#page-visitors"))
+    site_total = int(shown(page, "#site-total"))
 
     page.reload()
     again = int(shown(page, "#page-views")), int(shown(page, "#page-visitors"))
 
     assert again == (views + 1, visitors)
+    assert int(shown(page, "#site-total")) == site_total + 1  # the original POST / as well
     assert visitors >= 1
     assert stored(cloud, "%2F") == {"page": "/", "views": views + 1, "visitors": visitors}
     ARTIFACTS.mkdir(exist_ok=True)
@@ -149,4 +151,5 @@ def test_the_page_shows_the_fallback_once_the_api_is_stopped(
 
     assert shown(page, "#page-views") == "unavailable"
     assert shown(page, "#page-visitors") == "unavailable"
+    assert shown(page, "#site-total") == "unavailable"
     assert page.locator("#page-views").get_attribute("data-state") == "unavailable"

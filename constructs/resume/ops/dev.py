@@ -178,7 +178,9 @@ def main(argv: list[str] | None = None) -> int:
         with local_cloud(Path.cwd(), ports, os.environ, log, args.stage) as cloud:
             visitors = check(cloud)
             print(f"dev: site         {cloud.site_url}/")
+            print(f"dev: demo post    {cloud.site_url}/posts/hello.html")
             print(f"dev: counter API  {cloud.api_url}/")
+            print(f"dev: top pages    {cloud.api_url}/pages?top=10")
             print(f"dev: moto         {cloud.emulator_endpoint}")
             print(f"dev: table        {cloud.deployment.table_name}")
             print(f'dev: check: POST / -> {{"visitors":{visitors}}}')

@@ -4,28 +4,41 @@
 //
 // It counts one view of the page it is on (POST {api}/pages/{page}) and writes the page's
 // counts into every element with data-counter="views" or data-counter="visitors". With no
-// such element on the page it adds "<views> views" right after its own tag. If the API
-// cannot be reached (or answers an error) within 5 s, those elements show their
-// data-fallback text, or the tag's, or "unavailable". data-state on each element says
-// "ready" or "unavailable", for styling.
+// such element on the page it adds "<views> views" right after its own tag. Elements with
+// data-counter="site" get the site total of the original API (POST {api}/), counted too.
+// If the counts do not arrive within 5 s (API down, an error answer), those elements show
+// their data-fallback text, or the tag's, or "unavailable". data-state on each element
+// says "ready" or "unavailable", for styling.
 //
 // Options, as attributes of the <script> tag:
 //   data-api       the counter API's URL; default: apiUrl from config.json beside this script
+//                  (a page on another origin than the script must set it)
 //   data-page      the page id to count; default: location.pathname
 //   data-fallback  the text shown when the count is unavailable
 (function () {
   "use strict";
-  var script = document.currentScript;
-  if (!script) return;
   var TIMEOUT_MS = 5000;
+  var script = document.currentScript ||
+    document.querySelector("script[src$='counter.js']");  // browsers without currentScript
+  if (!script) return;
+  var controller = typeof AbortController === "function" ? new AbortController() : null;
+  var signal = controller ? controller.signal : undefined;
+
+  function json(response) {
+    if (!response.ok) throw new Error("HTTP " + response.status);
+    return response.json();
+  }
 
   function apiUrl() {
     var configured = script.getAttribute("data-api");
     if (configured) return Promise.resolve(configured);
     var config = new URL("config.json", script.src || location.href);
-    return fetch(config, { cache: "no-store" })
-      .then(function (response) { return response.json(); })
+    return fetch(config, { cache: "no-store", signal: signal }).then(json)
       .then(function (body) { return body.apiUrl; });
+  }
+
+  function post(url) {
+    return fetch(url, { method: "POST", signal: signal }).then(json);
   }
 
   function targets() {
@@ -35,46 +48,54 @@
     element.className = "visitor-counter";
     element.setAttribute("data-counter", "views");
     element.setAttribute("data-suffix", " views");
-    var inBody = document.body && document.body.contains(script);
-    if (inBody) script.parentNode.insertBefore(element, script.nextSibling);
+    if (document.body.contains(script)) script.parentNode.insertBefore(element, script.nextSibling);
     else document.body.appendChild(element);
     return [element];
   }
 
-  function show(elements, counts) {
-    elements.forEach(function (element) {
-      var value = counts[element.getAttribute("data-counter")];
-      if (typeof value !== "number") return fail([element]);
-      element.textContent = String(value) + (element.getAttribute("data-suffix") || "");
-      element.setAttribute("data-state", "ready");
-    });
-  }
-
-  function fail(elements) {
-    elements.forEach(function (element) {
+  function fill(element, value) {
+    if (typeof value !== "number") {
       element.textContent = element.getAttribute("data-fallback") ||
         script.getAttribute("data-fallback") || "unavailable";
       element.setAttribute("data-state", "unavailable");
-    });
-  }
-
-  function count(api) {
-    var page = script.getAttribute("data-page") || location.pathname || "/";
-    var controller = typeof AbortController === "function" ? new AbortController() : null;
-    var timer = controller && setTimeout(function () { controller.abort(); }, TIMEOUT_MS);
-    var url = String(api).replace(/\/+$/, "") + "/pages/" + encodeURIComponent(page);
-    return fetch(url, { method: "POST", signal: controller && controller.signal })
-      .then(function (response) {
-        if (!response.ok) throw new Error("HTTP " + response.status);
-        return response.json();
-      })
-      .finally(function () { clearTimeout(timer); });
+      return;
+    }
+    element.textContent = String(value) + (element.getAttribute("data-suffix") || "");
+    element.setAttribute("data-state", "ready");
   }
 
   function start() {
     var elements = targets();
-    apiUrl().then(count).then(function (counts) { show(elements, counts); })
-      .catch(function () { fail(elements); });
+    if (typeof fetch !== "function" || typeof Promise !== "function") {
+      elements.forEach(function (element) { fill(element, null); });
+      return;
+    }
+    var wantsSite = elements.some(function (e) { return e.getAttribute("data-counter") === "site"; });
+    var settled = false;
+    function finish(counts) {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      elements.forEach(function (element) {
+        fill(element, counts && counts[element.getAttribute("data-counter")]);
+      });
+    }
+    var timer = setTimeout(function () {
+      finish(null);
+      if (controller) controller.abort();
+    }, TIMEOUT_MS);
+    apiUrl().then(function (api) {
+      var base = String(api).replace(/\/+$/, "");
+      var page = script.getAttribute("data-page") || location.pathname || "/";
+      return Promise.all([
+        post(base + "/pages/" + encodeURIComponent(page)),
+        wantsSite ? post(base + "/") : null,
+      ]);
+    }).then(function (answers) {
+      var counts = answers[0];
+      if (answers[1]) counts.site = answers[1].visitors;
+      finish(counts);
+    }, function () { finish(null); });
   }
 
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
