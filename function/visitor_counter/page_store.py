@@ -6,9 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from visitor_counter import schema
-from visitor_counter.store import CountUnavailable, call_dynamodb, error_code, read_number
-
-_CONDITION_FAILED = "ConditionalCheckFailedException"
+from visitor_counter.store import ConditionFailed, CountUnavailable, call_dynamodb, read_number
 
 
 @dataclass(frozen=True)
@@ -139,10 +137,8 @@ class PageStore:
                 ConditionExpression="attribute_not_exists(#id)",
                 ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
             )
-        except CountUnavailable as exc:
-            if error_code(exc) == _CONDITION_FAILED:
-                return False
-            raise
+        except ConditionFailed:
+            return False
         return True
 
     @staticmethod

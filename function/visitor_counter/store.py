@@ -50,6 +50,10 @@ class CountUnavailable(Exception):
     """The update ran (or failed permanently) but no count came back."""
 
 
+class ConditionFailed(CountUnavailable):
+    """A conditional write found its condition false; callers that expect it catch it."""
+
+
 def new_dynamodb_client(settings: Settings) -> Any:
     """Create the DynamoDB client once per container.
 
@@ -74,12 +78,6 @@ def call_dynamodb(operation: Callable[..., dict[str, Any]], **request: Any) -> d
     except BotoCoreError as exc:
         # Connection refused, timeouts, endpoint errors: the service was not reached.
         raise StoreUnavailable(type(exc).__name__, RETRY_AFTER_UNAVAILABLE_S) from exc
-
-
-def error_code(exc: BaseException) -> str:
-    """The DynamoDB error code behind a store error, "" when there is none."""
-    cause = exc.__cause__
-    return cause.response.get("Error", {}).get("Code", "") if isinstance(cause, ClientError) else ""
 
 
 class VisitorCounter:
@@ -124,6 +122,8 @@ def _classify(exc: ClientError) -> Exception:
         return StoreUnavailable(code, RETRY_AFTER_UNAVAILABLE_S)
     if code in _MISCONFIGURED:
         return StoreUnavailable(code, RETRY_AFTER_MISCONFIGURED_S)
+    if code == "ConditionalCheckFailedException":
+        return ConditionFailed(code)
     return CountUnavailable(code)
 
 
