@@ -63,15 +63,16 @@ class DailySalt:
         self._store = store
         self._clock = clock
         self._random_bytes = random_bytes
-        self._cached: tuple[str, bytes] | None = None
+        self._cached: tuple[bytes, int] | None = None  # the salt, its day's end
 
     def today(self) -> tuple[bytes, int]:
         """Today's salt and the epoch second it stops being used (the next UTC midnight)."""
         now = self._clock()
-        day, expires_at = utc_day(now)
-        if self._cached is None or self._cached[0] != day:
-            self._cached = (day, self._load_or_make(day, expires_at, now))
-        return self._cached[1], expires_at
+        # Until the cached day ends, a view costs one clock read: no date arithmetic.
+        if self._cached is None or now >= self._cached[1]:
+            day, expires_at = utc_day(now)
+            self._cached = (self._load_or_make(day, expires_at, now), expires_at)
+        return self._cached
 
     def _load_or_make(self, day: str, expires_at: int, now: float) -> bytes:
         salt = self._store.salt(day)
