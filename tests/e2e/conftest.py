@@ -19,6 +19,7 @@ import pytest
 
 from resume.ops.dev import emulator_client
 from tests.support.synth import PROJECT_ROOT
+from tests.support.tables import stored_count
 
 # A cold local cloud synthesizes and applies three stacks: about 90 s here.
 STARTUP_TIMEOUT_S = 600
@@ -93,9 +94,4 @@ def cloud() -> Iterator[RunningCloud]:
 def stored_visitors(cloud: RunningCloud) -> Callable[[], int]:
     """Read the stored count straight from the emulator, bypassing the API."""
     client = emulator_client("dynamodb", cloud.emulator_endpoint)
-
-    def read() -> int:
-        item = client.get_item(TableName=cloud.table_name, Key={"ID": {"S": "blog"}}).get("Item")
-        return int(item["visitors"]["N"]) if item else 0
-
-    return read
+    return lambda: stored_count(client, cloud.table_name)

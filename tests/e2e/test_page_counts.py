@@ -12,6 +12,7 @@ import requests
 from resume.ops.dev import emulator_client
 from tests.e2e.conftest import RunningCloud
 from tests.support.events import BROWSER
+from tests.support.tables import all_items
 
 pytestmark = pytest.mark.e2e
 NO_QUERY = "Page id must be a path without a query string or fragment."
@@ -25,8 +26,7 @@ def post_page(cloud: RunningCloud, page: str, agent: str = BROWSER, **headers: s
 
 
 def table_items(cloud: RunningCloud) -> list[dict[str, Any]]:
-    client = emulator_client("dynamodb", cloud.emulator_endpoint)
-    return list(client.scan(TableName=cloud.table_name, ConsistentRead=True)["Items"])
+    return all_items(emulator_client("dynamodb", cloud.emulator_endpoint), cloud.table_name)
 
 
 def test_views_and_unique_visitors_of_a_page(cloud: RunningCloud) -> None:
