@@ -163,10 +163,16 @@ def deploy(
     )
 
 
-def stage_argument(parser: argparse.ArgumentParser, env: Mapping[str, str]) -> None:
-    """--stage and --region, defaulting to RESUME_STAGE / RESUME_REGION; stage is required."""
+def parse_stage_args(
+    parser: argparse.ArgumentParser, argv: list[str] | None, env: Mapping[str, str]
+) -> argparse.Namespace:
+    """Parse --stage and --region (defaults RESUME_STAGE / RESUME_REGION); stage is required."""
     parser.add_argument("--stage", default=env.get("RESUME_STAGE"), choices=KNOWN_STAGES)
     parser.add_argument("--region", default=env.get("RESUME_REGION"))
+    args = parser.parse_args(argv)
+    if not args.stage:
+        parser.error(f"a stage is required: --stage {{{','.join(KNOWN_STAGES)}}} or RESUME_STAGE")
+    return args
 
 
 def config_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> AppConfig:
@@ -178,12 +184,10 @@ def config_from_args(args: argparse.Namespace, env: Mapping[str, str]) -> AppCon
 def main(argv: list[str] | None = None) -> int:
     """CLI: deploy one stage to the AWS account of the current credentials."""
     parser = argparse.ArgumentParser(prog="deploy", description=__doc__)
-    stage_argument(parser, os.environ)
-    args = parser.parse_args(argv)
-    if not args.stage:
-        parser.error(f"a stage is required: --stage {{{','.join(KNOWN_STAGES)}}} or RESUME_STAGE")
+    args = parse_stage_args(parser, argv, os.environ)
     try:
-        result = deploy(Path.cwd(), config_from_args(args, os.environ), os.environ, _log("deploy"))
+        config = config_from_args(args, os.environ)
+        result = deploy(Path.cwd(), config, os.environ, prefixed_log("deploy"))
     except (ConfigError, OpsError) as exc:
         print(f"deploy: error: {exc}", file=sys.stderr)
         return 1
@@ -192,7 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     return 0
 
 
-def _log(prefix: str) -> Log:
+def prefixed_log(prefix: str) -> Log:
+    """A Log printing each message after "prefix: ", flushed at once."""
+
     def log(message: str) -> None:
         print(f"{prefix}: {message}", flush=True)
 

@@ -11,14 +11,15 @@ import sys
 from collections.abc import Mapping
 from pathlib import Path
 
-from resume.config import KNOWN_STAGES, STACK_KINDS, AppConfig, ConfigError
+from resume.config import STACK_KINDS, AppConfig, ConfigError
 from resume.ops.deploy import (
     aws_client,
     bucket_exists,
     config_from_args,
     output_dir,
+    parse_stage_args,
+    prefixed_log,
     stack_runners,
-    stage_argument,
     with_account,
 )
 from resume.ops.errors import OpsError
@@ -53,16 +54,10 @@ def diff(root: Path, config: AppConfig, env: Mapping[str, str], log: Log) -> dic
 def main(argv: list[str] | None = None) -> int:
     """CLI: print each stack's plan; the exit code says whether anything would change."""
     parser = argparse.ArgumentParser(prog="diff", description=__doc__)
-    stage_argument(parser, os.environ)
-    args = parser.parse_args(argv)
-    if not args.stage:
-        parser.error(f"a stage is required: --stage {{{','.join(KNOWN_STAGES)}}} or RESUME_STAGE")
-
-    def log(message: str) -> None:
-        print(f"diff: {message}", flush=True)
-
+    args = parse_stage_args(parser, argv, os.environ)
     try:
-        changes = diff(Path.cwd(), config_from_args(args, os.environ), os.environ, log)
+        config = config_from_args(args, os.environ)
+        changes = diff(Path.cwd(), config, os.environ, prefixed_log("diff"))
     except (ConfigError, OpsError) as exc:
         print(f"diff: error: {exc}", file=sys.stderr)
         return FAILED
