@@ -77,7 +77,7 @@ def _ensure_chromium(session: nox.Session) -> None:
 
 
 def _package(session: nox.Session) -> None:
-    session.run("python", "-m", "resume.ops.package", "--out", FUNCTION_ZIP, env=RUN_ENV)
+    session.run("python", "-m", "resume_tools.cli.package", "--out", FUNCTION_ZIP, env=RUN_ENV)
 
 
 @nox.session
@@ -124,14 +124,14 @@ def package(session: nox.Session) -> None:
 def synth(session: nox.Session) -> None:
     """Package, then synthesize every stack into cdktf.out/ (skipped when nothing changed)."""
     _install_dev(session)
-    session.run("python", "-m", "resume.ops.synth", env=RUN_ENV)
+    session.run("python", "-m", "resume_tools.cli.synth", env=RUN_ENV)
 
 
 @nox.session(default=False)
 def diff(session: nox.Session) -> None:
     """Plan every stack against its remote state: `nox -s diff -- --stage prod`."""
     _install_dev(session)
-    session.run("python", "-m", "resume.ops.diff", *session.posargs, env=RUN_ENV)
+    session.run("python", "-m", "resume_tools.cli.diff", *session.posargs, env=RUN_ENV)
 
 
 @nox.session(default=False)
@@ -139,7 +139,7 @@ def deploy(session: nox.Session) -> None:
     """Package, synth, apply state/frontend/backend, publish the site: `-- --stage prod`."""
     _install_dev(session)
     session.log("deploying to the AWS account of the current credentials")
-    session.run("python", "-m", "resume.ops.deploy", *session.posargs, env=RUN_ENV)
+    session.run("python", "-m", "resume_tools.cli.deploy", *session.posargs, env=RUN_ENV)
 
 
 @nox.session
@@ -148,7 +148,7 @@ def checkov(session: nox.Session) -> None:
     checkov_bin = _tool_venv(session, "checkov", CHECKOV_LOCK)
     _install_dev(session)
     session.run(
-        "python", "-m", "resume.ops.checkov_gate", f"{CDKTF_OUT}/stacks",
+        "python", "-m", "resume_tools.cli.checkov", f"{CDKTF_OUT}/stacks",
         "--checkov", str(checkov_bin / "checkov"), *session.posargs, env=RUN_ENV,
     )  # fmt: skip
 
@@ -159,7 +159,7 @@ def audit(session: nox.Session) -> None:
     tools = _tool_venv(session, "audit", AUDIT_LOCK)
     _install_dev(session)
     session.run(
-        "python", "-m", "resume.ops.audit", "--pip-audit", str(tools / "pip-audit"),
+        "python", "-m", "resume_tools.cli.audit", "--pip-audit", str(tools / "pip-audit"),
         *LOCK_FILES, env=RUN_ENV,
     )  # fmt: skip
 
@@ -168,7 +168,7 @@ def audit(session: nox.Session) -> None:
 def dev(session: nox.Session) -> None:
     """The whole stack on loopback against moto (no AWS account); `-- --no-serve` to exit."""
     _install_dev(session)
-    session.run("python", "-m", "resume.ops.dev", *session.posargs, env=RUN_ENV)
+    session.run("python", "-m", "resume_tools.cli.dev", *session.posargs, env=RUN_ENV)
 
 
 @nox.session(default=False)
@@ -177,4 +177,4 @@ def bench(session: nox.Session) -> None:
     _install_dev(session)
     _npm_ci(session)
     _package(session)
-    session.run("python", "-m", "resume.ops.bench", *session.posargs, env=RUN_ENV)
+    session.run("python", "-m", "resume_tools.cli.bench", *session.posargs, env=RUN_ENV)

@@ -2,12 +2,15 @@
 
 Values come from, in rising precedence: the defaults below, a TOML file named by
 RESUME_CONFIG_FILE, and RESUME_<FIELD> environment variables (lists are
-comma-separated there). A bad value raises ConfigError naming the field.
+comma-separated there). A bad value raises ConfigError naming the field. A resolved
+config travels to `main.py` as JSON (config_to_json / config_from_json), never back
+through the environment, so no value is lost on the way.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import json
 import re
 import tomllib
 from collections.abc import Mapping
@@ -138,6 +141,22 @@ def load_config(env: Mapping[str, str], overrides: Mapping[str, Any] | None = No
     for name, value in values.items():
         values[name] = _coerce(name, str(types[name]), value)
     return AppConfig(**values)
+
+
+def config_to_json(config: AppConfig) -> str:
+    """The config as JSON, losslessly: config_from_json(config_to_json(c)) == c."""
+    return json.dumps(dataclasses.asdict(config), sort_keys=True, ensure_ascii=False, indent=2)
+
+
+def config_from_json(text: str) -> AppConfig:
+    """The config written by config_to_json; validated again like any other input."""
+    try:
+        values = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise ConfigError(f"config JSON is not valid: {exc}") from None
+    if not isinstance(values, dict):
+        raise ConfigError("config JSON must be an object")
+    return load_config({}, values)
 
 
 def _read_file(path: Path) -> dict[str, Any]:

@@ -40,7 +40,7 @@ class PageStore:
             UpdateExpression="ADD #views :one, #visitors :new SET #page = :page, #site = :site",
             ExpressionAttributeNames={
                 "#views": schema.VIEWS_ATTRIBUTE,
-                "#visitors": schema.COUNTER_ATTRIBUTE,
+                "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
                 "#page": schema.PAGE_ATTRIBUTE,
                 "#site": schema.SITE_ATTRIBUTE,
             },
@@ -161,5 +161,5 @@ def _page_counts(item: Any, page: str) -> PageCounts:
     return PageCounts(
         page=page,
         views=read_number(item, schema.VIEWS_ATTRIBUTE),
-        visitors=read_number(item, schema.COUNTER_ATTRIBUTE),
+        visitors=read_number(item, schema.PAGE_VISITORS_ATTRIBUTE),
     )

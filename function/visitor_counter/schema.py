@@ -14,7 +14,10 @@ from typing import Final
 
 PARTITION_KEY: Final = "ID"
 PARTITION_KEY_TYPE: Final = "S"
-COUNTER_ATTRIBUTE: Final = "visitors"
+# The site total of the original contract ({site} item) and a page's unique visitors
+# ({site}#page#{page} items) are both stored as "visitors", on different items.
+SITE_TOTAL_ATTRIBUTE: Final = "visitors"
+PAGE_VISITORS_ATTRIBUTE: Final = "visitors"
 VIEWS_ATTRIBUTE: Final = "views"
 PAGE_ATTRIBUTE: Final = "page"
 SALT_ATTRIBUTE: Final = "salt"

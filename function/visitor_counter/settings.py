@@ -15,7 +15,7 @@ _SITE_ID = re.compile(r"^[A-Za-z0-9_.:/-]{1,128}$")
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR"})
 
 
-class ConfigError(ValueError):
+class SettingsError(ValueError):
     """An environment variable holds a value the handler cannot work with."""
 
 
@@ -40,7 +40,7 @@ class Settings:
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
-        """Build settings from environment variables; raise ConfigError naming the bad one."""
+        """Build settings from environment variables; raise SettingsError naming the bad one."""
         defaults = cls()
         return cls(
             table_name=_matching(env, "TABLE_NAME", _TABLE_NAME, defaults.table_name),
@@ -86,24 +86,24 @@ def _origins(env: Mapping[str, str], name: str, default: frozenset[str]) -> froz
         return default
     items = [item for item in raw.split(",") if item.strip()]
     if not items:
-        raise ConfigError(f"{name} must list at least one origin, comma-separated")
+        raise SettingsError(f"{name} must list at least one origin, comma-separated")
     try:
         return frozenset(parse_origin(item) for item in items)
     except ValueError as exc:
-        raise ConfigError(f"{name}: {exc}") from exc
+        raise SettingsError(f"{name}: {exc}") from exc
 
 
 def _matching(env: Mapping[str, str], name: str, pattern: re.Pattern[str], default: str) -> str:
     value = env.get(name, default)
     if not pattern.fullmatch(value):
-        raise ConfigError(f"{name}={value!r} does not match {pattern.pattern}")
+        raise SettingsError(f"{name}={value!r} does not match {pattern.pattern}")
     return value
 
 
 def _one_of(env: Mapping[str, str], name: str, allowed: frozenset[str], default: str) -> str:
     value = env.get(name, default).upper()
     if value not in allowed:
-        raise ConfigError(f"{name}={value!r} is not one of {', '.join(sorted(allowed))}")
+        raise SettingsError(f"{name}={value!r} is not one of {', '.join(sorted(allowed))}")
     return value
 
 
@@ -114,9 +114,9 @@ def _integer(env: Mapping[str, str], name: str, default: int, low: int, high: in
     try:
         value = int(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a whole number") from None
+        raise SettingsError(f"{name}={raw!r} is not a whole number") from None
     if not low <= value <= high:
-        raise ConfigError(f"{name}={value} is outside {low}..{high}")
+        raise SettingsError(f"{name}={value} is outside {low}..{high}")
     return value
 
 
@@ -127,7 +127,7 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     try:
         value = float(raw)
     except ValueError:
-        raise ConfigError(f"{name}={raw!r} is not a number of seconds") from None
+        raise SettingsError(f"{name}={raw!r} is not a number of seconds") from None
     if not 0 < value <= 60:
-        raise ConfigError(f"{name}={value} is outside 0..60 seconds")
+        raise SettingsError(f"{name}={value} is outside 0..60 seconds")
     return value

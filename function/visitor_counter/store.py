@@ -80,7 +80,7 @@ def call_dynamodb(operation: Callable[..., dict[str, Any]], **request: Any) -> d
         raise StoreUnavailable(type(exc).__name__, RETRY_AFTER_UNAVAILABLE_S) from exc
 
 
-class VisitorCounter:
+class SiteTotal:
     """Counts hits of one site in the counter table."""
 
     def __init__(self, client: Any, table_name: str) -> None:
@@ -94,11 +94,11 @@ class VisitorCounter:
             TableName=self._table_name,
             Key={schema.PARTITION_KEY: {"S": item_id}},
             UpdateExpression="ADD #count :one",
-            ExpressionAttributeNames={"#count": schema.COUNTER_ATTRIBUTE},
+            ExpressionAttributeNames={"#count": schema.SITE_TOTAL_ATTRIBUTE},
             ExpressionAttributeValues={":one": {"N": "1"}},
             ReturnValues="UPDATED_NEW",
         )
-        return read_number(response.get("Attributes"), schema.COUNTER_ATTRIBUTE)
+        return read_number(response.get("Attributes"), schema.SITE_TOTAL_ATTRIBUTE)
 
     def read(self, item_id: str) -> int:
         """The item's counter without changing it (0 before the first hit), in one round trip."""
@@ -107,11 +107,11 @@ class VisitorCounter:
             TableName=self._table_name,
             Key={schema.PARTITION_KEY: {"S": item_id}},
             ProjectionExpression="#count",
-            ExpressionAttributeNames={"#count": schema.COUNTER_ATTRIBUTE},
+            ExpressionAttributeNames={"#count": schema.SITE_TOTAL_ATTRIBUTE},
             ConsistentRead=True,
         )
         item = response.get("Item")
-        return read_number(item, schema.COUNTER_ATTRIBUTE) if item else 0
+        return read_number(item, schema.SITE_TOTAL_ATTRIBUTE) if item else 0
 
 
 def _classify(exc: ClientError) -> Exception:

@@ -16,26 +16,14 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from datetime import UTC, datetime, timedelta
-from typing import Final, Protocol
+from typing import Final
 
-from visitor_counter.page_store import PageCounts
+from visitor_counter.page_store import PageCounts, PageStore
 from visitor_counter.store import CountUnavailable, StoreUnavailable
 
 SALT_BYTES: Final = 32
 DIGEST_HEX_CHARS: Final = 32  # 128 bits: collisions are out of reach at any site's traffic
 SWEEP_DAYS: Final = 7  # salts of days without views are swept too, up to a week back
-
-
-class PageStorage(Protocol):
-    """The page store's calls (visitor_counter.page_store.PageStore)."""
-
-    def salt(self, day: str) -> bytes | None: ...
-    def create_salt(self, day: str, salt: bytes, expires_at: int) -> bool: ...
-    def delete_salts(self, days: list[str]) -> None: ...
-    def mark_seen(self, digest: str, expires_at: int) -> bool: ...
-    def add_view(self, page: str, *, new_visitor: bool) -> PageCounts: ...
-    def read(self, page: str) -> PageCounts | None: ...
-    def top(self, limit: int) -> list[PageCounts]: ...
 
 
 def visitor_digest(salt: bytes, site_id: str, ip: str, user_agent: str, page: str) -> str:
@@ -56,7 +44,7 @@ class DailySalt:
 
     def __init__(
         self,
-        store: PageStorage,
+        store: PageStore,
         clock: Callable[[], float] = time.time,
         random_bytes: Callable[[int], bytes] = secrets.token_bytes,
     ) -> None:
@@ -93,10 +81,10 @@ class DailySalt:
         return salt
 
 
-class PageViews:
+class PageCounter:
     """Counts a page view, and a unique visitor the first time that day."""
 
-    def __init__(self, store: PageStorage, salt: DailySalt, site_id: str) -> None:
+    def __init__(self, store: PageStore, salt: DailySalt, site_id: str) -> None:
         self._store = store
         self._salt = salt
         self._site = site_id

@@ -1,4 +1,4 @@
-"""One local cloud per session: `python -m resume.ops.dev` (what `nox -s dev` runs), serving.
+"""One local cloud per session: `python -m resume_tools.cli.dev` (what `nox -s dev` runs), serving.
 
 It runs in its own process, as a user starts it: the handler it imports from the zip never
 mixes with the modules the unit tests import from the source tree.
@@ -8,65 +8,53 @@ from __future__ import annotations
 
 import re
 import signal
-import socket
 import subprocess
-import sys
 import threading
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 
 import pytest
 
-from resume.ops.dev import emulator_client
+from resume_tools.local_cloud.cloud import emulator_client
+from tests.support.cloud import (
+    STARTUP_TIMEOUT_S,
+    RunningCloud,
+    dev_command,
+    free_ports,
+    ignore_sigint,
+    stop,
+)
 from tests.support.synth import PROJECT_ROOT
 from tests.support.tables import stored_count
-
-# A cold local cloud synthesizes and applies three stacks: about 90 s here.
-STARTUP_TIMEOUT_S = 600
-
-
-@dataclass(frozen=True)
-class RunningCloud:
-    """What the dev command printed about the cloud it started."""
-
-    ports: dict[str, int]
-    api_url: str
-    site_url: str
-    emulator_endpoint: str
-    table_name: str
-    output: str
-    # Everything the dev command prints after it started serving (the handler's log lines).
-    later_output: list[str]
-
-
-def free_port() -> int:
-    """A loopback port nothing listens on right now."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-def dev_command(ports: dict[str, int], *extra: str) -> list[str]:
-    """The dev CLI with explicit ports."""
-    flags = [
-        item for name, port in ports.items() for item in (f"--{name.replace('_', '-')}", str(port))
-    ]
-    return [sys.executable, "-m", "resume.ops.dev", *flags, *extra]
 
 
 @pytest.fixture(scope="session")
 def cloud() -> Iterator[RunningCloud]:
-    """The local cloud, started as a user starts it, stopped with Ctrl-C (SIGINT)."""
-    ports = {"moto_port": free_port(), "api_port": free_port(), "site_port": free_port()}
+    """The local cloud, started as a background job starts it, stopped with Ctrl-C (SIGINT).
+
+    Started with SIGINT ignored, as CI and scripts start it: the SIGINT at the end must
+    still stop it (the SIGTERM and SIGKILL fallbacks only clean up, and fail the session).
+    """
+    moto, api, site = free_ports(3)
+    ports = {"moto_port": moto, "api_port": api, "site_port": site}
     process = subprocess.Popen(
-        dev_command(ports), cwd=PROJECT_ROOT, stdout=subprocess.PIPE, text=True
+        dev_command(ports),
+        cwd=PROJECT_ROOT,
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=ignore_sigint,
     )
     assert process.stdout is not None
+    # A start-up that hangs must not hang the session: kill it, and the loop below ends.
+    watchdog = threading.Timer(STARTUP_TIMEOUT_S, process.kill)
+    watchdog.start()
     lines: list[str] = []
-    for line in process.stdout:
-        lines.append(line)
-        if line.startswith("dev: serving"):
-            break
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("dev: serving"):
+                break
+    finally:
+        watchdog.cancel()
     output = "".join(lines)
     assert lines, "the dev command printed nothing"
     assert lines[-1].startswith("dev: serving"), output
@@ -86,8 +74,8 @@ def cloud() -> Iterator[RunningCloud]:
             later_output=later_output,
         )
     finally:
-        process.send_signal(signal.SIGINT)
-        process.wait(timeout=60)
+        stopped_by = stop(process)
+    assert stopped_by == signal.SIGINT, f"the local cloud ignored SIGINT (stopped by {stopped_by})"
 
 
 @pytest.fixture

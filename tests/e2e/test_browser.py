@@ -10,8 +10,8 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from resume.ops.loopback import LoopbackServer, QuietHandler
-from tests.e2e.conftest import RunningCloud
+from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
+from tests.support.cloud import RunningCloud
 from tests.support.synth import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e

@@ -7,10 +7,10 @@ import os
 import pytest
 
 from resume.config import AppConfig
-from resume.ops.deploy import deploy
-from resume.ops.dev import emulator_client, emulator_env, local_config
-from resume.ops.errors import OpsError
-from tests.e2e.conftest import RunningCloud
+from resume_tools.deploy.deploy import deploy
+from resume_tools.errors import OpsError
+from resume_tools.local_cloud.cloud import emulator_client, emulator_env, local_config
+from tests.support.cloud import RunningCloud
 from tests.support.synth import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -57,7 +57,7 @@ def test_deploy_stops_cleanly_on_a_held_state_lock(cloud: RunningCloud, config: 
 
 
 def test_diff_after_deploy_reports_no_changes(config: AppConfig) -> None:
-    from resume.ops.diff import diff
+    from resume_tools.deploy.diff import diff
 
     messages: list[str] = []
 

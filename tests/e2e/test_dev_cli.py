@@ -1,4 +1,4 @@
-"""`nox -s dev` (resume.ops.dev) with wrong input: one clear line and a non-zero exit."""
+"""`nox -s dev` (resume_tools.cli.dev) with wrong input: one clear line and a non-zero exit."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from tests.support.synth import PROJECT_ROOT
 
 def run_dev(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "resume.ops.dev", *args],
+        [sys.executable, "-m", "resume_tools.cli.dev", *args],
         cwd=PROJECT_ROOT,
         capture_output=True,
         text=True,

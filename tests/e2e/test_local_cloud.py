@@ -10,7 +10,7 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 import requests
 
-from tests.e2e.conftest import RunningCloud
+from tests.support.cloud import RunningCloud
 from tests.support.events import BROWSER
 
 pytestmark = pytest.mark.e2e

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cloud import free_ports
 from tests.support.synth import PROJECT_ROOT
 
 NO_CREDENTIALS = {
@@ -28,7 +28,7 @@ def run(
 ) -> subprocess.CompletedProcess[str]:
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "RESUME_"))}
     return subprocess.run(
-        [sys.executable, "-m", f"resume.ops.{module}", *args],
+        [sys.executable, "-m", f"resume_tools.cli.{module}", *args],
         cwd=PROJECT_ROOT,
         env={**clean, **(env or {})},
         capture_output=True,
@@ -36,17 +36,6 @@ def run(
         timeout=300,
         check=False,
     )
-
-
-def free_ports(count: int) -> list[str]:
-    sockets = [socket.socket() for _ in range(count)]
-    try:
-        for probe in sockets:
-            probe.bind(("127.0.0.1", 0))
-        return [str(probe.getsockname()[1]) for probe in sockets]
-    finally:
-        for probe in sockets:
-            probe.close()
 
 
 @pytest.mark.parametrize("module", ["deploy", "diff"])
@@ -83,7 +72,7 @@ def test_synth_with_a_bad_setting_names_it() -> None:
 
 
 def run_dev(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    moto, api, site = free_ports(3)
+    moto, api, site = map(str, free_ports(3))
     return run(
         "dev", "--no-serve", "--moto-port", moto, "--api-port", api, "--site-port", site, env=env
     )

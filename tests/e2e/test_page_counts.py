@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 import requests
 
-from resume.ops.dev import emulator_client
-from tests.e2e.conftest import RunningCloud
+from resume_tools.local_cloud.cloud import emulator_client
+from tests.support.cloud import RunningCloud
 from tests.support.events import BROWSER
 from tests.support.tables import all_items
 

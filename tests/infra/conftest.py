@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from resume.config import AppConfig
-from resume.ops.package import build
-from tests.support.synth import PROJECT_ROOT, TEST_ACCOUNT, synth_app
-
-Synthesized = dict[str, dict[str, Any]]
+from resume_tools.build.package import build
+from tests.support.synth import PROJECT_ROOT, TEST_ACCOUNT, Synthesized, synth_app
 
 
 @pytest.fixture(scope="session")

@@ -10,8 +10,7 @@ from pathlib import Path
 
 import cdktf
 
-from tests.infra.conftest import Synthesized
-from tests.support.synth import only, policy_statements, resources
+from tests.support.synth import Synthesized, only, policy_statements, resources
 from visitor_counter import schema
 
 

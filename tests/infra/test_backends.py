@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from resume.app import STACK_KINDS
-from tests.infra.conftest import Synthesized
-from tests.support.synth import TEST_ACCOUNT
+from tests.support.synth import TEST_ACCOUNT, Synthesized
 
 KINDS = STACK_KINDS
 
@@ -35,7 +34,7 @@ def test_one_state_key_per_stack_and_stage(production: Synthesized) -> None:
 
 @pytest.mark.parametrize("kind", KINDS)
 def test_provider_is_pinned_to_the_mirrors_version(production: Synthesized, kind: str) -> None:
-    from resume.ops.terraform import AWS_PROVIDER_VERSION
+    from resume_tools.terraform.mirror import AWS_PROVIDER_VERSION
 
     required = production[kind]["terraform"]["required_providers"]["aws"]
 

@@ -8,8 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from resume.ops.checkov_gate import evaluate, gate
-from tests.infra.conftest import Synthesized
+from resume_tools.checks.checkov_gate import evaluate, gate
 
 
 @pytest.fixture(scope="module")
@@ -24,9 +23,8 @@ def checkov() -> str:
     return path
 
 
-def test_production_stacks_pass_with_reasons(
-    checkov: str, production: Synthesized, production_dir: Path
-) -> None:
+@pytest.mark.usefixtures("production")  # synthesizes into production_dir
+def test_production_stacks_pass_with_reasons(checkov: str, production_dir: Path) -> None:
     result = gate(checkov, production_dir / "stacks")
 
     assert result.unaccepted == []

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pytest
 
 from resume.app import STACK_KINDS
-from tests.infra.conftest import Synthesized
-from tests.support.synth import policy_statements, resources
+from tests.support.synth import Synthesized, policy_statements, resources
 
 LEFT_OUT_LOCALLY = [
     ("frontend", "aws_cloudfront_response_headers_policy"),

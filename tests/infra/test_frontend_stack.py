@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.infra.conftest import Synthesized
-from tests.support.synth import only, policy_statements, resources
+from tests.support.synth import Synthesized, only, policy_statements, resources
 
 
 def test_origin_access_control_always_signs_with_sigv4(production: Synthesized) -> None:

@@ -8,8 +8,7 @@ from typing import Any
 
 import pytest
 
-from tests.infra.conftest import Synthesized
-from tests.support.synth import only, policy_statements, resources
+from tests.support.synth import Synthesized, only, policy_statements, resources
 
 ALARMS = {
     "cloud-resume-dev-lambda-errors": ("AWS/Lambda", "Errors", "Sum", 1),

@@ -6,8 +6,7 @@ import json
 
 import cdktf
 
-from tests.infra.conftest import Synthesized
-from tests.support.synth import TEST_ACCOUNT, only, policy_statements
+from tests.support.synth import TEST_ACCOUNT, Synthesized, only, policy_statements
 
 
 def test_bucket_name_derives_from_project_stage_and_account(production: Synthesized) -> None:

@@ -8,13 +8,13 @@ from pathlib import Path
 import pytest
 
 from resume.app import STACK_KINDS
-from resume.ops.terraform import run_terraform, terraform_env
-from tests.infra.conftest import Synthesized
+from resume_tools.terraform.run import run_terraform, terraform_env
 from tests.support.synth import PROJECT_ROOT
 
 
+@pytest.mark.usefixtures("production")  # synthesizes into production_dir
 @pytest.mark.parametrize("kind", STACK_KINDS)
-def test_stack_validates(production: Synthesized, production_dir: Path, kind: str) -> None:
+def test_stack_validates(production_dir: Path, kind: str) -> None:
     # Fails (never skips) without Terraform or the provider, saying what to install.
     env = terraform_env(PROJECT_ROOT, os.environ)
     stack_dir = production_dir / "stacks" / f"cloud-resume-dev-{kind}"

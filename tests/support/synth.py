@@ -12,9 +12,11 @@ from resume.provider_import import import_provider_lazily
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TEST_ACCOUNT = "111122223333"
+# Every stack's cdk.tf.json, parsed, by kind (one of STACK_KINDS).
+Synthesized = dict[str, dict[str, Any]]
 
 
-def synth_app(config: AppConfig, outdir: Path) -> tuple[Stacks, dict[str, dict[str, Any]]]:
+def synth_app(config: AppConfig, outdir: Path) -> tuple[Stacks, Synthesized]:
     """Synthesize every stack into `outdir`; return the stacks and their JSON by kind."""
     import_provider_lazily()
     stacks = build_app(config, project_root=PROJECT_ROOT, outdir=str(outdir))

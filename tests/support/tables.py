@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from resume.ops.local_table import counter_table_request
+from tests.support.table_definition import counter_table_request, counter_table_ttl
 from visitor_counter import schema
 
 TEST_TABLE_NAME = "cloud-resume-challenge-test"
@@ -13,6 +13,7 @@ TEST_TABLE_NAME = "cloud-resume-challenge-test"
 def create_counter_table(client: Any, table_name: str = TEST_TABLE_NAME) -> None:
     """Create the counter table the way the backend stack declares it."""
     client.create_table(**counter_table_request(table_name))
+    client.update_time_to_live(TableName=table_name, TimeToLiveSpecification=counter_table_ttl())
 
 
 def stored_count(client: Any, table_name: str = TEST_TABLE_NAME, item_id: str = "blog") -> int:
@@ -20,7 +21,7 @@ def stored_count(client: Any, table_name: str = TEST_TABLE_NAME, item_id: str = 
     item = client.get_item(
         TableName=table_name, Key={schema.PARTITION_KEY: {"S": item_id}}, ConsistentRead=True
     ).get("Item")
-    return int(item[schema.COUNTER_ATTRIBUTE]["N"]) if item else 0
+    return int(item[schema.SITE_TOTAL_ATTRIBUTE]["N"]) if item else 0
 
 
 def all_items(client: Any, table_name: str = TEST_TABLE_NAME) -> list[dict[str, Any]]:

@@ -1,4 +1,4 @@
-"""Fixtures for the handler's unit tests: an in-process moto DynamoDB and a wired API."""
+"""Fixtures for the handler's unit tests: an in-process moto DynamoDB and a wired router."""
 
 from __future__ import annotations
 
@@ -10,15 +10,14 @@ import boto3
 import pytest
 from moto import mock_aws
 
+from tests.support.clock import Clock
+from tests.support.origins import ALLOWED
 from tests.support.tables import TEST_TABLE_NAME, create_counter_table
-from visitor_counter.api import CounterApi
-from visitor_counter.page_store import PageStore
+from visitor_counter.router import Router
 from visitor_counter.settings import Settings
-from visitor_counter.store import VisitorCounter, new_dynamodb_client
+from visitor_counter.store import new_dynamodb_client
 from visitor_counter.telemetry import RequestLog
-from visitor_counter.visitors import DailySalt, PageViews
-
-ALLOWED = frozenset({"https://example.com", "https://www.example.com", "http://localhost:4321"})
+from visitor_counter.wiring import build_router
 
 
 @pytest.fixture
@@ -59,41 +58,18 @@ def handler_client(settings: Settings, dynamodb: Any) -> Any:
     return new_dynamodb_client(settings)
 
 
-class Clock:
-    """A settable clock for the daily salt (epoch seconds)."""
-
-    def __init__(self, now_s: float = 1_795_600_000.0) -> None:  # 2026-11-25, 10:26 UTC
-        self.now_s = now_s
-
-    def __call__(self) -> float:
-        return self.now_s
-
-
 @pytest.fixture
 def clock() -> Clock:
-    """The time the API's daily salt sees; tests move it across midnight."""
+    """The time the router's daily salt sees; tests move it across midnight."""
     return Clock()
 
 
-def wired_api(
-    settings: Settings, client: Any, log: RequestLog, clock: Clock | None = None
-) -> CounterApi:
-    """The counter API wired like handler.py wires it."""
-    pages = PageStore(client, settings.table_name, settings.site_id)
-    salt = DailySalt(pages, clock or Clock())
-    return CounterApi(
-        settings,
-        VisitorCounter(client, settings.table_name),
-        PageViews(pages, salt, settings.site_id),
-        log,
-    )
-
-
 @pytest.fixture
-def api(
-    settings: Settings, handler_client: Any, log_stream: io.StringIO, clock: Clock
-) -> CounterApi:
-    """The counter API wired like the Lambda wires it, against moto."""
-    return wired_api(
-        settings, handler_client, RequestLog(settings.site_id, "DEBUG", log_stream), clock
+def api(settings: Settings, handler_client: Any, log_stream: io.StringIO, clock: Clock) -> Router:
+    """The router as the Lambda builds it, against moto, logging every line to `log_stream`."""
+    return build_router(
+        settings,
+        handler_client,
+        requests=RequestLog(settings.site_id, "DEBUG", log_stream),
+        clock=clock,
     )

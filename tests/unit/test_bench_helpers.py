@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from resume.ops.bench import Stats, side_by_side
+from resume_tools.bench.measure import Stats, side_by_side
 
 
 def test_sides_are_interleaved_so_drift_hits_both() -> None:

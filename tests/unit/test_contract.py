@@ -12,10 +12,10 @@ from moto.dynamodb.models import DynamoDBBackend
 
 from tests.support.events import http_event
 from tests.support.tables import stored_count
-from visitor_counter.api import CounterApi
+from visitor_counter.router import Router
 
 
-def test_post_counts_and_answers_the_new_total(api: CounterApi, dynamodb: Any) -> None:
+def test_post_counts_and_answers_the_new_total(api: Router, dynamodb: Any) -> None:
     first = api.handle(http_event("POST"))
     second = api.handle(http_event("POST"))
 
@@ -25,20 +25,20 @@ def test_post_counts_and_answers_the_new_total(api: CounterApi, dynamodb: Any) -
     assert stored_count(dynamodb) == 2
 
 
-def test_post_answers_json_content_type(api: CounterApi, dynamodb: Any) -> None:
+def test_post_answers_json_content_type(api: Router) -> None:
     response = api.handle(http_event("POST"))
 
     assert response["headers"]["Content-Type"] == "application/json"
 
 
-def test_visitors_is_a_json_number(api: CounterApi, dynamodb: Any) -> None:
+def test_visitors_is_a_json_number(api: Router) -> None:
     visitors = json.loads(api.handle(http_event("POST"))["body"])["visitors"]
 
     assert isinstance(visitors, int)
     assert not isinstance(visitors, bool)
 
 
-def test_count_continues_from_the_stored_value(api: CounterApi, dynamodb: Any) -> None:
+def test_count_continues_from_the_stored_value(api: Router, dynamodb: Any) -> None:
     dynamodb.put_item(
         TableName="cloud-resume-challenge-test",
         Item={"ID": {"S": "blog"}, "visitors": {"N": "41"}},
@@ -49,7 +49,7 @@ def test_count_continues_from_the_stored_value(api: CounterApi, dynamodb: Any) -
     assert json.loads(response["body"]) == {"visitors": 42}
 
 
-def test_options_is_204_without_body_and_does_not_count(api: CounterApi, dynamodb: Any) -> None:
+def test_options_is_204_without_body_and_does_not_count(api: Router, dynamodb: Any) -> None:
     response = api.handle(http_event("OPTIONS", origin="https://example.com"))
 
     assert response["statusCode"] == 204
@@ -58,9 +58,7 @@ def test_options_is_204_without_body_and_does_not_count(api: CounterApi, dynamod
 
 
 @pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE", "HEAD", "BREW"])
-def test_other_methods_are_405_and_do_not_count(
-    api: CounterApi, dynamodb: Any, method: str
-) -> None:
+def test_other_methods_are_405_and_do_not_count(api: Router, dynamodb: Any, method: str) -> None:
     response = api.handle(http_event(method))
 
     assert response["statusCode"] == 405
@@ -72,7 +70,7 @@ def test_other_methods_are_405_and_do_not_count(
 @pytest.mark.parametrize(
     "origin", ["https://example.com", "https://www.example.com", "http://localhost:4321"]
 )
-def test_allowed_origin_gets_cors_headers(api: CounterApi, dynamodb: Any, origin: str) -> None:
+def test_allowed_origin_gets_cors_headers(api: Router, origin: str) -> None:
     preflight = api.handle(http_event("OPTIONS", origin=origin))
     post = api.handle(http_event("POST", origin=origin))
 
@@ -86,7 +84,7 @@ def test_allowed_origin_gets_cors_headers(api: CounterApi, dynamodb: Any, origin
 @pytest.mark.parametrize(
     "origin", ["https://evil.example", "http://example.com", "https://example.com.evil", "null"]
 )
-def test_other_origins_get_no_cors_headers(api: CounterApi, dynamodb: Any, origin: str) -> None:
+def test_other_origins_get_no_cors_headers(api: Router, origin: str) -> None:
     preflight = api.handle(http_event("OPTIONS", origin=origin))
     post = api.handle(http_event("POST", origin=origin))
 
@@ -94,22 +92,20 @@ def test_other_origins_get_no_cors_headers(api: CounterApi, dynamodb: Any, origi
         assert not any(name.startswith("Access-Control-") for name in response["headers"])
 
 
-def test_request_without_origin_gets_no_cors_headers(api: CounterApi, dynamodb: Any) -> None:
+def test_request_without_origin_gets_no_cors_headers(api: Router) -> None:
     response = api.handle(http_event("POST"))
 
     assert "Access-Control-Allow-Origin" not in response["headers"]
 
 
-def test_counts_the_site_item_in_the_visitors_attribute(api: CounterApi, dynamodb: Any) -> None:
+def test_counts_the_site_item_in_the_visitors_attribute(api: Router, dynamodb: Any) -> None:
     api.handle(http_event("POST"))
 
     item = dynamodb.get_item(TableName="cloud-resume-challenge-test", Key={"ID": {"S": "blog"}})
     assert item["Item"] == {"ID": {"S": "blog"}, "visitors": {"N": "1"}}
 
 
-def test_one_update_item_round_trip_per_counted_hit(
-    api: CounterApi, dynamodb: Any, handler_client: Any
-) -> None:
+def test_one_update_item_round_trip_per_counted_hit(api: Router, handler_client: Any) -> None:
     calls: list[str] = []
     handler_client.meta.events.register(
         "before-call.dynamodb.*", lambda model, **_: calls.append(model.name)
@@ -120,14 +116,13 @@ def test_one_update_item_round_trip_per_counted_hit(
     assert calls == ["UpdateItem"]
 
 
-def test_update_is_an_atomic_add_returning_updated_new(
-    api: CounterApi, dynamodb: Any, handler_client: Any
-) -> None:
+def test_update_is_an_atomic_add_returning_updated_new(api: Router, handler_client: Any) -> None:
     params_seen: list[dict[str, Any]] = []
     handler_client.meta.events.register(
         "before-parameter-build.dynamodb.UpdateItem",
         lambda params, **_: params_seen.append(dict(params)),
     )
+
     api.handle(http_event("POST"))
 
     (params,) = params_seen
@@ -156,7 +151,7 @@ def atomic_moto_updates(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 @pytest.mark.usefixtures("atomic_moto_updates")
-def test_concurrent_hits_are_never_lost(api: CounterApi, dynamodb: Any) -> None:
+def test_concurrent_hits_are_never_lost(api: Router, dynamodb: Any) -> None:
     hits = 200
 
     with ThreadPoolExecutor(max_workers=16) as pool:

@@ -9,8 +9,8 @@ import pytest
 
 from tests.support.events import http_event
 from tests.support.tables import all_items, stored_count
-from visitor_counter.api import CounterApi
-from visitor_counter.traffic import is_bot
+from visitor_counter.counting_rules import is_bot
+from visitor_counter.router import Router
 
 BOTS = [
     "Mozilla/5.0 (compatible; Googlebot/2.1; +http://www.google.com/bot.html)",
@@ -48,7 +48,7 @@ def test_browsers_are_not_bots(agent: str) -> None:
     assert not is_bot(agent)
 
 
-def test_a_bot_gets_the_site_total_and_counts_nothing(api: CounterApi, dynamodb: Any) -> None:
+def test_a_bot_gets_the_site_total_and_counts_nothing(api: Router, dynamodb: Any) -> None:
     api.handle(http_event("POST"))
     before = all_items(dynamodb)
 
@@ -59,14 +59,14 @@ def test_a_bot_gets_the_site_total_and_counts_nothing(api: CounterApi, dynamodb:
     assert all_items(dynamodb) == before
 
 
-def test_a_request_without_user_agent_counts_nothing(api: CounterApi, dynamodb: Any) -> None:
+def test_a_request_without_user_agent_counts_nothing(api: Router, dynamodb: Any) -> None:
     response = api.handle(http_event("POST", user_agent=None))
 
     assert response["body"] == '{"visitors":0}'
     assert all_items(dynamodb) == []
 
 
-def test_a_bot_gets_a_pages_counts_and_counts_nothing(api: CounterApi, dynamodb: Any) -> None:
+def test_a_bot_gets_a_pages_counts_and_counts_nothing(api: Router, dynamodb: Any) -> None:
     api.handle(http_event("POST", "/pages/%2Fa"))
     before = all_items(dynamodb)
 
@@ -77,7 +77,7 @@ def test_a_bot_gets_a_pages_counts_and_counts_nothing(api: CounterApi, dynamodb:
     assert all_items(dynamodb) == before
 
 
-def test_a_bot_on_a_new_page_gets_zeros_and_creates_nothing(api: CounterApi, dynamodb: Any) -> None:
+def test_a_bot_on_a_new_page_gets_zeros_and_creates_nothing(api: Router, dynamodb: Any) -> None:
     response = api.handle(http_event("POST", "/pages/%2Fnew", user_agent="Googlebot/2.1"))
 
     assert json.loads(response["body"]) == {"page": "/new", "views": 0, "visitors": 0}
@@ -86,7 +86,7 @@ def test_a_bot_on_a_new_page_gets_zeros_and_creates_nothing(api: CounterApi, dyn
 
 @pytest.mark.parametrize("header", ["DNT", "Sec-GPC", "dnt", "sec-gpc"])
 def test_opted_out_visitors_count_a_view_and_no_hash_is_stored(
-    api: CounterApi, dynamodb: Any, header: str
+    api: Router, dynamodb: Any, header: str
 ) -> None:
     response = api.handle(http_event("POST", "/pages/%2Fa", headers={header: "1"}))
 
@@ -96,19 +96,19 @@ def test_opted_out_visitors_count_a_view_and_no_hash_is_stored(
 
 
 @pytest.mark.parametrize("value", ["0", "", "yes"])
-def test_other_dnt_values_are_not_an_opt_out(api: CounterApi, dynamodb: Any, value: str) -> None:
+def test_other_dnt_values_are_not_an_opt_out(api: Router, value: str) -> None:
     response = api.handle(http_event("POST", "/pages/%2Fa", headers={"DNT": value}))
 
     assert json.loads(response["body"])["visitors"] == 1
 
 
-def test_opted_out_hits_still_count_the_site_total(api: CounterApi, dynamodb: Any) -> None:
+def test_opted_out_hits_still_count_the_site_total(api: Router, dynamodb: Any) -> None:
     api.handle(http_event("POST", headers={"Sec-GPC": "1"}))
 
     assert stored_count(dynamodb) == 1
 
 
-def test_oversized_headers_are_431_and_count_nothing(api: CounterApi, dynamodb: Any) -> None:
+def test_oversized_headers_are_431_and_count_nothing(api: Router, dynamodb: Any) -> None:
     response = api.handle(http_event("POST", headers={"x-padding": "a" * 8192}))
 
     assert response["statusCode"] == 431
@@ -116,7 +116,7 @@ def test_oversized_headers_are_431_and_count_nothing(api: CounterApi, dynamodb: 
     assert all_items(dynamodb) == []
 
 
-def test_headers_up_to_the_limit_are_accepted(api: CounterApi, dynamodb: Any) -> None:
+def test_headers_up_to_the_limit_are_accepted(api: Router) -> None:
     event = http_event("POST")
     used = sum(len(k) + len(v) for k, v in event["headers"].items())
     event["headers"]["x-padding"] = "a" * (8192 - used - len("x-padding"))

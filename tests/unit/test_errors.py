@@ -8,14 +8,15 @@ from typing import Any
 
 import pytest
 
+from tests.support.clock import Clock
 from tests.support.events import http_event
 from tests.support.faults import SECRET_AWS_MESSAGE, fail_operation
 from tests.support.tables import all_items, stored_count
-from tests.unit.conftest import Clock, wired_api
-from visitor_counter.api import CounterApi
+from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.store import new_dynamodb_client
 from visitor_counter.telemetry import RequestLog
+from visitor_counter.wiring import build_router
 
 
 @pytest.mark.parametrize(
@@ -31,10 +32,9 @@ from visitor_counter.telemetry import RequestLog
     ],
 )
 def test_dynamodb_trouble_is_503_with_retry_after(
-    api: CounterApi,
+    api: Router,
     dynamodb: Any,
     handler_client: Any,
-    log_stream: io.StringIO,
     code: str,
     status: int,
     retry_after: str,
@@ -55,7 +55,7 @@ def test_dynamodb_trouble_is_503_with_retry_after(
 
 
 def test_dynamodb_trouble_is_logged_with_the_request_id(
-    api: CounterApi, dynamodb: Any, handler_client: Any, log_stream: io.StringIO
+    api: Router, handler_client: Any, log_stream: io.StringIO
 ) -> None:
     fail_operation(handler_client, "ThrottlingException")
     event = http_event("POST")
@@ -73,8 +73,10 @@ def test_unreachable_dynamodb_is_503(
 ) -> None:
     # A port nothing listens on: the real connection error path of botocore.
     monkeypatch.setenv("AWS_ENDPOINT_URL_DYNAMODB", "http://127.0.0.1:9")
-    api = wired_api(
-        settings, new_dynamodb_client(settings), RequestLog("blog", "ERROR", io.StringIO())
+    api = build_router(
+        settings,
+        new_dynamodb_client(settings),
+        requests=RequestLog("blog", "ERROR", io.StringIO()),
     )
 
     response = api.handle(http_event("POST"))
@@ -84,9 +86,7 @@ def test_unreachable_dynamodb_is_503(
     assert stored_count(dynamodb) == 0
 
 
-def test_missing_counter_in_response_is_500(
-    api: CounterApi, dynamodb: Any, handler_client: Any
-) -> None:
+def test_missing_counter_in_response_is_500(api: Router, handler_client: Any) -> None:
     handler_client.meta.events.register(
         "after-call.dynamodb.UpdateItem", lambda parsed, **_: parsed.pop("Attributes", None)
     )
@@ -97,7 +97,7 @@ def test_missing_counter_in_response_is_500(
     assert response["body"] == '{"error":"Visitor count unavailable."}'
 
 
-def test_counter_of_the_wrong_type_is_500_and_unchanged(api: CounterApi, dynamodb: Any) -> None:
+def test_counter_of_the_wrong_type_is_500_and_unchanged(api: Router, dynamodb: Any) -> None:
     item = {"ID": {"S": "blog"}, "visitors": {"S": "many"}}
     dynamodb.put_item(TableName="cloud-resume-challenge-test", Item=item)
 
@@ -110,14 +110,13 @@ def test_counter_of_the_wrong_type_is_500_and_unchanged(api: CounterApi, dynamod
 
 
 def test_unexpected_exception_is_500_json_without_trace(
-    settings: Settings, log_stream: io.StringIO
+    settings: Settings, handler_client: Any, log_stream: io.StringIO
 ) -> None:
-    class Exploding:
-        def increment(self, item_id: str) -> int:
-            raise RuntimeError("secret internal detail")
+    def explode(**_: Any) -> None:
+        raise RuntimeError("secret internal detail")
 
-    exploding: Any = Exploding()
-    api = CounterApi(settings, exploding, exploding, RequestLog("blog", "INFO", log_stream))
+    handler_client.meta.events.register("before-call.dynamodb.UpdateItem", explode)
+    api = build_router(settings, handler_client, requests=RequestLog("blog", "INFO", log_stream))
 
     response = api.handle(http_event("POST"), "ctx-id")
 
@@ -171,7 +170,7 @@ MALFORMED = [
 
 @pytest.mark.parametrize(("event", "status", "message"), MALFORMED)
 def test_malformed_events_are_4xx_json_and_never_count(
-    api: CounterApi, dynamodb: Any, event: Any, status: int, message: str
+    api: Router, dynamodb: Any, event: Any, status: int, message: str
 ) -> None:
     response = api.handle(event)
 
@@ -181,7 +180,7 @@ def test_malformed_events_are_4xx_json_and_never_count(
     assert stored_count(dynamodb) == 0
 
 
-def test_small_body_is_accepted(api: CounterApi, dynamodb: Any) -> None:
+def test_small_body_is_accepted(api: Router, dynamodb: Any) -> None:
     response = api.handle(http_event("POST", body='{"page": "/"}'))
 
     assert response["statusCode"] == 200
@@ -199,7 +198,7 @@ def test_small_body_is_accepted(api: CounterApi, dynamodb: Any) -> None:
     ],
 )
 def test_dynamodb_trouble_on_page_routes_is_503_and_changes_nothing(
-    api: CounterApi,
+    api: Router,
     dynamodb: Any,
     handler_client: Any,
     settings: Settings,
@@ -209,8 +208,11 @@ def test_dynamodb_trouble_on_page_routes_is_503_and_changes_nothing(
     operation: str,
 ) -> None:
     # Another container counted this visitor's view: the salt exists, not in `api`'s cache.
-    other = wired_api(
-        settings, new_dynamodb_client(settings), RequestLog("blog", "ERROR", io.StringIO()), clock
+    other = build_router(
+        settings,
+        new_dynamodb_client(settings),
+        requests=RequestLog("blog", "ERROR", io.StringIO()),
+        clock=clock,
     )
     other.handle(http_event("POST", "/pages/%2Fa"))
     before = all_items(dynamodb)
@@ -224,7 +226,7 @@ def test_dynamodb_trouble_on_page_routes_is_503_and_changes_nothing(
     assert all_items(dynamodb) == before
 
 
-def test_a_page_item_of_the_wrong_type_is_500_and_unchanged(api: CounterApi, dynamodb: Any) -> None:
+def test_a_page_item_of_the_wrong_type_is_500_and_unchanged(api: Router, dynamodb: Any) -> None:
     item = {"ID": {"S": "blog#page#/a"}, "views": {"S": "many"}, "visitors": {"N": "1"}}
     dynamodb.put_item(TableName="cloud-resume-challenge-test", Item=item)
 

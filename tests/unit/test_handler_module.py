@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.events import FakeContext, http_event
 from tests.support.tables import TEST_TABLE_NAME, stored_count
-from visitor_counter.settings import ConfigError
+from visitor_counter.settings import SettingsError
 
 
 def fresh_handler_module() -> Any:
@@ -21,7 +21,7 @@ def fresh_handler_module() -> Any:
 
 
 def test_cold_start_reads_the_environment_and_counts(
-    dynamodb: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    dynamodb: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("TABLE_NAME", TEST_TABLE_NAME)
     monkeypatch.setenv("ALLOWED_ORIGINS", "https://example.com")
@@ -34,17 +34,17 @@ def test_cold_start_reads_the_environment_and_counts(
     assert stored_count(dynamodb) == 1
 
 
-def test_cold_start_with_a_bad_variable_fails_naming_it(
-    aws: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
+@pytest.mark.usefixtures("aws")
+def test_cold_start_with_a_bad_variable_fails_naming_it(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ALLOWED_ORIGINS", "not-an-origin")
 
-    with pytest.raises(ConfigError, match="ALLOWED_ORIGINS"):
+    with pytest.raises(SettingsError, match="ALLOWED_ORIGINS"):
         fresh_handler_module()
 
 
+@pytest.mark.usefixtures("aws")
 def test_context_request_id_is_logged_when_the_event_has_none(
-    dynamodb: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setenv("TABLE_NAME", TEST_TABLE_NAME)
     handler = fresh_handler_module()

@@ -9,27 +9,25 @@ import pytest
 
 from tests.support.events import http_event
 from tests.support.tables import all_items, stored_count
-from visitor_counter.api import CounterApi
+from visitor_counter.router import Router
 
 
 def body(response: dict[str, Any]) -> Any:
     return json.loads(response["body"])
 
 
-def visit(api: CounterApi, page: str, **kwargs: Any) -> dict[str, Any]:
+def visit(api: Router, page: str, **kwargs: Any) -> dict[str, Any]:
     return api.handle(http_event("POST", f"/pages/{page}", **kwargs))
 
 
-def test_post_counts_a_view_and_a_new_visitor(api: CounterApi, dynamodb: Any) -> None:
+def test_post_counts_a_view_and_a_new_visitor(api: Router) -> None:
     response = visit(api, "%2Fposts%2Fhello")
 
     assert response["statusCode"] == 200
     assert response["body"] == '{"page":"/posts/hello","views":1,"visitors":1}'
 
 
-def test_a_repeat_visit_the_same_day_counts_a_view_not_a_visitor(
-    api: CounterApi, dynamodb: Any
-) -> None:
+def test_a_repeat_visit_the_same_day_counts_a_view_not_a_visitor(api: Router) -> None:
     visit(api, "%2Fposts%2Fhello")
 
     again = visit(api, "%2Fposts%2Fhello")
@@ -37,7 +35,7 @@ def test_a_repeat_visit_the_same_day_counts_a_view_not_a_visitor(
     assert body(again) == {"page": "/posts/hello", "views": 2, "visitors": 1}
 
 
-def test_other_visitors_count_once_each(api: CounterApi, dynamodb: Any) -> None:
+def test_other_visitors_count_once_each(api: Router) -> None:
     visit(api, "%2F", source_ip="198.51.100.1")
     visit(api, "%2F", source_ip="198.51.100.2")
     visit(api, "%2F", source_ip="198.51.100.2", user_agent="Mozilla/5.0 Safari/605.1.15")
@@ -47,7 +45,7 @@ def test_other_visitors_count_once_each(api: CounterApi, dynamodb: Any) -> None:
     assert body(last) == {"page": "/", "views": 4, "visitors": 3}
 
 
-def test_one_visitor_counts_once_per_page(api: CounterApi, dynamodb: Any) -> None:
+def test_one_visitor_counts_once_per_page(api: Router) -> None:
     visit(api, "%2Fa")
 
     other = visit(api, "%2Fb")
@@ -55,21 +53,21 @@ def test_one_visitor_counts_once_per_page(api: CounterApi, dynamodb: Any) -> Non
     assert body(other) == {"page": "/b", "views": 1, "visitors": 1}
 
 
-def test_spellings_of_one_page_count_together(api: CounterApi, dynamodb: Any) -> None:
+def test_spellings_of_one_page_count_together(api: Router) -> None:
     visit(api, "%2FAbout%2F")
     visit(api, "about")
 
     assert body(visit(api, "https%3A%2F%2Fexample.com%2Fabout"))["views"] == 3
 
 
-def test_page_views_leave_the_site_total_alone(api: CounterApi, dynamodb: Any) -> None:
+def test_page_views_leave_the_site_total_alone(api: Router, dynamodb: Any) -> None:
     visit(api, "%2F")
 
     assert body(api.handle(http_event("POST")))["visitors"] == 1
     assert stored_count(dynamodb) == 1
 
 
-def test_get_reads_without_counting(api: CounterApi, dynamodb: Any) -> None:
+def test_get_reads_without_counting(api: Router, dynamodb: Any) -> None:
     visit(api, "%2Fposts%2Fhello")
     before = all_items(dynamodb)
 
@@ -80,9 +78,7 @@ def test_get_reads_without_counting(api: CounterApi, dynamodb: Any) -> None:
     assert all_items(dynamodb) == before
 
 
-def test_get_of_a_page_never_viewed_is_404_and_creates_nothing(
-    api: CounterApi, dynamodb: Any
-) -> None:
+def test_get_of_a_page_never_viewed_is_404_and_creates_nothing(api: Router, dynamodb: Any) -> None:
     response = api.handle(http_event("GET", "/pages/%2Fnever"))
 
     assert response["statusCode"] == 404
@@ -90,7 +86,7 @@ def test_get_of_a_page_never_viewed_is_404_and_creates_nothing(
     assert all_items(dynamodb) == []
 
 
-def test_top_lists_the_most_viewed_pages_first(api: CounterApi, dynamodb: Any) -> None:
+def test_top_lists_the_most_viewed_pages_first(api: Router) -> None:
     for page, views in (("%2Fa", 1), ("%2Fb", 3), ("%2Fc", 2)):
         for _ in range(views):
             visit(api, page)
@@ -106,7 +102,7 @@ def test_top_lists_the_most_viewed_pages_first(api: CounterApi, dynamodb: Any) -
     }
 
 
-def test_top_defaults_to_ten_and_leaves_out_the_site_total(api: CounterApi, dynamodb: Any) -> None:
+def test_top_defaults_to_ten_and_leaves_out_the_site_total(api: Router) -> None:
     api.handle(http_event("POST"))
     for number in range(12):
         visit(api, f"%2Fp{number}")
@@ -129,9 +125,7 @@ def test_top_defaults_to_ten_and_leaves_out_the_site_total(api: CounterApi, dyna
         ("limit=5", "Unknown query parameter 'limit': only 'top' is accepted."),
     ],
 )
-def test_bad_top_queries_are_400_with_the_reason(
-    api: CounterApi, dynamodb: Any, query: str, message: str
-) -> None:
+def test_bad_top_queries_are_400_with_the_reason(api: Router, query: str, message: str) -> None:
     response = api.handle(http_event("GET", "/pages", query=query))
 
     assert response["statusCode"] == 400
@@ -149,7 +143,7 @@ def test_bad_top_queries_are_400_with_the_reason(
 )
 @pytest.mark.parametrize("method", ["POST", "GET"])
 def test_bad_page_ids_are_400_and_count_nothing(
-    api: CounterApi, dynamodb: Any, path: str, message: str, method: str
+    api: Router, dynamodb: Any, path: str, message: str, method: str
 ) -> None:
     visit(api, "%2Fa")
     before = all_items(dynamodb)
@@ -171,7 +165,7 @@ def test_bad_page_ids_are_400_and_count_nothing(
     ],
 )
 def test_wrong_methods_are_405_with_the_routes_allow(
-    api: CounterApi, dynamodb: Any, method: str, path: str, allow: str
+    api: Router, dynamodb: Any, method: str, path: str, allow: str
 ) -> None:
     response = api.handle(http_event(method, path))
 
@@ -182,7 +176,7 @@ def test_wrong_methods_are_405_with_the_routes_allow(
 
 
 @pytest.mark.parametrize("path", ["/page/%2Fa", "/pagesx", "/pages-top", "/favicon.ico"])
-def test_unknown_paths_are_404(api: CounterApi, dynamodb: Any, path: str) -> None:
+def test_unknown_paths_are_404(api: Router, dynamodb: Any, path: str) -> None:
     response = api.handle(http_event("POST", path))
 
     assert response["statusCode"] == 404
@@ -190,7 +184,7 @@ def test_unknown_paths_are_404(api: CounterApi, dynamodb: Any, path: str) -> Non
     assert all_items(dynamodb) == []
 
 
-def test_preflight_on_pages_allows_get_and_post(api: CounterApi, dynamodb: Any) -> None:
+def test_preflight_on_pages_allows_get_and_post(api: Router, dynamodb: Any) -> None:
     response = api.handle(http_event("OPTIONS", "/pages/%2Fa", origin="https://example.com"))
 
     assert response["statusCode"] == 204
@@ -207,9 +201,7 @@ def test_preflight_on_pages_allows_get_and_post(api: CounterApi, dynamodb: Any) 
         ("/pages/posts/hello", "/posts/hello"),
     ],
 )
-def test_paths_as_http_apis_deliver_them_decoded(
-    api: CounterApi, dynamodb: Any, path: str, page: str
-) -> None:
+def test_paths_as_http_apis_deliver_them_decoded(api: Router, path: str, page: str) -> None:
     # What the snippet sends as /pages/%2Fposts%2Fhello reaches the function as /pages//posts/hello.
     response = api.handle(http_event("POST", path))
 

@@ -6,9 +6,9 @@ from typing import Any
 
 import pytest
 
+from tests.support.clock import Clock
 from tests.support.events import http_event
-from tests.unit.conftest import Clock
-from visitor_counter.api import CounterApi
+from visitor_counter.router import Router
 
 DAY = 86_400
 
@@ -23,14 +23,14 @@ def calls(handler_client: Any) -> list[str]:
     return made
 
 
-def test_the_site_total_is_one_round_trip(api: CounterApi, calls: list[str]) -> None:
+def test_the_site_total_is_one_round_trip(api: Router, calls: list[str]) -> None:
     api.handle(http_event("POST"))
 
     assert calls == ["UpdateItem"]
 
 
 def test_a_page_view_is_two_round_trips_once_the_salt_is_known(
-    api: CounterApi, calls: list[str]
+    api: Router, calls: list[str]
 ) -> None:
     api.handle(http_event("POST", "/pages/%2Fa"))
     calls.clear()
@@ -42,7 +42,7 @@ def test_a_page_view_is_two_round_trips_once_the_salt_is_known(
 
 
 def test_the_days_first_page_view_makes_the_salt_and_sweeps_past_ones(
-    api: CounterApi, calls: list[str]
+    api: Router, calls: list[str]
 ) -> None:
     api.handle(http_event("POST", "/pages/%2Fa"))
 
@@ -50,7 +50,7 @@ def test_the_days_first_page_view_makes_the_salt_and_sweeps_past_ones(
 
 
 def test_a_container_reads_an_existing_salt_once_a_day(
-    api: CounterApi, calls: list[str], clock: Clock
+    api: Router, calls: list[str], clock: Clock
 ) -> None:
     api.handle(http_event("POST", "/pages/%2Fa"))
     clock.now_s += DAY
@@ -77,7 +77,7 @@ def test_a_container_reads_an_existing_salt_once_a_day(
     ],
 )
 def test_other_requests_take_one_round_trip_or_none(
-    api: CounterApi, calls: list[str], event: dict[str, Any], expected: list[str]
+    api: Router, calls: list[str], event: dict[str, Any], expected: list[str]
 ) -> None:
     api.handle(event)
 

@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from visitor_counter.settings import ConfigError, Settings, parse_origin
+from visitor_counter.settings import Settings, SettingsError, parse_origin
 
 
 def test_defaults_match_the_original() -> None:
@@ -57,7 +57,7 @@ def test_values_are_read_from_the_environment() -> None:
     ],
 )
 def test_bad_values_name_the_variable(env: dict[str, str], message: str) -> None:
-    with pytest.raises(ConfigError, match="^" + re.escape(message)):
+    with pytest.raises(SettingsError, match="^" + re.escape(message)):
         Settings.from_env(env)
 
 

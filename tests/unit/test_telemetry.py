@@ -9,10 +9,11 @@ from typing import Any
 import pytest
 
 from tests.support.events import http_event
-from tests.unit.conftest import wired_api
-from visitor_counter.api import CounterApi
+from tests.support.faults import fail_operation
+from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import METRICS, NAMESPACE, OUTCOMES, RequestLog
+from visitor_counter.wiring import build_router
 
 CLIENT_IP = "198.51.100.77"
 USER_AGENT = "Mozilla/5.0 (Telemetry Test Browser 99.1)"
@@ -36,9 +37,7 @@ def assert_valid_emf(document: dict[str, Any]) -> None:
         assert isinstance(document[metric["Name"]], int | float)
 
 
-def test_a_counted_view_logs_every_field(
-    api: CounterApi, dynamodb: Any, log_stream: io.StringIO
-) -> None:
+def test_a_counted_view_logs_every_field(api: Router, log_stream: io.StringIO) -> None:
     event = http_event("POST", source_ip=CLIENT_IP, user_agent=USER_AGENT)
 
     api.handle(event)
@@ -53,7 +52,7 @@ def test_a_counted_view_logs_every_field(
 
 
 def test_only_the_first_request_of_a_container_is_cold(
-    api: CounterApi, dynamodb: Any, log_stream: io.StringIO
+    api: Router, log_stream: io.StringIO
 ) -> None:
     api.handle(http_event("POST"))
     api.handle(http_event("POST"))
@@ -74,8 +73,7 @@ def test_only_the_first_request_of_a_container_is_cold(
     ],
 )
 def test_outcomes_and_their_metrics(
-    api: CounterApi,
-    dynamodb: Any,
+    api: Router,
     log_stream: io.StringIO,
     event: dict[str, Any],
     outcome: str,
@@ -90,9 +88,7 @@ def test_outcomes_and_their_metrics(
     assert counted == {name: int(name == metric) for name in counted}
 
 
-def test_every_line_is_a_valid_emf_document(
-    api: CounterApi, dynamodb: Any, log_stream: io.StringIO
-) -> None:
+def test_every_line_is_a_valid_emf_document(api: Router, log_stream: io.StringIO) -> None:
     api.handle(http_event("POST"))
     api.handle(http_event("DELETE"))
 
@@ -102,9 +98,7 @@ def test_every_line_is_a_valid_emf_document(
         assert {m["Name"] for m in line["_aws"]["CloudWatchMetrics"][0]["Metrics"]} == set(METRICS)
 
 
-def test_no_ip_or_user_agent_ever_reaches_the_log(
-    api: CounterApi, dynamodb: Any, log_stream: io.StringIO
-) -> None:
+def test_no_ip_or_user_agent_ever_reaches_the_log(api: Router, log_stream: io.StringIO) -> None:
     for method in ("POST", "GET", "OPTIONS"):
         api.handle(http_event(method, source_ip=CLIENT_IP, user_agent=USER_AGENT))
 
@@ -114,15 +108,12 @@ def test_no_ip_or_user_agent_ever_reaches_the_log(
     assert "Telemetry Test Browser" not in text
 
 
-def test_store_errors_count_as_dynamodb_errors(settings: Settings, log_stream: io.StringIO) -> None:
-    from visitor_counter.store import StoreUnavailable
+def test_store_errors_count_as_dynamodb_errors(
+    settings: Settings, handler_client: Any, log_stream: io.StringIO
+) -> None:
+    fail_operation(handler_client, "ThrottlingException")
+    api = build_router(settings, handler_client, requests=RequestLog("blog", "INFO", log_stream))
 
-    class Throttled:
-        def increment(self, item_id: str) -> int:
-            raise StoreUnavailable("ThrottlingException", 1)
-
-    throttled: Any = Throttled()
-    api = CounterApi(settings, throttled, throttled, RequestLog("blog", "INFO", log_stream))
     api.handle(http_event("POST"))
 
     (line,) = lines(log_stream)
@@ -131,10 +122,10 @@ def test_store_errors_count_as_dynamodb_errors(settings: Settings, log_stream: i
 
 
 def test_below_the_log_level_a_line_keeps_only_its_metrics(
-    settings: Settings, dynamodb: Any, handler_client: Any
+    settings: Settings, handler_client: Any
 ) -> None:
     stream = io.StringIO()
-    api = wired_api(settings, handler_client, RequestLog("blog", "ERROR", stream))
+    api = build_router(settings, handler_client, requests=RequestLog("blog", "ERROR", stream))
 
     api.handle(http_event("POST"))
 

@@ -6,15 +6,16 @@ import io
 import json
 from typing import Any
 
+from tests.support.clock import Clock
 from tests.support.events import http_event
 from tests.support.faults import fail_operation
 from tests.support.tables import TEST_TABLE_NAME, all_items
-from tests.unit.conftest import Clock, wired_api
-from visitor_counter.api import CounterApi
 from visitor_counter.page_store import PageStore
+from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestLog
 from visitor_counter.visitors import DailySalt, utc_day, visitor_digest
+from visitor_counter.wiring import build_router
 
 # Distinctive values, so finding any part of them in the table or the logs means a leak.
 PROBE_IP = "198.51.100.77"
@@ -22,7 +23,7 @@ PROBE_AGENT = "Mozilla/5.0 (X11; Linux x86_64) PrivacyProbe/9.9.9 Firefox/130.0"
 DAY = 86_400
 
 
-def visit(api: CounterApi, page: str = "%2Fa", **kwargs: Any) -> dict[str, Any]:
+def visit(api: Router, page: str = "%2Fa", **kwargs: Any) -> dict[str, Any]:
     response = api.handle(http_event("POST", f"/pages/{page}", **kwargs))
     assert response["statusCode"] == 200, response
     return dict(json.loads(response["body"]))
@@ -33,7 +34,7 @@ def items_of_kind(dynamodb: Any, kind: str) -> list[dict[str, Any]]:
 
 
 def test_neither_ip_nor_user_agent_reaches_the_table_or_the_log(
-    api: CounterApi, dynamodb: Any, log_stream: io.StringIO
+    api: Router, dynamodb: Any, log_stream: io.StringIO
 ) -> None:
     visit(api, source_ip=PROBE_IP, user_agent=PROBE_AGENT)
     visit(api, "%2Fb", source_ip=PROBE_IP, user_agent=PROBE_AGENT)
@@ -51,7 +52,7 @@ def test_neither_ip_nor_user_agent_reaches_the_table_or_the_log(
 
 
 def test_a_seen_marker_is_a_hash_and_an_expiry_only(
-    api: CounterApi, dynamodb: Any, clock: Clock
+    api: Router, dynamodb: Any, clock: Clock
 ) -> None:
     visit(api)
 
@@ -62,7 +63,7 @@ def test_a_seen_marker_is_a_hash_and_an_expiry_only(
 
 
 def test_the_days_salt_is_random_and_expires_at_midnight(
-    api: CounterApi, dynamodb: Any, clock: Clock
+    api: Router, dynamodb: Any, clock: Clock
 ) -> None:
     visit(api)
 
@@ -74,7 +75,7 @@ def test_the_days_salt_is_random_and_expires_at_midnight(
 
 
 def test_the_next_day_the_same_visitor_is_new_and_yesterdays_salt_is_gone(
-    api: CounterApi, dynamodb: Any, clock: Clock
+    api: Router, dynamodb: Any, clock: Clock
 ) -> None:
     visit(api)
     (old_salt,) = items_of_kind(dynamodb, "salt")
@@ -95,8 +96,12 @@ def test_the_next_day_the_same_visitor_is_new_and_yesterdays_salt_is_gone(
 def test_containers_share_the_days_salt(
     settings: Settings, handler_client: Any, dynamodb: Any, clock: Clock
 ) -> None:
-    first = wired_api(settings, handler_client, RequestLog("blog", "ERROR", io.StringIO()), clock)
-    second = wired_api(settings, handler_client, RequestLog("blog", "ERROR", io.StringIO()), clock)
+    first = build_router(
+        settings, handler_client, requests=RequestLog("blog", "ERROR", io.StringIO()), clock=clock
+    )
+    second = build_router(
+        settings, handler_client, requests=RequestLog("blog", "ERROR", io.StringIO()), clock=clock
+    )
     visit(first)
 
     counts = visit(second)
@@ -106,7 +111,7 @@ def test_containers_share_the_days_salt(
 
 
 def test_a_salt_made_by_another_container_meanwhile_wins(
-    settings: Settings, handler_client: Any, dynamodb: Any, clock: Clock
+    handler_client: Any, dynamodb: Any, clock: Clock
 ) -> None:
     class LateReader(PageStore):
         """Reads "no salt yet", then another container writes its salt before ours."""
@@ -142,7 +147,7 @@ def test_the_digest_depends_on_every_input() -> None:
     assert visitor_digest(*base) == visitor_digest(*base)
 
 
-def test_unique_visitor_and_bot_metrics(api: CounterApi, log_stream: io.StringIO) -> None:
+def test_unique_visitor_and_bot_metrics(api: Router, log_stream: io.StringIO) -> None:
     visit(api)
     visit(api)
     visit(api, user_agent="Googlebot/2.1")
@@ -157,7 +162,7 @@ def test_unique_visitor_and_bot_metrics(api: CounterApi, log_stream: io.StringIO
 
 
 def test_salts_of_days_without_views_are_swept_too(
-    api: CounterApi, dynamodb: Any, clock: Clock
+    api: Router, dynamodb: Any, clock: Clock
 ) -> None:
     visit(api)
 
@@ -169,7 +174,7 @@ def test_salts_of_days_without_views_are_swept_too(
 
 
 def test_a_failed_sweep_does_not_fail_the_view(
-    api: CounterApi, dynamodb: Any, handler_client: Any, clock: Clock
+    api: Router, dynamodb: Any, handler_client: Any, clock: Clock
 ) -> None:
     visit(api)
     fail_operation(handler_client, "ThrottlingException", operation="BatchWriteItem")

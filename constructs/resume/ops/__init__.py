@@ -1,1 +1,0 @@
-"""Build and deploy tooling that the nox sessions call: package, synth, Terraform, deploy."""

@@ -1,0 +1,49 @@
+"""AWS access for the tools: clients for the target account (or the emulator), account id."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from resume.config import AppConfig
+from resume_tools.errors import OpsError
+
+
+def aws_client(service: str, config: AppConfig) -> Any:
+    """A boto3 client for the target account, or for the emulator when configured."""
+    import boto3
+
+    return boto3.client(
+        service, region_name=config.region, endpoint_url=config.emulator_endpoint or None
+    )
+
+
+def bucket_exists(s3: Any, bucket: str) -> bool:
+    """True if the bucket exists and is ours to use."""
+    from botocore.exceptions import ClientError, EndpointConnectionError
+
+    try:
+        s3.head_bucket(Bucket=bucket)
+    except EndpointConnectionError as exc:
+        raise OpsError(f"cannot reach S3: {exc}") from exc
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchBucket", "NotFound"):
+            return False
+        raise
+    return True
+
+
+def with_account(config: AppConfig) -> AppConfig:
+    """Fill in the account id from the caller's credentials when the state bucket needs it."""
+    if config.state_bucket or config.account_id or config.emulated:
+        return config
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        account = aws_client("sts", config).get_caller_identity()["Account"]
+    except (BotoCoreError, ClientError) as exc:
+        raise OpsError(
+            f"no usable AWS credentials to name the state bucket ({exc}): configure them, or "
+            "set RESUME_STATE_BUCKET or RESUME_ACCOUNT_ID (`nox -s dev` needs none of this)"
+        ) from exc
+    return replace(config, account_id=account)

@@ -1,0 +1,73 @@
+"""The one preparation synth, diff and deploy share: account, Terraform, package, synth.
+
+    workspace = prepare(root, config, env, log)
+
+resolves the account the state bucket is named after, checks Terraform and writes its CLI
+config (unless only synthesizing), builds the function zip, synthesizes every stack, and
+returns one object holding all of it with a Terraform runner per stack.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from resume.config import STACK_KINDS, AppConfig
+from resume_tools.aws import with_account
+from resume_tools.build.package import Package, build
+from resume_tools.build.synth import SynthResult, synthesize
+from resume_tools.log import Log
+from resume_tools.terraform.run import find_terraform, terraform_env
+from resume_tools.terraform.stack_runner import StackRunner
+
+LOCAL_OUTDIR = ".local-cloud/cdktf.out"
+
+
+@dataclass(frozen=True)
+class Workspace:
+    """A synthesized stage, ready for Terraform."""
+
+    root: Path
+    config: AppConfig
+    package: Package
+    synth: SynthResult
+    # One per stack kind, in deploy order; empty when prepared for synthesis only.
+    runners: dict[str, StackRunner] = field(default_factory=dict)
+
+
+def output_dir(root: Path, config: AppConfig) -> Path:
+    """Where a config's stacks are synthesized and where Terraform runs for them.
+
+    The local cloud has its own folder, so its backend settings (.terraform/) and cached
+    synth never mix with a real account's.
+    """
+    return root / (LOCAL_OUTDIR if config.emulated else "cdktf.out")
+
+
+def prepare(
+    root: Path, config: AppConfig, env: Mapping[str, str], log: Log, *, terraform: bool = True
+) -> Workspace:
+    """Everything before the first Terraform command, in one path for every tool."""
+    config = with_account(config)
+    # Missing tools or a bad mirror stop here, before anything is built.
+    tf_env = terraform_env(root, env) if terraform and find_terraform(env) else None
+    log("package")
+    package = build(root / "function", root / config.function_zip)
+    log(f"package: {package.size_bytes} bytes, sha256 {package.sha256[:16]}…"
+        + (" (unchanged)" if package.reused else ""))  # fmt: skip
+    outdir = output_dir(root, config)
+    synth = synthesize(root, config, env, outdir)
+    log(
+        "synth: "
+        + ("unchanged, reused " + outdir.name if synth.reused else "synthesized all stacks")
+    )
+    runners = (
+        {
+            kind: StackRunner(outdir / "stacks" / config.stack_name(kind), tf_env, log)
+            for kind in STACK_KINDS
+        }
+        if tf_env is not None
+        else {}
+    )
+    return Workspace(root, config, package, synth, runners)

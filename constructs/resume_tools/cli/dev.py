@@ -1,0 +1,65 @@
+"""The local cloud (`nox -s dev`): the real deploy path against moto on loopback, served.
+
+    python -m resume_tools.cli.dev [--stage dev] [--moto-port 4599] [--api-port 4600]
+                                   [--site-port 4601] [--no-serve]
+
+Serves until Ctrl-C, SIGINT or SIGTERM; every server and the emulator stop on the way out.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from pathlib import Path
+
+from resume.config import KNOWN_STAGES
+from resume_tools.cli import Command, stop_on_signals
+from resume_tools.local_cloud.cloud import PORTS, check, local_cloud
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Bring the local cloud up, check it, serve until stopped (or exit with --no-serve)."""
+    command = Command("dev", __doc__)
+    command.parser.add_argument("--stage", default="dev", choices=KNOWN_STAGES)
+    for name, default in PORTS.items():
+        env_name = "RESUME_" + name.upper()
+        command.parser.add_argument(
+            "--" + name.replace("_", "-"), type=int, default=int(os.environ.get(env_name, default))
+        )
+    command.parser.add_argument("--no-serve", action="store_true", help="deploy, check, exit")
+    args = command.parse(argv)
+    for name in PORTS:
+        if not 0 < getattr(args, name) < 65536:
+            command.usage_error(f"--{name.replace('_', '-')} must be a port number (1-65535)")
+    ports = {name: getattr(args, name) for name in PORTS}
+    started = time.monotonic()
+
+    def log(message: str) -> None:
+        print(f"dev: [{time.monotonic() - started:5.1f}s] {message}", flush=True)
+
+    def run() -> int:
+        with local_cloud(Path.cwd(), ports, os.environ, log, args.stage) as cloud:
+            visitors = check(cloud)
+            print(f"dev: site         {cloud.site_url}/")
+            print(f"dev: demo post    {cloud.site_url}/posts/hello.html")
+            print(f"dev: counter API  {cloud.api_url}/")
+            print(f"dev: top pages    {cloud.api_url}/pages?top=10")
+            print(f"dev: moto         {cloud.emulator_endpoint}")
+            print(f"dev: table        {cloud.deployment.table_name}")
+            print(f'dev: check: POST / -> {{"visitors":{visitors}}}')
+            if not args.no_serve:
+                print("dev: serving; press Ctrl-C to stop", flush=True)
+                threading.Event().wait()
+        return 0
+
+    stop_on_signals()
+    try:
+        return command.run(run)
+    except KeyboardInterrupt:
+        print("dev: stopped; moto and the local servers are down", flush=True)
+        return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,85 @@
+"""Ship everything: prepare, apply state -> frontend -> backend, upload the site."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+from resume.config import STACK_KINDS, AppConfig
+from resume_tools.aws import aws_client, bucket_exists
+from resume_tools.build.package import Package
+from resume_tools.build.workspace import prepare
+from resume_tools.deploy.site_upload import invalidate, site_files, sync
+from resume_tools.errors import OpsError
+from resume_tools.log import Log
+
+
+@dataclass(frozen=True)
+class Deployment:
+    """What a deploy produced and what it changed."""
+
+    site_url: str
+    api_url: str
+    bucket_name: str
+    distribution_id: str
+    function_name: str
+    table_name: str
+    changed_stacks: tuple[str, ...]
+    changed_site_files: tuple[str, ...]
+    package: Package
+
+
+def deploy(
+    root: Path,
+    config: AppConfig,
+    env: Mapping[str, str],
+    log: Log,
+    *,
+    site_api_url: str | None = None,
+) -> Deployment:
+    """Package, synthesize and apply every stack in dependency order, then publish the site.
+
+    `site_api_url` replaces the API URL the page calls (the local cloud's own API server).
+    """
+    workspace = prepare(root, config, env, log)
+    config, runners = workspace.config, workspace.runners
+    changed: list[str] = []
+    applied: list[str] = []
+    s3 = aws_client("s3", config)
+    try:
+        for kind in STACK_KINDS:
+            runner = runners[kind]
+            if kind == "state" and not bucket_exists(s3, config.resolved_state_bucket):
+                runner.bootstrap()
+                changed.append(kind)
+            else:
+                runner.init()
+                if runner.apply():
+                    changed.append(kind)
+            applied.append(kind)
+    except OpsError as exc:
+        done = ", ".join(applied) or "none"
+        raise OpsError(f"{exc} [stacks applied before this: {done}]") from exc
+    frontend, backend = runners["frontend"].outputs(), runners["backend"].outputs()
+    log("site: upload")
+    api_url = site_api_url or backend["api_url"]
+    keys = sync(s3, frontend["bucket_name"], site_files(root / config.site_dir, api_url))
+    if keys:
+        invalidation = invalidate(
+            aws_client("cloudfront", config), frontend["distribution_id"], keys
+        )
+        log(f"site: {len(keys)} file(s) changed, CloudFront invalidation {invalidation}")
+    else:
+        log("site: no changes")
+    return Deployment(
+        site_url=frontend["site_url"],
+        api_url=backend["api_url"],
+        bucket_name=frontend["bucket_name"],
+        distribution_id=frontend["distribution_id"],
+        function_name=backend["function_name"],
+        table_name=backend["table_name"],
+        changed_stacks=tuple(changed),
+        changed_site_files=tuple(keys),
+        package=workspace.package,
+    )

@@ -1,0 +1,143 @@
+"""The local cloud: the real deploy path against moto on loopback, then the API and the site.
+
+Deploys every stack with `terraform apply` to a moto server it starts, then serves the
+deployed handler code (moto cannot run Lambdas) behind a local stand-in for API Gateway,
+and the deployed site bucket behind a local stand-in for CloudFront.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import urllib.request
+from collections.abc import Iterator, Mapping
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from resume.config import AppConfig, load_config
+from resume_tools.deploy.deploy import Deployment, deploy
+from resume_tools.errors import OpsError
+from resume_tools.local_cloud.deployed_handler import deployed_handler
+from resume_tools.local_cloud.emulator import Emulator, port_is_free
+from resume_tools.local_cloud.gateway import LocalGateway
+from resume_tools.local_cloud.loopback import HOST
+from resume_tools.local_cloud.site_server import SiteServer
+from resume_tools.log import Log
+
+LOCAL_REGION = "eu-west-2"
+PORTS = {"moto_port": 4599, "api_port": 4600, "site_port": 4601}
+CHECK_USER_AGENT = "Mozilla/5.0 (local cloud start-up check)"
+
+
+@dataclass(frozen=True)
+class LocalCloud:
+    """What a running local cloud exposes."""
+
+    emulator_endpoint: str
+    api_url: str
+    site_url: str
+    deployment: Deployment
+
+
+def emulator_env(endpoint: str) -> dict[str, str]:
+    """Credentials and endpoint that send every AWS SDK call to the emulator."""
+    return {
+        # moto accepts any credentials; these only keep real ones out of the local cloud.
+        "AWS_ACCESS_KEY_ID": "local",
+        "AWS_SECRET_ACCESS_KEY": "local",
+        "AWS_DEFAULT_REGION": LOCAL_REGION,
+        "AWS_REGION": LOCAL_REGION,
+        "AWS_ENDPOINT_URL": endpoint,
+    }
+
+
+def emulator_client(service: str, endpoint: str) -> Any:
+    """A boto3 client for one service of the emulator."""
+    import boto3
+
+    env = emulator_env(endpoint)
+    return boto3.client(
+        service,
+        endpoint_url=endpoint,
+        region_name=LOCAL_REGION,
+        aws_access_key_id=env["AWS_ACCESS_KEY_ID"],
+        aws_secret_access_key=env["AWS_SECRET_ACCESS_KEY"],
+    )
+
+
+def local_config(
+    env: Mapping[str, str], endpoint: str, ports: Mapping[str, int], stage: str = "dev"
+) -> AppConfig:
+    """The user's configuration, pointed at the emulator and the local servers."""
+    site_port = ports["site_port"]
+    return load_config(
+        env,
+        {
+            "stage": stage,
+            "region": LOCAL_REGION,
+            "emulator_endpoint": endpoint,
+            # The page is served from the local site server; the API must allow it.
+            "allowed_origins": (
+                "http://localhost:4321",
+                f"http://{HOST}:{site_port}",
+                f"http://localhost:{site_port}",
+            ),
+        },
+    )
+
+
+@contextmanager
+def local_cloud(
+    root: Path, ports: Mapping[str, int], env: Mapping[str, str], log: Log, stage: str = "dev"
+) -> Iterator[LocalCloud]:
+    """Deploy to a fresh emulator and serve; stop everything on exit, whatever happened."""
+    busy = [
+        f"{port} (--{name.replace('_', '-')})"
+        for name, port in ports.items()
+        if not port_is_free(port)
+    ]
+    if busy:
+        raise OpsError(f"port {', '.join(busy)} is in use: choose another")
+    api_url = f"http://{HOST}:{ports['api_port']}"
+    with ExitStack() as running:
+        log(f"starting moto on port {ports['moto_port']}")
+        emulator = running.enter_context(Emulator(ports["moto_port"]))
+        cloud_env = {**env, **emulator_env(emulator.endpoint)}
+        os.environ.update(emulator_env(emulator.endpoint))  # boto3 in this process, too
+        config = local_config(cloud_env, emulator.endpoint, ports, stage)
+        deployment = deploy(root, config, cloud_env, log, site_api_url=api_url)
+        handler = deployed_handler(
+            emulator_client("lambda", emulator.endpoint),
+            deployment.function_name,
+            deployment.package,
+            root / ".local-cloud" / "function",
+            emulator_env(emulator.endpoint),
+        )
+        api = LocalGateway(handler, ports["api_port"]).start()
+        running.callback(api.stop)
+        s3 = emulator_client("s3", emulator.endpoint)
+        site = SiteServer(s3, deployment.bucket_name, ports["site_port"]).start()
+        running.callback(site.stop)
+        yield LocalCloud(emulator.endpoint, api.url, site.url, deployment)
+
+
+def check(cloud: LocalCloud) -> int:
+    """POST / once and fetch the page, as a visitor would; return the count."""
+    # Counted as a visit on purpose (urllib's own User-Agent would be a bot): the count moves.
+    request = urllib.request.Request(  # noqa: S310 - loopback
+        cloud.api_url + "/", method="POST", headers={"User-Agent": CHECK_USER_AGENT}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
+            visitors = json.loads(response.read())["visitors"]
+        with urllib.request.urlopen(cloud.site_url + "/", timeout=10) as page:  # noqa: S310
+            served = page.read()
+    except OSError as exc:
+        raise OpsError(f"the local cloud did not answer its start-up check: {exc}") from exc
+    if b"data-counter" not in served:
+        raise OpsError("the site server did not serve the deployed index.html")
+    if not isinstance(visitors, int):
+        raise OpsError(f"POST / answered {visitors!r}, not a count")
+    return visitors

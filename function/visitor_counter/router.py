@@ -1,0 +1,206 @@
+"""The counter's HTTP behaviour: which request counts, and what each outcome answers.
+
+Routes (anything else is 404; a known path with another method is 405 with Allow):
+
+- ``POST /``                the original contract: count a hit of the site, ``{"visitors": N}``
+- ``POST /pages/{page}``    count a view of a page, ``{"page", "views", "visitors"}``
+- ``GET /pages/{page}``     read a page's counts without counting
+- ``GET /pages?top=10``     the most viewed pages, ``{"pages": [...]}``
+- ``OPTIONS`` on each       the CORS preflight
+"""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl
+
+from visitor_counter.counting_rules import is_bot, opted_out
+from visitor_counter.http import (
+    BadRequest,
+    Request,
+    Response,
+    cors_headers,
+    empty_response,
+    json_response,
+    parse_request,
+    route_key,
+)
+from visitor_counter.page_store import PageCounts
+from visitor_counter.pages import InvalidPage, normalize_page
+from visitor_counter.settings import Settings
+from visitor_counter.store import CountUnavailable, SiteTotal, StoreUnavailable
+from visitor_counter.telemetry import RequestLog, RequestRecord
+from visitor_counter.visitors import PageCounter
+
+COUNT_UNAVAILABLE = "Visitor count unavailable."
+RETRY_LATER = "Visitor count temporarily unavailable, please retry later."
+NOT_FOUND = "Not found."
+METHOD_NOT_ALLOWED = "Method not allowed."
+PAGES_PREFIX = "/pages/"
+DEFAULT_TOP = 10
+MAX_TOP = 100
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
+
+
+@dataclass(frozen=True)
+class _Result:
+    response: Response
+    outcome: str
+    request_id: str = ""
+    error_type: str | None = None
+    store_error: bool = False
+    new_visitor: bool = False
+
+
+# What one route does with a parsed request: the JSON answer, its outcome, a new visitor?
+_Action = Callable[[Request], tuple[dict[str, Any], str, bool]]
+
+
+class Router:
+    """Serves the routes above for one site; never raises, never leaks internals."""
+
+    def __init__(
+        self, settings: Settings, site_total: SiteTotal, pages: PageCounter, requests: RequestLog
+    ) -> None:
+        self._settings = settings
+        self._site_total = site_total
+        self._pages = pages
+        self._requests = requests
+        self._cold = True
+
+    def handle(self, event: Mapping[str, Any], fallback_request_id: str = "") -> Response:
+        """Answer one API Gateway event."""
+        started = time.perf_counter()
+        try:
+            result = self._route(event)
+        except Exception as exc:  # noqa: BLE001 - the last line of defence: JSON, no trace
+            response = json_response(500, {"error": COUNT_UNAVAILABLE}, {})
+            result = _Result(response, "error", error_type=type(exc).__name__)
+        self._requests.write(
+            RequestRecord(
+                request_id=result.request_id or fallback_request_id,
+                route=route_key(event),
+                status=result.response["statusCode"],
+                latency_ms=(time.perf_counter() - started) * 1000,
+                cold_start=self._cold,
+                outcome=result.outcome,
+                error_type=result.error_type,
+                store_error=result.store_error,
+                new_visitor=result.new_visitor,
+            )
+        )
+        self._cold = False
+        return result.response
+
+    def _route(self, event: Mapping[str, Any]) -> _Result:
+        try:
+            request = parse_request(
+                event,
+                max_body_bytes=self._settings.max_body_bytes,
+                max_header_bytes=self._settings.max_header_bytes,
+            )
+        except BadRequest as exc:
+            return _Result(json_response(exc.status, {"error": exc.message}, {}), "rejected")
+        actions = self._actions_for(request.path)
+        if actions is None:
+            cors = cors_headers(request.origin, self._settings.allowed_origins)
+            response = json_response(404, {"error": NOT_FOUND}, cors)
+            return _Result(response, "rejected", request.request_id)
+        methods = ", ".join([*actions, "OPTIONS"])
+        cors = cors_headers(request.origin, self._settings.allowed_origins, methods=methods)
+        if request.method == "OPTIONS":
+            preflight = cors_headers(
+                request.origin,
+                self._settings.allowed_origins,
+                methods=methods,
+                max_age_s=self._settings.cors_max_age_s,
+            )
+            return _Result(empty_response(204, preflight), "preflight", request.request_id)
+        action = actions.get(request.method)
+        if action is None:
+            response = json_response(405, {"error": METHOD_NOT_ALLOWED}, {**cors, "Allow": methods})
+            return _Result(response, "rejected", request.request_id)
+        return _answer(action, request, cors)
+
+    def _actions_for(self, path: str) -> dict[str, _Action] | None:
+        if path == "/":
+            return {"POST": self._count_site}
+        if path == "/pages":
+            return {"GET": self._top_pages}
+        if path.startswith(PAGES_PREFIX):
+            return {"GET": self._read_page, "POST": self._count_page}
+        return None
+
+    def _count_site(self, request: Request) -> tuple[dict[str, Any], str, bool]:
+        site = self._settings.site_id
+        if is_bot(request.user_agent):
+            return {"visitors": self._site_total.read(site)}, "bot", False
+        return {"visitors": self._site_total.increment(site)}, "counted", False
+
+    def _count_page(self, request: Request) -> tuple[dict[str, Any], str, bool]:
+        page = _page_of(request)
+        if is_bot(request.user_agent):
+            counts = self._pages.read(page) or PageCounts(page, 0, 0)
+            return counts.as_json(), "bot", False
+        counts, new_visitor = self._pages.count(
+            page, request.source_ip, request.user_agent, track=not opted_out(request.headers)
+        )
+        return counts.as_json(), "counted", new_visitor
+
+    def _read_page(self, request: Request) -> tuple[dict[str, Any], str, bool]:
+        page = _page_of(request)
+        counts = self._pages.read(page)
+        if counts is None:
+            raise BadRequest(404, f"No views recorded for page {page!r}.")
+        return counts.as_json(), "read", False
+
+    def _top_pages(self, request: Request) -> tuple[dict[str, Any], str, bool]:
+        limit = _top_limit(request.query)
+        return {"pages": [page.as_json() for page in self._pages.top(limit)]}, "read", False
+
+
+def _answer(action: _Action, request: Request, cors: dict[str, str]) -> _Result:
+    """Run a route's action and map its errors to responses, in one place."""
+    try:
+        payload, outcome, new_visitor = action(request)
+    except BadRequest as exc:
+        return _Result(
+            json_response(exc.status, {"error": exc.message}, cors), "rejected", request.request_id
+        )
+    except StoreUnavailable as exc:
+        headers = {**cors, "Retry-After": str(exc.retry_after_s)}
+        response = json_response(503, {"error": RETRY_LATER}, headers)
+        return _Result(response, "error", request.request_id, exc.reason, store_error=True)
+    except CountUnavailable as exc:
+        response = json_response(500, {"error": COUNT_UNAVAILABLE}, cors)
+        return _Result(response, "error", request.request_id, str(exc), store_error=True)
+    response = json_response(200, payload, cors)
+    return _Result(response, outcome, request.request_id, new_visitor=new_visitor)
+
+
+def _page_of(request: Request) -> str:
+    try:
+        return normalize_page(request.path[len(PAGES_PREFIX) :])
+    except InvalidPage as exc:
+        raise BadRequest(400, str(exc)) from None
+
+
+def _top_limit(query: str) -> int:
+    params = parse_qsl(query, keep_blank_values=True)
+    unknown = sorted({name for name, _ in params} - {"top"})
+    if unknown:
+        raise BadRequest(400, f"Unknown query parameter {unknown[0]!r}: only 'top' is accepted.")
+    values = [value for _, value in params]
+    if not values:
+        return DEFAULT_TOP
+    if (
+        len(values) > 1
+        or not _WHOLE_NUMBER.fullmatch(values[0])
+        or not 1 <= int(values[0]) <= MAX_TOP
+    ):
+        raise BadRequest(400, f"top must be one whole number from 1 to {MAX_TOP}.")
+    return int(values[0])

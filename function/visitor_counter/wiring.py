@@ -1,0 +1,39 @@
+"""The one place the counter is assembled: settings and a client in, a ready Router out.
+
+The Lambda module, the tests and the benchmark all build their router here, so they run
+the same wiring the deployed function runs.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any
+
+from visitor_counter.page_store import PageStore
+from visitor_counter.router import Router
+from visitor_counter.settings import Settings
+from visitor_counter.store import SiteTotal
+from visitor_counter.telemetry import RequestLog
+from visitor_counter.visitors import DailySalt, PageCounter
+
+
+def build_router(
+    settings: Settings,
+    client: Any,
+    *,
+    requests: RequestLog | None = None,
+    clock: Callable[[], float] = time.time,
+) -> Router:
+    """A Router over `client` (botocore DynamoDB, or a stand-in with the same calls).
+
+    `requests` defaults to a RequestLog on stdout at the settings' level; `clock` is what the
+    daily salt reads the time from (tests move it across midnight).
+    """
+    pages = PageStore(client, settings.table_name, settings.site_id)
+    return Router(
+        settings,
+        SiteTotal(client, settings.table_name),
+        PageCounter(pages, DailySalt(pages, clock), settings.site_id),
+        requests or RequestLog(settings.site_id, settings.log_level),
+    )

@@ -1,0 +1,67 @@
+"""The tests' DynamoDB table is the deployed one: keys, attributes, index and TTL agree."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tests.support.synth import Synthesized, only
+from tests.support.table_definition import counter_table_request, counter_table_ttl
+
+
+def synthesized_table(production: Synthesized) -> dict[str, Any]:
+    """The backend stack's table as synthesized for a real account."""
+    return only(production["backend"], "aws_dynamodb_table")
+
+
+def test_key_schema_agrees(production: Synthesized) -> None:
+    table = synthesized_table(production)
+
+    request = counter_table_request("t")
+
+    assert request["KeySchema"] == [{"AttributeName": table["hash_key"], "KeyType": "HASH"}]
+    assert "range_key" not in table
+
+
+def test_attribute_definitions_agree(production: Synthesized) -> None:
+    table = synthesized_table(production)
+
+    request = counter_table_request("t")
+
+    deployed = sorted((item["name"], item["type"]) for item in table["attribute"])
+    tested = sorted(
+        (item["AttributeName"], item["AttributeType"]) for item in request["AttributeDefinitions"]
+    )
+    assert tested == deployed
+
+
+def test_indexes_agree(production: Synthesized) -> None:
+    table = synthesized_table(production)
+
+    request = counter_table_request("t")
+
+    deployed = [
+        (index["name"], index["hash_key"], index.get("range_key"), index["projection_type"])
+        for index in table["global_secondary_index"]
+    ]
+    tested = [
+        (
+            index["IndexName"],
+            next(k["AttributeName"] for k in index["KeySchema"] if k["KeyType"] == "HASH"),
+            next((k["AttributeName"] for k in index["KeySchema"] if k["KeyType"] == "RANGE"), None),
+            index["Projection"]["ProjectionType"],
+        )
+        for index in request["GlobalSecondaryIndexes"]
+    ]
+    assert tested == deployed
+
+
+def test_ttl_and_billing_agree(production: Synthesized) -> None:
+    table = synthesized_table(production)
+
+    ttl = counter_table_ttl()
+
+    assert ttl == {
+        "AttributeName": table["ttl"]["attribute_name"],
+        "Enabled": table["ttl"]["enabled"],
+    }
+    assert counter_table_request("t")["BillingMode"] == table["billing_mode"]

@@ -1,0 +1,69 @@
+"""Starting the local cloud as a user does: the dev command, its ports, what it printed."""
+
+from __future__ import annotations
+
+import signal
+import socket
+import subprocess
+import sys
+from dataclasses import dataclass
+
+# A cold local cloud synthesizes and applies three stacks: about 90 s here.
+STARTUP_TIMEOUT_S = 600
+
+
+@dataclass(frozen=True)
+class RunningCloud:
+    """What the dev command printed about the cloud it started."""
+
+    ports: dict[str, int]
+    api_url: str
+    site_url: str
+    emulator_endpoint: str
+    table_name: str
+    output: str
+    # Everything the dev command prints after it started serving (the handler's log lines).
+    later_output: list[str]
+
+
+# How long a stopped local cloud may take to shut its servers and moto down.
+STOP_TIMEOUT_S = 60
+
+
+def free_ports(count: int) -> list[int]:
+    """Distinct loopback ports nothing listens on right now (all held until all are chosen)."""
+    sockets = [socket.socket() for _ in range(count)]
+    try:
+        for probe in sockets:
+            probe.bind(("127.0.0.1", 0))
+        return [int(probe.getsockname()[1]) for probe in sockets]
+    finally:
+        for probe in sockets:
+            probe.close()
+
+
+def ignore_sigint() -> None:
+    """What a non-interactive shell's background job does to its children (a preexec_fn)."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+
+
+def stop(process: subprocess.Popen[str]) -> signal.Signals | None:
+    """Stop with SIGINT, else SIGTERM, else SIGKILL; return what worked (None: it had exited)."""
+    if process.poll() is not None:
+        return None
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGKILL):
+        process.send_signal(signum)
+        try:
+            process.wait(timeout=STOP_TIMEOUT_S)
+        except subprocess.TimeoutExpired:
+            continue
+        return signum
+    return signal.SIGKILL
+
+
+def dev_command(ports: dict[str, int], *extra: str) -> list[str]:
+    """The dev CLI with explicit ports."""
+    flags = [
+        item for name, port in ports.items() for item in (f"--{name.replace('_', '-')}", str(port))
+    ]
+    return [sys.executable, "-m", "resume_tools.cli.dev", *flags, *extra]

@@ -1,0 +1,39 @@
+"""The counter table's CreateTable request and TTL, from the schema the stacks use too.
+
+tests/infra/test_table_definition.py proves they agree with the synthesized table.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from visitor_counter import schema
+
+
+def counter_table_request(table_name: str) -> dict[str, Any]:
+    """CreateTable arguments matching the backend stack's DynamoDB table."""
+    return {
+        "TableName": table_name,
+        "KeySchema": [{"AttributeName": schema.PARTITION_KEY, "KeyType": "HASH"}],
+        "AttributeDefinitions": [
+            {"AttributeName": schema.PARTITION_KEY, "AttributeType": schema.PARTITION_KEY_TYPE},
+            {"AttributeName": schema.SITE_ATTRIBUTE, "AttributeType": "S"},
+            {"AttributeName": schema.VIEWS_ATTRIBUTE, "AttributeType": "N"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": schema.TOP_PAGES_INDEX,
+                "KeySchema": [
+                    {"AttributeName": schema.SITE_ATTRIBUTE, "KeyType": "HASH"},
+                    {"AttributeName": schema.VIEWS_ATTRIBUTE, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "ALL"},
+            }
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+
+
+def counter_table_ttl() -> dict[str, Any]:
+    """UpdateTimeToLive's specification matching the backend stack's table."""
+    return {"AttributeName": schema.TTL_ATTRIBUTE, "Enabled": True}
