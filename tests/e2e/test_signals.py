@@ -9,28 +9,22 @@ outright still takes moto down with it.
 from __future__ import annotations
 
 import signal
-import socket
 import subprocess
 import sys
 import time
 
 import pytest
 
+from resume_tools.local_cloud.emulator import port_is_free
 from tests.support.cloud import STOP_TIMEOUT_S, free_ports, ignore_sigint
 from tests.support.synth import PROJECT_ROOT
-
-
-def listening(port: int) -> bool:
-    """True if something accepts connections on the loopback port."""
-    with socket.socket() as probe:
-        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def wait_until_free(port: int, timeout_s: float) -> bool:
     """True once nothing listens on the port (within the timeout)."""
     deadline = time.monotonic() + timeout_s
     while time.monotonic() < deadline:
-        if not listening(port):
+        if port_is_free(port):
             return True
         time.sleep(0.1)
     return False
@@ -66,7 +60,7 @@ def test_dev_stops_and_takes_moto_down_when_sigint_was_inherited_ignored(
 ) -> None:
     process, moto, seen = start_dev()
     try:
-        assert listening(moto), "".join(seen)
+        assert not port_is_free(moto), "".join(seen)
 
         process.send_signal(signum)
         rest, _ = process.communicate(timeout=STOP_TIMEOUT_S)
@@ -78,12 +72,12 @@ def test_dev_stops_and_takes_moto_down_when_sigint_was_inherited_ignored(
     output = "".join(seen) + rest
     assert process.returncode == 0, output
     assert "dev: stopped; moto and the local servers are down" in output
-    assert not listening(moto)
+    assert port_is_free(moto)
 
 
 def test_a_killed_dev_takes_moto_down_with_it() -> None:
     process, moto, seen = start_dev()
-    assert listening(moto), "".join(seen)
+    assert not port_is_free(moto), "".join(seen)
 
     process.kill()
     process.wait()

@@ -28,7 +28,6 @@ LOCAL_OUTDIR = ".local-cloud/cdktf.out"
 class Workspace:
     """A synthesized stage, ready for Terraform."""
 
-    root: Path
     config: AppConfig
     package: Package
     synth: SynthResult
@@ -50,8 +49,11 @@ def prepare(
 ) -> Workspace:
     """Everything before the first Terraform command, in one path for every tool."""
     config = with_account(config)
-    # Missing tools or a bad mirror stop here, before anything is built.
-    tf_env = terraform_env(root, env) if terraform and find_terraform(env) else None
+    tf_env = None
+    if terraform:
+        # A missing terraform or a bad mirror stops here, before anything is built.
+        find_terraform(env)
+        tf_env = terraform_env(root, env)
     log("package")
     package = build(root / "function", root / config.function_zip)
     log(f"package: {package.size_bytes} bytes, sha256 {package.sha256[:16]}…"
@@ -62,12 +64,10 @@ def prepare(
         "synth: "
         + ("unchanged, reused " + outdir.name if synth.reused else "synthesized all stacks")
     )
-    runners = (
-        {
-            kind: StackRunner(outdir / "stacks" / config.stack_name(kind), tf_env, log)
-            for kind in STACK_KINDS
-        }
-        if tf_env is not None
-        else {}
-    )
-    return Workspace(root, config, package, synth, runners)
+    if tf_env is None:
+        return Workspace(config, package, synth)
+    runners = {
+        kind: StackRunner(outdir / "stacks" / config.stack_name(kind), tf_env, log)
+        for kind in STACK_KINDS
+    }
+    return Workspace(config, package, synth, runners)
