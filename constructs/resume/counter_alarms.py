@@ -11,10 +11,10 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
     CloudwatchMetricAlarmMetricQuery,
     CloudwatchMetricAlarmMetricQueryMetric,
 )
-from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 
 from constructs import Construct
+from resume.alarm_topic import encrypted_alarm_topic
 from visitor_counter.schema import TOP_PAGES_INDEX
 from visitor_counter.telemetry import DIMENSION, NAMESPACE
 
@@ -53,10 +53,7 @@ class CounterAlarms(Construct):
         alarm_email: str,
     ) -> None:
         super().__init__(scope, id_)
-        # The AWS-managed key: encrypted at rest, and CloudWatch may still publish to it.
-        self.topic = SnsTopic(
-            self, "topic", name=f"{name}-alarms", kms_master_key_id="alias/aws/sns"
-        )
+        self.topic = encrypted_alarm_topic(self, name=name, region=region)
         if alarm_email:
             SnsTopicSubscription(
                 self, "email", topic_arn=self.topic.arn, protocol="email", endpoint=alarm_email

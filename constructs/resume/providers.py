@@ -14,7 +14,7 @@ from resume.config import AppConfig
 # Services the stacks touch; locally each is pointed at the emulator.
 _SERVICES = (
     "acm", "apigatewayv2", "cloudfront", "cloudwatch", "cloudwatchlogs", "dynamodb",
-    "iam", "lambda_", "route53", "s3", "sns", "sts",
+    "iam", "kms", "lambda_", "route53", "s3", "sns", "sts",
 )  # fmt: skip
 
 

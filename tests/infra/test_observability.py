@@ -64,11 +64,66 @@ def test_every_alarm_notifies_the_topic(production: Synthesized) -> None:
         assert alarm["ok_actions"] == alarm["alarm_actions"]
 
 
-def test_topic_is_encrypted_and_has_no_subscription_by_default(production: Synthesized) -> None:
+def test_topic_is_encrypted_with_a_key_of_its_own_and_has_no_subscription_by_default(
+    production: Synthesized,
+) -> None:
     topic = only(production["backend"], "aws_sns_topic")
 
-    assert topic["kms_master_key_id"] == "alias/aws/sns"
+    # Not alias/aws/sns: CloudWatch cannot use the AWS-managed key, so nothing would arrive.
+    assert re.fullmatch(r"\$\{aws_kms_key\.alarms_topic-key_\w+\.arn\}", topic["kms_master_key_id"])
     assert resources(production["backend"], "aws_sns_topic_subscription") == []
+
+
+def test_the_topic_key_rotates_and_only_our_alarms_may_use_it(production: Synthesized) -> None:
+    key = only(production["backend"], "aws_kms_key")
+
+    policy = json.loads(key["policy"])
+
+    assert key["enable_key_rotation"] is True
+    statements = {statement["Sid"]: statement for statement in policy["Statement"]}
+    assert set(statements) == {"AccountAdministersTheKey", "CloudWatchAlarmsEncryptNotifications"}
+    cloudwatch = statements["CloudWatchAlarmsEncryptNotifications"]
+    assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
+    assert cloudwatch["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+    assert unhashed(cloudwatch["Condition"]) == {
+        "StringEquals": {"aws:SourceAccount": ACCOUNT},
+        "ArnLike": {"aws:SourceArn": OUR_ALARMS},
+    }
+    admin = statements["AccountAdministersTheKey"]
+    assert unhashed(admin["Principal"]) == {"AWS": f"arn:{PARTITION}:iam::{ACCOUNT}:root"}
+    assert not [action for action in admin["Action"] if "*" in action]
+    assert not {"kms:Decrypt", "kms:Encrypt", "kms:ReEncryptFrom", "kms:CreateGrant"} & set(
+        admin["Action"]
+    )
+
+
+def test_only_our_alarms_may_publish_to_the_topic(production: Synthesized) -> None:
+    policy = only(production["backend"], "aws_sns_topic_policy")
+    documents = production["backend"]["data"]["aws_iam_policy_document"]
+    (name,) = [name for name in documents if name.startswith("alarms_topic-policy-document_")]
+
+    (statement,) = documents[name]["statement"]
+
+    assert policy["policy"] == f"${{data.aws_iam_policy_document.{name}.json}}"
+    assert statement["principals"] == [
+        {"type": "Service", "identifiers": ["cloudwatch.amazonaws.com"]}
+    ]
+    assert statement["actions"] == ["sns:Publish"]
+    assert re.fullmatch(r"\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}", *statement["resources"])
+    assert unhashed(statement["condition"]) == [
+        {"test": "StringEquals", "variable": "aws:SourceAccount", "values": [ACCOUNT]},
+        {"test": "ArnLike", "variable": "aws:SourceArn", "values": [OUR_ALARMS]},
+    ]
+
+
+ACCOUNT = "${data.aws_caller_identity.alarms_topic-account_ID.account_id}"
+PARTITION = "${data.aws_partition.alarms_topic-partition_ID.partition}"
+OUR_ALARMS = f"arn:{PARTITION}:cloudwatch:eu-west-2:{ACCOUNT}:alarm:cloud-resume-dev-*"
+
+
+def unhashed(value: Any) -> Any:
+    """`value` with cdktf's per-construct hash suffixes replaced by _ID, for comparison."""
+    return json.loads(re.sub(r"_[0-9A-F]{8}\.", "_ID.", json.dumps(value)))
 
 
 def test_alarm_email_subscribes_to_the_topic(with_domain: Synthesized) -> None:

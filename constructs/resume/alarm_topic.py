@@ -1,0 +1,118 @@
+"""The SNS topic alarms notify: encrypted with a key of its own that CloudWatch may use.
+
+CloudWatch can publish to an encrypted topic only when the key's policy lets
+cloudwatch.amazonaws.com call kms:GenerateDataKey* and kms:Decrypt (SNS guide, "Enable
+compatibility between event sources from AWS services and encrypted topics"). The
+AWS-managed alias/aws/sns key's policy cannot be changed, so alarms on a topic encrypted
+with it deploy cleanly and deliver nothing. This customer-managed key grants CloudWatch
+exactly that, for this account's alarms of this stack only (aws:SourceAccount,
+aws:SourceArn), and the topic policy lets only those alarms publish.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
+    DataAwsIamPolicyDocument,
+    DataAwsIamPolicyDocumentStatement,
+    DataAwsIamPolicyDocumentStatementCondition,
+    DataAwsIamPolicyDocumentStatementPrincipals,
+)
+from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
+from cdktf_cdktf_provider_aws.kms_alias import KmsAlias
+from cdktf_cdktf_provider_aws.kms_key import KmsKey
+from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
+from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
+
+from constructs import Construct
+
+KEY_DELETION_WINDOW_DAYS = 30
+CLOUDWATCH = "cloudwatch.amazonaws.com"
+# What the account's administrators need to manage (not use) the key, named one by one.
+KEY_ADMIN_ACTIONS = [
+    "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey",
+    "kms:DisableKey", "kms:DisableKeyRotation", "kms:EnableKey", "kms:EnableKeyRotation",
+    "kms:GetKeyPolicy", "kms:GetKeyRotationStatus", "kms:ListAliases", "kms:ListGrants",
+    "kms:ListKeyPolicies", "kms:ListKeyRotations", "kms:ListResourceTags", "kms:PutKeyPolicy",
+    "kms:RevokeGrant", "kms:RotateKeyOnDemand", "kms:ScheduleKeyDeletion", "kms:TagResource",
+    "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
+]  # fmt: skip
+# As AWS documents it for an AWS service publishing to an encrypted SNS topic.
+CLOUDWATCH_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
+
+
+def encrypted_alarm_topic(scope: Construct, *, name: str, region: str) -> SnsTopic:
+    """An SNS topic for `<name>-*` alarms, encrypted with its own rotating KMS key.
+
+    Built in the caller's scope with the id the topic always had ("topic"), so existing
+    deployments update it in place instead of replacing it (and its subscriptions).
+    """
+    account = DataAwsCallerIdentity(scope, "topic-account").account_id
+    partition = DataAwsPartition(scope, "topic-partition").partition
+    alarms_arn = f"arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}-*"
+    key = KmsKey(
+        scope,
+        "topic-key",
+        description=f"Encrypts the {name} alarm notifications (SNS)",
+        enable_key_rotation=True,
+        deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
+        # A key policy, not an IAM policy: its Resource "*" is this key and nothing else.
+        policy=json.dumps(_key_policy(f"arn:{partition}:iam::{account}:root", account, alarms_arn)),
+    )
+    KmsAlias(scope, "topic-key-alias", name=f"alias/{name}-alarms", target_key_id=key.key_id)
+    topic = SnsTopic(scope, "topic", name=f"{name}-alarms", kms_master_key_id=key.arn)
+    topic_policy = DataAwsIamPolicyDocument(
+        scope,
+        "topic-policy-document",
+        statement=[
+            DataAwsIamPolicyDocumentStatement(
+                sid="CloudWatchAlarmsPublish",
+                principals=[
+                    DataAwsIamPolicyDocumentStatementPrincipals(
+                        type="Service", identifiers=[CLOUDWATCH]
+                    )
+                ],
+                actions=["sns:Publish"],
+                resources=[topic.arn],
+                condition=[
+                    DataAwsIamPolicyDocumentStatementCondition(
+                        test="StringEquals", variable="aws:SourceAccount", values=[account]
+                    ),
+                    DataAwsIamPolicyDocumentStatementCondition(
+                        test="ArnLike", variable="aws:SourceArn", values=[alarms_arn]
+                    ),
+                ],
+            )
+        ],
+    )
+    SnsTopicPolicy(scope, "topic-policy", arn=topic.arn, policy=topic_policy.json)
+    return topic
+
+
+def _key_policy(account_root: str, account: str, alarms_arn: str) -> dict[str, Any]:
+    return {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AccountAdministersTheKey",
+                "Effect": "Allow",
+                "Principal": {"AWS": account_root},
+                "Action": KEY_ADMIN_ACTIONS,
+                "Resource": "*",
+            },
+            {
+                "Sid": "CloudWatchAlarmsEncryptNotifications",
+                "Effect": "Allow",
+                "Principal": {"Service": CLOUDWATCH},
+                "Action": CLOUDWATCH_KEY_ACTIONS,
+                "Resource": "*",
+                "Condition": {
+                    "StringEquals": {"aws:SourceAccount": account},
+                    "ArnLike": {"aws:SourceArn": alarms_arn},
+                },
+            },
+        ],
+    }
