@@ -28,6 +28,9 @@ KNOWN_STAGES = ("dev", "staging", "prod")
 STACK_KINDS = ("state", "frontend", "backend")
 # CloudWatch Logs accepts only these retention periods.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653)
+# The Terraform variable a stack reading another stack's state gets the state bucket from
+# (the synthesized backends leave the bucket out: its name embeds the account id).
+STATE_BUCKET_VARIABLE = "state_bucket"
 # The account moto's server reports; used for names that embed an account id locally.
 EMULATOR_ACCOUNT_ID = "123456789012"
 
@@ -91,18 +94,24 @@ class AppConfig:
         """The counter table's name."""
         return self.table_name or f"{self.project}-{self.stage}-visitors"
 
+    def state_bucket_name(self, account_id: str) -> str:
+        """The state bucket's name in an account: `state_bucket`, or one derived from both.
+
+        Synthesis passes Terraform's own account id (a data source), so the synthesized
+        JSON never depends on whose credentials synthesized it.
+        """
+        return self.state_bucket or f"{self.project}-{self.stage}-tfstate-{account_id}"
+
     @property
     def resolved_state_bucket(self) -> str:
-        """The bucket that holds Terraform state for this stage."""
-        if self.state_bucket:
-            return self.state_bucket
+        """The bucket that holds Terraform state for this stage (diff and deploy need it)."""
         account = self.account_id or (EMULATOR_ACCOUNT_ID if self.emulated else "")
-        if not account:
+        if not (self.state_bucket or account):
             raise ConfigError(
                 "state_bucket: set RESUME_STATE_BUCKET, or RESUME_ACCOUNT_ID to derive a "
                 "globally unique name (nox -s deploy derives it from your credentials)"
             )
-        return f"{self.project}-{self.stage}-tfstate-{account}"
+        return self.state_bucket_name(account)
 
     def stack_name(self, kind: str) -> str:
         """The cdktf stack name (and output folder) for one kind of stack."""

@@ -29,7 +29,7 @@ class StateStack(TerraformStack):
         self.state = StateBucket(
             self,
             "state",
-            bucket_name=config.resolved_state_bucket,
+            bucket_name=config.state_bucket_name,
             emulated=config.emulated,
         )
         TerraformOutput(self, "state_bucket", value=self.state.bucket.bucket)

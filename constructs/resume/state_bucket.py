@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocumentStatement,
@@ -19,13 +21,21 @@ NONCURRENT_STATE_VERSIONS_DAYS = 90
 class StateBucket(Construct):
     """Versioned, encrypted, TLS-only bucket for state objects and their .tflock files."""
 
-    def __init__(self, scope: Construct, id_: str, *, bucket_name: str, emulated: bool) -> None:
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        bucket_name: Callable[[str], str],
+        emulated: bool,
+    ) -> None:
+        """`bucket_name` names the bucket given the account id Terraform runs in."""
         super().__init__(scope, id_)
         account = DataAwsCallerIdentity(self, "account")
         self.storage = PrivateBucket(
             self,
             "storage",
-            bucket_name=bucket_name,
+            bucket_name=bucket_name(account.account_id),
             noncurrent_days=NONCURRENT_STATE_VERSIONS_DAYS,
             emulated=emulated,
             prevent_destroy=True,

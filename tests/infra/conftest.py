@@ -8,7 +8,7 @@ import pytest
 
 from resume.config import AppConfig
 from resume_tools.build.package import build
-from tests.support.synth import PROJECT_ROOT, TEST_ACCOUNT, Synthesized, synth_app
+from tests.support.synth import PROJECT_ROOT, Synthesized, synth_app
 
 
 @pytest.fixture(scope="session")
@@ -20,8 +20,8 @@ def function_zip(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def production_config(function_zip: Path) -> AppConfig:
-    """The defaults, as `nox -s deploy` would use them against a real account."""
-    return AppConfig(account_id=TEST_ACCOUNT, function_zip=str(function_zip))
+    """The defaults, as `nox -s synth` uses them: no account, no credentials."""
+    return AppConfig(function_zip=str(function_zip))
 
 
 @pytest.fixture(scope="session")
@@ -40,8 +40,8 @@ def production(production_config: AppConfig, production_dir: Path) -> Synthesize
 def with_domain(function_zip: Path, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
     """The stacks with every option on: custom domain, alarm e-mail, tracing, log level."""
     config = AppConfig(
-        account_id=TEST_ACCOUNT,
         function_zip=str(function_zip),
+        state_bucket="example-state",
         domain_name="example.com",
         hosted_zone_id="Z0123456789ABCDEFGHIJ",
         stage="prod",

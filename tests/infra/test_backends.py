@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from resume.app import STACK_KINDS
-from tests.support.synth import TEST_ACCOUNT, Synthesized
+from tests.support.synth import Synthesized
 
 KINDS = STACK_KINDS
 
@@ -16,7 +16,8 @@ def test_s3_backend_uses_lockfile(production: Synthesized, kind: str) -> None:
 
     assert backend["use_lockfile"] is True
     assert backend["encrypt"] is True
-    assert backend["bucket"] == f"cloud-resume-dev-tfstate-{TEST_ACCOUNT}"
+    # A partial configuration: diff and deploy give the bucket to `terraform init`.
+    assert "bucket" not in backend
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -39,3 +40,15 @@ def test_provider_is_pinned_to_the_mirrors_version(production: Synthesized, kind
     required = production[kind]["terraform"]["required_providers"]["aws"]
 
     assert required["version"] == AWS_PROVIDER_VERSION
+
+
+def test_cross_stack_reads_take_the_bucket_from_the_state_bucket_variable(
+    production: Synthesized,
+) -> None:
+    backend = production["backend"]
+
+    (remote,) = backend["data"]["terraform_remote_state"].values()
+
+    assert remote["config"]["bucket"] == "${var.state_bucket}"
+    assert remote["config"]["key"] == "cloud-resume/dev/frontend.tfstate"
+    assert backend["variable"]["state_bucket"]["type"] == "string"

@@ -10,7 +10,7 @@ import pytest
 
 from resume.config import AppConfig, ConfigError, config_from_json, config_to_json
 from resume_tools.build.synth import synthesize
-from tests.support.synth import PROJECT_ROOT, TEST_ACCOUNT
+from tests.support.synth import PROJECT_ROOT
 
 AWKWARD_TAGS = (
     ("Note", "a,b"),
@@ -24,7 +24,6 @@ AWKWARD_ORIGINS = ("https://bücher.example", "http://localhost:4321", "https://
 def awkward_config(function_zip: Path) -> AppConfig:
     """A valid config whose values the old environment-variable transport could not carry."""
     return AppConfig(
-        account_id=TEST_ACCOUNT,
         function_zip=str(function_zip),
         tags=AWKWARD_TAGS,
         allowed_origins=AWKWARD_ORIGINS,

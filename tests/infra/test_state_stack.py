@@ -3,16 +3,29 @@
 from __future__ import annotations
 
 import json
+import re
 
 import cdktf
 
-from tests.support.synth import TEST_ACCOUNT, Synthesized, only, policy_statements
+from tests.support.synth import Synthesized, only, policy_statements
 
 
-def test_bucket_name_derives_from_project_stage_and_account(production: Synthesized) -> None:
+def test_bucket_name_derives_from_project_stage_and_the_account_terraform_runs_in(
+    production: Synthesized,
+) -> None:
     bucket = only(production["state"], "aws_s3_bucket")
 
-    assert bucket["bucket"] == f"cloud-resume-dev-tfstate-{TEST_ACCOUNT}"
+    # The account comes from Terraform's credentials at plan time, never from the synth.
+    assert re.fullmatch(
+        r"cloud-resume-dev-tfstate-\$\{data\.aws_caller_identity\.state_account_\w+\.account_id\}",
+        bucket["bucket"],
+    )
+
+
+def test_a_configured_state_bucket_is_used_as_it_is(with_domain: Synthesized) -> None:
+    bucket = only(with_domain["state"], "aws_s3_bucket")
+
+    assert bucket["bucket"] == "example-state"
 
 
 def test_bucket_cannot_be_destroyed_by_terraform(production: Synthesized) -> None:

@@ -11,7 +11,6 @@ from resume.config import AppConfig
 from resume.provider_import import import_provider_lazily
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
-TEST_ACCOUNT = "111122223333"
 # Every stack's cdk.tf.json, parsed, by kind (one of STACK_KINDS).
 Synthesized = dict[str, dict[str, Any]]
 

@@ -108,7 +108,7 @@ def synth(env: Mapping[str, str], repeat: int) -> dict[str, Any]:
     key_file = ROOT / "cdktf.out" / ".synth-key"
     ours = [sys.executable, "-m", "resume_tools.cli.synth"]
     cli = [str(ROOT / "node_modules" / ".bin" / "cdktf"), "synth", "--output", "cdktf.out.cli"]
-    synth_env = {**env, "RESUME_ACCOUNT_ID": "123456789012", "CHECKPOINT_DISABLE": "1"}
+    synth_env = {**env, "CHECKPOINT_DISABLE": "1"}
     cli_env = {**synth_env, "PATH": f"{Path(sys.executable).parent}{os.pathsep}{env['PATH']}"}
 
     def cold() -> None:

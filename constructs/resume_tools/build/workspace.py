@@ -2,9 +2,9 @@
 
     workspace = prepare(root, config, env, log)
 
-resolves the account the state bucket is named after, checks Terraform and writes its CLI
-config (unless only synthesizing), builds the function zip, synthesizes every stack, and
-returns one object holding all of it with a Terraform runner per stack.
+resolves the state bucket's name from the account (unless only synthesizing), checks
+Terraform and writes its CLI config (likewise), builds the function zip, synthesizes every
+stack, and returns one object holding all of it with a Terraform runner per stack.
 """
 
 from __future__ import annotations
@@ -31,6 +31,8 @@ class Workspace:
     config: AppConfig
     package: Package
     synth: SynthResult
+    # Empty when prepared for synthesis only, which needs no account and no Terraform.
+    state_bucket: str = ""
     # One per stack kind, in deploy order; empty when prepared for synthesis only.
     runners: dict[str, StackRunner] = field(default_factory=dict)
 
@@ -47,11 +49,14 @@ def output_dir(root: Path, config: AppConfig) -> Path:
 def prepare(
     root: Path, config: AppConfig, env: Mapping[str, str], log: Log, *, terraform: bool = True
 ) -> Workspace:
-    """Everything before the first Terraform command, in one path for every tool."""
-    config = with_account(config)
-    tf_env = None
+    """Everything before the first Terraform command, in one path for every tool.
+
+    Synthesis never needs the account; Terraform does, for the state bucket's name.
+    """
+    tf_env, state_bucket = None, ""
     if terraform:
-        # A missing terraform or a bad mirror stops here, before anything is built.
+        # No credentials, a missing terraform or a bad mirror stop here, before any build.
+        state_bucket = with_account(config).resolved_state_bucket
         find_terraform(env)
         tf_env = terraform_env(root, env)
     log("package")
@@ -67,7 +72,9 @@ def prepare(
     if tf_env is None:
         return Workspace(config, package, synth)
     runners = {
-        kind: StackRunner(outdir / "stacks" / config.stack_name(kind), tf_env, log)
+        kind: StackRunner(
+            outdir / "stacks" / config.stack_name(kind), tf_env, log, state_bucket=state_bucket
+        )
         for kind in STACK_KINDS
     }
-    return Workspace(config, package, synth, runners)
+    return Workspace(config, package, synth, state_bucket, runners)

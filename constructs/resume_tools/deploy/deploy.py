@@ -43,14 +43,14 @@ def deploy(
     `site_api_url` replaces the API URL the page calls (the local cloud's own API server).
     """
     workspace = prepare(root, config, env, log)
-    config, runners = workspace.config, workspace.runners
+    runners = workspace.runners
     changed: list[str] = []
     applied: list[str] = []
     s3 = aws_client("s3", config)
     try:
         for kind in STACK_KINDS:
             runner = runners[kind]
-            if kind == "state" and not bucket_exists(s3, config.resolved_state_bucket):
+            if kind == "state" and not bucket_exists(s3, workspace.state_bucket):
                 runner.bootstrap()
                 changed.append(kind)
             else:

@@ -14,8 +14,8 @@ from resume_tools.log import Log
 def diff(root: Path, config: AppConfig, env: Mapping[str, str], log: Log) -> dict[str, str]:
     """{stack: plan text} for every stack that would change (empty: nothing would)."""
     workspace = prepare(root, config, env, log)
-    bucket = workspace.config.resolved_state_bucket
-    if not bucket_exists(aws_client("s3", workspace.config), bucket):
+    bucket = workspace.state_bucket
+    if not bucket_exists(aws_client("s3", config), bucket):
         log(f"state bucket {bucket} does not exist: nothing is deployed yet")
         return {kind: "not deployed yet: every resource would be created" for kind in STACK_KINDS}
     changes = {}

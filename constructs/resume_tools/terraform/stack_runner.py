@@ -8,6 +8,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from resume.config import STATE_BUCKET_VARIABLE
 from resume_tools.errors import OpsError
 from resume_tools.log import Log
 from resume_tools.terraform.run import run_terraform
@@ -21,21 +22,26 @@ NO_CHANGES, CHANGES = 0, 2  # terraform plan -detailed-exitcode
 class StackRunner:
     """Runs Terraform in one synthesized stack's folder, narrating each step."""
 
-    def __init__(self, stack_dir: Path, env: Mapping[str, str], log: Log) -> None:
+    def __init__(
+        self, stack_dir: Path, env: Mapping[str, str], log: Log, *, state_bucket: str
+    ) -> None:
         self.stack_dir = stack_dir
         self.name = stack_dir.name
-        self.env = env
+        # The synthesized backends leave the bucket out (its name embeds the account): the
+        # backend gets it at init, cross-stack reads through the variable.
+        self.env = {**env, f"TF_VAR_{STATE_BUCKET_VARIABLE}": state_bucket}
         self.log = log
+        self.backend_config = f"-backend-config=bucket={state_bucket}"
 
     def _terraform(self, *args: str, check: bool = True) -> Any:
         return run_terraform(
             [*args, "-no-color"], cwd=self.stack_dir, env=self.env, capture=True, check=check
         )
 
-    def init(self, *extra: str) -> None:
+    def init(self) -> None:
         """Terraform init against the stack's backend (re-read every time: ports change)."""
         self.log(f"[{self.name}] init")
-        self._terraform("init", "-input=false", "-reconfigure", *extra)
+        self._terraform("init", "-input=false", "-reconfigure", self.backend_config)
 
     def plan(self) -> tuple[bool, str]:
         """Plan into ./tfplan; return (has changes, plan text)."""
@@ -81,12 +87,15 @@ class StackRunner:
             json.dumps({"terraform": {"backend": {"local": {"path": BOOTSTRAP_STATE}}}})
         )
         try:
-            self.init()
+            self.log(f"[{self.name}] init (local state)")
+            self._terraform("init", "-input=false", "-reconfigure")
             self.apply()
         finally:
             override.unlink()
         self.log(f"[{self.name}] moving its state into the new bucket")
-        self._terraform("init", "-input=false", "-migrate-state", "-force-copy")
+        self._terraform(
+            "init", "-input=false", "-migrate-state", "-force-copy", self.backend_config
+        )
         local_state.unlink(missing_ok=True)
         local_state.with_name(BOOTSTRAP_STATE + ".backup").unlink(missing_ok=True)
 
