@@ -33,8 +33,8 @@ class Settings:
     cors_max_age_s: int = 600
     dynamodb_connect_timeout_s: float = 1.0
     dynamodb_read_timeout_s: float = 2.0
-    # Standard-mode retries cover throttling and transient faults; kept low so a
-    # request fails fast with 503 instead of running into the Lambda timeout.
+    # Attempts of a call DynamoDB cannot have applied (throttled, never connected); kept
+    # low so a request fails fast with 503 instead of running into the Lambda timeout.
     dynamodb_max_attempts: int = 2
     log_level: str = "INFO"
 

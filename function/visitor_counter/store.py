@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from typing import Any
 
 from botocore.config import Config
-from botocore.exceptions import BotoCoreError, ClientError
+from botocore.exceptions import (
+    BotoCoreError,
+    ClientError,
+    ConnectTimeoutError,
+    EndpointConnectionError,
+)
 from botocore.session import get_session
 
 from visitor_counter import schema
@@ -35,6 +41,10 @@ _MISCONFIGURED = frozenset(
 RETRY_AFTER_THROTTLED_S = 1
 RETRY_AFTER_UNAVAILABLE_S = 5
 RETRY_AFTER_MISCONFIGURED_S = 60
+# Between retries of a request DynamoDB did not apply: short, the Lambda has seconds.
+RETRY_BACKOFF_S = 0.05
+# The data-plane calls the handler makes; every one goes through the retry rule below.
+_OPERATIONS = frozenset({"get_item", "put_item", "update_item", "query", "batch_write_item"})
 
 
 class StoreUnavailable(Exception):
@@ -60,13 +70,54 @@ def new_dynamodb_client(settings: Settings) -> Any:
     botocore directly rather than boto3: the handler needs only the low-level
     client, and skipping boto3's resource layer shortens the cold start.
     AWS_ENDPOINT_URL_DYNAMODB, when set, points it at a local emulator.
+    botocore's own retries are off: they repeat a request after a read timeout, when
+    DynamoDB may already have applied it (a view counted twice). RetryUnapplied retries
+    only what DynamoDB cannot have applied.
     """
     config = Config(
         connect_timeout=settings.dynamodb_connect_timeout_s,
         read_timeout=settings.dynamodb_read_timeout_s,
-        retries={"mode": "standard", "total_max_attempts": settings.dynamodb_max_attempts},
+        retries={"mode": "standard", "total_max_attempts": 1},
     )
-    return get_session().create_client("dynamodb", region_name=settings.region, config=config)
+    client = get_session().create_client("dynamodb", region_name=settings.region, config=config)
+    return RetryUnapplied(client, settings.dynamodb_max_attempts)
+
+
+class RetryUnapplied:
+    """A DynamoDB client whose calls are retried only when they cannot have been applied.
+
+    That is a throttling answer (DynamoDB rejected the request) or a connection that never
+    opened (nothing was sent). A read timeout, a dropped connection or a 5xx may follow an
+    applied write, so it is never retried: the caller answers 503 and the count may or may
+    not include that view, once at most. Everything but the data-plane calls passes through.
+    """
+
+    def __init__(
+        self, client: Any, attempts: int, sleep: Callable[[float], None] = time.sleep
+    ) -> None:
+        self._client = client
+        self._attempts = attempts
+        self._sleep = sleep
+
+    def __getattr__(self, name: str) -> Any:
+        attribute = getattr(self._client, name)
+        if name not in _OPERATIONS:
+            return attribute
+
+        def call(**request: Any) -> Any:
+            for attempt in range(1, self._attempts + 1):
+                try:
+                    return attribute(**request)
+                except ClientError as exc:
+                    if attempt == self._attempts or _error_code(exc) not in _THROTTLED:
+                        raise
+                except (EndpointConnectionError, ConnectTimeoutError):
+                    if attempt == self._attempts:
+                        raise
+                self._sleep(RETRY_BACKOFF_S * attempt)
+            raise AssertionError("unreachable: the last attempt returns or raises")
+
+        return call
 
 
 def call_dynamodb(operation: Callable[..., dict[str, Any]], **request: Any) -> dict[str, Any]:
@@ -76,7 +127,7 @@ def call_dynamodb(operation: Callable[..., dict[str, Any]], **request: Any) -> d
     except ClientError as exc:
         raise _classify(exc) from exc
     except BotoCoreError as exc:
-        # Connection refused, timeouts, endpoint errors: the service was not reached.
+        # Connection refused or timed out, a read timeout: the request may not have run.
         raise StoreUnavailable(type(exc).__name__, RETRY_AFTER_UNAVAILABLE_S) from exc
 
 
@@ -114,8 +165,12 @@ class SiteTotal:
         return read_number(item, schema.SITE_TOTAL_ATTRIBUTE) if item else 0
 
 
+def _error_code(exc: ClientError) -> str:
+    return str(exc.response.get("Error", {}).get("Code", "Unknown"))
+
+
 def _classify(exc: ClientError) -> Exception:
-    code = exc.response.get("Error", {}).get("Code", "Unknown")
+    code = _error_code(exc)
     if code in _THROTTLED:
         return StoreUnavailable(code, RETRY_AFTER_THROTTLED_S)
     if code in _UNAVAILABLE:

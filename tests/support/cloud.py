@@ -7,6 +7,7 @@ import socket
 import subprocess
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 # A cold local cloud synthesizes and applies three stacks: about 90 s here.
 STARTUP_TIMEOUT_S = 600
@@ -67,3 +68,18 @@ def dev_command(ports: dict[str, int], *extra: str) -> list[str]:
         item for name, port in ports.items() for item in (f"--{name.replace('_', '-')}", str(port))
     ]
     return [sys.executable, "-m", "resume_tools.cli.dev", *flags, *extra]
+
+
+def emulator_pid(port: int) -> int:
+    """The process id of the local cloud's moto server on `port` (Linux: read from /proc)."""
+    wanted = ["resume_tools.local_cloud.emulator", "--port", str(port)]
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            arguments = (entry / "cmdline").read_bytes().decode().split("\0")
+        except OSError:
+            continue
+        if all(part in arguments for part in wanted):
+            return int(entry.name)
+    raise LookupError(f"no moto server on port {port}")
