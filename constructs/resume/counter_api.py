@@ -1,14 +1,16 @@
-"""The HTTP API in front of the counter: CORS, routes, throttled stage, access logs."""
+"""The HTTP API in front of the counter: routes, throttled stage, access logs.
+
+CORS has one owner, the function: the API has no cors_configuration. With one, API Gateway
+answers preflights itself and drops the CORS headers the integration returns (AWS's HTTP API
+guide, "Configuring CORS"); without one, OPTIONS reaches the function through the ANY
+routes, so the answers a browser sees are the handler's, locally and in AWS alike.
+"""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
 
-from cdktf_cdktf_provider_aws.apigatewayv2_api import (
-    Apigatewayv2Api,
-    Apigatewayv2ApiCorsConfiguration,
-)
+from cdktf_cdktf_provider_aws.apigatewayv2_api import Apigatewayv2Api
 from cdktf_cdktf_provider_aws.apigatewayv2_integration import Apigatewayv2Integration
 from cdktf_cdktf_provider_aws.apigatewayv2_route import Apigatewayv2Route
 from cdktf_cdktf_provider_aws.apigatewayv2_stage import (
@@ -27,8 +29,6 @@ from resume.counter_function import LOG_GROUP_FINDINGS
 # The handler routes and answers every method itself (405 with Allow, 404, the preflight):
 # catch-all routes on its three paths keep those answers in one place.
 ROUTE_KEYS = ("ANY /", "ANY /pages", "ANY /pages/{page+}")
-CORS_METHODS = ("GET", "POST", "OPTIONS")
-CORS_MAX_AGE_S = 600
 ACCESS_LOG_FORMAT = json.dumps(
     {
         "requestId": "$context.requestId",
@@ -44,7 +44,7 @@ ACCESS_LOG_FORMAT = json.dumps(
 
 
 class CounterApi(Construct):
-    """HTTP API -> Lambda (payload 2.0), CORS from config, throttled $default stage."""
+    """HTTP API -> Lambda (payload 2.0), throttled $default stage; CORS is the function's."""
 
     def __init__(
         self,
@@ -53,7 +53,6 @@ class CounterApi(Construct):
         *,
         api_name: str,
         function: LambdaFunction,
-        allowed_origins: Sequence[str],
         burst_limit: int,
         rate_limit_rps: float,
         log_retention_days: int,
@@ -64,12 +63,6 @@ class CounterApi(Construct):
             "api",
             name=api_name,
             protocol_type="HTTP",
-            cors_configuration=Apigatewayv2ApiCorsConfiguration(
-                allow_origins=list(allowed_origins),
-                allow_methods=list(CORS_METHODS),
-                allow_headers=["content-type"],
-                max_age=CORS_MAX_AGE_S,
-            ),
         )
         integration = Apigatewayv2Integration(
             self,

@@ -107,7 +107,6 @@ class BackendStack(TerraformStack):
             "api",
             api_name=f"{name}-api",
             function=self.function.function,
-            allowed_origins=origins,
             burst_limit=config.throttle_burst_limit,
             rate_limit_rps=config.throttle_rate_limit_rps,
             log_retention_days=config.log_retention_days,

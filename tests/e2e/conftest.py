@@ -83,3 +83,16 @@ def stored_visitors(cloud: RunningCloud) -> Callable[[], int]:
     """Read the stored count straight from the emulator, bypassing the API."""
     client = emulator_client("dynamodb", cloud.emulator_endpoint)
     return lambda: stored_count(client, cloud.table_name)
+
+
+@pytest.fixture(scope="session")
+def deployed_origins(cloud: RunningCloud) -> list[str]:
+    """The origins the deployed function allows, read back from its configuration.
+
+    The function is CORS's one owner (the API has no cors_configuration), so this is what
+    a browser is answered with, locally and in AWS.
+    """
+    functions = emulator_client("lambda", cloud.emulator_endpoint).list_functions()["Functions"]
+    (function,) = functions
+    origins: str = function["Environment"]["Variables"]["ALLOWED_ORIGINS"]
+    return origins.split(",")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 
 import pytest
@@ -153,3 +153,55 @@ def test_the_page_shows_the_fallback_once_the_api_is_stopped(
     assert shown(page, "#page-visitors") == "unavailable"
     assert shown(page, "#site-total") == "unavailable"
     assert page.locator("#page-views").get_attribute("data-state") == "unavailable"
+
+
+PREFLIGHTED_POST = """async (api) => {
+  const response = await fetch(api + "/", {
+    method: "POST",
+    headers: {"Content-Type": "application/json"},  // not a simple request: a preflight first
+    body: "{}",
+  });
+  return {status: response.status, body: await response.json()};
+}"""
+READ_ANOTHER_ORIGIN = """async (api) => {
+  try {
+    const json = {"Content-Type": "application/json"};
+    await fetch(api + "/", {method: "POST", headers: json, body: "{}"});
+    return "read";
+  } catch (error) {
+    return "blocked";
+  }
+}"""
+
+
+def test_a_preflighted_post_from_the_site_counts_once_in_the_browser(
+    cloud: RunningCloud, page: Page, stored_visitors: Callable[[], int]
+) -> None:
+    page.goto(cloud.site_url + "/posts/hello.html")
+    shown(page, "[data-counter]")  # the page's own counting is done
+    before = stored_visitors()
+
+    answer = page.evaluate(PREFLIGHTED_POST, cloud.api_url)
+
+    assert answer == {"status": 200, "body": {"visitors": before + 1}}
+    assert stored_visitors() == before + 1
+
+
+def test_a_page_of_another_origin_fails_the_preflight_and_counts_nothing(
+    cloud: RunningCloud,
+    page: Page,
+    stored_visitors: Callable[[], int],
+    deployed_origins: list[str],
+) -> None:
+    other = "http://localhost:9"  # a loopback origin the deploy does not allow
+    page.route(
+        other + "/", lambda route: route.fulfill(body="<!doctype html>", content_type="text/html")
+    )
+    page.goto(other + "/")
+    before = stored_visitors()
+
+    outcome = page.evaluate(READ_ANOTHER_ORIGIN, cloud.api_url)
+
+    assert other not in deployed_origins
+    assert outcome == "blocked"
+    assert stored_visitors() == before

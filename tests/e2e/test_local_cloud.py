@@ -41,25 +41,34 @@ def test_two_posts_return_consecutive_counts(cloud: RunningCloud) -> None:
     assert second.json()["visitors"] == first.json()["visitors"] + 1
 
 
-def test_preflight_from_an_allowed_origin(
-    cloud: RunningCloud, stored_visitors: Callable[[], int]
+def test_preflight_from_every_deployed_origin_is_allowed(
+    cloud: RunningCloud, stored_visitors: Callable[[], int], deployed_origins: list[str]
 ) -> None:
     before = stored_visitors()
 
-    response = visitor.options(cloud.api_url + "/", headers={"Origin": ALLOWED}, timeout=10)
+    responses = {
+        origin: visitor.options(cloud.api_url + "/", headers={"Origin": origin}, timeout=10)
+        for origin in deployed_origins
+    }
 
-    assert response.status_code == 204
-    assert response.content == b""
-    assert response.headers["Access-Control-Allow-Origin"] == ALLOWED
-    assert response.headers["Access-Control-Allow-Methods"] == "POST, OPTIONS"
+    assert ALLOWED in deployed_origins
+    assert cloud.site_url in deployed_origins
+    for origin, response in responses.items():
+        assert response.status_code == 204
+        assert response.content == b""
+        assert response.headers["Access-Control-Allow-Origin"] == origin
+        assert response.headers["Access-Control-Allow-Methods"] == "POST, OPTIONS"
     assert stored_visitors() == before
 
 
-def test_preflight_from_another_origin_gets_no_cors_headers(cloud: RunningCloud) -> None:
+def test_preflight_from_another_origin_gets_no_cors_headers(
+    cloud: RunningCloud, deployed_origins: list[str]
+) -> None:
     response = visitor.options(
         cloud.api_url + "/", headers={"Origin": "https://evil.example"}, timeout=10
     )
 
+    assert "https://evil.example" not in deployed_origins
     assert response.status_code == 204
     assert "Access-Control-Allow-Origin" not in response.headers
 

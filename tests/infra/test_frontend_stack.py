@@ -114,9 +114,11 @@ def test_custom_domain_gets_a_and_aaaa_alias_records(with_domain: Synthesized) -
 
 
 def test_custom_domain_origins_are_allowed_by_the_api(with_domain: Synthesized) -> None:
-    cors = only(with_domain["backend"], "aws_apigatewayv2_api")["cors_configuration"]
+    function = only(with_domain["backend"], "aws_lambda_function")
 
-    assert {"https://example.com", "https://www.example.com"} <= set(cors["allow_origins"])
+    origins = function["environment"]["variables"]["ALLOWED_ORIGINS"].split(",")
+
+    assert {"https://example.com", "https://www.example.com"} <= set(origins)
 
 
 def test_outputs_site_url_bucket_and_distribution(production: Synthesized) -> None:
