@@ -5,12 +5,15 @@ from __future__ import annotations
 import shutil
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
+from typing import Any
 
 import pytest
 import requests
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from resume_tools.local_cloud.gateway import LocalGateway
 from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
+from resume_tools.local_cloud.stage_limits import StageLimits
 from tests.support.cloud import RunningCloud
 from tests.support.synth import PROJECT_ROOT
 
@@ -205,3 +208,31 @@ def test_a_page_of_another_origin_fails_the_preflight_and_counts_nothing(
     assert other not in deployed_origins
     assert outcome == "blocked"
     assert stored_visitors() == before
+
+
+def test_the_page_shows_the_fallback_when_the_stage_throttles(
+    cloud: RunningCloud, page: Page
+) -> None:
+    invocations: list[str] = []
+
+    def function(event: dict[str, Any], context: Any) -> dict[str, Any]:
+        invocations.append(event["rawPath"])
+        return {"statusCode": 200, "body": "{}"}
+
+    # A stage whose one request of burst is spent: every call of the page gets a 429.
+    gateway = LocalGateway(function, 0, StageLimits(burst=1, rate_rps=0.001, timeout_s=5))
+    gateway.start()
+    try:
+        requests.post(gateway.url + "/", timeout=10)
+        page.route("**/config.json", lambda route: route.fulfill(json={"apiUrl": gateway.url}))
+        page.goto(cloud.site_url + "/")
+
+        views = shown(page, "#page-views")
+        throttled = requests.post(gateway.url + "/", timeout=10)
+    finally:
+        gateway.stop()
+
+    assert views == "unavailable"
+    assert shown(page, "#site-total") == "unavailable"
+    assert throttled.status_code == 429
+    assert invocations == ["/"]  # only the request that spent the burst reached the function

@@ -173,6 +173,9 @@ def local_cloud_figures(env: Mapping[str, str], requests: int, threads: int) -> 
 
     shutil.rmtree(ROOT / ".local-cloud" / "cdktf.out", ignore_errors=True)
     ports = {"moto_port": 4699, "api_port": 4700, "site_port": 4701}
+    # The gateway enforces the deployed stage throttle (default 50 req/s): this measures the
+    # local path's throughput, so it deploys a stage throttled far above what it sends.
+    env = {**env, "RESUME_THROTTLE_BURST_LIMIT": "5000", "RESUME_THROTTLE_RATE_LIMIT_RPS": "10000"}
     # The in-process handler logs a line per request; thousands of them would bury the table.
     with _dev(ports, env) as (from_nothing_s, cloud), redirect_stdout(io.StringIO()):
         local_env = {**env, **emulator_env(cloud.emulator_endpoint)}

@@ -24,6 +24,7 @@ from resume_tools.local_cloud.emulator import Emulator, port_is_free
 from resume_tools.local_cloud.gateway import LocalGateway
 from resume_tools.local_cloud.loopback import HOST
 from resume_tools.local_cloud.site_server import SiteServer
+from resume_tools.local_cloud.stage_limits import deployed_limits
 from resume_tools.log import Log
 
 LOCAL_REGION = "eu-west-2"
@@ -108,14 +109,20 @@ def local_cloud(
         os.environ.update(emulator_env(emulator.endpoint))  # boto3 in this process, too
         config = local_config(cloud_env, emulator.endpoint, ports, stage)
         deployment = deploy(root, config, cloud_env, log, site_api_url=api_url)
+        lambda_client = emulator_client("lambda", emulator.endpoint)
         handler = deployed_handler(
-            emulator_client("lambda", emulator.endpoint),
+            lambda_client,
             deployment.function_name,
             deployment.package,
             root / ".local-cloud" / "function",
             emulator_env(emulator.endpoint),
         )
-        api = LocalGateway(handler, ports["api_port"]).start()
+        limits = deployed_limits(
+            emulator_client("apigatewayv2", emulator.endpoint),
+            lambda_client,
+            deployment.function_name,
+        )
+        api = LocalGateway(handler, ports["api_port"], limits).start()
         running.callback(api.stop)
         s3 = emulator_client("s3", emulator.endpoint)
         site = SiteServer(s3, deployment.bucket_name, ports["site_port"]).start()

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import base64
+import threading
 import time
 import uuid
 from collections.abc import Callable
+from contextlib import suppress
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
+from resume_tools.local_cloud.stage_limits import StageLimits, TokenBucket
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 # API Gateway passes these bodies as text; anything else arrives base64-encoded.
 _TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml")
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 _JSON = {"Content-Type": "application/json"}
+# API Gateway's own answers (HTTP APIs): over the stage throttle, and a failed invocation.
+TOO_MANY_REQUESTS = b'{"message":"Too Many Requests"}'
+INTERNAL_SERVER_ERROR = b'{"message":"Internal Server Error"}'
 
 
 class LambdaContext:
@@ -84,27 +90,56 @@ def build_event(
 
 
 class LocalGateway(LoopbackServer):
-    """Serves a Lambda handler over HTTP on loopback, the way the HTTP API invokes it."""
+    """Serves a Lambda handler over HTTP on loopback, the way the deployed HTTP API stage does.
 
-    def __init__(self, handler: Handler, port: int) -> None:
-        super().__init__(_request_handler(handler), port)
+    Over the stage's throttle: 429 without invoking the function. A body over 10 MB: 413.
+    A function that crashes, or runs past its timeout (Lambda stops it): 500, the HTTP
+    API's answer to a failed invocation; the connection never hangs.
+    """
+
+    def __init__(self, handler: Handler, port: int, limits: StageLimits) -> None:
+        super().__init__(_request_handler(handler, limits), port)
 
 
-def _request_handler(handler: Handler) -> type[QuietHandler]:
+def invoke(handler: Handler, event: dict[str, Any], timeout_s: float) -> dict[str, Any] | None:
+    """The handler's result, or None if it raised or did not finish within the timeout.
+
+    In-process code cannot be stopped as Lambda stops it: a late call finishes unseen.
+    """
+    outcome: list[dict[str, Any]] = []
+
+    def run() -> None:
+        # A crash is an invocation error: answered as API Gateway answers it, by the caller.
+        with suppress(Exception):
+            outcome.append(handler(event, LambdaContext("local-counter")))
+
+    worker = threading.Thread(target=run, daemon=True)
+    worker.start()
+    worker.join(timeout_s)
+    return outcome[0] if outcome else None
+
+
+def _request_handler(handler: Handler, limits: StageLimits) -> type[QuietHandler]:
+    throttle = TokenBucket(limits.burst, limits.rate_rps)
+
     class Forward(QuietHandler):
         def _forward(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
+            if not throttle.take():
+                self.close_connection = True  # the body stays unread
+                self.reply(429, _JSON, TOO_MANY_REQUESTS)
+                return
             if length > MAX_BODY_BYTES:
+                self.close_connection = True
                 self.reply(413, _JSON, b'{"message":"Request Entity Too Large"}')
                 return
             body = self.rfile.read(length) if length else b""
             event = build_event(
                 self.command, self.path, list(self.headers.items()), body, self.client_address[0]
             )
-            try:
-                result = handler(event, LambdaContext("local-counter"))
-            except Exception:  # noqa: BLE001 - API Gateway's answer to a crashed function
-                self.reply(500, _JSON, b'{"message":"Internal Server Error"}')
+            result = invoke(handler, event, limits.timeout_s)
+            if result is None:
+                self.reply(500, _JSON, INTERNAL_SERVER_ERROR)
                 return
             payload = result.get("body") or ""
             data = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()

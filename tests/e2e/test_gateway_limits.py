@@ -1,0 +1,59 @@
+"""The local gateway limits what the deployed stage limits, read back from what was deployed."""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+import pytest
+import requests
+
+from resume.config import AppConfig
+from resume_tools.local_cloud.cloud import emulator_client
+from resume_tools.local_cloud.stage_limits import StageLimits, deployed_limits
+from tests.support.cloud import RunningCloud
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def limits(cloud: RunningCloud) -> StageLimits:
+    """The deployed stage's throttle and the deployed function's timeout."""
+    lambda_client = emulator_client("lambda", cloud.emulator_endpoint)
+    (function,) = lambda_client.list_functions()["Functions"]
+    return deployed_limits(
+        emulator_client("apigatewayv2", cloud.emulator_endpoint),
+        lambda_client,
+        function["FunctionName"],
+    )
+
+
+def test_the_deployed_limits_are_the_configured_ones(limits: StageLimits) -> None:
+    config = AppConfig()
+
+    assert limits == StageLimits(
+        burst=config.throttle_burst_limit,
+        rate_rps=config.throttle_rate_limit_rps,
+        timeout_s=config.lambda_timeout_s,
+    )
+
+
+def test_a_burst_over_the_stage_throttle_gets_429s_that_never_reach_the_function(
+    cloud: RunningCloud, limits: StageLimits
+) -> None:
+    requests_sent = 3 * limits.burst
+    # requests' own User-Agent is a bot: nothing is counted, but every 200 invoked the function.
+    started = time.monotonic()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        answers = list(
+            pool.map(lambda _: requests.post(cloud.api_url + "/", timeout=30), range(requests_sent))
+        )
+    elapsed = time.monotonic() - started
+    time.sleep(limits.burst / limits.rate_rps)  # refill, for the tests after this one
+
+    passed = [a for a in answers if a.status_code == 200]
+    throttled = [a for a in answers if a.status_code == 429]
+    assert len(passed) + len(throttled) == requests_sent
+    assert throttled, f"{requests_sent} requests in {elapsed:.1f} s were never throttled"
+    assert {a.text for a in throttled} == {'{"message":"Too Many Requests"}'}
+    assert len(passed) <= limits.burst + limits.rate_rps * elapsed + 1
