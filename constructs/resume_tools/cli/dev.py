@@ -15,7 +15,7 @@ from pathlib import Path
 
 from resume.config import KNOWN_STAGES
 from resume_tools.cli import Command, stop_on_signals
-from resume_tools.local_cloud.cloud import PORTS, check, local_cloud
+from resume_tools.local_cloud.cloud import PORTS, local_cloud
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -40,14 +40,12 @@ def main(argv: list[str] | None = None) -> int:
 
     def run() -> int:
         with local_cloud(Path.cwd(), ports, os.environ, log, args.stage) as cloud:
-            visitors = check(cloud)
             print(f"dev: site         {cloud.site_url}/")
             print(f"dev: demo post    {cloud.site_url}/posts/hello.html")
             print(f"dev: counter API  {cloud.api_url}/")
             print(f"dev: top pages    {cloud.api_url}/pages?top=10")
             print(f"dev: moto         {cloud.emulator_endpoint}")
             print(f"dev: table        {cloud.deployment.table_name}")
-            print(f'dev: check: POST / -> {{"visitors":{visitors}}}')
             if not args.no_serve:
                 print("dev: serving; press Ctrl-C to stop", flush=True)
                 threading.Event().wait()

@@ -11,6 +11,7 @@ from resume_tools.aws import aws_client, bucket_exists
 from resume_tools.build.package import Package
 from resume_tools.build.workspace import prepare
 from resume_tools.deploy.site_upload import invalidate, site_files, sync
+from resume_tools.deploy.smoke import smoke_check
 from resume_tools.errors import OpsError
 from resume_tools.log import Log
 
@@ -72,7 +73,7 @@ def deploy(
         log(f"site: {len(keys)} file(s) changed, CloudFront invalidation {invalidation}")
     else:
         log("site: no changes")
-    return Deployment(
+    deployment = Deployment(
         site_url=frontend["site_url"],
         api_url=backend["api_url"],
         bucket_name=frontend["bucket_name"],
@@ -83,3 +84,10 @@ def deploy(
         changed_site_files=tuple(keys),
         package=workspace.package,
     )
+    # The local cloud checks its stand-ins once they serve (moto's URLs answer nothing).
+    if not config.emulated:
+        checks = smoke_check(
+            deployment.site_url, deployment.api_url, deployed=True, attempts=6, pause_s=10
+        )
+        log(f"smoke check passed: {', '.join(checks)}")
+    return deployment

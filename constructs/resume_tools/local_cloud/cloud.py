@@ -7,9 +7,7 @@ and the deployed site bucket behind a local stand-in for CloudFront.
 
 from __future__ import annotations
 
-import json
 import os
-import urllib.request
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
@@ -18,6 +16,7 @@ from typing import Any
 
 from resume.config import AppConfig, load_config
 from resume_tools.deploy.deploy import Deployment, deploy
+from resume_tools.deploy.smoke import smoke_check
 from resume_tools.errors import OpsError
 from resume_tools.local_cloud.deployed_handler import deployed_handler
 from resume_tools.local_cloud.emulator import Emulator, port_is_free
@@ -29,7 +28,6 @@ from resume_tools.log import Log
 
 LOCAL_REGION = "eu-west-2"
 PORTS = {"moto_port": 4599, "api_port": 4600, "site_port": 4601}
-CHECK_USER_AGENT = "Mozilla/5.0 (local cloud start-up check)"
 
 
 @dataclass(frozen=True)
@@ -127,24 +125,6 @@ def local_cloud(
         s3 = emulator_client("s3", emulator.endpoint)
         site = SiteServer(s3, deployment.bucket_name, ports["site_port"]).start()
         running.callback(site.stop)
+        checks = smoke_check(site.url, api.url, deployed=False)
+        log(f"smoke check passed: {', '.join(checks)}")
         yield LocalCloud(emulator.endpoint, api.url, site.url, deployment)
-
-
-def check(cloud: LocalCloud) -> int:
-    """POST / once and fetch the page, as a visitor would; return the count."""
-    # Counted as a visit on purpose (urllib's own User-Agent would be a bot): the count moves.
-    request = urllib.request.Request(  # noqa: S310 - loopback
-        cloud.api_url + "/", method="POST", headers={"User-Agent": CHECK_USER_AGENT}
-    )
-    try:
-        with urllib.request.urlopen(request, timeout=10) as response:  # noqa: S310
-            visitors = json.loads(response.read())["visitors"]
-        with urllib.request.urlopen(cloud.site_url + "/", timeout=10) as page:  # noqa: S310
-            served = page.read()
-    except OSError as exc:
-        raise OpsError(f"the local cloud did not answer its start-up check: {exc}") from exc
-    if b"data-counter" not in served:
-        raise OpsError("the site server did not serve the deployed index.html")
-    if not isinstance(visitors, int):
-        raise OpsError(f"POST / answered {visitors!r}, not a count")
-    return visitors

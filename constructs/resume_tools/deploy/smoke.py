@@ -1,0 +1,118 @@
+"""After a deploy: check what was deployed through its public URLs, changing no count.
+
+The site serves its home page (over HTTPS, with the security headers, when deployed to
+AWS); a preflight from the site's origin is allowed; a read route answers; a counting route
+answers, as a bot, which by the counting rules counts nothing. A failed check names itself.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Callable
+from typing import Any
+from urllib.parse import urlsplit
+
+from resume_tools.errors import OpsError
+
+# A crawler's name by the counting rules ("bot"): its POST answers with the count, uncounted.
+SMOKE_USER_AGENT = "cloud-resume-smoke-check/1.0 (deploy bot)"
+SECURITY_HEADERS = (
+    "strict-transport-security",
+    "content-security-policy",
+    "x-content-type-options",
+    "x-frame-options",
+)
+TIMEOUT_S = 10
+
+
+def smoke_check(
+    site_url: str,
+    api_url: str,
+    *,
+    deployed: bool,
+    attempts: int = 1,
+    pause_s: float = 10.0,
+) -> list[str]:
+    """Run every check; return their names. Raise OpsError naming each one that failed.
+
+    `deployed`: the real thing, where HTTPS and the security headers are required (the local
+    cloud's stand-in for CloudFront serves plain HTTP without them). A check is tried
+    `attempts` times, `pause_s` apart: a new distribution can take a moment to answer.
+    """
+    site_url, api_url = site_url.rstrip("/"), api_url.rstrip("/")
+    origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
+    checks: dict[str, Callable[[], None]] = {
+        "site": lambda: _site(site_url, deployed),
+        "preflight": lambda: _preflight(api_url, origin),
+        "read route": lambda: _read_route(api_url),
+        "counting route (as a bot, uncounted)": lambda: _counting_route(api_url),
+    }
+    failures = []
+    for name, check in checks.items():
+        problem = _first_success(check, attempts, pause_s)
+        if problem:
+            failures.append(f"{name}: {problem}")
+    if failures:
+        raise OpsError("smoke check failed: " + "; ".join(failures))
+    return list(checks)
+
+
+def _first_success(check: Callable[[], None], attempts: int, pause_s: float) -> str:
+    problem = ""
+    for attempt in range(attempts):
+        if attempt:
+            time.sleep(pause_s)
+        try:
+            check()
+        except (OSError, ValueError, KeyError, AssertionError) as exc:
+            problem = str(exc) or type(exc).__name__
+        else:
+            return ""
+    return problem
+
+
+def _request(url: str, method: str = "GET", headers: dict[str, str] | None = None) -> Any:
+    request = urllib.request.Request(  # noqa: S310 - our own deployment's URLs
+        url, method=method, headers={"User-Agent": SMOKE_USER_AGENT, **(headers or {})}
+    )
+    try:
+        return urllib.request.urlopen(request, timeout=TIMEOUT_S)  # noqa: S310
+    except urllib.error.HTTPError as exc:
+        raise ValueError(f"{method} {url} answered {exc.code}") from None
+
+
+def _site(site_url: str, deployed: bool) -> None:
+    if deployed and not site_url.startswith("https://"):
+        raise ValueError(f"{site_url} is not HTTPS")
+    with _request(site_url + "/") as response:
+        content_type = response.headers.get("Content-Type", "")
+        missing = [h for h in SECURITY_HEADERS if deployed and h not in response.headers]
+    if not content_type.startswith("text/html"):
+        raise ValueError(f"the home page is {content_type or 'untyped'}, not HTML")
+    if missing:
+        raise ValueError("missing security headers: " + ", ".join(missing))
+
+
+def _preflight(api_url: str, origin: str) -> None:
+    headers = {"Origin": origin, "Access-Control-Request-Method": "POST"}
+    with _request(api_url + "/", "OPTIONS", headers) as response:
+        allowed = response.headers.get("Access-Control-Allow-Origin")
+    if allowed != origin:
+        raise ValueError(f"the site's origin {origin} is not allowed (got {allowed!r})")
+
+
+def _read_route(api_url: str) -> None:
+    with _request(api_url + "/pages?top=1") as response:
+        pages = json.loads(response.read())["pages"]
+    if not isinstance(pages, list):
+        raise ValueError(f"GET /pages answered {pages!r}, not a list")
+
+
+def _counting_route(api_url: str) -> None:
+    with _request(api_url + "/", "POST") as response:
+        visitors = json.loads(response.read())["visitors"]
+    if not isinstance(visitors, int):
+        raise ValueError(f"POST / answered {visitors!r}, not a count")

@@ -1,0 +1,73 @@
+"""The check after every deploy: passes on what was deployed, counts nothing, names failures."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+
+import pytest
+
+from resume_tools.deploy.smoke import smoke_check
+from resume_tools.errors import OpsError
+from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
+from tests.support.cloud import RunningCloud, free_ports
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture
+def foreign_site() -> Iterator[str]:
+    """A page served from an origin the deployed API does not allow."""
+
+    class Page(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's dispatch name
+            self.reply(200, {"Content-Type": "text/html"}, b"<!doctype html>")
+
+    server = LoopbackServer(Page, 0).start()
+    yield server.url
+    server.stop()
+
+
+def test_the_local_cloud_passed_it_at_start_up(cloud: RunningCloud) -> None:
+    assert "smoke check passed: site, preflight, read route, counting route" in cloud.output
+
+
+def test_it_passes_and_counts_nothing(
+    cloud: RunningCloud, stored_visitors: Callable[[], int]
+) -> None:
+    before = stored_visitors()
+
+    checks = smoke_check(cloud.site_url, cloud.api_url, deployed=False)
+
+    assert len(checks) == 4
+    assert stored_visitors() == before
+
+
+def test_a_deployed_site_must_be_https_with_security_headers(cloud: RunningCloud) -> None:
+    with pytest.raises(OpsError) as failed:
+        smoke_check(cloud.site_url, cloud.api_url, deployed=True)
+
+    assert str(failed.value) == f"smoke check failed: site: {cloud.site_url} is not HTTPS"
+
+
+def test_a_site_origin_the_api_does_not_allow_fails_the_preflight(
+    cloud: RunningCloud, foreign_site: str
+) -> None:
+    with pytest.raises(OpsError) as failed:
+        smoke_check(foreign_site, cloud.api_url, deployed=False)
+
+    assert str(failed.value) == (
+        f"smoke check failed: preflight: the site's origin {foreign_site} is not allowed (got None)"
+    )
+
+
+def test_an_api_that_does_not_answer_names_every_failed_check(cloud: RunningCloud) -> None:
+    (port,) = free_ports(1)
+
+    with pytest.raises(OpsError) as failed:
+        smoke_check(cloud.site_url, f"http://127.0.0.1:{port}", deployed=False)
+
+    message = str(failed.value)
+    assert message.startswith("smoke check failed: preflight: ")
+    assert "; read route: " in message
+    assert "; counting route (as a bot, uncounted): " in message
+    assert "site:" not in message
