@@ -101,16 +101,19 @@ def test_concurrent_posts_lose_no_update(
 ) -> None:
     before = stored_visitors()
 
-    def post(_: int) -> int:
-        response = visitor.post(cloud.api_url + "/", timeout=30)
-        response.raise_for_status()
-        return int(response.json()["visitors"])
+    def post(_: int) -> requests.Response:
+        return visitor.post(cloud.api_url + "/", timeout=30)
 
     with ThreadPoolExecutor(max_workers=16) as pool:
-        counts = sorted(pool.map(post, range(200)))
+        answers = list(pool.map(post, range(200)))
 
-    assert counts == list(range(before + 1, before + 201))
-    assert stored_visitors() == before + 200
+    # The stage throttle (burst 100, 50 per second) turns some away, uncounted, as AWS does.
+    assert {answer.status_code for answer in answers} <= {200, 429}
+    counts = sorted(int(answer.json()["visitors"]) for answer in answers if answer.ok)
+    assert len(counts) >= 100
+    assert counts == list(range(before + 1, before + 1 + len(counts)))
+    assert stored_visitors() == before + len(counts)
+    time.sleep(2)  # the bucket refills (burst / rate) for the tests after this one
 
 
 def test_site_page_is_served_from_the_deployed_bucket(cloud: RunningCloud) -> None:
