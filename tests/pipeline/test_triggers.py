@@ -2,27 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-import yaml
-
-from tests.support.synth import PROJECT_ROOT
-
-WORKFLOWS = PROJECT_ROOT / ".github" / "workflows"
-
-
-def load(name: str) -> dict[str, Any]:
-    """A workflow as data (PyYAML reads the `on:` key as True)."""
-    document: dict[Any, Any] = yaml.safe_load((WORKFLOWS / name).read_text())
-    document["on"] = document.pop(True)
-    return document
+from tests.support.workflows import load, runs_on
 
 
 def runs_ci(event: str) -> int:
     """How many times the CI checks run for one event: directly, and as deploy's gate."""
     ci, deploy = load("ci.yml"), load("deploy.yml")
-    gate_skips = f"github.event_name != '{event}'" in deploy["jobs"]["gate"].get("if", "")
-    return int(event in ci["on"]) + int(event in deploy["on"] and not gate_skips)
+    via_gate = event in deploy["on"] and runs_on(deploy["jobs"]["gate"], event)
+    return int(event in ci["on"]) + int(via_gate)
 
 
 def test_a_push_to_main_runs_ci_once() -> None:

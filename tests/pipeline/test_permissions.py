@@ -1,0 +1,36 @@
+"""Pull-request code never holds a write permission to code scanning."""
+
+from __future__ import annotations
+
+from tests.support.workflows import WORKFLOWS, load, runs_on
+
+
+def pull_request_jobs() -> dict[str, dict[str, object]]:
+    """Every job, by workflow/job, that runs for a pull request."""
+    found = {}
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        workflow = load(path.name)
+        if "pull_request" not in workflow["on"]:
+            continue
+        for name, job in workflow["jobs"].items():
+            if runs_on(job, "pull_request"):
+                found[f"{path.name}/{name}"] = job
+    return found
+
+
+def test_no_pull_request_job_may_write_security_events() -> None:
+    jobs = pull_request_jobs()
+
+    writers = [
+        name for name, job in jobs.items() if "security-events" in str(job.get("permissions"))
+    ]
+
+    assert "security-scan.yml/checkov" in jobs
+    assert writers == []
+
+
+def test_sarif_is_uploaded_by_a_job_that_never_runs_for_a_pull_request() -> None:
+    job = load("security-scan.yml")["jobs"]["checkov-sarif"]
+
+    assert not runs_on(job, "pull_request")
+    assert job["permissions"] == {"contents": "read", "security-events": "write"}
