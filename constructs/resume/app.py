@@ -8,7 +8,7 @@ from pathlib import Path
 from cdktf import App
 
 from resume.config import STACK_KINDS, AppConfig, ConfigError
-from resume.stacks import BackendStack, FrontendStack, StateStack
+from resume.stacks import BackendStack, CiStack, FrontendStack, StateStack
 
 __all__ = ["STACK_KINDS", "Stacks", "build_app"]
 
@@ -21,10 +21,12 @@ class Stacks:
     state: StateStack
     frontend: FrontendStack
     backend: BackendStack
+    # Only when github_repo is configured.
+    ci: CiStack | None = None
 
 
 def build_app(config: AppConfig, *, project_root: Path, outdir: str | None = None) -> Stacks:
-    """Create the app with the state, frontend and backend stacks."""
+    """Create the app with the stage's stacks, and the CI stack if github_repo is set."""
     function_zip = project_root / config.function_zip
     if not function_zip.is_file():
         raise ConfigError(
@@ -40,4 +42,5 @@ def build_app(config: AppConfig, *, project_root: Path, outdir: str | None = Non
         function_zip=function_zip,
         site=frontend.site,
     )
-    return Stacks(app=app, state=state, frontend=frontend, backend=backend)
+    ci = CiStack(app, config.ci_stack_name, config=config) if config.github_repo else None
+    return Stacks(app=app, state=state, frontend=frontend, backend=backend, ci=ci)

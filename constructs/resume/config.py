@@ -41,6 +41,11 @@ _DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z
 _ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
 _ACCOUNT_ID = re.compile(r"^\d{12}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+# GitHub's rules: an owner of 1-39 letters, digits and inner hyphens; a repository of
+# letters, digits, '.', '_' and '-' (never '.' or '..' alone). No wildcard can pass.
+_GITHUB_REPO = re.compile(
+    r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$"
+)
 
 
 class ConfigError(ValueError):
@@ -77,6 +82,11 @@ class AppConfig:
     alarm_email: str = ""
     # AWS X-Ray tracing of the function. Off by default: X-Ray needs a '*' resource grant.
     tracing: bool = False
+    # OWNER/REPO whose GitHub Actions may deploy (the CI identity stack, `nox -s bootstrap`).
+    # Set, the function's role is created under the permissions boundary that stack made.
+    github_repo: str = ""
+    # True: the account's GitHub OIDC provider exists outside this project; reuse it.
+    reuse_github_oidc_provider: bool = False
     # Set by the local cloud: every AWS endpoint (provider and state backend) goes here.
     emulator_endpoint: str = ""
     tags: tuple[tuple[str, str], ...] = field(default_factory=tuple)
@@ -112,6 +122,39 @@ class AppConfig:
                 "globally unique name (nox -s deploy derives it from your credentials)"
             )
         return self.state_bucket_name(account)
+
+    @property
+    def prefix(self) -> str:
+        """What every resource name of this stage starts with (IAM scopes deploys to it)."""
+        return f"{self.project}-{self.stage}-"
+
+    @property
+    def function_name(self) -> str:
+        """The counter Lambda's name."""
+        return f"{self.prefix}counter"
+
+    @property
+    def function_role_name(self) -> str:
+        """The counter Lambda's role: the only role a stage's deploy may pass."""
+        return f"{self.function_name}-role"
+
+    def boundary_policy_name(self, stage: str | None = None) -> str:
+        """The permissions boundary of every role a stage's deploy creates (the CI stack's)."""
+        return f"{self.project}-{stage or self.stage}-boundary"
+
+    @property
+    def ci_stack_name(self) -> str:
+        """The CI identity stack: one per account and project, for every stage."""
+        return f"{self.project}-ci"
+
+    def ci_state_bucket_name(self, account_id: str) -> str:
+        """The CI stack keeps its state in a bucket of its own, outside every stage's reach."""
+        return f"{self.project}-ci-tfstate-{account_id}"
+
+    @property
+    def ci_state_key(self) -> str:
+        """The CI stack's state object."""
+        return f"{self.project}/ci.tfstate"
 
     def stack_name(self, kind: str) -> str:
         """The cdktf stack name (and output folder) for one kind of stack."""
@@ -253,6 +296,13 @@ def _validate(config: AppConfig) -> None:
     if config.account_id:
         _check(
             _ACCOUNT_ID.fullmatch(config.account_id), "account_id", config.account_id, "12 digits"
+        )
+    if config.github_repo:
+        _check(
+            _GITHUB_REPO.fullmatch(config.github_repo),
+            "github_repo",
+            config.github_repo,
+            "OWNER/REPO, exactly as GitHub spells it",
         )
     if config.alarm_email:
         _check(

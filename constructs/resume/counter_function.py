@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from pathlib import Path
 
@@ -11,7 +12,6 @@ from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocument,
     DataAwsIamPolicyDocumentStatement,
     DataAwsIamPolicyDocumentStatementCondition,
-    DataAwsIamPolicyDocumentStatementPrincipals,
 )
 from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
@@ -24,6 +24,7 @@ from cdktf_cdktf_provider_aws.lambda_function import (
 
 from constructs import Construct
 from resume.checkov import accept_findings
+from resume.parliament_notes import accept_parliament_findings
 from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME, zip_sha256_base64
 
 # The DynamoDB item actions the handler calls (counters, salts, seen-markers), and only on
@@ -36,6 +37,19 @@ ITEM_ACTIONS = (
     "dynamodb:UpdateItem",
 )
 INDEX_ACTIONS = ("dynamodb:Query",)
+# Only Lambda may assume the function's role.
+LAMBDA_TRUST_POLICY = {
+    "Version": "2012-10-17",
+    "Statement": [
+        {
+            "Effect": "Allow",
+            "Principal": {"Service": "lambda.amazonaws.com"},
+            "Action": "sts:AssumeRole",
+        }
+    ],
+}
+LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
+TRACE_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 
 FUNCTION_FINDINGS = {
     "CKV_AWS_50": "X-Ray is opt-in (tracing = true): it needs xray:PutTraceSegments on '*', "
@@ -72,7 +86,9 @@ class CounterFunction(Construct):
         log_retention_days: int,
         tracing: bool,
         emulated: bool,
+        permissions_boundary: str | None = None,
     ) -> None:
+        """`permissions_boundary`: the policy ARN the role must carry (CI deploys need it)."""
         super().__init__(scope, id_)
         self.log_group = CloudwatchLogGroup(
             self,
@@ -81,22 +97,15 @@ class CounterFunction(Construct):
             retention_in_days=log_retention_days,
         )
         accept_findings(self.log_group, LOG_GROUP_FINDINGS)
-        assume = DataAwsIamPolicyDocument(
-            self,
-            "assume-role",
-            statement=[
-                DataAwsIamPolicyDocumentStatement(
-                    actions=["sts:AssumeRole"],
-                    principals=[
-                        DataAwsIamPolicyDocumentStatementPrincipals(
-                            type="Service", identifiers=["lambda.amazonaws.com"]
-                        )
-                    ],
-                )
-            ],
-        )
         self.role = IamRole(
-            self, "role", name=f"{function_name}-role", assume_role_policy=assume.json
+            self,
+            "role",
+            name=f"{function_name}-role",
+            assume_role_policy=json.dumps(LAMBDA_TRUST_POLICY, sort_keys=True),
+            permissions_boundary=permissions_boundary,
+        )
+        accept_parliament_findings(
+            self.role, {"MALFORMED": "A trust policy has no Resource: the role is the resource."}
         )
         permissions = DataAwsIamPolicyDocument(
             self,
@@ -119,7 +128,7 @@ class CounterFunction(Construct):
                 ),
                 DataAwsIamPolicyDocumentStatement(
                     sid="WriteOwnLogs",
-                    actions=["logs:CreateLogStream", "logs:PutLogEvents"],
+                    actions=list(LOG_ACTIONS),
                     resources=[f"{self.log_group.arn}:*"],
                 ),
                 # X-Ray has no resource-level permissions: '*' is the only resource it takes.
@@ -127,7 +136,7 @@ class CounterFunction(Construct):
                     [
                         DataAwsIamPolicyDocumentStatement(
                             sid="WriteTraces",
-                            actions=["xray:PutTraceSegments", "xray:PutTelemetryRecords"],
+                            actions=list(TRACE_ACTIONS),
                             resources=["*"],
                         )
                     ]

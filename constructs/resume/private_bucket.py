@@ -67,12 +67,14 @@ class PrivateBucket(Construct):
         noncurrent_days: int,
         emulated: bool,
         prevent_destroy: bool = False,
+        bucket_prefix: str | None = None,
     ) -> None:
         super().__init__(scope, id_)
         self.bucket = S3Bucket(
             self,
             "bucket",
             bucket=bucket_name,
+            bucket_prefix=bucket_prefix,
             lifecycle=TerraformResourceLifecycle(prevent_destroy=prevent_destroy),
         )
         accept_findings(self.bucket, BUCKET_FINDINGS)

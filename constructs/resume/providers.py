@@ -81,11 +81,11 @@ class PartialS3Backend(S3Backend):
         return DataTerraformRemoteStateS3(scope, name, bucket=bucket.string_value, **self._settings)
 
 
-def state_backend(stack: TerraformStack, config: AppConfig, kind: str) -> S3Backend:
-    """Remote state in the stage's state bucket, one key per stack, natively locked."""
+def state_backend(stack: TerraformStack, config: AppConfig, key: str) -> S3Backend:
+    """Remote state under `key` in a bucket given at init, natively locked."""
     emulator = config.emulator_endpoint
     settings: dict[str, Any] = {
-        "key": config.state_key(kind),
+        "key": key,
         "region": config.region,
         "encrypt": True,
     }

@@ -1,17 +1,24 @@
-"""The three stacks, in the order they deploy: state, frontend (site), backend (counter API)."""
+"""The stacks: per stage, state, frontend (site) and backend (counter API), in deploy order.
+
+Per account, the CI identity stack that GitHub Actions deploys through.
+"""
 
 from __future__ import annotations
 
 from pathlib import Path
 
 from cdktf import TerraformOutput, TerraformStack
+from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
+from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 
 from constructs import Construct
-from resume.config import AppConfig
+from resume.ci_roles import Account, GitHubRoles
+from resume.config import KNOWN_STAGES, AppConfig
 from resume.counter_alarms import CounterAlarms
 from resume.counter_api import CounterApi
 from resume.counter_function import CounterFunction
 from resume.counter_table import CounterTable
+from resume.github_oidc import github_oidc_provider
 from resume.providers import aws_provider, state_backend
 from resume.site_certificate import CERTIFICATE_REGION
 from resume.state_bucket import StateBucket
@@ -25,7 +32,7 @@ class StateStack(TerraformStack):
     def __init__(self, scope: Construct, id_: str, *, config: AppConfig) -> None:
         super().__init__(scope, id_)
         aws_provider(self, config)
-        state_backend(self, config, "state")
+        state_backend(self, config, config.state_key("state"))
         self.state = StateBucket(
             self,
             "state",
@@ -41,7 +48,7 @@ class FrontendStack(TerraformStack):
     def __init__(self, scope: Construct, id_: str, *, config: AppConfig) -> None:
         super().__init__(scope, id_)
         aws_provider(self, config)
-        state_backend(self, config, "frontend")
+        state_backend(self, config, config.state_key("frontend"))
         certificate_provider = (
             aws_provider(self, config, region=CERTIFICATE_REGION, alias="certificates")
             if config.domain_name
@@ -55,6 +62,8 @@ class FrontendStack(TerraformStack):
             hosted_zone_id=config.hosted_zone_id,
             certificate_provider=certificate_provider,
             emulated=config.emulated,
+            # Generated names start "<project>-<stage>-", within the deploy role's S3 scope.
+            bucket_prefix=config.prefix,
         )
         TerraformOutput(self, "site_url", value=self.site.url)
         TerraformOutput(self, "bucket_name", value=self.site.bucket.bucket)
@@ -75,8 +84,14 @@ class BackendStack(TerraformStack):
     ) -> None:
         super().__init__(scope, id_)
         aws_provider(self, config)
-        state_backend(self, config, "backend")
+        state_backend(self, config, config.state_key("backend"))
         name = f"{config.project}-{config.stage}"
+        # GitHub deploys may create roles only under the boundary the CI stack made.
+        boundary = (
+            ci_account(self, "boundary").policy_arn(config.boundary_policy_name())
+            if config.github_repo
+            else None
+        )
         origins = [*config.allowed_origins, *site.origins]
         self.table = CounterTable(
             self, "table", table_name=config.resolved_table_name, protect=not config.emulated
@@ -84,7 +99,7 @@ class BackendStack(TerraformStack):
         self.function = CounterFunction(
             self,
             "function",
-            function_name=f"{name}-counter",
+            function_name=config.function_name,
             zip_path=function_zip,
             table_arn=self.table.arn,
             index_arn=self.table.top_pages_index_arn,
@@ -101,6 +116,7 @@ class BackendStack(TerraformStack):
             log_retention_days=config.log_retention_days,
             tracing=config.tracing,
             emulated=config.emulated,
+            permissions_boundary=boundary,
         )
         self.api = CounterApi(
             self,
@@ -126,3 +142,39 @@ class BackendStack(TerraformStack):
         TerraformOutput(self, "alarm_topic_arn", value=self.alarms.topic.arn)
         TerraformOutput(self, "table_name", value=self.table.name)
         TerraformOutput(self, "function_name", value=self.function.function.function_name)
+
+
+class CiStack(TerraformStack):
+    """GitHub Actions' way in: the OIDC provider, deploy roles per stage, the plan role.
+
+    Applied once per account by `nox -s bootstrap` with administrator credentials, never by
+    a pipeline. It keeps its state in a bucket of its own, which no stage's role can reach.
+    """
+
+    def __init__(self, scope: Construct, id_: str, *, config: AppConfig) -> None:
+        super().__init__(scope, id_)
+        aws_provider(self, config)
+        state_backend(self, config, config.ci_state_key)
+        self.state = StateBucket(
+            self, "state", bucket_name=config.ci_state_bucket_name, emulated=config.emulated
+        )
+        self.roles = GitHubRoles(
+            self,
+            "roles",
+            config=config,
+            stages=KNOWN_STAGES,
+            provider_arn=github_oidc_provider(self, reuse=config.reuse_github_oidc_provider),
+            account=ci_account(self, "ci"),
+        )
+        TerraformOutput(self, "state_bucket", value=self.state.bucket.bucket)
+        TerraformOutput(self, "plan_role_arn", value=self.roles.plan_role.arn)
+        for stage, role in self.roles.deploy_roles.items():
+            TerraformOutput(self, f"deploy_role_arn_{stage}", value=role.arn)
+
+
+def ci_account(scope: Construct, id_: str) -> Account:
+    """The partition and account id Terraform runs in, as references."""
+    return Account(
+        partition=DataAwsPartition(scope, f"{id_}-partition").partition,
+        account=DataAwsCallerIdentity(scope, f"{id_}-account").account_id,
+    )

@@ -73,7 +73,9 @@ class StaticSite(Construct):
         hosted_zone_id: str,
         certificate_provider: AwsProvider | None,
         emulated: bool,
+        bucket_prefix: str,
     ) -> None:
+        """`bucket_prefix` starts the bucket's generated name (deploy roles are scoped to it)."""
         super().__init__(scope, id_)
         self.oac = CloudfrontOriginAccessControl(
             self,
@@ -102,6 +104,7 @@ class StaticSite(Construct):
             self,
             "storage",
             bucket_name=None,
+            bucket_prefix=bucket_prefix,
             noncurrent_days=NONCURRENT_SITE_VERSIONS_DAYS,
             emulated=emulated,
         )

@@ -57,3 +57,28 @@ def emulated(function_zip: Path, tmp_path_factory: pytest.TempPathFactory) -> Sy
     """The stacks as the local cloud synthesizes them (moto endpoint)."""
     config = AppConfig(function_zip=str(function_zip), emulator_endpoint="http://127.0.0.1:4599")
     return synth_app(config, tmp_path_factory.mktemp("cdktf-local"))[1]
+
+
+@pytest.fixture(scope="session")
+def ci_config(function_zip: Path) -> AppConfig:
+    """Every option on, and a GitHub repository: the CI identity stack is synthesized too."""
+    return AppConfig(
+        function_zip=str(function_zip),
+        github_repo="octo-org/site.example",
+        domain_name="example.com",
+        hosted_zone_id="Z0123456789ABCDEFGHIJ",
+        alarm_email="ops@example.com",
+        tracing=True,
+    )
+
+
+@pytest.fixture(scope="session")
+def ci_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the synth with the CI stack is written."""
+    return tmp_path_factory.mktemp("cdktf-ci")
+
+
+@pytest.fixture(scope="session")
+def with_ci(ci_config: AppConfig, ci_dir: Path) -> Synthesized:
+    """Every stack, the CI identity stack included (key "ci")."""
+    return synth_app(ci_config, ci_dir)[1]

@@ -44,3 +44,11 @@ def test_a_finding_without_a_reason_fails_the_gate(tmp_path: Path) -> None:
 
     assert not result.ok
     assert [f.check_id for f in result.unaccepted] == ["CKV_AWS_18"]
+
+
+@pytest.mark.usefixtures("with_ci")  # synthesizes into ci_dir
+def test_every_option_and_the_ci_stack_pass_with_reasons(checkov: str, ci_dir: Path) -> None:
+    result = gate(checkov, ci_dir / "stacks")
+
+    assert result.unaccepted == []
+    assert result.parsing_errors == []

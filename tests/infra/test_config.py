@@ -65,7 +65,20 @@ BAD = [
     ({"RESUME_TRACING": "maybe"}, "tracing: 'maybe' is not true or false"),
     ({"RESUME_LOG_LEVEL": "LOUD"}, "log_level: 'LOUD' is not DEBUG, INFO, WARNING or ERROR"),
     ({"RESUME_CONFIG_FILE": "/nonexistent.toml"}, "RESUME_CONFIG_FILE: /nonexistent.toml does not"),
+    # A trust policy's subject is built from it: no wildcard, no third part, no bare owner.
+    ({"RESUME_GITHUB_REPO": "octo"}, "github_repo: 'octo' is not valid (OWNER/REPO"),
+    ({"RESUME_GITHUB_REPO": "octo/*"}, "github_repo: 'octo/*' is not valid"),
+    ({"RESUME_GITHUB_REPO": "*/site"}, "github_repo: '*/site' is not valid"),
+    ({"RESUME_GITHUB_REPO": "octo/site/x"}, "github_repo: 'octo/site/x' is not valid"),
+    ({"RESUME_GITHUB_REPO": "-octo/site"}, "github_repo: '-octo/site' is not valid"),
+    ({"RESUME_GITHUB_REPO": "octo/.."}, "github_repo: 'octo/..' is not valid"),
+    ({"RESUME_GITHUB_REPO": "octo/site:ref"}, "github_repo: 'octo/site:ref' is not valid"),
 ]
+
+
+@pytest.mark.parametrize("repo", ["octo/site", "Octo-Org/my.site_v2", "a/b", "o1/.github"])
+def test_github_repositories_as_github_names_them_are_accepted(repo: str) -> None:
+    assert load_config({"RESUME_GITHUB_REPO": repo}).github_repo == repo
 
 
 @pytest.mark.parametrize(("env", "message"), BAD)

