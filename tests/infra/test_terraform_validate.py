@@ -8,6 +8,7 @@ from pathlib import Path
 import pytest
 
 from resume.app import STACK_KINDS
+from resume_tools.terraform.lock import READ_ONLY, install_lock
 from resume_tools.terraform.run import run_terraform, terraform_env
 from tests.support.synth import PROJECT_ROOT
 
@@ -19,7 +20,10 @@ def test_stack_validates(production_dir: Path, kind: str) -> None:
     env = terraform_env(PROJECT_ROOT, os.environ)
     stack_dir = production_dir / "stacks" / f"cloud-resume-dev-{kind}"
 
-    run_terraform(["init", "-backend=false", "-no-color"], cwd=stack_dir, env=env, capture=True)
+    install_lock(PROJECT_ROOT, stack_dir)
+    run_terraform(
+        ["init", "-backend=false", READ_ONLY, "-no-color"], cwd=stack_dir, env=env, capture=True
+    )
     result = run_terraform(["validate", "-no-color"], cwd=stack_dir, env=env, capture=True)
 
     assert "The configuration is valid." in result.stdout
@@ -30,7 +34,10 @@ def test_ci_stack_validates(ci_dir: Path) -> None:
     env = terraform_env(PROJECT_ROOT, os.environ)
     stack_dir = ci_dir / "stacks" / "cloud-resume-ci"
 
-    run_terraform(["init", "-backend=false", "-no-color"], cwd=stack_dir, env=env, capture=True)
+    install_lock(PROJECT_ROOT, stack_dir)
+    run_terraform(
+        ["init", "-backend=false", READ_ONLY, "-no-color"], cwd=stack_dir, env=env, capture=True
+    )
     result = run_terraform(["validate", "-no-color"], cwd=stack_dir, env=env, capture=True)
 
     assert "The configuration is valid." in result.stdout

@@ -11,6 +11,7 @@ from typing import Any
 from resume.config import STATE_BUCKET_VARIABLE
 from resume_tools.errors import OpsError
 from resume_tools.log import Log
+from resume_tools.terraform.lock import READ_ONLY, install_lock
 from resume_tools.terraform.run import run_terraform
 
 _APPLY_SUMMARY = re.compile(r"Resources: (\d+) added, (\d+) changed, (\d+) destroyed")
@@ -23,14 +24,23 @@ class StackRunner:
     """Runs Terraform in one synthesized stack's folder, narrating each step."""
 
     def __init__(
-        self, stack_dir: Path, env: Mapping[str, str], log: Log, *, state_bucket: str
+        self,
+        stack_dir: Path,
+        env: Mapping[str, str],
+        log: Log,
+        *,
+        state_bucket: str,
+        lock_root: Path,
     ) -> None:
+        """`lock_root` holds the project's provider lock, copied in before every init."""
         self.stack_dir = stack_dir
+        self.lock_root = lock_root
         self.name = stack_dir.name
         # The synthesized backends leave the bucket out (its name embeds the account): the
         # backend gets it at init, cross-stack reads through the variable.
         self.env = {**env, f"TF_VAR_{STATE_BUCKET_VARIABLE}": state_bucket}
         self.log = log
+        self.state_bucket = state_bucket
         self.backend_config = f"-backend-config=bucket={state_bucket}"
 
     def _terraform(self, *args: str, check: bool = True) -> Any:
@@ -41,15 +51,23 @@ class StackRunner:
     def init(self) -> None:
         """Terraform init against the stack's backend (re-read every time: ports change)."""
         self.log(f"[{self.name}] init")
-        self._terraform("init", "-input=false", "-reconfigure", self.backend_config)
+        self._init("-reconfigure", self.backend_config)
 
-    def plan(self) -> tuple[bool, str]:
-        """Plan into ./tfplan; return (has changes, plan text)."""
+    def _init(self, *args: str) -> None:
+        install_lock(self.lock_root, self.stack_dir)
+        self._terraform("init", "-input=false", READ_ONLY, *args)
+
+    def plan(self, *, lock: bool = True) -> tuple[bool, str]:
+        """Plan into ./tfplan; return (has changes, plan text).
+
+        `lock=False` reads the state without taking its lock: a read-only role cannot
+        write the lock file (a pull request's plan).
+        """
         self.log(f"[{self.name}] plan")
+        locking = "-lock-timeout=0s" if lock else "-lock=false"
         result = self._terraform(
-            "plan", "-input=false", "-lock-timeout=0s", "-detailed-exitcode", "-out=tfplan",
-            check=False,
-        )  # fmt: skip
+            "plan", "-input=false", locking, "-detailed-exitcode", "-out=tfplan", check=False
+        )
         if result.returncode not in (NO_CHANGES, CHANGES):
             raise OpsError(_failure(self.name, "plan", result.stderr or result.stdout))
         return result.returncode == CHANGES, result.stdout
@@ -88,16 +106,26 @@ class StackRunner:
         )
         try:
             self.log(f"[{self.name}] init (local state)")
-            self._terraform("init", "-input=false", "-reconfigure")
+            self._init("-reconfigure")
             self.apply()
         finally:
             override.unlink()
         self.log(f"[{self.name}] moving its state into the new bucket")
-        self._terraform(
-            "init", "-input=false", "-migrate-state", "-force-copy", self.backend_config
-        )
+        self._init("-migrate-state", "-force-copy", self.backend_config)
         local_state.unlink(missing_ok=True)
         local_state.with_name(BOOTSTRAP_STATE + ".backup").unlink(missing_ok=True)
+
+    def planned_changes(self) -> list[tuple[str, str]]:
+        """(resource address, action) of each change in ./tfplan; never attribute values."""
+        plan = json.loads(self._terraform("show", "-json", "tfplan").stdout)
+        changes = []
+        for change in plan.get("resource_changes", []):
+            actions = change["change"]["actions"]
+            if actions in (["no-op"], ["read"]):
+                continue
+            action = "replace" if sorted(actions) == ["create", "delete"] else actions[0]
+            changes.append((change["address"], action))
+        return changes
 
     def outputs(self) -> dict[str, str]:
         """The stack's outputs as plain strings."""
