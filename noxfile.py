@@ -148,6 +148,14 @@ def deploy(session: nox.Session) -> None:
     session.run("python", "-m", "resume_tools.cli.deploy", *session.posargs, env=RUN_ENV)
 
 
+@nox.session(default=False)
+def bootstrap(session: nox.Session) -> None:
+    """Once per account, as an admin: GitHub's OIDC roles. `-- --github-repo OWNER/REPO`."""
+    _install_dev(session)
+    session.log("creating the CI roles in the AWS account of the current credentials")
+    session.run("python", "-m", "resume_tools.cli.bootstrap", *session.posargs, env=RUN_ENV)
+
+
 @nox.session
 def checkov(session: nox.Session) -> None:
     """Checkov on the synthesized stacks; every accepted finding carries its reason."""

@@ -19,15 +19,13 @@ from cdktf_cdktf_provider_aws.iam_role import IamRole
 from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAttachment
 
 from constructs import Construct
-from resume.config import AppConfig
+from resume.config import PLAN_STAGE, AppConfig
 from resume.counter_function import INDEX_ACTIONS, ITEM_ACTIONS, LOG_ACTIONS, TRACE_ACTIONS
 from resume.deploy_actions import deploy_actions
 from resume.github_oidc import subject, trust_policy
 from resume.parliament_notes import accept_parliament_findings
 from resume.scoped_policy import Scope, grants, read_only, statements
 
-# Pull requests plan against this stage.
-PLAN_STAGE = "dev"
 # A managed policy holds at most 6,144 characters (whitespace aside). Measured on the
 # synthesized text, whose references are longer than the 12-digit account id they become.
 POLICY_CHARACTERS = 5_500

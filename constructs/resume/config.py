@@ -24,6 +24,8 @@ from visitor_counter.settings import parse_origin
 ENV_PREFIX = "RESUME_"
 CONFIG_FILE_ENV = "RESUME_CONFIG_FILE"
 KNOWN_STAGES = ("dev", "staging", "prod")
+# Pull requests plan against this stage, with the CI stack's read-only plan role.
+PLAN_STAGE = "dev"
 # Every stage has these stacks, deployed in this order (the backend reads the site's domain).
 STACK_KINDS = ("state", "frontend", "backend")
 # CloudWatch Logs accepts only these retention periods.

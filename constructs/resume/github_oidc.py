@@ -9,13 +9,10 @@ environment (deploys) or the pull_request event (plans). GitHub writes the subje
 from __future__ import annotations
 
 import json
+from typing import TYPE_CHECKING
 
-from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import (
-    DataAwsIamOpenidConnectProvider,
-)
-from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
-
-from constructs import Construct
+if TYPE_CHECKING:
+    from constructs import Construct
 
 ISSUER = "token.actions.githubusercontent.com"
 ISSUER_URL = f"https://{ISSUER}"
@@ -29,6 +26,12 @@ def github_oidc_provider(scope: Construct, *, reuse: bool) -> str:
     AWS no longer checks thumbprints for GitHub's issuer (it trusts its CA); the provider
     still accepts none.
     """
+    # Imported here: the tools read this module's names without starting jsii.
+    from cdktf_cdktf_provider_aws.data_aws_iam_openid_connect_provider import (
+        DataAwsIamOpenidConnectProvider,
+    )
+    from cdktf_cdktf_provider_aws.iam_openid_connect_provider import IamOpenidConnectProvider
+
     arn: str
     if reuse:
         arn = DataAwsIamOpenidConnectProvider(scope, "github", url=ISSUER_URL).arn

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from resume.config import AppConfig
+from resume.config import EMULATOR_ACCOUNT_ID, AppConfig
 from resume_tools.errors import OpsError
 
 
@@ -37,13 +37,21 @@ def with_account(config: AppConfig) -> AppConfig:
     """Fill in the account id from the caller's credentials when the state bucket needs it."""
     if config.state_bucket or config.account_id or config.emulated:
         return config
+    return replace(config, account_id=caller_account(config))
+
+
+def caller_account(config: AppConfig) -> str:
+    """The account id: configured, the emulator's, or the credentials' (one STS call)."""
+    if config.account_id:
+        return config.account_id
+    if config.emulated:
+        return EMULATOR_ACCOUNT_ID
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        account = aws_client("sts", config).get_caller_identity()["Account"]
+        return str(aws_client("sts", config).get_caller_identity()["Account"])
     except (BotoCoreError, ClientError) as exc:
         raise OpsError(
             f"no usable AWS credentials to name the state bucket ({exc}): configure them, or "
             "set RESUME_STATE_BUCKET or RESUME_ACCOUNT_ID (`nox -s dev` needs none of this)"
         ) from exc
-    return replace(config, account_id=account)

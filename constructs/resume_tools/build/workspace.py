@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from resume.config import STACK_KINDS, AppConfig
-from resume_tools.aws import with_account
+from resume_tools.aws import caller_account, with_account
 from resume_tools.build.package import Package, build
 from resume_tools.build.synth import SynthResult, synthesize
 from resume_tools.log import Log
@@ -35,14 +35,19 @@ class Workspace:
     state_bucket: str = ""
     # One per stack kind, in deploy order; empty when prepared for synthesis only.
     runners: dict[str, StackRunner] = field(default_factory=dict)
+    # The CI identity stack's, when github_repo is configured (only bootstrap applies it).
+    ci_runner: StackRunner | None = None
 
 
-def output_dir(root: Path, config: AppConfig) -> Path:
+def output_dir(root: Path, config: AppConfig, env: Mapping[str, str]) -> Path:
     """Where a config's stacks are synthesized and where Terraform runs for them.
 
-    The local cloud has its own folder, so its backend settings (.terraform/) and cached
-    synth never mix with a real account's.
+    $CDKTF_OUTDIR (cdktf's own variable) if set. Otherwise the local cloud has its own
+    folder, so its backend settings (.terraform/) and cached synth never mix with a real
+    account's.
     """
+    if env.get("CDKTF_OUTDIR"):
+        return Path(env["CDKTF_OUTDIR"])
     return root / (LOCAL_OUTDIR if config.emulated else "cdktf.out")
 
 
@@ -53,17 +58,19 @@ def prepare(
 
     Synthesis never needs the account; Terraform does, for the state bucket's name.
     """
-    tf_env, state_bucket = None, ""
+    tf_env, state_bucket, ci_bucket = None, "", ""
     if terraform:
         # No credentials, a missing terraform or a bad mirror stop here, before any build.
         state_bucket = with_account(config).resolved_state_bucket
+        if config.github_repo:
+            ci_bucket = config.ci_state_bucket_name(caller_account(config))
         find_terraform(env)
         tf_env = terraform_env(root, env)
     log("package")
     package = build(root / "function", root / config.function_zip)
     log(f"package: {package.size_bytes} bytes, sha256 {package.sha256[:16]}…"
         + (" (unchanged)" if package.reused else ""))  # fmt: skip
-    outdir = output_dir(root, config)
+    outdir = output_dir(root, config, env)
     synth = synthesize(root, config, env, outdir)
     log(
         "synth: "
@@ -73,8 +80,23 @@ def prepare(
         return Workspace(config, package, synth)
     runners = {
         kind: StackRunner(
-            outdir / "stacks" / config.stack_name(kind), tf_env, log, state_bucket=state_bucket
+            outdir / "stacks" / config.stack_name(kind),
+            tf_env,
+            log,
+            state_bucket=state_bucket,
+            lock_root=root,
         )
         for kind in STACK_KINDS
     }
-    return Workspace(config, package, synth, state_bucket, runners)
+    ci_runner = (
+        StackRunner(
+            outdir / "stacks" / config.ci_stack_name,
+            tf_env,
+            log,
+            state_bucket=ci_bucket,
+            lock_root=root,
+        )
+        if ci_bucket
+        else None
+    )
+    return Workspace(config, package, synth, state_bucket, runners, ci_runner)

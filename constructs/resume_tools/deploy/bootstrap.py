@@ -1,0 +1,114 @@
+"""Apply the CI identity stack once per account, then say what to set in GitHub.
+
+Run with administrator credentials from a workstation (`nox -s bootstrap -- --github-repo
+OWNER/REPO`), never from a pipeline. The stack's state bucket is its own: the first run
+applies with local state, then moves the state into the bucket it created.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any
+
+from resume.config import KNOWN_STAGES, PLAN_STAGE, AppConfig, ConfigError
+from resume.github_oidc import ISSUER
+from resume_tools.aws import aws_client, bucket_exists
+from resume_tools.build.workspace import prepare
+from resume_tools.errors import OpsError
+from resume_tools.log import Log
+
+# Environments whose deploys must come from main only.
+PROTECTED_STAGES = ("staging", "prod")
+
+
+@dataclass(frozen=True)
+class CiIdentity:
+    """What the CI stack made, and whether this run changed it."""
+
+    repo: str
+    region: str
+    plan_role_arn: str
+    deploy_role_arns: dict[str, str]
+    reused_oidc_provider: bool
+    changed: bool
+
+
+def bootstrap(root: Path, config: AppConfig, env: Mapping[str, str], log: Log) -> CiIdentity:
+    """Apply `<project>-ci` for config.github_repo; return the roles it holds."""
+    if not config.github_repo:
+        raise ConfigError("github_repo: required to bootstrap (--github-repo OWNER/REPO)")
+    reuse = foreign_oidc_provider(aws_client("iam", config), config.project)
+    if reuse:
+        log(f"reusing the account's existing OIDC provider for {ISSUER}")
+    config = replace(config, reuse_github_oidc_provider=reuse)
+    workspace = prepare(root, config, env, log)
+    runner = workspace.ci_runner
+    if runner is None:  # prepare makes one whenever github_repo is set
+        raise OpsError("the CI stack was not prepared")
+    if bucket_exists(aws_client("s3", config), runner.state_bucket):
+        runner.init()
+        changed = runner.apply()
+    else:
+        runner.bootstrap()
+        changed = True
+    outputs = runner.outputs()
+    return CiIdentity(
+        repo=config.github_repo,
+        region=config.region,
+        plan_role_arn=outputs["plan_role_arn"],
+        deploy_role_arns={stage: outputs[f"deploy_role_arn_{stage}"] for stage in KNOWN_STAGES},
+        reused_oidc_provider=reuse,
+        changed=changed,
+    )
+
+
+def foreign_oidc_provider(iam: Any, project: str) -> bool:
+    """True if the account has GitHub's OIDC provider and this project did not create it.
+
+    An account holds one provider per issuer URL: a second one cannot be created, so a
+    provider made by hand or by another project is reused (read by its URL), while the one
+    this project's stack created (tagged with its Project) stays managed by the stack.
+    """
+    for provider in iam.list_open_id_connect_providers().get("OpenIDConnectProviderList", []):
+        arn = provider["Arn"]
+        if not arn.endswith(f"/{ISSUER}"):
+            continue
+        tags = iam.list_open_id_connect_provider_tags(OpenIDConnectProviderArn=arn).get("Tags", [])
+        ours = {"Key": "Project", "Value": project} in tags
+        return not ours
+    return False
+
+
+def github_setup(identity: CiIdentity) -> list[str]:
+    """The commands that point the repository at the roles (GitHub CLI, `gh`)."""
+    repo = identity.repo
+    lines = [
+        "# Environments (deploys to staging and prod only from main; add reviewers to prod):",
+    ]
+    for stage in KNOWN_STAGES:
+        lines.append(f"gh api -X PUT repos/{repo}/environments/{stage}" + _branch_rule(stage))
+        if stage in PROTECTED_STAGES:
+            lines.append(
+                f"gh api -X POST repos/{repo}/environments/{stage}/deployment-branch-policies "
+                "-f name=main -f type=branch"
+            )
+    lines.append("# Variables: the plan role for pull requests, one deploy role per environment:")
+    lines.append(f"gh variable set AWS_REGION --repo {repo} --body {identity.region}")
+    lines.append(f"gh variable set AWS_PLAN_ROLE_ARN --repo {repo} --body {identity.plan_role_arn}")
+    for stage, arn in identity.deploy_role_arns.items():
+        lines.append(
+            f"gh variable set AWS_DEPLOY_ROLE_ARN --repo {repo} --env {stage} --body {arn}"
+        )
+    lines.append(f"# Pull requests plan the {PLAN_STAGE} stage with the read-only plan role.")
+    return lines
+
+
+def _branch_rule(stage: str) -> str:
+    if stage not in PROTECTED_STAGES:
+        return ""
+    return (
+        " -F 'deployment_branch_policy[protected_branches]=false'"
+        " -F 'deployment_branch_policy[custom_branch_policies]=true'"
+    )
