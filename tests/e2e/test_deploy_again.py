@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from pathlib import Path
 
 import pytest
 
@@ -65,3 +67,32 @@ def test_diff_after_deploy_reports_no_changes(config: AppConfig) -> None:
 
     assert changes == {}
     assert sum(m.endswith("no changes") for m in messages) == 3
+
+
+def test_a_read_only_plan_needs_no_lock_and_shows_no_values(
+    cloud: RunningCloud, config: AppConfig, tmp_path: Path
+) -> None:
+    """What the pull-request job runs: `diff --no-lock --summary` while a deploy holds the lock."""
+    from resume_tools.deploy.diff import diff, summary
+
+    s3 = emulator_client("s3", cloud.emulator_endpoint)
+    bucket, key = config.resolved_state_bucket, config.state_key("backend") + ".tflock"
+    s3.put_object(Bucket=bucket, Key=key, Body=b'{"ID":"other-deploy","Who":"ci"}')
+    changed = replace(config, log_level="ERROR")  # the function's environment changes
+    env = {**os.environ, "CDKTF_OUTDIR": str(tmp_path / "cdktf.out")}
+    try:
+        plans = diff(PROJECT_ROOT, changed, env, lambda _: None, lock=False)
+        held = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    finally:
+        s3.delete_object(Bucket=bucket, Key=key)
+
+    assert held == b'{"ID":"other-deploy","Who":"ci"}'  # neither taken nor released
+    assert list(plans) == ["backend"]
+    (change,) = plans["backend"].changes
+    assert change[0].startswith("aws_lambda_function.function_")
+    assert change[1] == "update"
+    text = summary("dev", plans)
+    assert f"- `{change[0]}`: update" in text
+    assert "ERROR" not in text  # the new value itself
+    assert "arn:" not in text
+    assert "ERROR" in plans["backend"].text  # which Terraform's own plan text shows

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from resume.config import STACK_KINDS, AppConfig
@@ -11,18 +12,53 @@ from resume_tools.build.workspace import prepare
 from resume_tools.log import Log
 
 
-def diff(root: Path, config: AppConfig, env: Mapping[str, str], log: Log) -> dict[str, str]:
-    """{stack: plan text} for every stack that would change (empty: nothing would)."""
+@dataclass(frozen=True)
+class StackPlan:
+    """One stack's pending changes: Terraform's plan text, and (address, action) pairs."""
+
+    text: str
+    changes: list[tuple[str, str]] = field(default_factory=list)
+
+
+def diff(
+    root: Path, config: AppConfig, env: Mapping[str, str], log: Log, *, lock: bool = True
+) -> dict[str, StackPlan]:
+    """{stack kind: plan} for every stack that would change (empty: nothing would).
+
+    `lock=False` plans without the state lock, as a read-only role must.
+    """
     workspace = prepare(root, config, env, log)
     bucket = workspace.state_bucket
     if not bucket_exists(aws_client("s3", config), bucket):
         log(f"state bucket {bucket} does not exist: nothing is deployed yet")
-        return {kind: "not deployed yet: every resource would be created" for kind in STACK_KINDS}
-    changes = {}
-    for kind, runner in workspace.runners.items():
+        return {
+            kind: StackPlan("not deployed yet: every resource would be created")
+            for kind in STACK_KINDS
+        }
+    plans = {}
+    for kind in STACK_KINDS:
+        runner = workspace.runners[kind]
         runner.init()
-        changed, plan = runner.plan()
+        changed, text = runner.plan(lock=lock)
         log(f"[{runner.name}] " + ("changes:" if changed else "no changes"))
         if changed:
-            changes[kind] = plan
-    return changes
+            plans[kind] = StackPlan(text, runner.planned_changes())
+    return plans
+
+
+def summary(stage: str, plans: dict[str, StackPlan]) -> str:
+    """Markdown of what would change: resource addresses and actions, nothing else.
+
+    Attribute values stay out: they can carry account ids and ARNs, and a pull request's
+    job summary is as public as the repository.
+    """
+    lines = [f"### What a deploy of `{stage}` would change", ""]
+    if not plans:
+        lines.append("No changes.")
+    for kind, plan in plans.items():
+        lines.append(f"**{kind}**")
+        if not plan.changes:
+            lines.append(f"- {plan.text}")
+        lines += [f"- `{address}`: {action}" for address, action in plan.changes]
+        lines.append("")
+    return "\n".join(lines).rstrip() + "\n"
