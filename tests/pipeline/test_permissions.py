@@ -2,20 +2,7 @@
 
 from __future__ import annotations
 
-from tests.support.workflows import WORKFLOWS, load, runs_on
-
-
-def pull_request_jobs() -> dict[str, dict[str, object]]:
-    """Every job, by workflow/job, that runs for a pull request."""
-    found = {}
-    for path in sorted(WORKFLOWS.glob("*.yml")):
-        workflow = load(path.name)
-        if "pull_request" not in workflow["on"]:
-            continue
-        for name, job in workflow["jobs"].items():
-            if runs_on(job, "pull_request"):
-                found[f"{path.name}/{name}"] = job
-    return found
+from tests.support.workflows import load, pull_request_jobs, runs_on
 
 
 def test_no_pull_request_job_may_write_security_events() -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import yaml
@@ -24,3 +25,32 @@ def runs_on(job: dict[str, Any], event: str) -> bool:
     excluded = f"github.event_name != '{event}'" in condition
     only_other = "github.event_name == '" in condition and f"== '{event}'" not in condition
     return not (excluded or only_other)
+
+
+def pull_request_jobs() -> dict[str, dict[str, Any]]:
+    """Every job, by workflow/job, that runs for a pull request."""
+    found = {}
+    for path in sorted(WORKFLOWS.glob("*.yml")):
+        workflow = load(path.name)
+        if "pull_request" not in workflow["on"]:
+            continue
+        for name, job in workflow["jobs"].items():
+            if runs_on(job, "pull_request"):
+                found[f"{path.name}/{name}"] = job
+    return found
+
+
+_CONTEXT_PATH = re.compile(r"\b(?:github|inputs)(?:\.[A-Za-z_]+)+")
+
+
+def evaluate(condition: str, context: dict[str, str]) -> bool:
+    """A job's `if:` of ==, !=, &&, || and parentheses over context paths, as GitHub does.
+
+    A path missing from `context` is '' (GitHub's null compares and ORs like it). Any
+    other expression syntax raises, so a test cannot pass by misreading a condition.
+    """
+    python = _CONTEXT_PATH.sub(lambda m: repr(context.get(m.group(0), "")), condition)
+    python = python.replace("&&", " and ").replace("||", " or ")
+    if re.sub(r"'[^']*'|==|!=|\band\b|\bor\b|[()\s]", "", python):
+        raise ValueError(f"unsupported expression: {condition}")
+    return bool(eval(python, {"__builtins__": {}}, {}))  # noqa: S307 (our own workflow text)
