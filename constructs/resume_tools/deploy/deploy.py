@@ -10,6 +10,7 @@ from resume.config import STACK_KINDS, AppConfig
 from resume_tools.aws import aws_client, bucket_exists
 from resume_tools.build.package import Package
 from resume_tools.build.workspace import prepare
+from resume_tools.deploy.site_bucket_move import empty_bucket, legacy_site_bucket
 from resume_tools.deploy.site_upload import invalidate, site_files, sync
 from resume_tools.deploy.smoke import smoke_check
 from resume_tools.errors import OpsError
@@ -56,6 +57,8 @@ def deploy(
                 changed.append(kind)
             else:
                 runner.init()
+                if kind == "frontend":
+                    _move_legacy_site_bucket(runner.outputs(), s3, config.prefix, log)
                 if runner.apply():
                     changed.append(kind)
             applied.append(kind)
@@ -91,3 +94,10 @@ def deploy(
         )
         log(f"smoke check passed: {', '.join(checks)}")
     return deployment
+
+
+def _move_legacy_site_bucket(outputs: dict[str, str], s3: object, prefix: str, log: Log) -> None:
+    legacy = legacy_site_bucket(outputs, prefix)
+    if legacy:
+        count = empty_bucket(s3, legacy)
+        log(f"site: bucket {legacy} is replaced by one named {prefix}…; emptied it ({count})")

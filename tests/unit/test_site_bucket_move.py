@@ -1,0 +1,55 @@
+"""Moving a site bucket that predates the stage prefix: found by name, emptied completely."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from resume_tools.deploy.site_bucket_move import empty_bucket, legacy_site_bucket
+
+
+@pytest.mark.parametrize(
+    ("name", "legacy"),
+    [
+        ("terraform-20260101000000000000000001", True),
+        ("cloud-resume-dev-20261126000000000000000001", False),
+        ("cloud-resume-prod-20261126000000000000000001", True),  # another stage's prefix
+        ("", False),  # nothing deployed yet
+    ],
+)
+def test_only_a_bucket_outside_the_stage_prefix_moves(name: str, legacy: bool) -> None:
+    outputs = {"bucket_name": name} if name else {}
+
+    assert (legacy_site_bucket(outputs, "cloud-resume-dev-") == name) is legacy
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    for name in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY"):
+        monkeypatch.setenv(name, "testing")
+    with mock_aws():
+        client = boto3.client("s3", region_name="eu-west-2")
+        client.create_bucket(
+            Bucket="old", CreateBucketConfiguration={"LocationConstraint": "eu-west-2"}
+        )
+        client.put_bucket_versioning(Bucket="old", VersioningConfiguration={"Status": "Enabled"})
+        yield client
+
+
+def test_emptying_removes_every_version_and_delete_marker(s3: Any) -> None:
+    for body in (b"v1", b"v2"):
+        s3.put_object(Bucket="old", Key="index.html", Body=body)
+    s3.put_object(Bucket="old", Key="gone.html", Body=b"x")
+    s3.delete_object(Bucket="old", Key="gone.html")  # leaves a delete marker
+
+    deleted = empty_bucket(s3, "old")
+
+    assert deleted == 4
+    versions = s3.list_object_versions(Bucket="old")
+    assert "Versions" not in versions
+    assert "DeleteMarkers" not in versions
+    s3.delete_bucket(Bucket="old")  # what Terraform's replacement then does
