@@ -79,6 +79,19 @@ def test_a_crashed_function_is_a_500(serve: Any) -> None:
     assert response.json() == {"message": "Internal Server Error"}
 
 
+def test_a_429_leaves_a_keep_alive_connection_usable(serve: Any) -> None:
+    """A throttled answer must not close the socket a client reuses (it got RemoteDisconnected)."""
+    url = serve(Lambda(), StageLimits(burst=1, rate_rps=20, timeout_s=5))
+    session = requests.Session()
+
+    statuses = []
+    for _ in range(40):
+        statuses.append(session.post(url + "/", data=b'{"x":1}', timeout=10).status_code)
+
+    assert set(statuses) == {200, 429}
+    assert 429 in statuses[1:3]
+
+
 def test_a_body_over_10_mb_is_413_without_invoking_the_function(serve: Any) -> None:
     function = Lambda()
     url = serve(function, StageLimits(burst=10, rate_rps=10, timeout_s=5))

@@ -125,15 +125,20 @@ def _request_handler(handler: Handler, limits: StageLimits) -> type[QuietHandler
     class Forward(QuietHandler):
         def _forward(self) -> None:
             length = int(self.headers.get("Content-Length") or 0)
-            if not throttle.take():
-                self.close_connection = True  # the body stays unread
-                self.reply(429, _JSON, TOO_MANY_REQUESTS)
-                return
             if length > MAX_BODY_BYTES:
+                # The body stays unread, so the connection cannot be reused: say so, or a
+                # keep-alive client sends its next request into a closed socket.
                 self.close_connection = True
-                self.reply(413, _JSON, b'{"message":"Request Entity Too Large"}')
+                closing = {**_JSON, "Connection": "close"}
+                if throttle.take():
+                    self.reply(413, closing, b'{"message":"Request Entity Too Large"}')
+                else:
+                    self.reply(429, closing, TOO_MANY_REQUESTS)
                 return
             body = self.rfile.read(length) if length else b""
+            if not throttle.take():
+                self.reply(429, _JSON, TOO_MANY_REQUESTS)
+                return
             event = build_event(
                 self.command, self.path, list(self.headers.items()), body, self.client_address[0]
             )
