@@ -24,12 +24,17 @@ from resume.counter_function import INDEX_ACTIONS, ITEM_ACTIONS, LOG_ACTIONS, TR
 from resume.deploy_actions import deploy_actions
 from resume.github_oidc import subject, trust_policy
 from resume.parliament_notes import accept_parliament_findings
-from resume.scoped_policy import Scope, grants, read_only, statements
+from resume.scoped_policy import TAG_ON_CREATE_ACTIONS, Scope, grants, read_only, statements
 
 # A managed policy holds at most 6,144 characters (whitespace aside). Measured on the
 # synthesized text, whose references are longer than the 12-digit account id they become.
 POLICY_CHARACTERS = 5_500
 ONE_HOUR_S = 3600
+# The stage whose deploy role may manage the custom domain (Route53 records, its ACM
+# certificate), when the config names a hosted zone. One stage: the domain's records are
+# one set, and no other stage's role should be able to rewrite them.
+DOMAIN_STAGE = "prod"
+DOMAIN_SERVICES = frozenset({"route53", "acm"})
 # parliament lints identity policies; these findings are its own blind spots.
 TRUST_POLICY_NOTES = {
     "MALFORMED": "A trust policy has no Resource: the role itself is the resource.",
@@ -61,6 +66,7 @@ class Account:
 
 def stage_scope(config: AppConfig, account: Account) -> Scope:
     """The names one stage's resources have (config is that stage's)."""
+    domain = config.domain_name.lower()
     return Scope(
         partition=account.partition,
         region=config.region,
@@ -70,6 +76,11 @@ def stage_scope(config: AppConfig, account: Account) -> Scope:
         table=config.resolved_table_name,
         hosted_zone=config.hosted_zone_id or "*",
         boundary_arn=account.policy_arn(config.boundary_policy_name()),
+        tag_keys=tuple(sorted(config.all_tags)),
+        # The site's A/AAAA aliases and ACM's validation CNAMEs (resume.static_site).
+        record_names=(domain, f"www.{domain}", f"_*.{domain}", f"_*.www.{domain}")
+        if domain
+        else (),
     )
 
 
@@ -93,11 +104,22 @@ def boundary_document(config: AppConfig, account: Account) -> dict[str, Any]:
     )
 
 
+def stage_actions(config: AppConfig) -> list[str]:
+    """What a stage's stacks need: the domain's services only where the domain is."""
+    with_domain = config.stage == DOMAIN_STAGE and bool(config.hosted_zone_id)
+    return [
+        action
+        for action in deploy_actions()
+        if with_domain or action.split(":")[0] not in DOMAIN_SERVICES
+    ]
+
+
 def deploy_statements(config: AppConfig, account: Account) -> list[dict[str, Any]]:
-    """Every statement of a stage's deploy role, PassRole included."""
+    """Every statement of a stage's deploy role, PassRole and the re-tagging guard included."""
     scope = stage_scope(config, account)
     return [
-        *statements(grants(deploy_actions(), scope), "Deploy"),
+        *statements(grants(stage_actions(config), scope), "Deploy"),
+        *_retagging_guard(config),
         {
             "Sid": "PassFunctionRoleToLambda",
             "Effect": "Allow",
@@ -111,7 +133,7 @@ def deploy_statements(config: AppConfig, account: Account) -> list[dict[str, Any
 def plan_statements(config: AppConfig, account: Account) -> list[dict[str, Any]]:
     """The plan role's statements: the deploy scopes' Read and List actions only."""
     scope = stage_scope(config, account)
-    return statements(read_only(grants(deploy_actions(), scope)), "Plan")
+    return statements(read_only(grants(stage_actions(config), scope)), "Plan")
 
 
 class GitHubRoles(Construct):
@@ -185,9 +207,32 @@ class GitHubRoles(Construct):
         return role
 
 
+def _retagging_guard(config: AppConfig) -> list[dict[str, Any]]:
+    """Deny (un)tagging a key or distribution that carries another stage's or project's tags.
+
+    Tagging is granted on "*" (it happens at creation) and keys and distributions are
+    guarded by their tags, so without this a role could re-tag another stage's key or
+    distribution as its own and then manage it.
+    """
+    actions = sorted(TAG_ON_CREATE_ACTIONS | {"kms:UntagResource", "cloudfront:UntagResource"})
+    return [
+        {
+            "Sid": f"NoRetaggingOther{tag}",
+            "Effect": "Deny",
+            "Action": actions,
+            "Resource": "*",
+            "Condition": {
+                "Null": {f"aws:ResourceTag/{tag}": "false"},
+                "StringNotEquals": {f"aws:ResourceTag/{tag}": value},
+            },
+        }
+        for tag, value in (("Project", config.project), ("Stage", config.stage))
+    ]
+
+
 def _document(statements: list[dict[str, Any]]) -> dict[str, Any]:
-    allowed = [{"Effect": "Allow", **statement} for statement in statements]
-    return {"Version": "2012-10-17", "Statement": allowed}
+    with_effect = [{"Effect": "Allow", **statement} for statement in statements]
+    return {"Version": "2012-10-17", "Statement": with_effect}
 
 
 def _pack(statements: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:

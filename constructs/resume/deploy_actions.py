@@ -38,7 +38,7 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
     # CreateDistributionWithTags is authorized as CreateDistribution plus TagResource.
     "aws_cloudfront_distribution": (
         "cloudfront:CreateDistribution", "cloudfront:GetDistribution",
-        "cloudfront:GetDistributionConfig", "cloudfront:UpdateDistribution",
+        "cloudfront:UpdateDistribution",
         "cloudfront:DeleteDistribution", "cloudfront:TagResource", "cloudfront:UntagResource",
         "cloudfront:ListTagsForResource",
     ),
@@ -73,6 +73,7 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         "iam:UntagRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
         "iam:ListInstanceProfilesForRole", "iam:UpdateAssumeRolePolicy",
         "iam:PutRolePermissionsBoundary",
+        "iam:GetRolePolicy",  # every read of a role reads its inline policies
     ),
     "aws_iam_role_policy": ("iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"),
     # iam:PassRole is granted apart: the function's role only, to Lambda only.
@@ -81,29 +82,35 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",
         "lambda:DeleteFunction", "lambda:ListVersionsByFunction",
         "lambda:GetFunctionCodeSigningConfig", "lambda:PutFunctionConcurrency",
-        "lambda:DeleteFunctionConcurrency", "lambda:GetFunctionConcurrency",
-        "lambda:TagResource", "lambda:UntagResource", "lambda:ListTags",
+        "lambda:DeleteFunctionConcurrency", "lambda:TagResource", "lambda:UntagResource",
     ),
     "aws_lambda_permission": (
         "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy",
     ),
+    # Tags through TagResource/ListTagsForResource on the log group's ARN (provider >= 5.5x).
     "aws_cloudwatch_log_group": (
         "logs:CreateLogGroup", "logs:DescribeLogGroups", "logs:DeleteLogGroup",
         "logs:PutRetentionPolicy", "logs:DeleteRetentionPolicy", "logs:TagResource",
-        "logs:UntagResource", "logs:ListTagsForResource", "logs:TagLogGroup",
-        "logs:ListTagsLogGroup",
+        "logs:UntagResource", "logs:ListTagsForResource",
     ),
-    # API Gateway authorizes by HTTP verb on the resource path (/apis/…).
+    # API Gateway authorizes by HTTP verb on the resource path (/apis/…); PUT only
+    # reimports an OpenAPI body, which the API does not have.
     "aws_apigatewayv2_api": (
         "apigateway:POST", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE",
-        "apigateway:PUT",
     ),
     "aws_apigatewayv2_integration": ("apigateway:POST", "apigateway:GET", "apigateway:PATCH",
                                      "apigateway:DELETE"),
     "aws_apigatewayv2_route": ("apigateway:POST", "apigateway:GET", "apigateway:PATCH",
                                "apigateway:DELETE"),
-    "aws_apigatewayv2_stage": ("apigateway:POST", "apigateway:GET", "apigateway:PATCH",
-                               "apigateway:DELETE"),
+    # Access logging: API Gateway checks that the caller may set up log delivery itself
+    # (API Gateway guide, "Configuring logging for an HTTP API", permissions to activate).
+    "aws_apigatewayv2_stage": (
+        "apigateway:POST", "apigateway:GET", "apigateway:PATCH", "apigateway:DELETE",
+        "logs:DescribeLogGroups", "logs:DescribeLogStreams", "logs:GetLogEvents",
+        "logs:FilterLogEvents", "logs:CreateLogDelivery", "logs:PutResourcePolicy",
+        "logs:UpdateLogDelivery", "logs:DeleteLogDelivery", "logs:CreateLogGroup",
+        "logs:DescribeResourcePolicies", "logs:GetLogDelivery", "logs:ListLogDeliveries",
+    ),
     "aws_cloudwatch_metric_alarm": (
         "cloudwatch:PutMetricAlarm", "cloudwatch:DescribeAlarms", "cloudwatch:DeleteAlarms",
         "cloudwatch:TagResource", "cloudwatch:UntagResource", "cloudwatch:ListTagsForResource",

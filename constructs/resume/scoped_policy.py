@@ -20,6 +20,10 @@ READ_LEVELS = frozenset({"Read", "List"})
 # ACM certificates for CloudFront live in us-east-1 (resume.site_certificate).
 CERTIFICATE_REGION = "us-east-1"
 _APIS = "arn:${Partition}:apigateway:${Region}::/apis"
+_LOG_STREAMS = (
+    "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}"
+    ":log-stream:${LogStreamName}"
+)
 # Formats policy_sentry reports, and the stage's ARNs for each ({placeholders} below).
 SCOPED_FORMATS: dict[str, tuple[str, ...]] = {
     "arn:${Partition}:s3:::${BucketName}": ("arn:{partition}:s3:::{prefix}*",),
@@ -36,6 +40,9 @@ SCOPED_FORMATS: dict[str, tuple[str, ...]] = {
     "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}": (
         "arn:{partition}:logs:{region}:{account}:log-group:/aws/lambda/{prefix}*",
         "arn:{partition}:logs:{region}:{account}:log-group:/aws/apigateway/{prefix}*",
+    ),
+    _LOG_STREAMS: (
+        "arn:{partition}:logs:{region}:{account}:log-group:/aws/apigateway/{prefix}*:log-stream:*",
     ),
     "arn:${Partition}:cloudwatch:${Region}:${Account}:alarm:${AlarmName}": (
         "arn:{partition}:cloudwatch:{region}:{account}:alarm:{prefix}*",
@@ -75,16 +82,11 @@ API_ARNS = (
     "arn:{partition}:apigateway:{region}::/apis/*",
     "arn:{partition}:apigateway:{region}::/tags/*",
 )
-# Keys and distributions have generated ids, and the highest stakes (a key policy, a site's
-# origin): their actions also require the stage's tags on the resource, which the
-# provider's default_tags put there when it creates them. Creating cannot require them
-# (nothing is tagged yet); tagging may only write the stage's own tags.
-TAG_SCOPED_FORMATS = frozenset(
-    {
-        "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}",
-        "arn:${Partition}:cloudfront::${Account}:distribution/${DistributionId}",
-    }
-)
+# Keys and distributions have generated ids and the highest stakes (a key policy, a
+# site's origin). Their destructive actions also require the stage's tags on the resource,
+# which the provider's default_tags put there at creation. Reads, creation and enabling
+# calls do not: right after CreateKey or CreateDistributionWithTags, the provider calls
+# them before new tags may count for authorization (KMS: up to five minutes).
 # Role changes that must keep the stage's permissions boundary on the role, as AWS's
 # delegation example conditions them. Other role actions (GetRole, DeleteRole) take no
 # such condition: where AWS does not put the key in the request, StringEquals would deny.
@@ -94,8 +96,26 @@ BOUNDED_ACTIONS = frozenset(
         "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary",
     }
 )  # fmt: skip
-_CREATE_ACTIONS = frozenset({"cloudfront:CreateDistribution"})
-_TAG_ACTIONS = frozenset({"kms:TagResource", "cloudfront:TagResource"})
+TAG_SCOPED_FORMATS = frozenset(
+    {
+        "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}",
+        "arn:${Partition}:cloudfront::${Account}:distribution/${DistributionId}",
+    }
+)
+TAG_GUARDED_ACTIONS = frozenset(
+    {
+        "kms:PutKeyPolicy", "kms:ScheduleKeyDeletion", "kms:DisableKey",
+        "kms:DisableKeyRotation", "kms:UpdateKeyDescription", "kms:UntagResource",
+        "cloudfront:UpdateDistribution", "cloudfront:DeleteDistribution",
+        "cloudfront:UntagResource",
+    }
+)  # fmt: skip
+# Tagging at creation is authorized before the resource has an ARN or tags (KMS: "not
+# restricted to particular KMS keys"), so these take "*" and may write only the stage's
+# own tag values; resume.ci_roles denies re-tagging another stage's resources.
+TAG_ON_CREATE_ACTIONS = frozenset({"kms:TagResource", "cloudfront:TagResource"})
+RECORD_NAMES_KEY = "route53:ChangeResourceRecordSetsNormalizedRecordNames"
+Condition = tuple[tuple[str, str, "str | tuple[str, ...]"], ...]  # (operator, key, value)
 
 
 class UnscopedActionError(ValueError):
@@ -116,6 +136,10 @@ class Scope:
     hosted_zone: str
     # The permissions boundary every role the deploy touches must carry.
     boundary_arn: str
+    # The tag keys the stage's resources carry (provider default_tags).
+    tag_keys: tuple[str, ...] = ("ManagedBy", "Project", "Stage")
+    # DNS names (normalized: lower case, no trailing dot; globs) the deploy may change.
+    record_names: tuple[str, ...] = ()
 
     def fill(self, template: str) -> str:
         """A template of SCOPED_FORMATS or API_ARNS with this stage's values."""
@@ -137,7 +161,7 @@ class Grant:
     action: str
     access_level: str
     resources: tuple[str, ...]
-    condition: tuple[tuple[str, str, str], ...] = ()  # (operator, key, value)
+    condition: Condition = ()
 
 
 def grants(actions: Iterable[str], scope: Scope) -> list[Grant]:
@@ -165,9 +189,9 @@ def statements(found: Iterable[Grant], sid_prefix: str) -> list[dict[str, Any]]:
             "Resource": list(resources) if len(resources) > 1 else resources[0],
         }
         if condition:
-            operators: dict[str, dict[str, str]] = defaultdict(dict)
+            operators: dict[str, dict[str, Any]] = defaultdict(dict)
             for operator, key, value in condition:
-                operators[operator][key] = value
+                operators[operator][key] = list(value) if isinstance(value, tuple) else value
             statement["Condition"] = dict(operators)
         result.append(statement)
     return result
@@ -182,6 +206,8 @@ def _grants(action: str, scope: Scope) -> list[Grant]:
     formats = [entry["resource_arn_format"] for entry in entries]
     if service == "apigateway" and any(f.startswith(_APIS) for f in formats):
         return [Grant(action, level, tuple(scope.fill(t) for t in API_ARNS))]
+    if action in TAG_ON_CREATE_ACTIONS:
+        return [Grant(action, level, ("*",), _own_tags("aws:RequestTag", scope))]
     known = [entry for entry in entries if entry["resource_arn_format"] in SCOPED_FORMATS]
     if not known:
         if formats == ["*"]:
@@ -189,7 +215,7 @@ def _grants(action: str, scope: Scope) -> list[Grant]:
         raise UnscopedActionError(
             f"{action}: none of its resource types is scoped here: {', '.join(formats)}"
         )
-    by_condition: dict[tuple[tuple[str, str, str], ...], list[str]] = defaultdict(list)
+    by_condition: dict[Condition, list[str]] = defaultdict(list)
     for entry in known:
         arn_format = entry["resource_arn_format"]
         condition = _condition(action, arn_format, entry["condition_keys"], scope)
@@ -200,19 +226,26 @@ def _grants(action: str, scope: Scope) -> list[Grant]:
     ]
 
 
-def _condition(
-    action: str, arn_format: str, keys: list[str], scope: Scope
-) -> tuple[tuple[str, str, str], ...]:
-    condition: list[tuple[str, str, str]] = []
+def _condition(action: str, arn_format: str, keys: list[str], scope: Scope) -> Condition:
+    condition: list[tuple[str, str, str | tuple[str, ...]]] = []
     if action in BOUNDED_ACTIONS and "iam:PermissionsBoundary" in keys:
         condition.append(("StringEquals", "iam:PermissionsBoundary", scope.boundary_arn))
-    if arn_format in TAG_SCOPED_FORMATS and action not in _CREATE_ACTIONS:
-        tag = "aws:RequestTag" if action in _TAG_ACTIONS else "aws:ResourceTag"
-        condition += [
-            ("StringEquals", f"{tag}/Project", scope.project),
-            ("StringEquals", f"{tag}/Stage", scope.stage),
-        ]
+    if arn_format in TAG_SCOPED_FORMATS and action in TAG_GUARDED_ACTIONS:
+        condition += _own_tags("aws:ResourceTag", scope)
+    if RECORD_NAMES_KEY in keys and scope.record_names:
+        condition.append(("ForAllValues:StringLike", RECORD_NAMES_KEY, scope.record_names))
     return tuple(condition)
+
+
+def _own_tags(prefix: str, scope: Scope) -> Condition:
+    """The stage's Project and Stage tags; for request tags, only the stage's tag keys."""
+    own: list[tuple[str, str, str | tuple[str, ...]]] = [
+        ("StringEquals", f"{prefix}/Project", scope.project),
+        ("StringEquals", f"{prefix}/Stage", scope.stage),
+    ]
+    if prefix == "aws:RequestTag":
+        own.append(("ForAllValues:StringEquals", "aws:TagKeys", scope.tag_keys))
+    return tuple(own)
 
 
 @cache

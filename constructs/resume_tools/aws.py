@@ -18,17 +18,27 @@ def aws_client(service: str, config: AppConfig) -> Any:
     )
 
 
-def bucket_exists(s3: Any, bucket: str) -> bool:
-    """True if the bucket exists and is ours to use."""
+def bucket_exists(s3: Any, bucket: str, owner: str) -> bool:
+    """True if the bucket exists in the `owner` account; an error if another account has it.
+
+    State bucket names are predictable (they embed the account id), so someone else could
+    create one first: ExpectedBucketOwner makes S3 refuse to answer for their bucket.
+    """
     from botocore.exceptions import ClientError, EndpointConnectionError
 
     try:
-        s3.head_bucket(Bucket=bucket)
+        s3.head_bucket(Bucket=bucket, ExpectedBucketOwner=owner)
     except EndpointConnectionError as exc:
         raise OpsError(f"cannot reach S3: {exc}") from exc
     except ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("404", "NoSuchBucket", "NotFound"):
+        code = exc.response.get("Error", {}).get("Code")
+        if code in ("404", "NoSuchBucket", "NotFound"):
             return False
+        if code in ("403", "AccessDenied", "Forbidden"):
+            raise OpsError(
+                f"bucket {bucket} exists but not in account {owner} (or these credentials "
+                "may not read it): choose another name with RESUME_STATE_BUCKET"
+            ) from exc
         raise
     return True
 

@@ -1,4 +1,4 @@
-"""Moving a site bucket that predates the stage prefix: found by name, emptied completely."""
+"""Buckets the deploy tool touches itself: a legacy site bucket emptied, a foreign one refused."""
 
 from __future__ import annotations
 
@@ -53,3 +53,24 @@ def test_emptying_removes_every_version_and_delete_marker(s3: Any) -> None:
     assert "Versions" not in versions
     assert "DeleteMarkers" not in versions
     s3.delete_bucket(Bucket="old")  # what Terraform's replacement then does
+
+
+def test_a_bucket_of_another_account_is_refused_not_used(s3: Any) -> None:
+    """State bucket names are predictable; one someone else owns must never hold our state."""
+    from botocore.stub import Stubber
+
+    from resume_tools.aws import bucket_exists
+    from resume_tools.errors import OpsError
+
+    assert bucket_exists(s3, "old", "123456789012") is True  # moto's own account
+    assert bucket_exists(s3, "missing", "123456789012") is False
+    # moto ignores ExpectedBucketOwner; S3 answers 403 for a bucket of another account.
+    with Stubber(s3) as stub:
+        stub.add_client_error(
+            "head_bucket",
+            service_error_code="403",
+            http_status_code=403,
+            expected_params={"Bucket": "taken", "ExpectedBucketOwner": "123456789012"},
+        )
+        with pytest.raises(OpsError, match="exists but not in account 123456789012"):
+            bucket_exists(s3, "taken", "123456789012")
