@@ -5,9 +5,13 @@ The rule, in order (the README's "Counting rules" repeats it):
 1. No User-Agent, or one that names a crawler, a monitor, a link previewer, a headless
    browser or an HTTP library: a bot. It is answered 200 with the current count and
    counts nothing.
-2. ``DNT: 1`` or ``Sec-GPC: 1``: the view counts, but no visitor hash is computed or stored,
+2. No ``Origin``, or one not in ``allowed_origins``: answered 200 with the current count,
+   counting nothing. Browsers send ``Origin`` on every cross-origin POST, so a real visit
+   always has one; without this rule any page on the web could make its visitors' browsers
+   count here (CORS only stops that page reading the answer).
+3. ``DNT: 1`` or ``Sec-GPC: 1``: the view counts, but no visitor hash is computed or stored,
    so the visit never adds to unique visitors.
-3. Anything else: a view, and a unique visitor the first time that day for that page.
+4. Anything else: a view, and a unique visitor the first time that day for that page.
 """
 
 from __future__ import annotations
@@ -36,6 +40,18 @@ def is_bot(user_agent: str) -> bool:
     for name in NOT_BOT_NAMES:
         agent = agent.replace(name, "")
     return any(marker in agent for marker in BOT_USER_AGENT_MARKERS)
+
+
+def origin_allowed(origin: str | None, allowed: frozenset[str]) -> bool:
+    """True if `origin` (an Origin header, case and a trailing slash aside) is allowed."""
+    return origin is not None and origin.lower().rstrip("/") in allowed
+
+
+def origin_verdict(origin: str | None, allowed: frozenset[str]) -> str:
+    """Say "allowed", "foreign" or "missing": all a log line says of a request's Origin."""
+    if origin is None or not origin.strip():
+        return "missing"
+    return "allowed" if origin_allowed(origin, allowed) else "foreign"
 
 
 def opted_out(headers: Mapping[str, str]) -> bool:

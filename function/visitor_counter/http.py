@@ -9,6 +9,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from visitor_counter.counting_rules import origin_allowed
+
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 CORS_METHODS = "POST, OPTIONS"  # the original contract's, on /
 CORS_HEADERS = "Content-Type"
@@ -132,7 +134,7 @@ def cors_headers(
     browser may cache them.
     """
     headers = {"Vary": "Origin"}
-    if origin is not None and origin.lower().rstrip("/") in allowed:
+    if origin is not None and origin_allowed(origin, allowed):
         headers["Access-Control-Allow-Origin"] = origin
         headers["Access-Control-Allow-Methods"] = methods
         headers["Access-Control-Allow-Headers"] = CORS_HEADERS

@@ -6,6 +6,9 @@ from typing import Final
 from urllib.parse import unquote, urlsplit
 
 MAX_PAGE_BYTES: Final = 256
+# Characters that could form HTML markup or break out of an attribute in any consumer of
+# the top-pages list (counter.js writes textContent; other clients may not).
+MARKUP_CHARACTERS: Final = frozenset("<>\"'`")
 
 
 class InvalidPage(ValueError):
@@ -29,6 +32,9 @@ def normalize_page(raw: str) -> str:
     unprintable = next((char for char in decoded if not char.isprintable()), None)
     if unprintable is not None:
         raise InvalidPage(f"Page id holds a non-printable character (U+{ord(unprintable):04X}).")
+    markup = next((char for char in decoded if char in MARKUP_CHARACTERS), None)
+    if markup is not None:
+        raise InvalidPage(f"Page id must not contain {markup!r} (no <, >, quotes or backticks).")
     parts = urlsplit(decoded)
     if parts.scheme in ("http", "https") and parts.netloc:
         decoded = decoded[len(f"{parts.scheme}://{parts.netloc}") :]

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from visitor_counter.counting_rules import is_bot, opted_out
+from visitor_counter.counting_rules import is_bot, opted_out, origin_verdict
 from visitor_counter.http import (
     BadRequest,
     Request,
@@ -135,17 +135,26 @@ class Router:
             return {"GET": self._read_page, "POST": self._count_page}
         return None
 
+    def _uncounted(self, request: Request) -> str | None:
+        """Why a counting request counts nothing (an outcome), or None if it counts."""
+        if is_bot(request.user_agent):
+            return "bot"
+        verdict = origin_verdict(request.origin, self._settings.allowed_origins)
+        return None if verdict == "allowed" else f"{verdict}_origin"
+
     def _count_site(self, request: Request) -> tuple[dict[str, Any], str, bool]:
         site = self._settings.site_id
-        if is_bot(request.user_agent):
-            return {"visitors": self._site_total.read(site)}, "bot", False
+        uncounted = self._uncounted(request)
+        if uncounted:
+            return {"visitors": self._site_total.read(site)}, uncounted, False
         return {"visitors": self._site_total.increment(site)}, "counted", False
 
     def _count_page(self, request: Request) -> tuple[dict[str, Any], str, bool]:
         page = _page_of(request)
-        if is_bot(request.user_agent):
+        uncounted = self._uncounted(request)
+        if uncounted:
             counts = self._pages.read(page) or PageCounts(page, 0, 0)
-            return counts.as_json(), "bot", False
+            return counts.as_json(), uncounted, False
         counts, new_visitor = self._pages.count(
             page, request.source_ip, request.user_agent, track=not opted_out(request.headers)
         )

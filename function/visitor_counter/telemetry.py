@@ -25,7 +25,12 @@ METRICS: Final = {
     "DynamoDBErrors": "Count",
     "HandlerLatency": "Milliseconds",
 }
-OUTCOMES: Final = ("counted", "bot", "read", "preflight", "rejected", "error")
+# foreign_origin / missing_origin: a counting request whose Origin is not allowed, or
+# absent; all a log line says of the Origin (never its value).
+OUTCOMES: Final = (
+    "counted", "bot", "foreign_origin", "missing_origin", "read", "preflight", "rejected",
+    "error",
+)  # fmt: skip
 _LEVEL_BY_OUTCOME: Final = {"rejected": "WARNING", "error": "ERROR"}
 _RANK: Final = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 

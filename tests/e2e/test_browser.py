@@ -15,6 +15,7 @@ from resume_tools.local_cloud.gateway import LocalGateway
 from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
 from resume_tools.local_cloud.stage_limits import StageLimits
 from tests.support.cloud import RunningCloud
+from tests.support.events import BROWSER
 from tests.support.synth import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -77,6 +78,22 @@ def test_the_page_shows_its_counts_and_a_reload_adds_a_view_not_a_visitor(
     assert stored(cloud, "%2F") == {"page": "/", "views": views + 1, "visitors": visitors}
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "demo-page.png"), full_page=True)
+
+
+def test_the_original_frontends_flow_a_test_client_post_then_a_page_load_shows_plus_one(
+    cloud: RunningCloud, page: Page
+) -> None:
+    """The original project's own end-to-end test: a plain POST, then the page shows N + 1.
+
+    The plain POST (no Origin, as a test client sends it) is answered with the count and
+    counts nothing; the page load, from the site's origin, counts once.
+    """
+    plain = requests.post(cloud.api_url + "/", headers={"User-Agent": BROWSER}, timeout=10)
+    count = int(plain.json()["visitors"])
+
+    page.goto(cloud.site_url + "/")
+
+    assert int(shown(page, "#site-total")) == count + 1
 
 
 def test_one_tag_counts_its_own_page_and_adds_the_count_after_itself(

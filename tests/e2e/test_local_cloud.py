@@ -18,6 +18,8 @@ ALLOWED = "http://localhost:4321"
 # A browser's User-Agent: requests' own ("python-requests/…") is a bot by the counting rules.
 visitor = requests.Session()
 visitor.headers["User-Agent"] = BROWSER
+# A browser on the site sends its Origin with every POST; without one nothing counts.
+visitor.headers["Origin"] = ALLOWED
 
 
 def test_a_client_library_is_a_bot_answered_with_the_count_uncounted(
@@ -146,6 +148,21 @@ def test_unknown_page_gets_the_404_page(cloud: RunningCloud) -> None:
 
     assert response.status_code == 404
     assert "<h1>Not found</h1>" in response.text
+
+
+@pytest.mark.parametrize("origin", ["https://evil.example", "null", None])
+def test_a_post_from_a_foreign_or_no_origin_is_answered_and_counts_nothing(
+    cloud: RunningCloud, stored_visitors: Callable[[], int], origin: str | None
+) -> None:
+    """Any page on the web could make its visitors' browsers POST here; only the site counts."""
+    before = stored_visitors()
+    headers = {"User-Agent": BROWSER, **({"Origin": origin} if origin else {})}
+
+    response = requests.post(cloud.api_url + "/", headers=headers, timeout=10)
+
+    assert response.status_code == 200
+    assert response.json() == {"visitors": before}
+    assert stored_visitors() == before
 
 
 def test_page_origin_is_allowed_by_the_api(cloud: RunningCloud) -> None:

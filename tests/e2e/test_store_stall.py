@@ -43,7 +43,7 @@ def test_a_stalled_store_answers_503_and_counts_the_view_at_most_once(
 ) -> None:
     moto = emulator_pid(cloud.ports["moto_port"])
     before = stored_visitors()
-    headers = {"User-Agent": BROWSER}
+    headers = {"User-Agent": BROWSER, "Origin": cloud.site_url}
 
     with ThreadPoolExecutor(max_workers=1) as pool:
         os.kill(moto, signal.SIGSTOP)

@@ -18,11 +18,15 @@ class FakeContext:
     aws_request_id: str = "ctx-request-id"
 
 
+# What a browser on the site sends; pass origin=None for a client that sends none.
+SITE_ORIGIN = "https://example.com"
+
+
 def http_event(
     method: str = "POST",
     path: str = "/",
     *,
-    origin: str | None = None,
+    origin: str | None = SITE_ORIGIN,
     body: str | bytes | None = None,
     base64_encoded: bool = False,
     headers: dict[str, str] | None = None,

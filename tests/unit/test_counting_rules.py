@@ -122,3 +122,34 @@ def test_headers_up_to_the_limit_are_accepted(api: Router) -> None:
     event["headers"]["x-padding"] = "a" * (8192 - used - len("x-padding"))
 
     assert api.handle(event)["statusCode"] == 200
+
+
+FOREIGN = ["https://evil.example", "null", "https://example.com.evil", "http://example.com"]
+
+
+@pytest.mark.parametrize("origin", [*FOREIGN, None, ""])
+@pytest.mark.parametrize("path", ["/", "/pages/%2Fa"])
+def test_a_foreign_or_missing_origin_gets_the_counts_and_counts_nothing(
+    api: Router, dynamodb: Any, log_stream: Any, origin: str | None, path: str
+) -> None:
+    api.handle(http_event("POST", path))  # one real view, so there is something to answer
+    before = all_items(dynamodb)
+
+    response = api.handle(http_event("POST", path, origin=origin))
+
+    assert response["statusCode"] == 200
+    answer = json.loads(response["body"])
+    assert answer.get("visitors", answer.get("views")) == 1
+    assert all_items(dynamodb) == before
+    line = json.loads(log_stream.getvalue().splitlines()[-1])
+    assert line["outcome"] == ("foreign_origin" if origin else "missing_origin")
+    if origin:
+        assert origin not in log_stream.getvalue()  # the value itself is never logged
+
+
+@pytest.mark.parametrize("origin", ["https://example.com", "https://WWW.example.com/"])
+def test_an_allowed_origin_counts(api: Router, dynamodb: Any, origin: str) -> None:
+    response = api.handle(http_event("POST", origin=origin))
+
+    assert json.loads(response["body"]) == {"visitors": 1}
+    assert stored_count(dynamodb) == 1

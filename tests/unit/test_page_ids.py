@@ -25,6 +25,9 @@ def test_page_ids_are_normalized(raw: str, page: str) -> None:
     assert normalize_page(raw) == page
 
 
+MARKUP = "Page id must not contain '<' (no <, >, quotes or backticks)."
+
+
 @pytest.mark.parametrize(
     ("raw", "message"),
     [
@@ -35,6 +38,12 @@ def test_page_ids_are_normalized(raw: str, page: str) -> None:
         ("%2Fa%09b", "Page id holds a non-printable character (U+0009)."),
         ("%2F%E2%80%8B", "Page id holds a non-printable character (U+200B)."),
         ("%2Fa%2F..%2Fb", "Page id must not contain '..' segments."),
+        # Nothing that could form markup in a consumer of the top-pages list.
+        ("%2F%3Cimg%20src%3Dx%20onerror%3Dalert(1)%3E", MARKUP),
+        ("%2Fa%3Eb", "Page id must not contain '>' (no <, >, quotes or backticks)."),
+        ("%2Fa%22b", "Page id must not contain '\"' (no <, >, quotes or backticks)."),
+        ("%2Fa'b", 'Page id must not contain "\'" (no <, >, quotes or backticks).'),
+        ("%2Fa%60b", "Page id must not contain '`' (no <, >, quotes or backticks)."),
         ("%2F%FF", "Page id is not valid UTF-8 once percent-decoded."),
         ("%2F" + "a" * MAX_PAGE_BYTES, f"Page id is 257 bytes; the limit is {MAX_PAGE_BYTES}."),
         ("a" * 3 * MAX_PAGE_BYTES + "a", f"Page id is longer than {MAX_PAGE_BYTES} bytes."),

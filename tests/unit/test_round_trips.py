@@ -70,6 +70,8 @@ def test_a_container_reads_an_existing_salt_once_a_day(
         (http_event("GET", "/pages", query="top=10"), ["Query"]),
         (http_event("POST", user_agent="Googlebot/2.1"), ["GetItem"]),
         (http_event("POST", "/pages/%2Fa", user_agent="Googlebot/2.1"), ["GetItem"]),
+        (http_event("POST", origin="https://evil.example"), ["GetItem"]),
+        (http_event("POST", "/pages/%2Fa", origin=None), ["GetItem"]),
         (http_event("OPTIONS", "/pages/%2Fa"), []),
         (http_event("DELETE", "/pages/%2Fa"), []),
         (http_event("POST", "/pages/%2Fa%00"), []),

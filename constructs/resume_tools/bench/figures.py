@@ -185,6 +185,7 @@ def local_cloud_figures(env: Mapping[str, str], requests: int, threads: int) -> 
         table = cloud.deployment.table_name
         session = http.Session()
         session.headers["User-Agent"] = BROWSER_USER_AGENT  # requests' own UA is a bot
+        session.headers["Origin"] = cloud.site_url  # without an allowed Origin nothing counts
 
         def through_api(_: int) -> None:
             session.post(cloud.api_url + "/", timeout=30).raise_for_status()
