@@ -80,6 +80,9 @@ class AppConfig:
     lambda_reserved_concurrency: int = 10
     function_zip: str = "build/function.zip"
     site_dir: str = "constructs/resume/site"
+    # API requests in 5 minutes that raise the request-surge alarm: far above a personal
+    # site's traffic (10 a second sustained), well below the stage's throttle (50 a second).
+    request_alarm_per_5min: int = 3000
     # Where alarm notifications are e-mailed (a subscription to confirm); empty: topic only.
     alarm_email: str = ""
     # AWS X-Ray tracing of the function. Off by default: X-Ray needs a '*' resource grant.
@@ -313,6 +316,7 @@ def _validate(config: AppConfig) -> None:
     _in_range("throttle_burst_limit", config.throttle_burst_limit, 1, 5000)
     _in_range("throttle_rate_limit_rps", config.throttle_rate_limit_rps, 1, 10000)
     _in_range("lambda_memory_mb", config.lambda_memory_mb, 128, 10240)
+    _in_range("request_alarm_per_5min", config.request_alarm_per_5min, 1, 10_000_000)
     _in_range("lambda_timeout_s", config.lambda_timeout_s, 1, 29)  # API Gateway gives up at 30 s
     _in_range("lambda_reserved_concurrency", config.lambda_reserved_concurrency, -1, 1000)
     if config.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):

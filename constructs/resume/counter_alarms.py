@@ -51,6 +51,7 @@ class CounterAlarms(Construct):
         table_name: str,
         site_id: str,
         alarm_email: str,
+        request_alarm_per_5min: int,
     ) -> None:
         super().__init__(scope, id_)
         self.topic = encrypted_alarm_topic(self, name=name, region=region)
@@ -78,6 +79,11 @@ class CounterAlarms(Construct):
             SimpleAlarm("dynamodb-index-throttles", "AWS/DynamoDB", "WriteThrottleEvents",
                         {"TableName": table_name, "GlobalSecondaryIndexName": TOP_PAGES_INDEX},
                         1, description="DynamoDB throttled writes to the top-pages index."),
+            # A cost guard: every request costs; this many in 5 minutes is a flood or abuse.
+            SimpleAlarm("api-request-surge", "AWS/ApiGateway", "Count", {"ApiId": api_id},
+                        request_alarm_per_5min,
+                        description=f"At least {request_alarm_per_5min} API requests in 5 "
+                        "minutes: far above normal traffic (cost)."),
         ]  # fmt: skip
         self.alarms = [self._simple(name, alarm) for alarm in simple]
         self.alarms.append(self._api_5xx_rate(name, api_id))

@@ -137,6 +137,7 @@ class BackendStack(TerraformStack):
             table_name=self.table.name,
             site_id=schema.DEFAULT_SITE_ID,
             alarm_email=config.alarm_email,
+            request_alarm_per_5min=config.request_alarm_per_5min,
         )
         TerraformOutput(self, "api_url", value=self.api.url)
         TerraformOutput(self, "alarm_topic_arn", value=self.alarms.topic.arn)

@@ -56,6 +56,7 @@ BAD = [
     ({"RESUME_LAMBDA_MEMORY_MB": "lots"}, "lambda_memory_mb: 'lots' is not a number"),
     ({"RESUME_LAMBDA_MEMORY_MB": "64"}, "lambda_memory_mb: 64 is outside 128..10240"),
     ({"RESUME_LAMBDA_TIMEOUT_S": "60"}, "lambda_timeout_s: 60 is outside 1..29"),
+    ({"RESUME_REQUEST_ALARM_PER_5MIN": "0"}, "request_alarm_per_5min: 0 is outside 1..10000000"),
     ({"RESUME_LOG_RETENTION_DAYS": "10"}, "log_retention_days: 10 is not one CloudWatch accepts"),
     ({"RESUME_DOMAIN_NAME": "example.com"}, "domain_name and hosted_zone_id: set both or neither"),
     ({"RESUME_TABLE_NAME": "x"}, "table_name: 'x' is not valid"),

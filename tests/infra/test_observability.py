@@ -17,6 +17,7 @@ ALARMS = {
     "cloud-resume-dev-dynamodb-write-throttles": ("AWS/DynamoDB", "WriteThrottleEvents", "Sum", 1),
     "cloud-resume-dev-dynamodb-read-throttles": ("AWS/DynamoDB", "ReadThrottleEvents", "Sum", 1),
     "cloud-resume-dev-dynamodb-index-throttles": ("AWS/DynamoDB", "WriteThrottleEvents", "Sum", 1),
+    "cloud-resume-dev-api-request-surge": ("AWS/ApiGateway", "Count", "Sum", 3000),
 }
 
 
@@ -57,7 +58,7 @@ def test_the_index_alarm_watches_the_top_pages_index(production: Synthesized) ->
 def test_every_alarm_notifies_the_topic(production: Synthesized) -> None:
     found = alarms(production["backend"])
 
-    assert len(found) == 7
+    assert len(found) == 8
     for alarm in found.values():
         (action,) = alarm["alarm_actions"]
         assert re.fullmatch(r"\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}", action)
