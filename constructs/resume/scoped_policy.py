@@ -82,11 +82,6 @@ API_ARNS = (
     "arn:{partition}:apigateway:{region}::/apis/*",
     "arn:{partition}:apigateway:{region}::/tags/*",
 )
-# Keys and distributions have generated ids and the highest stakes (a key policy, a
-# site's origin). Their destructive actions also require the stage's tags on the resource,
-# which the provider's default_tags put there at creation. Reads, creation and enabling
-# calls do not: right after CreateKey or CreateDistributionWithTags, the provider calls
-# them before new tags may count for authorization (KMS: up to five minutes).
 # Role changes that must keep the stage's permissions boundary on the role, as AWS's
 # delegation example conditions them. Other role actions (GetRole, DeleteRole) take no
 # such condition: where AWS does not put the key in the request, StringEquals would deny.
@@ -96,6 +91,11 @@ BOUNDED_ACTIONS = frozenset(
         "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary",
     }
 )  # fmt: skip
+# Keys and distributions have generated ids and the highest stakes (a key policy, a
+# site's origin). Their destructive actions also require the stage's tags on the resource,
+# which the provider's default_tags put there at creation. Reads, creation and enabling
+# calls do not: right after CreateKey or CreateDistributionWithTags, the provider calls
+# them before new tags may count for authorization (KMS: up to five minutes).
 TAG_SCOPED_FORMATS = frozenset(
     {
         "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}",
