@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from resume.config import EMULATOR_ACCOUNT_ID, AppConfig
@@ -41,13 +40,6 @@ def bucket_exists(s3: Any, bucket: str, owner: str) -> bool:
             ) from exc
         raise
     return True
-
-
-def with_account(config: AppConfig) -> AppConfig:
-    """Fill in the account id from the caller's credentials when the state bucket needs it."""
-    if config.state_bucket or config.account_id or config.emulated:
-        return config
-    return replace(config, account_id=caller_account(config))
 
 
 def caller_account(config: AppConfig) -> str:

@@ -10,11 +10,11 @@ stack, and returns one object holding all of it with a Terraform runner per stac
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from resume.config import STACK_KINDS, AppConfig
-from resume_tools.aws import caller_account, with_account
+from resume_tools.aws import caller_account
 from resume_tools.build.package import Package, build
 from resume_tools.build.synth import SynthResult, synthesize
 from resume_tools.log import Log
@@ -33,6 +33,8 @@ class Workspace:
     synth: SynthResult
     # Empty when prepared for synthesis only, which needs no account and no Terraform.
     state_bucket: str = ""
+    # The account the credentials (or the emulator) act in; S3 checks bucket owners by it.
+    account_id: str = ""
     # One per stack kind, in deploy order; empty when prepared for synthesis only.
     runners: dict[str, StackRunner] = field(default_factory=dict)
     # The CI identity stack's, when github_repo is configured (only bootstrap applies it).
@@ -58,12 +60,14 @@ def prepare(
 
     Synthesis never needs the account; Terraform does, for the state bucket's name.
     """
-    tf_env, state_bucket, ci_bucket = None, "", ""
+    tf_env, account, state_bucket, ci_bucket = None, "", "", ""
     if terraform:
         # No credentials, a missing terraform or a bad mirror stop here, before any build.
-        state_bucket = with_account(config).resolved_state_bucket
+        # The account is asked for once (one STS call), for every tool that needs it.
+        account = caller_account(config)
+        state_bucket = replace(config, account_id=account).resolved_state_bucket
         if config.github_repo:
-            ci_bucket = config.ci_state_bucket_name(caller_account(config))
+            ci_bucket = config.ci_state_bucket_name(account)
         find_terraform(env)
         tf_env = terraform_env(root, env)
     log("package")
@@ -99,4 +103,4 @@ def prepare(
         if ci_bucket
         else None
     )
-    return Workspace(config, package, synth, state_bucket, runners, ci_runner)
+    return Workspace(config, package, synth, state_bucket, account, runners, ci_runner)

@@ -14,7 +14,7 @@ from typing import Any
 
 from resume.config import KNOWN_STAGES, PLAN_STAGE, AppConfig, ConfigError
 from resume.github_oidc import ISSUER
-from resume_tools.aws import aws_client, bucket_exists, caller_account
+from resume_tools.aws import aws_client, bucket_exists
 from resume_tools.build.workspace import prepare
 from resume_tools.errors import OpsError
 from resume_tools.log import Log
@@ -47,7 +47,7 @@ def bootstrap(root: Path, config: AppConfig, env: Mapping[str, str], log: Log) -
     runner = workspace.ci_runner
     if runner is None:  # prepare makes one whenever github_repo is set
         raise OpsError("the CI stack was not prepared")
-    if bucket_exists(aws_client("s3", config), runner.state_bucket, caller_account(config)):
+    if bucket_exists(aws_client("s3", config), runner.state_bucket, workspace.account_id):
         runner.init()
         changed = runner.apply()
     else:

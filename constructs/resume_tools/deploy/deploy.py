@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from resume.config import STACK_KINDS, AppConfig
-from resume_tools.aws import aws_client, bucket_exists, caller_account
+from resume_tools.aws import aws_client, bucket_exists
 from resume_tools.build.package import Package
 from resume_tools.build.workspace import prepare
 from resume_tools.deploy.site_bucket_move import empty_bucket, legacy_site_bucket
@@ -49,11 +49,12 @@ def deploy(
     changed: list[str] = []
     applied: list[str] = []
     s3 = aws_client("s3", config)
-    owner = caller_account(config)
     try:
         for kind in STACK_KINDS:
             runner = runners[kind]
-            if kind == "state" and not bucket_exists(s3, workspace.state_bucket, owner):
+            if kind == "state" and not bucket_exists(
+                s3, workspace.state_bucket, workspace.account_id
+            ):
                 runner.bootstrap()
                 changed.append(kind)
             else:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from resume.config import STACK_KINDS, AppConfig
-from resume_tools.aws import aws_client, bucket_exists, caller_account
+from resume_tools.aws import aws_client, bucket_exists
 from resume_tools.build.workspace import prepare
 from resume_tools.log import Log
 
@@ -29,7 +29,7 @@ def diff(
     """
     workspace = prepare(root, config, env, log)
     bucket = workspace.state_bucket
-    if not bucket_exists(aws_client("s3", config), bucket, caller_account(config)):
+    if not bucket_exists(aws_client("s3", config), bucket, workspace.account_id):
         log(f"state bucket {bucket} does not exist: nothing is deployed yet")
         return {
             kind: StackPlan("not deployed yet: every resource would be created")
