@@ -6,9 +6,6 @@ so the session's local cloud and its stacks are not touched.
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
@@ -16,26 +13,15 @@ import pytest
 from resume.config import EMULATOR_ACCOUNT_ID
 from resume_tools.local_cloud.cloud import LOCAL_REGION, emulator_client, emulator_env
 from resume_tools.local_cloud.emulator import Emulator
+from tests.support.cli import run_tool
 from tests.support.cloud import free_ports
-from tests.support.synth import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 
 PROJECT = "ciproof"
 REPO = "octo-org/site"
-
-
-def run(module: str, args: list[str], env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "RESUME_"))}
-    return subprocess.run(
-        [sys.executable, "-m", f"resume_tools.cli.{module}", *args],
-        cwd=PROJECT_ROOT,
-        env={**clean, **env},
-        capture_output=True,
-        text=True,
-        timeout=600,
-        check=False,
-    )
+# A cold apply of a stack and its state migration, or a whole deploy.
+BOOTSTRAP_TIMEOUT_S = 600
 
 
 def test_bootstrap_prints_the_variables_and_a_deploy_runs_under_its_boundary(
@@ -55,7 +41,7 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
         "CDKTF_OUTDIR": str(tmp_path / "cdktf.out"),
     }
 
-    boot = run("bootstrap", ["--github-repo", REPO], env)
+    boot = run_tool("bootstrap", "--github-repo", REPO, env=env, timeout_s=BOOTSTRAP_TIMEOUT_S)
 
     assert boot.returncode == 0, boot.stderr + boot.stdout
     role = f"arn:aws:iam::{EMULATOR_ACCOUNT_ID}:role/{PROJECT}-ci"
@@ -75,7 +61,13 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
     state = s3.list_objects_v2(Bucket=f"{PROJECT}-ci-tfstate-{EMULATOR_ACCOUNT_ID}")["Contents"]
     assert [o["Key"] for o in state] == [f"{PROJECT}/ci.tfstate"]  # migrated, lock released
 
-    deploy = run("deploy", ["--stage", "dev"], {**env, "RESUME_GITHUB_REPO": REPO})
+    deploy = run_tool(
+        "deploy",
+        "--stage",
+        "dev",
+        env={**env, "RESUME_GITHUB_REPO": REPO},
+        timeout_s=BOOTSTRAP_TIMEOUT_S,
+    )
 
     assert deploy.returncode == 0, deploy.stderr + deploy.stdout
     function_role = iam.get_role(RoleName=f"{PROJECT}-dev-counter-role")["Role"]
@@ -86,14 +78,14 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
 
 
 def test_bootstrap_without_a_repository_is_a_usage_error() -> None:
-    result = run("bootstrap", [], {})
+    result = run_tool("bootstrap")
 
     assert result.returncode == 2
     assert "a repository is required: --github-repo OWNER/REPO" in result.stderr
 
 
 def test_bootstrap_with_a_wildcard_repository_names_the_field() -> None:
-    result = run("bootstrap", ["--github-repo", "octo/*"], {})
+    result = run_tool("bootstrap", "--github-repo", "octo/*")
 
     assert result.returncode == 1
     assert result.stderr.startswith("bootstrap: error: github_repo: 'octo/*' is not valid")

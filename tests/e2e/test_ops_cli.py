@@ -2,15 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
+from tests.support.cli import run_tool
 from tests.support.cloud import free_ports
-from tests.support.synth import PROJECT_ROOT
 
 NO_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "",
@@ -23,24 +21,9 @@ NO_CREDENTIALS = {
 }
 
 
-def run(
-    module: str, *args: str, env: dict[str, str] | None = None
-) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if not k.startswith(("AWS_", "RESUME_"))}
-    return subprocess.run(
-        [sys.executable, "-m", f"resume_tools.cli.{module}", *args],
-        cwd=PROJECT_ROOT,
-        env={**clean, **(env or {})},
-        capture_output=True,
-        text=True,
-        timeout=300,
-        check=False,
-    )
-
-
 @pytest.mark.parametrize("module", ["deploy", "diff"])
 def test_missing_stage_is_a_usage_error(module: str) -> None:
-    result = run(module)
+    result = run_tool(module)
 
     assert result.returncode == 2
     assert "a stage is required: --stage {dev,staging,prod} or RESUME_STAGE" in result.stderr
@@ -48,14 +31,14 @@ def test_missing_stage_is_a_usage_error(module: str) -> None:
 
 @pytest.mark.parametrize("module", ["deploy", "diff"])
 def test_unknown_stage_is_a_usage_error(module: str) -> None:
-    result = run(module, "--stage", "qa")
+    result = run_tool(module, "--stage", "qa")
 
     assert result.returncode == 2
     assert "argument --stage: invalid choice: 'qa'" in result.stderr
 
 
 def test_deploy_without_credentials_says_what_to_set() -> None:
-    result = run("deploy", "--stage", "dev", env=NO_CREDENTIALS)
+    result = run_tool("deploy", "--stage", "dev", env=NO_CREDENTIALS)
 
     assert result.returncode == 1
     assert result.stderr.startswith("deploy: error: no usable AWS credentials to name the state")
@@ -63,7 +46,7 @@ def test_deploy_without_credentials_says_what_to_set() -> None:
 
 
 def test_synth_with_a_bad_setting_names_it() -> None:
-    result = run("synth", env={"RESUME_REGION": "mars-north-1"})
+    result = run_tool("synth", env={"RESUME_REGION": "mars-north-1"})
 
     assert result.returncode == 1
     assert result.stderr.strip() == (
@@ -73,7 +56,7 @@ def test_synth_with_a_bad_setting_names_it() -> None:
 
 def run_dev(env: dict[str, str]) -> subprocess.CompletedProcess[str]:
     moto, api, site = map(str, free_ports(3))
-    return run(
+    return run_tool(
         "dev", "--no-serve", "--moto-port", moto, "--api-port", api, "--site-port", site, env=env
     )
 
@@ -99,7 +82,7 @@ def test_deploy_to_an_unreachable_endpoint_fails_cleanly() -> None:
     (port,) = free_ports(1)
     endpoint = f"http://127.0.0.1:{port}"
 
-    result = run(
+    result = run_tool(
         "deploy", "--stage", "dev",
         env={"RESUME_EMULATOR_ENDPOINT": endpoint, "AWS_ACCESS_KEY_ID": "x",
              "AWS_SECRET_ACCESS_KEY": "x", "AWS_ENDPOINT_URL": endpoint},
