@@ -31,9 +31,27 @@ def test_zip_holds_only_runtime_code_with_fixed_metadata(tmp_path: Path) -> None
     names = [info.filename for info in infos]
     assert names == sorted(names)
     assert "visitor_counter/handler.py" in names
+    # The bot rules, generated from the crawler list; the list's package itself stays out.
+    assert "visitor_counter/crawler_patterns.json" in names
+    assert not any(n.startswith("crawleruseragents") for n in names)
     assert not any("__pycache__" in n or n.endswith(".pyc") or "test" in n for n in names)
     assert {info.date_time for info in infos} == {FIXED_DATE_TIME}
     assert {info.external_attr >> 16 for info in infos} == {0o100644}
+
+
+def test_a_build_generates_the_bot_rules_the_sources_lack(tmp_path: Path) -> None:
+    function_dir = tmp_path / "function"
+    shutil.copytree(
+        PROJECT_ROOT / "function",
+        function_dir,
+        ignore=shutil.ignore_patterns("crawler_patterns.json"),
+    )
+
+    package = build(function_dir, tmp_path / "function.zip")
+
+    with zipfile.ZipFile(package.path) as archive:
+        shipped = archive.read("visitor_counter/crawler_patterns.json")
+    assert shipped == (PROJECT_ROOT / "function/visitor_counter/crawler_patterns.json").read_bytes()
 
 
 def test_unchanged_inputs_reuse_the_zip_and_a_change_rebuilds(tmp_path: Path) -> None:

@@ -14,7 +14,7 @@ def _spread(stats: Stats, scale: float = 1.0, fmt: str = ".2f") -> str:
 def table(results: dict[str, Any]) -> str:
     """The results as the Markdown table the README shows."""
     cold, warm, syn = results["cold_init"], results["warm_overhead"], results["synth"]
-    pkg, loc = results["package"], results["local_cloud"]
+    pkg, loc, bots = results["package"], results["local_cloud"], results["bot_rules"]
     thr = loc["throughput"]
     rates = thr["requests_per_s"]
     rows = [
@@ -28,6 +28,15 @@ def table(results: dict[str, Any]) -> str:
             " ; ".join(f"p50 {warm[route]['p50_ms']:.3f}, p99 {warm[route]['p99_ms']:.3f}"
                        for route in ("POST /", "POST /pages/")),
             "", "p99 < 1 ms", warm["met"],
+        ),
+        (
+            "Bot rules: list coverage, browser false positives, p99 per UA",
+            " ; ".join(f"{kind} p50 {bots['time'][kind]['p50_us']:.1f}, "
+                       f"p99 {bots['time'][kind]['p99_us']:.1f} (µs)"
+                       for kind in ("bots", "browsers")),
+            f"{bots['list_coverage']:.2%} of {bots['time']['bots']['agents']}; "
+            f"{len(bots['browser_false_positives'])} of {bots['time']['browsers']['agents']}",
+            "≥95%, 0, ≤10 µs", bots["met"],
         ),
         (
             "Synth: cold / cached / cdktf CLI (s)",

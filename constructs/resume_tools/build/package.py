@@ -10,6 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from resume_tools.build.bot_rules import write_rules
 from resume_tools.errors import OpsError
 
 # Zip entries get this timestamp (the earliest a zip can hold), so builds are reproducible.
@@ -62,7 +63,11 @@ def input_digest(function_dir: Path) -> str:
 
 
 def build(function_dir: Path, out: Path) -> Package:
-    """Build `out` from `function_dir`, or reuse it when its inputs have not changed."""
+    """Build `out` from `function_dir`, or reuse it when its inputs have not changed.
+
+    The bot rules are generated into the sources first, so no path to a zip can miss them.
+    """
+    write_rules(function_dir / "visitor_counter")
     stamp = out.with_suffix(".inputs")
     key = input_digest(function_dir)
     if out.is_file() and stamp.is_file() and stamp.read_text() == key:
