@@ -41,6 +41,7 @@ def build_app(config: AppConfig, *, project_root: Path, outdir: str | None = Non
         config=config,
         function_zip=function_zip,
         site=frontend.site,
+        project_root=project_root,
     )
     ci = CiStack(app, config.ci_stack_name, config=config) if config.github_repo else None
     return Stacks(app=app, state=state, frontend=frontend, backend=backend, ci=ci)

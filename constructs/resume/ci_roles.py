@@ -20,11 +20,18 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 
 from constructs import Construct
 from resume.config import PLAN_STAGE, AppConfig
-from resume.counter_function import INDEX_ACTIONS, ITEM_ACTIONS, LOG_ACTIONS, TRACE_ACTIONS
+from resume.counter_function import (
+    DAILY_ITEM_ACTIONS,
+    INDEX_ACTIONS,
+    ITEM_ACTIONS,
+    LOG_ACTIONS,
+    TRACE_ACTIONS,
+)
 from resume.deploy_actions import deploy_actions
 from resume.github_oidc import subject, trust_policy
 from resume.parliament_notes import accept_parliament_findings
 from resume.scoped_policy import TAG_ON_CREATE_ACTIONS, Scope, grants, read_only, statements
+from visitor_counter import schema
 
 # A managed policy holds at most 6,144 characters (whitespace aside). Measured on the
 # synthesized text, whose references are longer than the 12-digit account id they become.
@@ -92,6 +99,11 @@ def boundary_document(config: AppConfig, account: Account) -> dict[str, Any]:
     return _document(
         [
             {"Sid": "CountVisits", "Action": list(ITEM_ACTIONS), "Resource": table},
+            {
+                "Sid": "DailyItems",
+                "Action": list(DAILY_ITEM_ACTIONS),
+                "Resource": f"{table}{schema.DAILY_TABLE_SUFFIX}",
+            },
             {"Sid": "ListTopPages", "Action": list(INDEX_ACTIONS), "Resource": f"{table}/index/*"},
             {
                 "Sid": "WriteOwnLogs",

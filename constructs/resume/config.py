@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from visitor_counter.known_pages import InvalidPattern, pattern_regex
 from visitor_counter.settings import parse_origin
 
 ENV_PREFIX = "RESUME_"
@@ -83,6 +84,14 @@ class AppConfig:
     # API requests in 5 minutes that raise the request-surge alarm: far above a personal
     # site's traffic (10 a second sustained), well below the stage's throttle (50 a second).
     request_alarm_per_5min: int = 3000
+    # Pages countable besides the site's own (site_dir's .html files), as globs: "*" within
+    # one path segment, "**" across segments. For a site hosted elsewhere: list its pages.
+    page_patterns: tuple[str, ...] = ()
+    # One address adds at most this many views of one page per hour.
+    max_views_per_client_hour: int = 30
+    # An AWS Budgets budget on the account's monthly cost, alerting the alarm topic at 80%
+    # actual and 100% forecast spend; 0 creates none.
+    monthly_budget_usd: float = 5.0
     # Where alarm notifications are e-mailed (a subscription to confirm); empty: topic only.
     alarm_email: str = ""
     # AWS X-Ray tracing of the function. Off by default: X-Ray needs a '*' resource grant.
@@ -317,6 +326,13 @@ def _validate(config: AppConfig) -> None:
     _in_range("throttle_rate_limit_rps", config.throttle_rate_limit_rps, 1, 10000)
     _in_range("lambda_memory_mb", config.lambda_memory_mb, 128, 10240)
     _in_range("request_alarm_per_5min", config.request_alarm_per_5min, 1, 10_000_000)
+    _in_range("max_views_per_client_hour", config.max_views_per_client_hour, 1, 100_000)
+    _in_range("monthly_budget_usd", config.monthly_budget_usd, 0, 1_000_000)
+    for pattern in config.page_patterns:
+        try:
+            pattern_regex(pattern)
+        except InvalidPattern as exc:
+            raise ConfigError(f"page_patterns: {exc}") from None
     _in_range("lambda_timeout_s", config.lambda_timeout_s, 1, 29)  # API Gateway gives up at 30 s
     _in_range("lambda_reserved_concurrency", config.lambda_reserved_concurrency, -1, 1000)
     if config.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):

@@ -27,11 +27,12 @@ from resume.checkov import accept_findings
 from resume.parliament_notes import accept_parliament_findings
 from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME, zip_sha256_base64
 
-# The DynamoDB item actions the handler calls (counters, salts, seen-markers), and only on
-# its site's items: keys are "{site}" or "{site}#...".
-ITEM_ACTIONS = (
-    "dynamodb:BatchWriteItem",  # sweeping past days' salts
-    "dynamodb:DeleteItem",
+# The DynamoDB item actions the handler calls, and only on its site's items: keys are
+# "{site}" or "{site}#...". Counter table: counts and the known-pages list.
+ITEM_ACTIONS = ("dynamodb:GetItem", "dynamodb:UpdateItem")
+# Daily table: salts (made with PutItem, past days' swept with BatchWriteItem) and clients.
+DAILY_ITEM_ACTIONS = (
+    "dynamodb:BatchWriteItem",
     "dynamodb:GetItem",
     "dynamodb:PutItem",
     "dynamodb:UpdateItem",
@@ -78,6 +79,7 @@ class CounterFunction(Construct):
         zip_path: Path,
         table_arn: str,
         index_arn: str,
+        daily_table_arn: str,
         site_id: str,
         environment: Mapping[str, str],
         memory_mb: int,
@@ -107,6 +109,13 @@ class CounterFunction(Construct):
         accept_parliament_findings(
             self.role, {"MALFORMED": "A trust policy has no Resource: the role is the resource."}
         )
+        own_site_items = [
+            DataAwsIamPolicyDocumentStatementCondition(
+                test="ForAllValues:StringLike",
+                variable="dynamodb:LeadingKeys",
+                values=[site_id, f"{site_id}#*"],
+            )
+        ]
         permissions = DataAwsIamPolicyDocument(
             self,
             "permissions",
@@ -115,13 +124,13 @@ class CounterFunction(Construct):
                     sid="CountVisits",
                     actions=list(ITEM_ACTIONS),
                     resources=[table_arn],
-                    condition=[
-                        DataAwsIamPolicyDocumentStatementCondition(
-                            test="ForAllValues:StringLike",
-                            variable="dynamodb:LeadingKeys",
-                            values=[site_id, f"{site_id}#*"],
-                        )
-                    ],
+                    condition=own_site_items,
+                ),
+                DataAwsIamPolicyDocumentStatement(
+                    sid="DailyItems",
+                    actions=list(DAILY_ITEM_ACTIONS),
+                    resources=[daily_table_arn],
+                    condition=own_site_items,
                 ),
                 DataAwsIamPolicyDocumentStatement(
                     sid="ListTopPages", actions=list(INDEX_ACTIONS), resources=[index_arn]

@@ -59,6 +59,19 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         "route53:ChangeResourceRecordSets", "route53:ListResourceRecordSets",
         "route53:GetChange", "route53:GetHostedZone",
     ),
+    # The known-pages item (resume.scoped_policy lets these touch that item only).
+    # Budgets has no resource-level scoping beyond the budget's ARN (resume.scoped_policy).
+    "aws_budgets_budget": (
+        "budgets:ViewBudget", "budgets:ModifyBudget", "budgets:ListTagsForResource",
+        "budgets:TagResource", "budgets:UntagResource",
+    ),
+    "aws_dynamodb_table_item": (
+        "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem",
+    ),
+    "aws_dynamodb_resource_policy": (
+        "dynamodb:PutResourcePolicy", "dynamodb:GetResourcePolicy",
+        "dynamodb:DeleteResourcePolicy",
+    ),
     "aws_dynamodb_table": (
         "dynamodb:CreateTable", "dynamodb:DescribeTable", "dynamodb:UpdateTable",
         "dynamodb:DeleteTable", "dynamodb:DescribeContinuousBackups",

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from visitor_counter.schema import DAILY_TABLE_SUFFIX, DEFAULT_SITE_ID, known_pages_key
+
 READ_LEVELS = frozenset({"Read", "List"})
 # ACM certificates for CloudFront live in us-east-1 (resume.site_certificate).
 CERTIFICATE_REGION = "us-east-1"
@@ -30,6 +32,7 @@ SCOPED_FORMATS: dict[str, tuple[str, ...]] = {
     "arn:${Partition}:s3:::${BucketName}/${ObjectName}": ("arn:{partition}:s3:::{prefix}*/*",),
     "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}": (
         "arn:{partition}:dynamodb:{region}:{account}:table/{table}",
+        "arn:{partition}:dynamodb:{region}:{account}:table/{table}" + DAILY_TABLE_SUFFIX,
     ),
     "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}": (
         "arn:{partition}:iam::{account}:role/{prefix}*",
@@ -55,6 +58,9 @@ SCOPED_FORMATS: dict[str, tuple[str, ...]] = {
     ),
     "arn:${Partition}:kms:${Region}:${Account}:alias/${Alias}": (
         "arn:{partition}:kms:{region}:{account}:alias/{prefix}*",
+    ),
+    "arn:${Partition}:budgets::${Account}:budget/${BudgetName}": (
+        "arn:{partition}:budgets::{account}:budget/{prefix}*",
     ),
     "arn:${Partition}:route53:::hostedzone/${Id}": ("arn:{partition}:route53:::hostedzone/{zone}",),
     # Generated ids: the account's (and region's) resources of the type.
@@ -115,6 +121,17 @@ TAG_GUARDED_ACTIONS = frozenset(
 # own tag values; resume.ci_roles denies re-tagging another stage's resources.
 TAG_ON_CREATE_ACTIONS = frozenset({"kms:TagResource", "cloudfront:TagResource"})
 RECORD_NAMES_KEY = "route53:ChangeResourceRecordSetsNormalizedRecordNames"
+# The deploy writes one item, the known-pages list (resume.known_pages_item); its item
+# actions may touch that item and no other (never a count, never a salt).
+ITEM_ACTIONS = frozenset(
+    {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
+)
+LEADING_KEYS = "dynamodb:LeadingKeys"
+# A table's resource policy could grant the deploy role every item of the counter table;
+# the only one it deploys is the daily table's.
+DAILY_TABLE_ONLY_ACTIONS = frozenset(
+    {"dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy"}
+)
 Condition = tuple[tuple[str, str, "str | tuple[str, ...]"], ...]  # (operator, key, value)
 
 
@@ -140,6 +157,13 @@ class Scope:
     tag_keys: tuple[str, ...] = ("ManagedBy", "Project", "Stage")
     # DNS names (normalized: lower case, no trailing dot; globs) the deploy may change.
     record_names: tuple[str, ...] = ()
+    # The site whose known-pages item the deploy writes.
+    site_id: str = DEFAULT_SITE_ID
+
+    @property
+    def known_pages_key(self) -> str:
+        """The one item key the deploy's item actions may use."""
+        return known_pages_key(self.site_id)
 
     def fill(self, template: str) -> str:
         """A template of SCOPED_FORMATS or API_ARNS with this stage's values."""
@@ -219,7 +243,10 @@ def _grants(action: str, scope: Scope) -> list[Grant]:
     for entry in known:
         arn_format = entry["resource_arn_format"]
         condition = _condition(action, arn_format, entry["condition_keys"], scope)
-        by_condition[condition] += [scope.fill(t) for t in SCOPED_FORMATS[arn_format]]
+        arns = [scope.fill(t) for t in SCOPED_FORMATS[arn_format]]
+        if action in DAILY_TABLE_ONLY_ACTIONS:
+            arns = [arn for arn in arns if arn.endswith(DAILY_TABLE_SUFFIX)]
+        by_condition[condition] += arns
     return [
         Grant(action, level, tuple(resources), condition)
         for condition, resources in by_condition.items()
@@ -232,6 +259,8 @@ def _condition(action: str, arn_format: str, keys: list[str], scope: Scope) -> C
         condition.append(("StringEquals", "iam:PermissionsBoundary", scope.boundary_arn))
     if arn_format in TAG_SCOPED_FORMATS and action in TAG_GUARDED_ACTIONS:
         condition += _own_tags("aws:ResourceTag", scope)
+    if action in ITEM_ACTIONS and LEADING_KEYS in keys:
+        condition.append(("ForAllValues:StringEquals", LEADING_KEYS, (scope.known_pages_key,)))
     if RECORD_NAMES_KEY in keys and scope.record_names:
         condition.append(("ForAllValues:StringLike", RECORD_NAMES_KEY, scope.record_names))
     return tuple(condition)

@@ -14,13 +14,17 @@ from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 from constructs import Construct
 from resume.ci_roles import Account, GitHubRoles
 from resume.config import KNOWN_STAGES, AppConfig
+from resume.cost_budget import monthly_budget
 from resume.counter_alarms import CounterAlarms
 from resume.counter_api import CounterApi
 from resume.counter_function import CounterFunction
 from resume.counter_table import CounterTable
+from resume.daily_table import DailyTable
 from resume.github_oidc import github_oidc_provider
+from resume.known_pages_item import KnownPagesItem
 from resume.providers import aws_provider, state_backend
 from resume.site_certificate import CERTIFICATE_REGION
+from resume.site_pages import site_page_ids
 from resume.state_bucket import StateBucket
 from resume.static_site import StaticSite
 from visitor_counter import schema
@@ -81,7 +85,9 @@ class BackendStack(TerraformStack):
         config: AppConfig,
         function_zip: Path,
         site: StaticSite,
+        project_root: Path,
     ) -> None:
+        """`project_root`: where config.site_dir is, whose pages may be counted."""
         super().__init__(scope, id_)
         aws_provider(self, config)
         state_backend(self, config, config.state_key("backend"))
@@ -96,6 +102,17 @@ class BackendStack(TerraformStack):
         self.table = CounterTable(
             self, "table", table_name=config.resolved_table_name, protect=not config.emulated
         )
+        self.daily = DailyTable(
+            self, "daily", table_name=schema.daily_table_name(config.resolved_table_name)
+        )
+        self.known_pages = KnownPagesItem(
+            self,
+            "known-pages",
+            table_name=self.table.name,
+            site_id=schema.DEFAULT_SITE_ID,
+            pages=site_page_ids(project_root / config.site_dir),
+            patterns=config.page_patterns,
+        )
         self.function = CounterFunction(
             self,
             "function",
@@ -103,9 +120,12 @@ class BackendStack(TerraformStack):
             zip_path=function_zip,
             table_arn=self.table.arn,
             index_arn=self.table.top_pages_index_arn,
+            daily_table_arn=self.daily.arn,
             site_id=schema.DEFAULT_SITE_ID,
             environment={
                 "TABLE_NAME": self.table.name,
+                "DAILY_TABLE_NAME": self.daily.name,
+                "MAX_VIEWS_PER_CLIENT_HOUR": str(config.max_views_per_client_hour),
                 "SITE_ID": schema.DEFAULT_SITE_ID,
                 "ALLOWED_ORIGINS": ",".join(origins),
                 "LOG_LEVEL": config.log_level,
@@ -118,6 +138,7 @@ class BackendStack(TerraformStack):
             emulated=config.emulated,
             permissions_boundary=boundary,
         )
+        self.daily.allow_items_only_to(self.function.role.arn)
         self.api = CounterApi(
             self,
             "api",
@@ -139,6 +160,15 @@ class BackendStack(TerraformStack):
             alarm_email=config.alarm_email,
             request_alarm_per_5min=config.request_alarm_per_5min,
         )
+        # moto has no Budgets tagging, which the provider's default tags need: the local cloud
+        # goes without (the synthesized budget is tested).
+        if config.monthly_budget_usd > 0 and not config.emulated:
+            monthly_budget(
+                self,
+                prefix=name,
+                limit_usd=config.monthly_budget_usd,
+                topic_arn=self.alarms.topic.arn,
+            )
         TerraformOutput(self, "api_url", value=self.api.url)
         TerraformOutput(self, "alarm_topic_arn", value=self.alarms.topic.arn)
         TerraformOutput(self, "table_name", value=self.table.name)

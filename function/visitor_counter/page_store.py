@@ -1,4 +1,4 @@
-"""DynamoDB access for per-page counts, seen-markers and daily salts: one call per method."""
+"""DynamoDB access for per-page counts and the list of known pages: one call per method."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from visitor_counter import schema
-from visitor_counter.store import ConditionFailed, CountUnavailable, call_dynamodb, read_number
+from visitor_counter.store import CountUnavailable, call_dynamodb, read_number
 
 
 @dataclass(frozen=True)
@@ -81,73 +81,31 @@ class PageStore:
         items = response.get("Items") or []
         return [_page_counts(item, _page_of(item)) for item in items]
 
-    def mark_seen(self, digest: str, expires_at: int) -> bool:
-        """Record a seen-marker; False when it was already there (a repeat visit)."""
-        return self._put_if_absent(
-            {**self._key(schema.seen_key(self._site, digest)), **_expiry(expires_at)}
-        )
-
-    def salt(self, day: str) -> bytes | None:
-        """The salt of one UTC day, None when none was made yet."""
+    def known_pages(self) -> tuple[list[str], list[str]] | None:
+        """The page ids and patterns the deploy allows, None when it wrote no list."""
         response = call_dynamodb(
             self._client.get_item,
             TableName=self._table,
-            Key=self._key(schema.salt_key(self._site, day)),
-            ConsistentRead=True,
+            Key=self._key(schema.known_pages_key(self._site)),
         )
         item = response.get("Item")
         if not item:
             return None
-        try:
-            return bytes(item[schema.SALT_ATTRIBUTE]["B"])
-        except (KeyError, TypeError) as exc:
-            raise CountUnavailable("salt item without a binary salt") from exc
-
-    def create_salt(self, day: str, salt: bytes, expires_at: int) -> bool:
-        """Store the day's salt; False when another request stored one first."""
-        item = {
-            **self._key(schema.salt_key(self._site, day)),
-            schema.SALT_ATTRIBUTE: {"B": salt},
-            **_expiry(expires_at),
-        }
-        return self._put_if_absent(item)
-
-    def delete_salts(self, days: list[str]) -> None:
-        """Delete past days' salts (up to 25) in one call, so their hashes cannot be recomputed.
-
-        Deleting a salt that is not there is no error. Items DynamoDB leaves unprocessed
-        under load are left to their TTL.
-        """
-        call_dynamodb(
-            self._client.batch_write_item,
-            RequestItems={
-                self._table: [
-                    {"DeleteRequest": {"Key": self._key(schema.salt_key(self._site, day))}}
-                    for day in days
-                ]
-            },
+        return _lines(item, schema.KNOWN_PAGES_ATTRIBUTE), _lines(
+            item, schema.PAGE_PATTERNS_ATTRIBUTE
         )
-
-    def _put_if_absent(self, item: dict[str, Any]) -> bool:
-        try:
-            call_dynamodb(
-                self._client.put_item,
-                TableName=self._table,
-                Item=item,
-                ConditionExpression="attribute_not_exists(#id)",
-                ExpressionAttributeNames={"#id": schema.PARTITION_KEY},
-            )
-        except ConditionFailed:
-            return False
-        return True
 
     @staticmethod
     def _key(item_id: str) -> dict[str, Any]:
         return {schema.PARTITION_KEY: {"S": item_id}}
 
 
-def _expiry(expires_at: int) -> dict[str, Any]:
-    return {schema.TTL_ATTRIBUTE: {"N": str(expires_at)}}
+def _lines(item: Any, attribute: str) -> list[str]:
+    try:
+        text = str(item[attribute]["S"]) if attribute in item else ""
+    except (KeyError, TypeError) as exc:
+        raise CountUnavailable(f"known-pages item with a non-string {attribute!r}") from exc
+    return [line for line in text.splitlines() if line]
 
 
 def _page_of(item: Any) -> str:

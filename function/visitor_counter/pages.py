@@ -9,6 +9,7 @@ MAX_PAGE_BYTES: Final = 256
 # Characters that could form HTML markup or break out of an attribute in any consumer of
 # the top-pages list (counter.js writes textContent; other clients may not).
 MARKUP_CHARACTERS: Final = frozenset("<>\"'`")
+INDEX_PAGE: Final = "index.html"
 
 
 class InvalidPage(ValueError):
@@ -20,6 +21,8 @@ def normalize_page(raw: str) -> str:
 
     Lower-cased, host-independent (a full http(s) URL keeps only its path), one slash
     between segments, no "." segments and no trailing slash: "/Blog//Post/" -> "/blog/post".
+    A folder's index page is the folder: "/blog/index.html" -> "/blog", as a static site's
+    pretty URLs link it.
     """
     if len(raw) > 3 * MAX_PAGE_BYTES:  # every byte percent-encoded is 3 characters
         raise InvalidPage(f"Page id is longer than {MAX_PAGE_BYTES} bytes.")
@@ -43,6 +46,8 @@ def normalize_page(raw: str) -> str:
     segments = [segment for segment in decoded.lower().split("/") if segment not in ("", ".")]
     if ".." in segments:
         raise InvalidPage("Page id must not contain '..' segments.")
+    if segments and segments[-1] == INDEX_PAGE:
+        segments.pop()
     page = "/" + "/".join(segments)
     size = len(page.encode("utf-8"))
     if size > MAX_PAGE_BYTES:

@@ -3,7 +3,7 @@
 Routes (anything else is 404; a known path with another method is 405 with Allow):
 
 - ``POST /``                the original contract: count a hit of the site, ``{"visitors": N}``
-- ``POST /pages/{page}``    count a view of a page, ``{"page", "views", "visitors"}``
+- ``POST /pages/{page}``    count a view of a known page, ``{"page", "views", "visitors"}``
 - ``GET /pages/{page}``     read a page's counts without counting
 - ``GET /pages?top=10``     the most viewed pages, ``{"pages": [...]}``
 - ``OPTIONS`` on each       the CORS preflight
@@ -29,6 +29,7 @@ from visitor_counter.http import (
     parse_request,
     route_key,
 )
+from visitor_counter.known_pages import KnownPagesCache
 from visitor_counter.page_store import PageCounts
 from visitor_counter.pages import InvalidPage, normalize_page
 from visitor_counter.settings import Settings
@@ -39,6 +40,10 @@ from visitor_counter.visitors import PageCounter
 COUNT_UNAVAILABLE = "Visitor count unavailable."
 RETRY_LATER = "Visitor count temporarily unavailable, please retry later."
 NOT_FOUND = "Not found."
+UNKNOWN_PAGE = (
+    "Page {page!r} is not one of this site's pages, so it is not counted: the deploy lists "
+    "the site's pages, and the page_patterns setting adds others."
+)
 METHOD_NOT_ALLOWED = "Method not allowed."
 PAGES_PREFIX = "/pages/"
 DEFAULT_TOP = 10
@@ -64,11 +69,17 @@ class Router:
     """Serves the routes above for one site; never raises, never leaks internals."""
 
     def __init__(
-        self, settings: Settings, site_total: SiteTotal, pages: PageCounter, requests: RequestLog
+        self,
+        settings: Settings,
+        site_total: SiteTotal,
+        pages: PageCounter,
+        known_pages: KnownPagesCache,
+        requests: RequestLog,
     ) -> None:
         self._settings = settings
         self._site_total = site_total
         self._pages = pages
+        self._known_pages = known_pages
         self._requests = requests
         self._cold = True
 
@@ -151,14 +162,15 @@ class Router:
 
     def _count_page(self, request: Request) -> tuple[dict[str, Any], str, bool]:
         page = _page_of(request)
+        if not self._known_pages.current().allows(page):
+            raise BadRequest(404, UNKNOWN_PAGE.format(page=page))
         uncounted = self._uncounted(request)
         if uncounted:
             counts = self._pages.read(page) or PageCounts(page, 0, 0)
             return counts.as_json(), uncounted, False
-        counts, new_visitor = self._pages.count(
-            page, request.source_ip, request.user_agent, track=not opted_out(request.headers)
-        )
-        return counts.as_json(), "counted", new_visitor
+        view = self._pages.count(page, request.source_ip, track=not opted_out(request.headers))
+        outcome = "counted" if view.counted else "client_limit"
+        return view.counts.as_json(), outcome, view.new_visitor
 
     def _read_page(self, request: Request) -> tuple[dict[str, Any], str, bool]:
         page = _page_of(request)

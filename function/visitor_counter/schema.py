@@ -1,11 +1,19 @@
-"""The counter table's shape, shared by the handler, the infrastructure and the tests.
+"""The tables' shape, shared by the handler, the infrastructure and the tests.
 
-One table, one string key. Item kinds, told apart by the key (a site id never holds '#'):
+Two tables, each with one string key; item kinds are told apart by the key (a site id
+never holds '#').
+
+The counter table (point-in-time recovery on: counts are worth restoring):
 
 - ``{site}``                the site total of the original contract: ``visitors``
 - ``{site}#page#{page}``    one page: ``views``, ``visitors`` (unique per day), ``page``, ``site``
+- ``{site}#known-pages``    the pages that may be counted, written by the deploy
+
+The daily table (no recovery, no backups, TTL: nothing in it outlives its day):
+
 - ``{site}#salt#{day}``     the day's secret salt; deleted the next day, TTL as a backstop
-- ``{site}#seen#{digest}``  "this visitor saw this page today": a keyed hash and a TTL, nothing else
+- ``{site}#client#{digest}`` one address's views of one page today: a keyed hash as the key,
+  views per UTC hour (``h00``..``h23``), ``visitor`` once it counted as a unique visitor
 """
 
 from __future__ import annotations
@@ -27,6 +35,11 @@ TOP_PAGES_INDEX: Final = "top-pages"
 # DynamoDB deletes items whose expires_at (epoch seconds) has passed: salts and seen-markers.
 TTL_ATTRIBUTE: Final = "expires_at"
 DEFAULT_TABLE_NAME: Final = "cloud-resume-challenge"
+# The daily table's name is the counter table's with this suffix.
+DAILY_TABLE_SUFFIX: Final = "-daily"
+KNOWN_PAGES_ATTRIBUTE: Final = "pages"
+PAGE_PATTERNS_ATTRIBUTE: Final = "patterns"
+VISITOR_FLAG_ATTRIBUTE: Final = "visitor"
 DEFAULT_SITE_ID: Final = "blog"
 
 
@@ -40,6 +53,21 @@ def salt_key(site_id: str, day: str) -> str:
     return f"{site_id}#salt#{day}"
 
 
-def seen_key(site_id: str, digest: str) -> str:
-    """Key of a seen-marker: a visitor's keyed hash for one page and one day."""
-    return f"{site_id}#seen#{digest}"
+def client_key(site_id: str, digest: str) -> str:
+    """Key of one address's views of one page today (the digest is keyed by the day's salt)."""
+    return f"{site_id}#client#{digest}"
+
+
+def known_pages_key(site_id: str) -> str:
+    """Key of the list of pages the deploy allows to be counted."""
+    return f"{site_id}#known-pages"
+
+
+def hour_attribute(hour: int) -> str:
+    """The attribute counting a client's views in one UTC hour (0-23)."""
+    return f"h{hour:02d}"
+
+
+def daily_table_name(table_name: str) -> str:
+    """The daily table that goes with a counter table."""
+    return f"{table_name}{DAILY_TABLE_SUFFIX}"

@@ -11,6 +11,7 @@ from visitor_counter import schema
 
 # DynamoDB's own rule for table names.
 _TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_TABLE_NAME_OR_EMPTY = re.compile(rf"^(?:{_TABLE_NAME.pattern[1:-1]})?$")
 _SITE_ID = re.compile(r"^[A-Za-z0-9_.:/-]{1,128}$")
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR"})
 
@@ -24,6 +25,8 @@ class Settings:
     """Everything the handler reads from its environment."""
 
     table_name: str = schema.DEFAULT_TABLE_NAME
+    # Salts and per-client items; "" means the counter table's name + "-daily".
+    daily_table_name: str = ""
     site_id: str = schema.DEFAULT_SITE_ID
     allowed_origins: frozenset[str] = frozenset({"http://localhost:4321"})
     region: str = "eu-west-2"
@@ -37,6 +40,15 @@ class Settings:
     # low so a request fails fast with 503 instead of running into the Lambda timeout.
     dynamodb_max_attempts: int = 2
     log_level: str = "INFO"
+    # One client (address) adds at most this many views of a page per UTC hour.
+    max_views_per_client_hour: int = 30
+    # How long a container uses the known-pages list before reading it again.
+    known_pages_refresh_s: int = 300
+
+    @property
+    def daily_table(self) -> str:
+        """The daily table's name."""
+        return self.daily_table_name or schema.daily_table_name(self.table_name)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -44,6 +56,7 @@ class Settings:
         defaults = cls()
         return cls(
             table_name=_matching(env, "TABLE_NAME", _TABLE_NAME, defaults.table_name),
+            daily_table_name=_matching(env, "DAILY_TABLE_NAME", _TABLE_NAME_OR_EMPTY, ""),
             site_id=_matching(env, "SITE_ID", _SITE_ID, defaults.site_id),
             allowed_origins=_origins(env, "ALLOWED_ORIGINS", defaults.allowed_origins),
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or defaults.region,
@@ -62,6 +75,12 @@ class Settings:
                 env, "DYNAMODB_MAX_ATTEMPTS", defaults.dynamodb_max_attempts, 1, 10
             ),
             log_level=_one_of(env, "LOG_LEVEL", _LOG_LEVELS, defaults.log_level),
+            max_views_per_client_hour=_integer(
+                env, "MAX_VIEWS_PER_CLIENT_HOUR", defaults.max_views_per_client_hour, 1, 100_000
+            ),
+            known_pages_refresh_s=_integer(
+                env, "KNOWN_PAGES_REFRESH_S", defaults.known_pages_refresh_s, 0, 86_400
+            ),
         )
 
 

@@ -26,10 +26,11 @@ METRICS: Final = {
     "HandlerLatency": "Milliseconds",
 }
 # foreign_origin / missing_origin: a counting request whose Origin is not allowed, or
-# absent; all a log line says of the Origin (never its value).
+# absent; all a log line says of the Origin (never its value). client_limit: a page view
+# over its client's hourly limit.
 OUTCOMES: Final = (
-    "counted", "bot", "foreign_origin", "missing_origin", "read", "preflight", "rejected",
-    "error",
+    "counted", "bot", "foreign_origin", "missing_origin", "client_limit", "read", "preflight",
+    "rejected", "error",
 )  # fmt: skip
 _LEVEL_BY_OUTCOME: Final = {"rejected": "WARNING", "error": "ERROR"}
 _RANK: Final = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}

@@ -1,23 +1,29 @@
-"""Unique visitors without cookies and without storing who they are.
+"""Unique visitors and per-client limits without cookies and without storing who they are.
 
-A visitor is known for one UTC day by HMAC-SHA256(day's salt, site, IP, User-Agent, page):
-only that hash (as a seen-marker's key, expiring at midnight) reaches the table. The salt is
-32 random bytes made by the day's first counted request; making it deletes the past week's
-salts, so yesterday's hashes cannot be recomputed from the table or linked to today's. The
-IP and the User-Agent are read from the request, hashed and dropped.
+A client is known for one UTC day by HMAC-SHA256(day's salt, site, IP address (an IPv6
+address by its /64), page): only
+that hash (the key of an item in the daily table, expiring at midnight) is stored. The
+User-Agent is not part of it, so a client cannot become a new visitor, or escape its limit,
+by changing its User-Agent; people sharing one address (a household, an office) count as
+one visitor of a page per day. The salt is 32 random bytes made by the day's first counted
+view; making it deletes the past week's salts, so yesterday's hashes cannot be recomputed
+or linked to today's. The address is read from the request, hashed and dropped.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
+import ipaddress
 import secrets
 import time
 from collections.abc import Callable
 from contextlib import suppress
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Final
 
+from visitor_counter.daily_store import DailyStore
 from visitor_counter.page_store import PageCounts, PageStore
 from visitor_counter.store import CountUnavailable, StoreUnavailable
 
@@ -26,9 +32,23 @@ DIGEST_HEX_CHARS: Final = 32  # 128 bits: collisions are out of reach at any sit
 SWEEP_DAYS: Final = 7  # salts of days without views are swept too, up to a week back
 
 
-def visitor_digest(salt: bytes, site_id: str, ip: str, user_agent: str, page: str) -> str:
-    """The keyed hash that stands for one visitor of one page on the salt's day."""
-    message = "\0".join((site_id, ip, user_agent, page)).encode("utf-8", "surrogatepass")
+def client_address(ip: str) -> str:
+    """The address a client is known by: IPv4 as is, IPv6 as its /64 network.
+
+    One subscriber usually gets a whole /64; counting its addresses apart would let one
+    client be any number of visitors and escape its limit by rotating them.
+    """
+    if ":" not in ip:
+        return ip
+    try:
+        return f"{ipaddress.IPv6Network(f'{ip}/64', strict=False).network_address}/64"
+    except ValueError:
+        return ip
+
+
+def visitor_digest(salt: bytes, site_id: str, ip: str, page: str) -> str:
+    """The keyed hash that stands for one client (address) of one page on the salt's day."""
+    message = "\0".join((site_id, ip, page)).encode("utf-8", "surrogatepass")
     return hmac.new(salt, message, hashlib.sha256).hexdigest()[:DIGEST_HEX_CHARS]
 
 
@@ -44,7 +64,7 @@ class DailySalt:
 
     def __init__(
         self,
-        store: PageStore,
+        store: DailyStore,
         clock: Callable[[], float] = time.time,
         random_bytes: Callable[[int], bytes] = secrets.token_bytes,
     ) -> None:
@@ -81,30 +101,60 @@ class DailySalt:
         return salt
 
 
-class PageCounter:
-    """Counts a page view, and a unique visitor the first time that day."""
+@dataclass(frozen=True)
+class ViewResult:
+    """A page view's outcome: the page's counts, whether it counted, whether a new visitor."""
 
-    def __init__(self, store: PageStore, salt: DailySalt, site_id: str) -> None:
-        self._store = store
+    counts: PageCounts
+    counted: bool
+    new_visitor: bool
+
+
+class PageCounter:
+    """Counts a page view within its client's hourly limit, and a unique visitor per day."""
+
+    def __init__(
+        self,
+        pages: PageStore,
+        daily: DailyStore,
+        salt: DailySalt,
+        *,
+        site_id: str,
+        views_per_client_hour: int,
+        clock: Callable[[], float] = time.time,
+    ) -> None:
+        self._pages = pages
+        self._daily = daily
         self._salt = salt
         self._site = site_id
+        self._limit = views_per_client_hour
+        self._clock = clock
 
-    def count(self, page: str, ip: str, user_agent: str, *, track: bool) -> tuple[PageCounts, bool]:
-        """Add a view; with `track`, also a visitor if new today. Returns (counts, new visitor).
+    def count(self, page: str, ip: str, *, track: bool) -> ViewResult:
+        """Add a view unless the client is over its limit; with `track`, a visitor if new.
 
-        Two round trips (seen-marker, then counters); one when not tracked.
+        Two round trips (the client's item, then the page's counters); over the limit, the
+        second reads the counts instead. A client that opted out (not `track`) is limited
+        all the same, but never flagged as a visitor.
         """
-        new_visitor = False
-        if track:
-            salt, expires_at = self._salt.today()
-            digest = visitor_digest(salt, self._site, ip, user_agent, page)
-            new_visitor = self._store.mark_seen(digest, expires_at)
-        return self._store.add_view(page, new_visitor=new_visitor), new_visitor
+        salt, expires_at = self._salt.today()
+        hour = int(self._clock() // 3600 % 24)
+        client = self._daily.record_view(
+            visitor_digest(salt, self._site, client_address(ip), page),
+            hour=hour,
+            limit=self._limit,
+            visitor=track,
+            expires_at=expires_at,
+        )
+        if not client.within_limit:
+            return ViewResult(self.read(page) or PageCounts(page, 0, 0), False, False)
+        counts = self._pages.add_view(page, new_visitor=client.new_visitor)
+        return ViewResult(counts, True, client.new_visitor)
 
     def read(self, page: str) -> PageCounts | None:
         """A page's counts, None when never viewed: one round trip."""
-        return self._store.read(page)
+        return self._pages.read(page)
 
     def top(self, limit: int) -> list[PageCounts]:
         """The most viewed pages: one round trip."""
-        return self._store.top(limit)
+        return self._pages.top(limit)

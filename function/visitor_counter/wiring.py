@@ -10,6 +10,8 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from visitor_counter.daily_store import DailyStore
+from visitor_counter.known_pages import KnownPagesCache
 from visitor_counter.page_store import PageStore
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
@@ -31,9 +33,19 @@ def build_router(
     daily salt reads the time from (tests move it across midnight).
     """
     pages = PageStore(client, settings.table_name, settings.site_id)
+    daily = DailyStore(client, settings.daily_table, settings.site_id)
+    counter = PageCounter(
+        pages,
+        daily,
+        DailySalt(daily, clock),
+        site_id=settings.site_id,
+        views_per_client_hour=settings.max_views_per_client_hour,
+        clock=clock,
+    )
     return Router(
         settings,
         SiteTotal(client, settings.table_name),
-        PageCounter(pages, DailySalt(pages, clock), settings.site_id),
+        counter,
+        KnownPagesCache(pages, settings.known_pages_refresh_s, clock),
         requests or RequestLog(settings.site_id, settings.log_level),
     )

@@ -6,6 +6,7 @@ mixes with the modules the unit tests import from the source tree.
 
 from __future__ import annotations
 
+import os
 import re
 import signal
 import subprocess
@@ -16,6 +17,7 @@ import pytest
 
 from resume_tools.local_cloud.cloud import emulator_client
 from tests.support.cloud import (
+    E2E_PAGE_PATTERNS,
     STARTUP_TIMEOUT_S,
     RunningCloud,
     dev_command,
@@ -39,6 +41,7 @@ def cloud() -> Iterator[RunningCloud]:
     process = subprocess.Popen(
         dev_command(ports),
         cwd=PROJECT_ROOT,
+        env={**os.environ, "RESUME_PAGE_PATTERNS": E2E_PAGE_PATTERNS},
         stdout=subprocess.PIPE,
         text=True,
         preexec_fn=ignore_sigint,

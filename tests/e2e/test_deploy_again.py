@@ -12,7 +12,7 @@ from resume.config import AppConfig
 from resume_tools.deploy.deploy import deploy
 from resume_tools.errors import OpsError
 from resume_tools.local_cloud.cloud import emulator_client, emulator_env, local_config
-from tests.support.cloud import RunningCloud
+from tests.support.cloud import E2E_PAGE_PATTERNS, RunningCloud
 from tests.support.synth import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -23,6 +23,7 @@ def config(cloud: RunningCloud, monkeypatch: pytest.MonkeyPatch) -> AppConfig:
     """The configuration the running dev command deployed, and its credentials."""
     for name, value in emulator_env(cloud.emulator_endpoint).items():
         monkeypatch.setenv(name, value)
+    monkeypatch.setenv("RESUME_PAGE_PATTERNS", E2E_PAGE_PATTERNS)
     return local_config(os.environ, cloud.emulator_endpoint, cloud.ports)
 
 

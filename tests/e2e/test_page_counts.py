@@ -4,25 +4,36 @@ from __future__ import annotations
 
 import json
 import time
+import uuid
 from typing import Any
 
 import pytest
 import requests
 
 from resume_tools.local_cloud.cloud import emulator_client
-from tests.support.cloud import RunningCloud
+from tests.support.cloud import RunningCloud, client_at
 from tests.support.events import BROWSER
 from tests.support.tables import all_items
+from visitor_counter import schema
 
 pytestmark = pytest.mark.e2e
 NO_QUERY = "Page id must be a path without a query string or fragment."
 PROBE_AGENT = "Mozilla/5.0 (X11; Linux x86_64) E2EPageProbe/4.2 Firefox/130.0"
 
 
-def post_page(cloud: RunningCloud, page: str, agent: str = BROWSER, **headers: str) -> Any:
+def post_page(
+    cloud: RunningCloud,
+    page: str,
+    agent: str = BROWSER,
+    *,
+    client: requests.Session | None = None,
+    headers: dict[str, str] | None = None,
+) -> Any:
     # What a browser on the site sends: its Origin (without one, nothing counts).
-    sent = {"User-Agent": agent, "Origin": cloud.site_url, **headers}
-    return requests.post(f"{cloud.api_url}/pages/{page}", headers=sent, timeout=10)
+    sent = {"User-Agent": agent, "Origin": cloud.site_url, **(headers or {})}
+    return (client or requests.Session()).post(
+        f"{cloud.api_url}/pages/{page}", headers=sent, timeout=10
+    )
 
 
 def table_items(cloud: RunningCloud) -> list[dict[str, Any]]:
@@ -33,11 +44,15 @@ def test_views_and_unique_visitors_of_a_page(cloud: RunningCloud) -> None:
     first = post_page(cloud, "%2FPosts%2FE2E-Hello%2F")
     again = post_page(cloud, "%2Fposts%2Fe2e-hello")
     other_browser = post_page(cloud, "%2Fposts%2Fe2e-hello", agent=PROBE_AGENT)
+    other_address = post_page(cloud, "%2Fposts%2Fe2e-hello", client=client_at("127.0.0.2"))
 
     assert first.status_code == 200
     assert first.json() == {"page": "/posts/e2e-hello", "views": 1, "visitors": 1}
     assert again.json() == {"page": "/posts/e2e-hello", "views": 2, "visitors": 1}
-    assert other_browser.json() == {"page": "/posts/e2e-hello", "views": 3, "visitors": 2}
+    # The visitor hash leaves the User-Agent out: another browser at one address is no new
+    # visitor; another address is.
+    assert other_browser.json() == {"page": "/posts/e2e-hello", "views": 3, "visitors": 1}
+    assert other_address.json() == {"page": "/posts/e2e-hello", "views": 4, "visitors": 2}
 
 
 def test_get_reads_a_page_without_counting(cloud: RunningCloud) -> None:
@@ -51,13 +66,15 @@ def test_get_reads_a_page_without_counting(cloud: RunningCloud) -> None:
 
 
 def test_top_pages_lists_the_most_viewed_first(cloud: RunningCloud) -> None:
-    for _ in range(50):
-        post_page(cloud, "%2Fe2e-popular")
+    for address in ("127.0.0.3", "127.0.0.4"):
+        client = client_at(address)
+        for _ in range(25):
+            post_page(cloud, "%2Fe2e-popular", client=client)
 
     top = requests.get(f"{cloud.api_url}/pages?top=1", timeout=10)
 
     assert top.status_code == 200
-    assert top.json() == {"pages": [{"page": "/e2e-popular", "views": 50, "visitors": 1}]}
+    assert top.json() == {"pages": [{"page": "/e2e-popular", "views": 50, "visitors": 2}]}
 
 
 def test_bots_get_the_count_and_count_nothing(cloud: RunningCloud) -> None:
@@ -74,7 +91,7 @@ def test_opted_out_visitors_add_views_but_no_visitor(cloud: RunningCloud, header
     page = f"%2Fe2e-opt-out-{header.lower()}"
     post_page(cloud, page, agent=PROBE_AGENT + " optout")  # a tracked visitor first
 
-    answered = post_page(cloud, page, agent=BROWSER + " optout", **{header: "1"})
+    answered = post_page(cloud, page, agent=BROWSER + " optout", headers={header: "1"})
 
     assert answered.json()["views"] == 2
     assert answered.json()["visitors"] == 1
@@ -107,7 +124,7 @@ def test_bad_requests_get_a_message_and_change_nothing(
 
 
 def test_oversized_headers_are_431(cloud: RunningCloud) -> None:
-    response = post_page(cloud, "%2Fe2e-big", **{"X-Padding": "a" * 9000})
+    response = post_page(cloud, "%2Fe2e-big", headers={"X-Padding": "a" * 9000})
 
     assert response.status_code == 431
     assert response.json() == {"error": "Request headers are larger than 8192 bytes."}
@@ -123,20 +140,46 @@ def test_no_ip_or_user_agent_is_stored_or_logged(cloud: RunningCloud) -> None:
         time.sleep(0.05)
     items = table_items(cloud)
     kinds = {item["ID"]["S"].split("#")[1] for item in items if "#" in item["ID"]["S"]}
-    assert kinds == {"page", "salt", "seen"}  # the scan sees the visitor's items
+    assert kinds == {"page", "salt", "client"}  # the scan sees the visitor's items
     for text in (json.dumps(items, default=repr), "".join(cloud.later_output)):
         assert "E2EPageProbe" not in text
         assert "127.0.0.1" not in text
 
 
-def test_seen_markers_expire_through_the_tables_ttl(cloud: RunningCloud) -> None:
+def test_client_items_expire_through_the_daily_tables_ttl(cloud: RunningCloud) -> None:
     post_page(cloud, "%2Fe2e-ttl")
     client = emulator_client("dynamodb", cloud.emulator_endpoint)
+    daily = schema.daily_table_name(cloud.table_name)
 
-    ttl = client.describe_time_to_live(TableName=cloud.table_name)["TimeToLiveDescription"]
+    ttl = client.describe_time_to_live(TableName=daily)["TimeToLiveDescription"]
+    recovery = client.describe_continuous_backups(TableName=daily)["ContinuousBackupsDescription"]
 
     assert (ttl["TimeToLiveStatus"], ttl["AttributeName"]) == ("ENABLED", "expires_at")
-    markers = [item for item in table_items(cloud) if "#seen#" in item["ID"]["S"]]
-    assert markers
-    assert all(set(marker) == {"ID", "expires_at"} for marker in markers)
-    assert all(0 < int(m["expires_at"]["N"]) - time.time() <= 86_400 for m in markers)
+    status = recovery["PointInTimeRecoveryDescription"]["PointInTimeRecoveryStatus"]
+    assert status == "DISABLED"
+    clients = [item for item in table_items(cloud) if "#client#" in item["ID"]["S"]]
+    assert clients
+    assert all(0 < int(c["expires_at"]["N"]) - time.time() <= 86_400 for c in clients)
+
+
+def test_a_hundred_views_from_one_address_add_the_limit_and_one_visitor(
+    cloud: RunningCloud,
+) -> None:
+    client = client_at("127.0.0.5")
+    agents = [f"{BROWSER} Build/{number}" for number in range(100)]
+
+    answers = [post_page(cloud, "%2Fe2e-limited", agent, client=client) for agent in agents]
+
+    assert {answer.status_code for answer in answers} == {200}
+    assert answers[-1].json() == {"page": "/e2e-limited", "views": 30, "visitors": 1}
+
+
+def test_thirty_unknown_pages_create_no_item(cloud: RunningCloud) -> None:
+    post_page(cloud, "%2Fe2e-warm")
+    before = table_items(cloud)
+
+    answers = [post_page(cloud, f"%2Fjunk-{uuid.uuid4().hex}") for _ in range(30)]
+
+    assert {answer.status_code for answer in answers} == {404}
+    assert "is not one of this site's pages" in answers[0].json()["error"]
+    assert table_items(cloud) == before

@@ -352,3 +352,35 @@ def test_the_github_oidc_provider_is_created_for_sts(with_ci: Synthesized) -> No
 
     assert provider["url"] == f"https://{ISSUER}"
     assert provider["client_id_list"] == ["sts.amazonaws.com"]
+
+
+ITEM_DATA_ACTIONS = {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem",
+                     "dynamodb:DeleteItem", "dynamodb:Query", "dynamodb:Scan",
+                     "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem"}  # fmt: skip
+
+
+@pytest.mark.parametrize("role", ["cloud-resume-ci-deploy-dev", "cloud-resume-ci-plan"])
+def test_deploys_touch_the_known_pages_item_and_no_count_or_salt(
+    with_ci: Synthesized, role: str
+) -> None:
+    found = []
+    for statement in allowed(role_statements(with_ci, role)):
+        for action in set(actions(statement)) & ITEM_DATA_ACTIONS:
+            found.append(action)
+            leading = statement["Condition"]["ForAllValues:StringEquals"]["dynamodb:LeadingKeys"]
+            assert leading == ["blog#known-pages"], action
+    assert "dynamodb:GetItem" in found  # Terraform refreshes the item
+    assert {"dynamodb:Query", "dynamodb:Scan", "dynamodb:BatchGetItem"}.isdisjoint(found)
+
+
+def test_only_the_daily_tables_resource_policy_may_be_changed(with_ci: Synthesized) -> None:
+    # A resource policy on the counter table could grant the deploy role all its items.
+    changes = {"dynamodb:PutResourcePolicy", "dynamodb:DeleteResourcePolicy"}
+    granted = set()
+    for statement in allowed(role_statements(with_ci, "cloud-resume-ci-deploy-dev")):
+        if changes & set(actions(statement)):
+            granted |= changes & set(actions(statement))
+            assert resource_list(statement) == [
+                f"arn:aws:dynamodb:eu-west-2:{ACCOUNT}:table/cloud-resume-dev-visitors-daily"
+            ]
+    assert granted == changes

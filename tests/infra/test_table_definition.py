@@ -4,13 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.synth import Synthesized, only
+from tests.support.synth import Synthesized, counter_table
 from tests.support.table_definition import counter_table_request, counter_table_ttl
 
 
 def synthesized_table(production: Synthesized) -> dict[str, Any]:
     """The backend stack's table as synthesized for a real account."""
-    return only(production["backend"], "aws_dynamodb_table")
+    return counter_table(production["backend"])
 
 
 def test_key_schema_agrees(production: Synthesized) -> None:

@@ -9,6 +9,9 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
+import requests
+from requests.adapters import HTTPAdapter
+
 # A cold local cloud synthesizes and applies three stacks: about 90 s here.
 STARTUP_TIMEOUT_S = 600
 
@@ -25,6 +28,24 @@ class RunningCloud:
     output: str
     # Everything the dev command prints after it started serving (the handler's log lines).
     later_output: list[str]
+
+
+# The local cloud's page list: the demo site's pages, and these for the tests' own pages.
+E2E_PAGE_PATTERNS = "/e2e-*,/posts/e2e-*"
+
+
+def client_at(address: str) -> requests.Session:
+    """HTTP from another loopback address (127.0.0.0/8 is all this machine's): to the local
+    gateway, as to API Gateway, a different client (sourceIp is the connection's peer)."""
+    session = requests.Session()
+    adapter = HTTPAdapter()
+    adapter.init_poolmanager(
+        adapter._pool_connections,  # the adapter's own defaults, kept
+        adapter._pool_maxsize,
+        source_address=(address, 0),
+    )
+    session.mount("http://", adapter)
+    return session
 
 
 # How long a stopped local cloud may take to shut its servers and moto down.

@@ -20,6 +20,7 @@ SAMPLE_ARNS = {
     "aws_cloudfront_distribution": f"arn:aws:cloudfront::{ACCOUNT}:distribution/E2EXAMPLE",
     "aws_cloudwatch_log_group": f"arn:aws:logs:eu-west-2:{ACCOUNT}:log-group:/aws/lambda/x",
     "aws_dynamodb_table": f"arn:aws:dynamodb:eu-west-2:{ACCOUNT}:table/cloud-resume-dev-visitors",
+    "aws_iam_role": f"arn:aws:iam::{ACCOUNT}:role/cloud-resume-dev-counter-role",
     "aws_iam_openid_connect_provider": (
         f"arn:aws:iam::{ACCOUNT}:oidc-provider/token.actions.githubusercontent.com"
     ),

@@ -46,6 +46,21 @@ def only(document: dict[str, Any], resource_type: str) -> dict[str, Any]:
     return found
 
 
+def counter_table(document: dict[str, Any]) -> dict[str, Any]:
+    """The backend's counter table (the one with the top-pages index)."""
+    tables = resources(document, "aws_dynamodb_table")
+    (found,) = [table for table in tables if "global_secondary_index" in table]
+    return found
+
+
+def daily_table(document: dict[str, Any]) -> dict[str, Any]:
+    """The backend's daily table (salts and clients)."""
+    (found,) = [
+        t for t in resources(document, "aws_dynamodb_table") if "global_secondary_index" not in t
+    ]
+    return found
+
+
 def policy_statements(document: dict[str, Any]) -> list[dict[str, Any]]:
     """Every statement of every aws_iam_policy_document data source in a stack."""
     documents = document.get("data", {}).get("aws_iam_policy_document", {}).values()

@@ -1,4 +1,4 @@
-"""The counter table's CreateTable request and TTL, from the schema the stacks use too.
+"""The tables' CreateTable requests and TTL, from the schema the stacks use too.
 
 tests/infra/test_table_definition.py proves they agree with the synthesized table.
 """
@@ -34,6 +34,18 @@ def counter_table_request(table_name: str) -> dict[str, Any]:
     }
 
 
+def daily_table_request(table_name: str) -> dict[str, Any]:
+    """CreateTable arguments matching the backend stack's daily table."""
+    return {
+        "TableName": table_name,
+        "KeySchema": [{"AttributeName": schema.PARTITION_KEY, "KeyType": "HASH"}],
+        "AttributeDefinitions": [
+            {"AttributeName": schema.PARTITION_KEY, "AttributeType": schema.PARTITION_KEY_TYPE},
+        ],
+        "BillingMode": "PAY_PER_REQUEST",
+    }
+
+
 def counter_table_ttl() -> dict[str, Any]:
-    """UpdateTimeToLive's specification matching the backend stack's table."""
+    """UpdateTimeToLive's specification matching the backend stack's tables (both alike)."""
     return {"AttributeName": schema.TTL_ATTRIBUTE, "Enabled": True}

@@ -38,11 +38,19 @@ def test_a_repeat_visit_the_same_day_counts_a_view_not_a_visitor(api: Router) ->
 def test_other_visitors_count_once_each(api: Router) -> None:
     visit(api, "%2F", source_ip="198.51.100.1")
     visit(api, "%2F", source_ip="198.51.100.2")
-    visit(api, "%2F", source_ip="198.51.100.2", user_agent="Mozilla/5.0 Safari/605.1.15")
+    visit(api, "%2F", source_ip="2001:db8::2")
 
     last = visit(api, "%2F", source_ip="198.51.100.1")
 
     assert body(last) == {"page": "/", "views": 4, "visitors": 3}
+
+
+def test_another_user_agent_from_the_same_address_is_not_another_visitor(api: Router) -> None:
+    visit(api, "%2F", source_ip="198.51.100.2")
+
+    again = visit(api, "%2F", source_ip="198.51.100.2", user_agent="Mozilla/5.0 Safari/605.1.15")
+
+    assert body(again) == {"page": "/", "views": 2, "visitors": 1}
 
 
 def test_one_visitor_counts_once_per_page(api: Router) -> None:

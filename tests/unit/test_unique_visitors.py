@@ -9,8 +9,8 @@ from typing import Any
 from tests.support.clock import Clock
 from tests.support.events import http_event
 from tests.support.faults import fail_operation
-from tests.support.tables import TEST_TABLE_NAME, all_items
-from visitor_counter.page_store import PageStore
+from tests.support.tables import TEST_DAILY_TABLE_NAME, all_items
+from visitor_counter.daily_store import DailyStore
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestLog
@@ -41,7 +41,7 @@ def test_neither_ip_nor_user_agent_reaches_the_table_or_the_log(
     api.handle(http_event("POST", source_ip=PROBE_IP, user_agent=PROBE_AGENT))
 
     items = all_items(dynamodb)
-    assert len(items) == 6  # site total, 2 pages, salt, 2 seen-markers: the scan sees them
+    assert len(items) == 6  # site total, 2 pages, salt, 2 client items: the scan sees them
     stored = json.dumps(items, default=repr)
     logged = log_stream.getvalue()
     for text in (stored, logged):
@@ -51,15 +51,18 @@ def test_neither_ip_nor_user_agent_reaches_the_table_or_the_log(
     assert len(logged.splitlines()) == 3
 
 
-def test_a_seen_marker_is_a_hash_and_an_expiry_only(
+def test_a_client_item_is_a_hash_hourly_counts_a_flag_and_an_expiry_only(
     api: Router, dynamodb: Any, clock: Clock
 ) -> None:
     visit(api)
+    visit(api)
 
-    (marker,) = items_of_kind(dynamodb, "seen")
-    assert set(marker) == {"ID", "expires_at"}
-    assert len(marker["ID"]["S"].split("#")[2]) == 32
-    assert int(marker["expires_at"]["N"]) == utc_day(clock.now_s)[1]
+    (client,) = items_of_kind(dynamodb, "client")
+    hour = f"h{int(clock.now_s // 3600 % 24):02d}"
+    assert set(client) == {"ID", hour, "visitor", "expires_at"}
+    assert client[hour] == {"N": "2"}
+    assert len(client["ID"]["S"].split("#")[2]) == 32
+    assert int(client["expires_at"]["N"]) == utc_day(clock.now_s)[1]
 
 
 def test_the_days_salt_is_random_and_expires_at_midnight(
@@ -79,7 +82,7 @@ def test_the_next_day_the_same_visitor_is_new_and_yesterdays_salt_is_gone(
 ) -> None:
     visit(api)
     (old_salt,) = items_of_kind(dynamodb, "salt")
-    (old_marker,) = items_of_kind(dynamodb, "seen")
+    (old_client,) = items_of_kind(dynamodb, "client")
 
     clock.now_s += DAY
     counts = visit(api)
@@ -88,9 +91,9 @@ def test_the_next_day_the_same_visitor_is_new_and_yesterdays_salt_is_gone(
     (new_salt,) = items_of_kind(dynamodb, "salt")
     assert new_salt["ID"]["S"] == f"blog#salt#{utc_day(clock.now_s)[0]}"
     assert new_salt["salt"] != old_salt["salt"]
-    markers = {item["ID"]["S"] for item in items_of_kind(dynamodb, "seen")}
-    assert old_marker["ID"]["S"] in markers  # left to its TTL...
-    assert len(markers) == 2  # ...and not linkable: today's hash differs
+    clients = {item["ID"]["S"] for item in items_of_kind(dynamodb, "client")}
+    assert old_client["ID"]["S"] in clients  # left to its TTL...
+    assert len(clients) == 2  # ...and not linkable: today's hash differs
 
 
 def test_containers_share_the_days_salt(
@@ -113,7 +116,7 @@ def test_containers_share_the_days_salt(
 def test_a_salt_made_by_another_container_meanwhile_wins(
     handler_client: Any, dynamodb: Any, clock: Clock
 ) -> None:
-    class LateReader(PageStore):
+    class LateReader(DailyStore):
         """Reads "no salt yet", then another container writes its salt before ours."""
 
         reads = 0
@@ -121,29 +124,28 @@ def test_a_salt_made_by_another_container_meanwhile_wins(
         def salt(self, day: str) -> bytes | None:
             self.reads += 1
             if self.reads == 1:
-                PageStore.create_salt(self, day, b"t" * 32, utc_day(clock.now_s)[1])
+                DailyStore.create_salt(self, day, b"t" * 32, utc_day(clock.now_s)[1])
                 return None
             return super().salt(day)
 
-    salt = DailySalt(LateReader(handler_client, TEST_TABLE_NAME, "blog"), clock)
+    salt = DailySalt(LateReader(handler_client, TEST_DAILY_TABLE_NAME, "blog"), clock)
 
     assert salt.today()[0] == b"t" * 32
     assert len(items_of_kind(dynamodb, "salt")) == 1
 
 
 def test_the_digest_depends_on_every_input() -> None:
-    base = (b"s" * 32, "blog", "192.0.2.1", "Mozilla/5.0", "/a")
+    base = (b"s" * 32, "blog", "192.0.2.1", "/a")
     variants = [
         (b"x" * 32, *base[1:]),
         (base[0], "other", *base[2:]),
-        (*base[:2], "192.0.2.2", *base[3:]),
-        (*base[:3], "Mozilla/5.1", base[4]),
-        (*base[:4], "/b"),
+        (*base[:2], "192.0.2.2", base[3]),
+        (*base[:3], "/b"),
     ]
 
     digests = {visitor_digest(*args) for args in [base, *variants]}
 
-    assert len(digests) == 6
+    assert len(digests) == 5
     assert visitor_digest(*base) == visitor_digest(*base)
 
 

@@ -1,7 +1,8 @@
 """Synthesize all stacks, paying the provider import only when an input changed.
 
 The cache key hashes every input of a synthesis: our infrastructure sources, main.py,
-cdktf.json, the lock files, the function zip and the resolved configuration. A match with
+cdktf.json, the lock files, the function zip, the resolved configuration and the site's
+page list. A match with
 the key stored beside the output means the output is current, and no process is started.
 The resolved configuration reaches `main.py` as a JSON file (`--config`), never re-parsed
 from environment variables.
@@ -17,6 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from resume.config import AppConfig, config_to_json
+from resume.site_pages import site_page_ids
 from resume_tools.errors import OpsError
 
 KEY_FILE = ".synth-key"
@@ -41,6 +43,8 @@ def synth_key(root: Path, config: AppConfig) -> str:
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         digest.update(b"\0" + _file_digest(path) + b"\0")
     digest.update(config_to_json(config).encode())
+    # The backend's known-pages item lists the site's pages.
+    digest.update("\n".join(site_page_ids(root / config.site_dir)).encode())
     return digest.hexdigest()
 
 

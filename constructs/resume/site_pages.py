@@ -1,0 +1,33 @@
+"""The page ids of a built static site: what the deploy lets the counter count.
+
+Kept apart from the constructs (no cdktf import), so the synth cache can hash the list cheaply.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from resume.config import ConfigError
+from visitor_counter.pages import InvalidPage, normalize_page
+
+# Error pages are served for missing paths: counting their file name would count nothing real.
+ERROR_PAGES = frozenset({"404.html", "404/index.html"})
+
+
+def site_page_ids(site_dir: Path) -> list[str]:
+    """The page id of every HTML file under `site_dir`, sorted; a folder's index.html is the folder.
+
+    "index.html" -> "/", "blog/index.html" -> "/blog", "posts/hello.html" -> "/posts/hello.html".
+    """
+    if not site_dir.is_dir():
+        return []
+    pages = set()
+    for path in site_dir.rglob("*.html"):
+        relative = path.relative_to(site_dir).as_posix()
+        if relative in ERROR_PAGES or not path.is_file():
+            continue
+        try:
+            pages.add(normalize_page("/" + relative))
+        except InvalidPage as exc:
+            raise ConfigError(f"site_dir: {relative} cannot be counted as a page: {exc}") from None
+    return sorted(pages)
