@@ -6,7 +6,10 @@ compatibility between event sources from AWS services and encrypted topics"). Th
 AWS-managed alias/aws/sns key's policy cannot be changed, so alarms on a topic encrypted
 with it deploy cleanly and deliver nothing. This customer-managed key grants CloudWatch
 exactly that, for this account's alarms of this stack only (aws:SourceAccount,
-aws:SourceArn), and the topic policy lets only those alarms publish.
+aws:SourceArn), and the topic policy lets only those alarms publish. AWS Budgets needs the
+same of an encrypted topic (Budgets guide, "Creating an Amazon SNS topic for budget
+notifications"): both policies grant budgets.amazonaws.com the same, for this stack's
+budget only.
 """
 
 from __future__ import annotations
@@ -31,6 +34,7 @@ from constructs import Construct
 
 KEY_DELETION_WINDOW_DAYS = 30
 CLOUDWATCH = "cloudwatch.amazonaws.com"
+BUDGETS = "budgets.amazonaws.com"
 # What the account's administrators need to manage (not use) the key, named one by one.
 KEY_ADMIN_ACTIONS = [
     "kms:CancelKeyDeletion", "kms:CreateAlias", "kms:DeleteAlias", "kms:DescribeKey",
@@ -41,7 +45,7 @@ KEY_ADMIN_ACTIONS = [
     "kms:UntagResource", "kms:UpdateAlias", "kms:UpdateKeyDescription",
 ]  # fmt: skip
 # As AWS documents it for an AWS service publishing to an encrypted SNS topic.
-CLOUDWATCH_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
+PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
 
 
 def encrypted_alarm_topic(scope: Construct, *, name: str, region: str) -> SnsTopic:
@@ -53,6 +57,9 @@ def encrypted_alarm_topic(scope: Construct, *, name: str, region: str) -> SnsTop
     account = DataAwsCallerIdentity(scope, "topic-account").account_id
     partition = DataAwsPartition(scope, "topic-partition").partition
     alarms_arn = f"arn:{partition}:cloudwatch:{region}:{account}:alarm:{name}-*"
+    # Budgets are global: no region in their ARN.
+    budgets_arn = f"arn:{partition}:budgets::{account}:budget/{name}-*"
+    publishers = {CLOUDWATCH: alarms_arn, BUDGETS: budgets_arn}
     key = KmsKey(
         scope,
         "topic-key",
@@ -60,7 +67,7 @@ def encrypted_alarm_topic(scope: Construct, *, name: str, region: str) -> SnsTop
         enable_key_rotation=True,
         deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
         # A key policy, not an IAM policy: its Resource "*" is this key and nothing else.
-        policy=json.dumps(_key_policy(f"arn:{partition}:iam::{account}:root", account, alarms_arn)),
+        policy=json.dumps(_key_policy(f"arn:{partition}:iam::{account}:root", account, publishers)),
     )
     KmsAlias(scope, "topic-key-alias", name=f"alias/{name}-alarms", target_key_id=key.key_id)
     topic = SnsTopic(scope, "topic", name=f"{name}-alarms", kms_master_key_id=key.arn)
@@ -69,10 +76,10 @@ def encrypted_alarm_topic(scope: Construct, *, name: str, region: str) -> SnsTop
         "topic-policy-document",
         statement=[
             DataAwsIamPolicyDocumentStatement(
-                sid="CloudWatchAlarmsPublish",
+                sid=sid,
                 principals=[
                     DataAwsIamPolicyDocumentStatementPrincipals(
-                        type="Service", identifiers=[CLOUDWATCH]
+                        type="Service", identifiers=[service]
                     )
                 ],
                 actions=["sns:Publish"],
@@ -82,9 +89,12 @@ def encrypted_alarm_topic(scope: Construct, *, name: str, region: str) -> SnsTop
                         test="StringEquals", variable="aws:SourceAccount", values=[account]
                     ),
                     DataAwsIamPolicyDocumentStatementCondition(
-                        test="ArnLike", variable="aws:SourceArn", values=[alarms_arn]
+                        test="ArnLike", variable="aws:SourceArn", values=[source_arn]
                     ),
                 ],
+            )
+            for sid, (service, source_arn) in zip(
+                ("CloudWatchAlarmsPublish", "BudgetsPublish"), publishers.items(), strict=True
             )
         ],
     )
@@ -92,7 +102,7 @@ def encrypted_alarm_topic(scope: Construct, *, name: str, region: str) -> SnsTop
     return topic
 
 
-def _key_policy(account_root: str, account: str, alarms_arn: str) -> dict[str, Any]:
+def _key_policy(account_root: str, account: str, publishers: dict[str, str]) -> dict[str, Any]:
     return {
         "Version": "2012-10-17",
         "Statement": [
@@ -103,16 +113,23 @@ def _key_policy(account_root: str, account: str, alarms_arn: str) -> dict[str, A
                 "Action": KEY_ADMIN_ACTIONS,
                 "Resource": "*",
             },
-            {
-                "Sid": "CloudWatchAlarmsEncryptNotifications",
-                "Effect": "Allow",
-                "Principal": {"Service": CLOUDWATCH},
-                "Action": CLOUDWATCH_KEY_ACTIONS,
-                "Resource": "*",
-                "Condition": {
-                    "StringEquals": {"aws:SourceAccount": account},
-                    "ArnLike": {"aws:SourceArn": alarms_arn},
-                },
-            },
+            *(
+                {
+                    "Sid": sid,
+                    "Effect": "Allow",
+                    "Principal": {"Service": service},
+                    "Action": PUBLISHER_KEY_ACTIONS,
+                    "Resource": "*",
+                    "Condition": {
+                        "StringEquals": {"aws:SourceAccount": account},
+                        "ArnLike": {"aws:SourceArn": source_arn},
+                    },
+                }
+                for sid, (service, source_arn) in zip(
+                    ("CloudWatchAlarmsEncryptNotifications", "BudgetsEncryptNotifications"),
+                    publishers.items(),
+                    strict=True,
+                )
+            ),
         ],
     }

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.support.synth import Synthesized, only, policy_statements, resources
+from resume.config import AppConfig
+from tests.support.synth import Synthesized, only, policy_statements, resources, synth_app
 
 ALARMS = {
     "cloud-resume-dev-lambda-errors": ("AWS/Lambda", "Errors", "Sum", 1),
@@ -82,14 +84,22 @@ def test_the_topic_key_rotates_and_only_our_alarms_may_use_it(production: Synthe
 
     assert key["enable_key_rotation"] is True
     statements = {statement["Sid"]: statement for statement in policy["Statement"]}
-    assert set(statements) == {"AccountAdministersTheKey", "CloudWatchAlarmsEncryptNotifications"}
-    cloudwatch = statements["CloudWatchAlarmsEncryptNotifications"]
-    assert cloudwatch["Principal"] == {"Service": "cloudwatch.amazonaws.com"}
-    assert cloudwatch["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
-    assert unhashed(cloudwatch["Condition"]) == {
-        "StringEquals": {"aws:SourceAccount": ACCOUNT},
-        "ArnLike": {"aws:SourceArn": OUR_ALARMS},
+    assert set(statements) == {
+        "AccountAdministersTheKey",
+        "CloudWatchAlarmsEncryptNotifications",
+        "BudgetsEncryptNotifications",
     }
+    for sid, service, source in (
+        ("CloudWatchAlarmsEncryptNotifications", "cloudwatch.amazonaws.com", OUR_ALARMS),
+        ("BudgetsEncryptNotifications", "budgets.amazonaws.com", OUR_BUDGETS),
+    ):
+        publisher = statements[sid]
+        assert publisher["Principal"] == {"Service": service}
+        assert publisher["Action"] == ["kms:Decrypt", "kms:GenerateDataKey*"]
+        assert unhashed(publisher["Condition"]) == {
+            "StringEquals": {"aws:SourceAccount": ACCOUNT},
+            "ArnLike": {"aws:SourceArn": source},
+        }
     admin = statements["AccountAdministersTheKey"]
     assert unhashed(admin["Principal"]) == {"AWS": f"arn:{PARTITION}:iam::{ACCOUNT}:root"}
     assert not [action for action in admin["Action"] if "*" in action]
@@ -103,23 +113,26 @@ def test_only_our_alarms_may_publish_to_the_topic(production: Synthesized) -> No
     documents = production["backend"]["data"]["aws_iam_policy_document"]
     (name,) = [name for name in documents if name.startswith("alarms_topic-policy-document_")]
 
-    (statement,) = documents[name]["statement"]
+    alarms, budgets = documents[name]["statement"]
 
     assert policy["policy"] == f"${{data.aws_iam_policy_document.{name}.json}}"
-    assert statement["principals"] == [
-        {"type": "Service", "identifiers": ["cloudwatch.amazonaws.com"]}
-    ]
-    assert statement["actions"] == ["sns:Publish"]
-    assert re.fullmatch(r"\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}", *statement["resources"])
-    assert unhashed(statement["condition"]) == [
-        {"test": "StringEquals", "variable": "aws:SourceAccount", "values": [ACCOUNT]},
-        {"test": "ArnLike", "variable": "aws:SourceArn", "values": [OUR_ALARMS]},
-    ]
+    for statement, service, source in (
+        (alarms, "cloudwatch.amazonaws.com", OUR_ALARMS),
+        (budgets, "budgets.amazonaws.com", OUR_BUDGETS),
+    ):
+        assert statement["principals"] == [{"type": "Service", "identifiers": [service]}]
+        assert statement["actions"] == ["sns:Publish"]
+        assert re.fullmatch(r"\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}", *statement["resources"])
+        assert unhashed(statement["condition"]) == [
+            {"test": "StringEquals", "variable": "aws:SourceAccount", "values": [ACCOUNT]},
+            {"test": "ArnLike", "variable": "aws:SourceArn", "values": [source]},
+        ]
 
 
 ACCOUNT = "${data.aws_caller_identity.alarms_topic-account_ID.account_id}"
 PARTITION = "${data.aws_partition.alarms_topic-partition_ID.partition}"
 OUR_ALARMS = f"arn:{PARTITION}:cloudwatch:eu-west-2:{ACCOUNT}:alarm:cloud-resume-dev-*"
+OUR_BUDGETS = f"arn:{PARTITION}:budgets::{ACCOUNT}:budget/cloud-resume-dev-*"
 
 
 def unhashed(value: Any) -> Any:
@@ -160,3 +173,30 @@ def test_log_level_comes_from_config(production: Synthesized, with_domain: Synth
         return str(function["environment"]["variables"]["LOG_LEVEL"])
 
     assert (level(production["backend"]), level(with_domain["backend"])) == ("INFO", "WARNING")
+
+
+def test_the_monthly_budget_notifies_the_alarm_topic(production: Synthesized) -> None:
+    budget = only(production["backend"], "aws_budgets_budget")
+
+    assert budget["name"] == "cloud-resume-dev-account-monthly-cost"
+    assert (budget["budget_type"], budget["time_unit"]) == ("COST", "MONTHLY")
+    assert (budget["limit_amount"], budget["limit_unit"]) == ("5.00", "USD")
+    notifications = {
+        (n["notification_type"], n["comparison_operator"], n["threshold"], n["threshold_type"])
+        for n in budget["notification"]
+    }
+    assert notifications == {
+        ("ACTUAL", "GREATER_THAN", 80, "PERCENTAGE"),
+        ("FORECASTED", "GREATER_THAN", 100, "PERCENTAGE"),
+    }
+    for notification in budget["notification"]:
+        (topic,) = notification["subscriber_sns_topic_arns"]
+        assert re.fullmatch(r"\$\{aws_sns_topic\.alarms_topic_\w+\.arn\}", topic)
+
+
+def test_no_budget_when_its_limit_is_zero(function_zip: Path, tmp_path: Path) -> None:
+    config = AppConfig(function_zip=str(function_zip), monthly_budget_usd=0)
+
+    backend = synth_app(config, tmp_path)[1]["backend"]
+
+    assert resources(backend, "aws_budgets_budget") == []
