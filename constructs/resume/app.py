@@ -34,7 +34,9 @@ def build_app(config: AppConfig, *, project_root: Path, outdir: str | None = Non
         )
     app = App(outdir=outdir) if outdir else App()
     state = StateStack(app, config.stack_name("state"), config=config)
-    frontend = FrontendStack(app, config.stack_name("frontend"), config=config)
+    frontend = FrontendStack(
+        app, config.stack_name("frontend"), config=config, project_root=project_root
+    )
     backend = BackendStack(
         app,
         config.stack_name("backend"),

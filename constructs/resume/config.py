@@ -67,6 +67,8 @@ class AppConfig:
     allowed_origins: tuple[str, ...] = ("http://localhost:4321",)
     domain_name: str = ""
     hosted_zone_id: str = ""
+    # With a domain, which of its two hosts the site lives on; the other redirects (301).
+    canonical_host: str = "apex"
     # Empty means derived: "<project>-<stage>-tfstate-<account id>" (bucket names are global).
     state_bucket: str = ""
     account_id: str = ""
@@ -291,6 +293,8 @@ def _validate(config: AppConfig) -> None:
             parse_origin(origin)
         except ValueError as exc:
             raise ConfigError(f"allowed_origins: {exc}") from None
+    if config.canonical_host not in ("apex", "www"):
+        raise ConfigError(f"canonical_host: {config.canonical_host!r} is not apex or www")
     if bool(config.domain_name) != bool(config.hosted_zone_id):
         raise ConfigError("domain_name and hosted_zone_id: set both or neither")
     if config.domain_name:

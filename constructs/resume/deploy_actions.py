@@ -42,6 +42,10 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         "cloudfront:DeleteDistribution", "cloudfront:TagResource", "cloudfront:UntagResource",
         "cloudfront:ListTagsForResource",
     ),
+    "aws_cloudfront_function": (
+        "cloudfront:CreateFunction", "cloudfront:DescribeFunction", "cloudfront:GetFunction",
+        "cloudfront:PublishFunction", "cloudfront:UpdateFunction", "cloudfront:DeleteFunction",
+    ),
     "aws_cloudfront_origin_access_control": (
         "cloudfront:CreateOriginAccessControl", "cloudfront:GetOriginAccessControl",
         "cloudfront:UpdateOriginAccessControl", "cloudfront:DeleteOriginAccessControl",

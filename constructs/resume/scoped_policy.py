@@ -73,6 +73,9 @@ SCOPED_FORMATS: dict[str, tuple[str, ...]] = {
     "arn:${Partition}:cloudfront::${Account}:distribution/${DistributionId}": (
         "arn:{partition}:cloudfront::{account}:distribution/*",
     ),
+    "arn:${Partition}:cloudfront::${Account}:function/${Name}": (
+        "arn:{partition}:cloudfront::{account}:function/{prefix}*",
+    ),
     "arn:${Partition}:cloudfront::${Account}:origin-access-control/${Id}": (
         "arn:{partition}:cloudfront::{account}:origin-access-control/*",
     ),

@@ -11,7 +11,9 @@ from resume.config import ConfigError
 from visitor_counter.pages import InvalidPage, normalize_page
 
 # Error pages are served for missing paths: counting their file name would count nothing real.
-ERROR_PAGES = frozenset({"404.html", "404/index.html"})
+# The first one found is the site's (Hugo and Jekyll write 404.html; Astro and Eleventy
+# may write either).
+ERROR_PAGES = ("404.html", "404/index.html")
 
 
 def site_page_ids(site_dir: Path) -> list[str]:
@@ -31,3 +33,9 @@ def site_page_ids(site_dir: Path) -> list[str]:
         except InvalidPage as exc:
             raise ConfigError(f"site_dir: {relative} cannot be counted as a page: {exc}") from None
     return sorted(pages)
+
+
+def site_error_page(site_dir: Path) -> str:
+    """The key (with a leading slash) of the site's 404 page; /404.html when it has none."""
+    found = next((name for name in ERROR_PAGES if (site_dir / name).is_file()), ERROR_PAGES[0])
+    return "/" + found

@@ -24,7 +24,7 @@ from resume.github_oidc import github_oidc_provider
 from resume.known_pages_item import KnownPagesItem
 from resume.providers import aws_provider, state_backend
 from resume.site_certificate import CERTIFICATE_REGION
-from resume.site_pages import site_page_ids
+from resume.site_pages import site_error_page, site_page_ids
 from resume.state_bucket import StateBucket
 from resume.static_site import StaticSite
 from visitor_counter import schema
@@ -49,7 +49,10 @@ class StateStack(TerraformStack):
 class FrontendStack(TerraformStack):
     """The static site: private bucket, CloudFront with OAC, optional custom domain."""
 
-    def __init__(self, scope: Construct, id_: str, *, config: AppConfig) -> None:
+    def __init__(
+        self, scope: Construct, id_: str, *, config: AppConfig, project_root: Path
+    ) -> None:
+        """`project_root`: where config.site_dir is, whose 404 page the distribution serves."""
         super().__init__(scope, id_)
         aws_provider(self, config)
         state_backend(self, config, config.state_key("frontend"))
@@ -68,10 +71,15 @@ class FrontendStack(TerraformStack):
             emulated=config.emulated,
             # Generated names start "<project>-<stage>-", within the deploy role's S3 scope.
             bucket_prefix=config.prefix,
+            error_page=site_error_page(project_root / config.site_dir),
+            canonical_host=config.canonical_host,
         )
         TerraformOutput(self, "site_url", value=self.site.url)
         TerraformOutput(self, "bucket_name", value=self.site.bucket.bucket)
         TerraformOutput(self, "distribution_id", value=self.site.distribution.id)
+        # What the local cloud's stand-in for CloudFront runs and serves, as deployed.
+        TerraformOutput(self, "viewer_function", value=self.site.viewer_function.name)
+        TerraformOutput(self, "error_page", value=self.site.error_page)
 
 
 class BackendStack(TerraformStack):

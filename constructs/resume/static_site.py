@@ -7,11 +7,13 @@ from cdktf_cdktf_provider_aws.cloudfront_distribution import (
     CloudfrontDistribution,
     CloudfrontDistributionCustomErrorResponse,
     CloudfrontDistributionDefaultCacheBehavior,
+    CloudfrontDistributionDefaultCacheBehaviorFunctionAssociation,
     CloudfrontDistributionOrigin,
     CloudfrontDistributionRestrictions,
     CloudfrontDistributionRestrictionsGeoRestriction,
     CloudfrontDistributionViewerCertificate,
 )
+from cdktf_cdktf_provider_aws.cloudfront_function import CloudfrontFunction
 from cdktf_cdktf_provider_aws.cloudfront_origin_access_control import (
     CloudfrontOriginAccessControl,
 )
@@ -33,6 +35,7 @@ from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 from constructs import Construct
 from resume.checkov import accept_findings
+from resume.edge_code import RUNTIME, redirect_hosts, viewer_request_code
 from resume.private_bucket import PrivateBucket
 from resume.site_certificate import SiteCertificate
 
@@ -74,9 +77,27 @@ class StaticSite(Construct):
         certificate_provider: AwsProvider | None,
         emulated: bool,
         bucket_prefix: str,
+        error_page: str,
+        canonical_host: str,
     ) -> None:
-        """`bucket_prefix` starts the bucket's generated name (deploy roles are scoped to it)."""
+        """Build the site's bucket, distribution and viewer-request function.
+
+        `bucket_prefix` starts the bucket's and the function's names (deploy roles are scoped
+        to it); `error_page` is the key of the site's 404 page, with a leading slash;
+        `canonical_host` ("apex" or "www") is where the other host of a domain redirects.
+        """
         super().__init__(scope, id_)
+        # Pretty URLs ("/blog/" is blog/index.html) and the canonical host, at the edge.
+        self.viewer_function = CloudfrontFunction(
+            self,
+            "viewer-request",
+            name=f"{bucket_prefix}viewer-request",
+            runtime=RUNTIME,
+            comment="Pretty URLs to index.html; the other host of the domain redirects",
+            code=viewer_request_code(redirect_hosts(domain_name, canonical_host)),
+            # moto has no PublishFunction; the local site server runs the code as stored.
+            publish=not emulated,
+        )
         self.oac = CloudfrontOriginAccessControl(
             self,
             "oac",
@@ -134,11 +155,16 @@ class StaticSite(Construct):
                 compress=True,
                 cache_policy_id=CACHING_OPTIMIZED_POLICY_ID,
                 response_headers_policy_id=headers_policy.id if headers_policy else None,
+                function_association=[
+                    CloudfrontDistributionDefaultCacheBehaviorFunctionAssociation(
+                        event_type="viewer-request", function_arn=self.viewer_function.arn
+                    )
+                ],
             ),
             # Without s3:ListBucket, S3 answers 403 for a missing key: both mean "not found".
             custom_error_response=[
                 CloudfrontDistributionCustomErrorResponse(
-                    error_code=code, response_code=404, response_page_path="/404.html"
+                    error_code=code, response_code=404, response_page_path=error_page
                 )
                 for code in (403, 404)
             ],
@@ -176,7 +202,9 @@ class StaticSite(Construct):
                 self.distribution.domain_name, self.distribution.hosted_zone_id
             )
         default_origin = f"https://{self.distribution.domain_name}"
-        self.url = f"https://{domain_name}" if domain_name else default_origin
+        canonical = f"www.{domain_name}" if canonical_host == "www" else domain_name
+        self.url = f"https://{canonical}" if domain_name else default_origin
+        self.error_page = error_page
         # Every origin a browser may load the site from: the API's CORS allows these.
         self.origins = [default_origin, *(f"https://{name}" for name in self.aliases)]
 

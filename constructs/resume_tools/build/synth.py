@@ -18,12 +18,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from resume.config import AppConfig, config_to_json
-from resume.site_pages import site_page_ids
+from resume.site_pages import site_error_page, site_page_ids
 from resume_tools.errors import OpsError
 
 KEY_FILE = ".synth-key"
 CONFIG_FILE = ".synth-config.json"
-_SOURCE_GLOBS = ("main.py", "cdktf.json", "requirements/*.txt", "constructs/resume/*.py")
+_SOURCE_GLOBS = (
+    "main.py", "cdktf.json", "requirements/*.txt", "constructs/resume/*.py",
+    "constructs/resume/edge/*.js",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -43,8 +46,9 @@ def synth_key(root: Path, config: AppConfig) -> str:
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         digest.update(b"\0" + _file_digest(path) + b"\0")
     digest.update(config_to_json(config).encode())
-    # The backend's known-pages item lists the site's pages.
-    digest.update("\n".join(site_page_ids(root / config.site_dir)).encode())
+    # The backend's known-pages item lists the site's pages; the frontend serves its 404 page.
+    site = root / config.site_dir
+    digest.update("\n".join([*site_page_ids(site), site_error_page(site)]).encode())
     return digest.hexdigest()
 
 

@@ -25,6 +25,9 @@ class Deployment:
     api_url: str
     bucket_name: str
     distribution_id: str
+    # The site's CloudFront Function (viewer request) and 404 page key (leading slash).
+    viewer_function: str
+    error_page: str
     function_name: str
     table_name: str
     changed_stacks: tuple[str, ...]
@@ -83,6 +86,8 @@ def deploy(
         api_url=backend["api_url"],
         bucket_name=frontend["bucket_name"],
         distribution_id=frontend["distribution_id"],
+        viewer_function=frontend["viewer_function"],
+        error_page=frontend["error_page"],
         function_name=backend["function_name"],
         table_name=backend["table_name"],
         changed_stacks=tuple(changed),

@@ -19,6 +19,7 @@ from resume_tools.deploy.deploy import Deployment, deploy
 from resume_tools.deploy.smoke import smoke_check
 from resume_tools.errors import OpsError
 from resume_tools.local_cloud.deployed_handler import deployed_handler
+from resume_tools.local_cloud.edge_function import EdgeFunction
 from resume_tools.local_cloud.emulator import Emulator, port_is_free
 from resume_tools.local_cloud.gateway import LocalGateway
 from resume_tools.local_cloud.loopback import HOST
@@ -123,7 +124,13 @@ def local_cloud(
         api = LocalGateway(handler, ports["api_port"], limits).start()
         running.callback(api.stop)
         s3 = emulator_client("s3", emulator.endpoint)
-        site = SiteServer(s3, deployment.bucket_name, ports["site_port"]).start()
+        cloudfront = emulator_client("cloudfront", emulator.endpoint)
+        code = cloudfront.get_function(Name=deployment.viewer_function)["FunctionCode"].read()
+        edge = EdgeFunction(code)
+        running.callback(edge.close)
+        site = SiteServer(
+            s3, deployment.bucket_name, ports["site_port"], edge, deployment.error_page
+        ).start()
         running.callback(site.stop)
         checks = smoke_check(site.url, api.url, deployed=False)
         log(f"smoke check passed: {', '.join(checks)}")

@@ -1,0 +1,72 @@
+"""The site's viewer-request function: attached to the default behaviour, published, and
+filled in with the stage's hosts; the 404 page the site itself has."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from resume.config import AppConfig, ConfigError
+from resume.edge_code import redirect_hosts, viewer_request_code
+from resume.site_pages import site_error_page
+from tests.support.synth import Synthesized, only
+
+
+def test_the_default_behaviour_runs_the_function_on_viewer_requests(
+    production: Synthesized,
+) -> None:
+    distribution = only(production["frontend"], "aws_cloudfront_distribution")
+
+    (association,) = distribution["default_cache_behavior"]["function_association"]
+
+    assert association["event_type"] == "viewer-request"
+    assert re.fullmatch(r"\$\{aws_cloudfront_function\.\S+\.arn\}", association["function_arn"])
+
+
+def test_the_function_is_published_cloudfront_js_2(production: Synthesized) -> None:
+    function = only(production["frontend"], "aws_cloudfront_function")
+
+    assert function["name"] == "cloud-resume-dev-viewer-request"
+    assert function["runtime"] == "cloudfront-js-2.0"
+    assert function["publish"] is True
+    assert function["code"] == viewer_request_code({})
+
+
+def test_with_a_domain_www_redirects_to_the_apex(with_domain: Synthesized) -> None:
+    function = only(with_domain["frontend"], "aws_cloudfront_function")
+
+    assert (
+        'var CONFIG = {"redirectHosts": {"www.example.com": "example.com"}};' in (function["code"])
+    )
+
+
+def test_the_apex_may_redirect_to_www_instead() -> None:
+    assert redirect_hosts("example.com", "www") == {"example.com": "www.example.com"}
+    assert redirect_hosts("example.com", "apex") == {"www.example.com": "example.com"}
+    assert redirect_hosts("", "apex") == {}
+    with pytest.raises(ConfigError, match="canonical_host: 'both' is not apex or www"):
+        AppConfig(canonical_host="both")
+
+
+def test_the_sites_own_404_page_is_served(production: Synthesized) -> None:
+    distribution = only(production["frontend"], "aws_cloudfront_distribution")
+
+    pages = {r["response_page_path"] for r in distribution["custom_error_response"]}
+
+    assert pages == {"/404.html"}
+
+
+@pytest.mark.parametrize(
+    ("files", "page"),
+    [(["404.html"], "/404.html"), (["404/index.html"], "/404/index.html"), ([], "/404.html")],
+)
+def test_the_404_page_is_found_where_generators_write_it(
+    tmp_path: Path, files: list[str], page: str
+) -> None:
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("<!doctype html>")
+
+    assert site_error_page(tmp_path) == page
