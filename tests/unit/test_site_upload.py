@@ -1,0 +1,108 @@
+"""What the site is uploaded with: cache headers that fit a generator's output, the counter,
+and invalidations within CloudFront's limits."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import pytest
+from moto import mock_aws
+
+from resume_tools.deploy.site_upload import (
+    ASSET_CACHE,
+    IMMUTABLE,
+    MAX_INVALIDATION_PATHS,
+    NO_CACHE,
+    cache_control,
+    invalidate,
+    site_files,
+)
+from tests.support.synth import PROJECT_ROOT
+
+FIXTURE_SITE = PROJECT_ROOT / "tests" / "fixtures" / "generator_site"
+
+
+@pytest.mark.parametrize(
+    ("key", "expected"),
+    [
+        ("index.html", NO_CACHE),
+        ("blog/first-post/index.html", NO_CACHE),
+        ("config.json", NO_CACHE),
+        ("_astro/index.B4dC0ffe.css", IMMUTABLE),
+        ("_astro/logo.svg", IMMUTABLE),  # Astro fingerprints everything it puts there
+        ("_next/static/chunks/main.js", IMMUTABLE),
+        ("assets/index-4f2a1c3b.js", IMMUTABLE),  # Vite
+        ("css/main.min.2f9b1c7d3e4a5b6c.css", IMMUTABLE),  # Hugo's fingerprint
+        ("assets/css/style.css", ASSET_CACHE),  # Jekyll: no hash, so no year-long cache
+        ("fonts/Inter-SemiBold.woff2", ASSET_CACHE),
+        ("js/jquery-3.7.1.min.js", ASSET_CACHE),
+        ("counter.js", ASSET_CACHE),
+        ("favicon.svg", ASSET_CACHE),
+    ],
+)
+def test_cache_control_by_key(key: str, expected: str) -> None:
+    assert cache_control(key) == expected
+
+
+def test_a_generated_site_gets_the_counter_script_and_the_runtime_config() -> None:
+    files = {file.key: file for file in site_files(FIXTURE_SITE, "https://api.example")}
+
+    assert files["counter.js"].body.startswith(b"// The embeddable visitor counter")
+    assert files["config.json"].body == b'{\n  "apiUrl": "https://api.example"\n}\n'
+    assert files["_astro/index.B4dC0ffe.css"].cache_control == IMMUTABLE
+    assert files["blog/index.html"].content_type == "text/html; charset=utf-8"
+
+
+def test_a_site_with_its_own_counter_keeps_it(tmp_path: Path) -> None:
+    (tmp_path / "counter.js").write_text("// mine\n")
+
+    (counter,) = [f for f in site_files(tmp_path, "https://api.example") if f.key == "counter.js"]
+
+    assert counter.body == b"// mine\n"
+
+
+@pytest.fixture
+def cloudfront() -> Iterator[tuple[Any, str]]:
+    with mock_aws():
+        client = boto3.client("cloudfront", region_name="us-east-1")
+        origin = {
+            "Id": "o",
+            "DomainName": "b.s3.amazonaws.com",
+            "S3OriginConfig": {"OriginAccessIdentity": ""},
+        }
+        config = {
+            "CallerReference": "test",
+            "Comment": "",
+            "Enabled": True,
+            "Origins": {"Quantity": 1, "Items": [origin]},
+            "DefaultCacheBehavior": {"TargetOriginId": "o", "ViewerProtocolPolicy": "allow-all"},
+        }
+        created = client.create_distribution(DistributionConfig=config)
+        yield client, created["Distribution"]["Id"]
+
+
+def invalidated_paths(client: Any, distribution_id: str, invalidation_id: str) -> list[str]:
+    found = client.get_invalidation(DistributionId=distribution_id, Id=invalidation_id)
+    return list(found["Invalidation"]["InvalidationBatch"]["Paths"]["Items"])
+
+
+def test_changed_files_are_invalidated_one_path_each(cloudfront: tuple[Any, str]) -> None:
+    client, distribution = cloudfront
+
+    invalidation = invalidate(client, distribution, ["index.html", "blog/index.html"])
+
+    assert sorted(invalidated_paths(client, distribution, invalidation)) == [
+        "/", "/blog/index.html", "/index.html",
+    ]  # fmt: skip
+
+
+def test_more_changes_than_the_limit_go_as_one_wildcard(cloudfront: tuple[Any, str]) -> None:
+    client, distribution = cloudfront
+    keys = [f"posts/{number}/index.html" for number in range(MAX_INVALIDATION_PATHS + 1)]
+
+    invalidation = invalidate(client, distribution, keys)
+
+    assert invalidated_paths(client, distribution, invalidation) == ["/*"]
