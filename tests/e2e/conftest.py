@@ -6,26 +6,15 @@ mixes with the modules the unit tests import from the source tree.
 
 from __future__ import annotations
 
-import os
-import re
-import signal
-import subprocess
-import threading
+import shutil
 from collections.abc import Callable, Iterator
 
 import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
 
 from resume_tools.local_cloud.cloud import emulator_client
-from tests.support.cloud import (
-    E2E_PAGE_PATTERNS,
-    STARTUP_TIMEOUT_S,
-    RunningCloud,
-    dev_command,
-    free_ports,
-    ignore_sigint,
-    stop,
-)
-from tests.support.synth import PROJECT_ROOT
+from tests.support.browser import CHROMIUM_FLAGS, DESKTOP_CHROME
+from tests.support.cloud import E2E_PAGE_PATTERNS, RunningCloud, running_cloud
 from tests.support.tables import stored_count
 
 
@@ -36,49 +25,8 @@ def cloud() -> Iterator[RunningCloud]:
     Started with SIGINT ignored, as CI and scripts start it: the SIGINT at the end must
     still stop it (the SIGTERM and SIGKILL fallbacks only clean up, and fail the session).
     """
-    moto, api, site = free_ports(3)
-    ports = {"moto_port": moto, "api_port": api, "site_port": site}
-    process = subprocess.Popen(
-        dev_command(ports),
-        cwd=PROJECT_ROOT,
-        env={**os.environ, "RESUME_PAGE_PATTERNS": E2E_PAGE_PATTERNS},
-        stdout=subprocess.PIPE,
-        text=True,
-        preexec_fn=ignore_sigint,
-    )
-    assert process.stdout is not None
-    # A start-up that hangs must not hang the session: kill it, and the loop below ends.
-    watchdog = threading.Timer(STARTUP_TIMEOUT_S, process.kill)
-    watchdog.start()
-    lines: list[str] = []
-    try:
-        for line in process.stdout:
-            lines.append(line)
-            if line.startswith("dev: serving"):
-                break
-    finally:
-        watchdog.cancel()
-    output = "".join(lines)
-    assert lines, "the dev command printed nothing"
-    assert lines[-1].startswith("dev: serving"), output
-    found = dict(re.findall(r"^dev: (site|counter API|moto|table) +(\S+)$", output, re.MULTILINE))
-    # Keep reading: the handler logs a line per request, and a full pipe would block it.
-    later_output: list[str] = []
-    reader = threading.Thread(target=later_output.extend, args=(process.stdout,), daemon=True)
-    reader.start()
-    try:
-        yield RunningCloud(
-            ports=ports,
-            api_url=found["counter API"].rstrip("/"),
-            site_url=found["site"].rstrip("/"),
-            emulator_endpoint=found["moto"],
-            table_name=found["table"],
-            output=output,
-            later_output=later_output,
-        )
-    finally:
-        stopped_by = stop(process)
-    assert stopped_by == signal.SIGINT, f"the local cloud ignored SIGINT (stopped by {stopped_by})"
+    with running_cloud({"RESUME_PAGE_PATTERNS": E2E_PAGE_PATTERNS}) as started:
+        yield started
 
 
 @pytest.fixture
@@ -99,3 +47,22 @@ def deployed_origins(cloud: RunningCloud) -> list[str]:
     (function,) = functions
     origins: str = function["Environment"]["Variables"]["ALLOWED_ORIGINS"]
     return origins.split(",")
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium from the system (.ci/run installs Debian's package)."""
+    executable = shutil.which("chromium") or shutil.which("chromium-browser")
+    assert executable, "chromium not found: install Debian's chromium package (.ci/run does)"
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser: Browser) -> Iterator[Page]:
+    """A tab of a person's browser."""
+    context = browser.new_context(user_agent=DESKTOP_CHROME)
+    yield context.new_page()
+    context.close()

@@ -2,58 +2,24 @@
 
 from __future__ import annotations
 
-import shutil
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
 import pytest
 import requests
-from playwright.sync_api import Browser, Page, sync_playwright
+from playwright.sync_api import Browser, Page
 
 from resume_tools.local_cloud.gateway import LocalGateway
 from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
 from resume_tools.local_cloud.stage_limits import StageLimits
+from tests.support.browser import shown
 from tests.support.cloud import RunningCloud
 from tests.support.events import BROWSER
 from tests.support.synth import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
-# Without these, Chromium keeps dialling Google's hosts, which this closed network refuses.
-CHROMIUM_FLAGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--disable-sync", "--no-first-run"]  # fmt: skip
-# Headless Chromium says "HeadlessChrome", a bot by the counting rules; a person's Chrome:
-DESKTOP_CHROME = (
-    "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) "
-    "Chrome/131.0.0.0 Safari/537.36"
-)
-
-
-@pytest.fixture(scope="session")
-def browser() -> Iterator[Browser]:
-    """Headless Chromium from the system (.ci/run installs Debian's package)."""
-    executable = shutil.which("chromium") or shutil.which("chromium-browser")
-    assert executable, "chromium not found: install Debian's chromium package (.ci/run does)"
-    with sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_FLAGS)
-        yield launched
-        launched.close()
-
-
-@pytest.fixture
-def page(browser: Browser) -> Iterator[Page]:
-    """A tab of a person's browser."""
-    context = browser.new_context(user_agent=DESKTOP_CHROME)
-    yield context.new_page()
-    context.close()
-
-
-def shown(page: Page, selector: str) -> str:
-    """The text of a counter element once the snippet filled it in."""
-    element = page.wait_for_selector(f"{selector}[data-state]")
-    assert element is not None
-    return str(element.inner_text())
 
 
 def stored(cloud: RunningCloud, page_id: str) -> dict[str, int]:

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
+import os
+import re
 import signal
 import socket
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import requests
 from requests.adapters import HTTPAdapter
+
+from tests.support.synth import PROJECT_ROOT
 
 # A cold local cloud synthesizes and applies three stacks: about 90 s here.
 STARTUP_TIMEOUT_S = 600
@@ -104,3 +111,55 @@ def emulator_pid(port: int) -> int:
         if all(part in arguments for part in wanted):
             return int(entry.name)
     raise LookupError(f"no moto server on port {port}")
+
+
+@contextmanager
+def running_cloud(extra_env: Mapping[str, str]) -> Iterator[RunningCloud]:
+    """The dev command on free ports with `extra_env`, serving; stopped with SIGINT after.
+
+    Started with SIGINT ignored, as CI and scripts start it: the SIGINT at the end must still
+    stop it (the SIGTERM and SIGKILL fallbacks only clean up, and fail the caller).
+    """
+    moto, api, site = free_ports(3)
+    ports = {"moto_port": moto, "api_port": api, "site_port": site}
+    process = subprocess.Popen(
+        dev_command(ports),
+        cwd=PROJECT_ROOT,
+        env={**os.environ, **extra_env},
+        stdout=subprocess.PIPE,
+        text=True,
+        preexec_fn=ignore_sigint,
+    )
+    assert process.stdout is not None
+    # A start-up that hangs must not hang the session: kill it, and the loop below ends.
+    watchdog = threading.Timer(STARTUP_TIMEOUT_S, process.kill)
+    watchdog.start()
+    lines: list[str] = []
+    try:
+        for line in process.stdout:
+            lines.append(line)
+            if line.startswith("dev: serving"):
+                break
+    finally:
+        watchdog.cancel()
+    output = "".join(lines)
+    assert lines, "the dev command printed nothing"
+    assert lines[-1].startswith("dev: serving"), output
+    found = dict(re.findall(r"^dev: (site|counter API|moto|table) +(\S+)$", output, re.MULTILINE))
+    # Keep reading: the handler logs a line per request, and a full pipe would block it.
+    later_output: list[str] = []
+    reader = threading.Thread(target=later_output.extend, args=(process.stdout,), daemon=True)
+    reader.start()
+    try:
+        yield RunningCloud(
+            ports=ports,
+            api_url=found["counter API"].rstrip("/"),
+            site_url=found["site"].rstrip("/"),
+            emulator_endpoint=found["moto"],
+            table_name=found["table"],
+            output=output,
+            later_output=later_output,
+        )
+    finally:
+        stopped_by = stop(process)
+    assert stopped_by == signal.SIGINT, f"the local cloud ignored SIGINT (stopped by {stopped_by})"
