@@ -22,6 +22,11 @@ pytestmark = pytest.mark.e2e
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
 
 
+def views_text(views: int) -> str:
+    """What the counter inserts: grammatical, "1 view" and "2 views"."""
+    return f"{views} view" if views == 1 else f"{views} views"
+
+
 def stored(cloud: RunningCloud, page_id: str) -> dict[str, int]:
     answer = requests.get(f"{cloud.api_url}/pages/{page_id}", timeout=10)
     answer.raise_for_status()
@@ -72,7 +77,7 @@ def test_one_tag_counts_its_own_page_and_adds_the_count_after_itself(
     second = shown(page, "span.visitor-counter")
 
     views = stored(cloud, "%2Fposts%2Fhello.html")["views"]
-    assert (first, second) == (f"{views - 1} views", f"{views} views")
+    assert (first, second) == (views_text(views - 1), views_text(views))
     assert page.locator("script[src='/counter.js'] + span.visitor-counter").count() == 1
     page.screenshot(path=str(ARTIFACTS / "demo-post.png"), full_page=True)
 

@@ -4,7 +4,8 @@
 //
 // It counts one view of the page it is on (POST {api}/pages/{page}) and writes the page's
 // counts into every element with data-counter="views" or data-counter="visitors". With no
-// such element on the page it adds "<views> views" right after its own tag. Elements with
+// such element on the page it adds "1 view" / "<views> views" right after its own tag. An
+// element's data-suffix follows its number, or data-suffix-one when that is 1. Elements with
 // data-counter="site" get the site total of the original API (POST {api}/), counted too.
 // If the counts do not arrive within 5 s (API down, an error answer), those elements show
 // their data-fallback text, or the tag's, or "unavailable". data-state on each element
@@ -48,6 +49,7 @@
     element.className = "visitor-counter";
     element.setAttribute("data-counter", "views");
     element.setAttribute("data-suffix", " views");
+    element.setAttribute("data-suffix-one", " view");
     if (document.body.contains(script)) script.parentNode.insertBefore(element, script.nextSibling);
     else document.body.appendChild(element);
     return [element];
@@ -60,7 +62,9 @@
       element.setAttribute("data-state", "unavailable");
       return;
     }
-    element.textContent = String(value) + (element.getAttribute("data-suffix") || "");
+    var suffix = (value === 1 && element.getAttribute("data-suffix-one")) ||
+      element.getAttribute("data-suffix") || "";
+    element.textContent = String(value) + suffix;
     element.setAttribute("data-state", "ready");
   }
 
