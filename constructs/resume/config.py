@@ -69,6 +69,9 @@ class AppConfig:
     hosted_zone_id: str = ""
     # With a domain, which of its two hosts the site lives on; the other redirects (301).
     canonical_host: str = "apex"
+    # The site's Content-Security-Policy header; empty: the default, which runs no inline
+    # script or style (a generator build that inlines them needs their hashes, or more).
+    site_csp: str = ""
     # Empty means derived: "<project>-<stage>-tfstate-<account id>" (bucket names are global).
     state_bucket: str = ""
     account_id: str = ""
@@ -293,6 +296,9 @@ def _validate(config: AppConfig) -> None:
             parse_origin(origin)
         except ValueError as exc:
             raise ConfigError(f"allowed_origins: {exc}") from None
+    # CloudFront's limit on a response headers policy's CSP value.
+    if len(config.site_csp) > 1783 or any(c in config.site_csp for c in "\r\n"):
+        raise ConfigError("site_csp: one line of at most 1,783 characters (CloudFront's limit)")
     if config.canonical_host not in ("apex", "www"):
         raise ConfigError(f"canonical_host: {config.canonical_host!r} is not apex or www")
     if bool(config.domain_name) != bool(config.hosted_zone_id):

@@ -73,6 +73,7 @@ class FrontendStack(TerraformStack):
             bucket_prefix=config.prefix,
             error_page=site_error_page(project_root / config.site_dir),
             canonical_host=config.canonical_host,
+            content_security_policy=config.site_csp,
         )
         TerraformOutput(self, "site_url", value=self.site.url)
         TerraformOutput(self, "bucket_name", value=self.site.bucket.bucket)

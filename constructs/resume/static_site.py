@@ -79,12 +79,14 @@ class StaticSite(Construct):
         bucket_prefix: str,
         error_page: str,
         canonical_host: str,
+        content_security_policy: str = "",
     ) -> None:
         """Build the site's bucket, distribution and viewer-request function.
 
         `bucket_prefix` starts the bucket's and the function's names (deploy roles are scoped
         to it); `error_page` is the key of the site's 404 page, with a leading slash;
-        `canonical_host` ("apex" or "www") is where the other host of a domain redirects.
+        `canonical_host` ("apex" or "www") is where the other host of a domain redirects;
+        `content_security_policy` replaces the default policy when set.
         """
         super().__init__(scope, id_)
         # Pretty URLs ("/blog/" is blog/index.html) and the canonical host, at the edge.
@@ -107,7 +109,13 @@ class StaticSite(Construct):
             signing_protocol="sigv4",
         )
         headers_policy = (
-            None if emulated else _security_headers(self, f"{id_}-security-headers", api_region)
+            None
+            if emulated
+            else _security_headers(
+                self,
+                f"{id_}-security-headers",
+                content_security_policy or default_content_security_policy(api_region),
+            )
         )
         self.aliases = [domain_name, f"www.{domain_name}"] if domain_name else []
         certificate = (
@@ -229,15 +237,16 @@ def _cloudfront_may_read(
     )
 
 
-def _security_headers(
-    scope: Construct, name: str, api_region: str
-) -> CloudfrontResponseHeadersPolicy:
-    # The page calls the counter API on execute-api; nothing else leaves the site's origin.
-    csp = (
+def default_content_security_policy(api_region: str) -> str:
+    """The site's default policy: same origin, plus the counter API; nothing inline runs."""
+    return (
         "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
         f"connect-src 'self' https://*.execute-api.{api_region}.amazonaws.com; "
         "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
     )
+
+
+def _security_headers(scope: Construct, name: str, csp: str) -> CloudfrontResponseHeadersPolicy:
     return CloudfrontResponseHeadersPolicy(
         scope,
         "security-headers",

@@ -11,7 +11,7 @@ import pytest
 from resume.config import AppConfig, ConfigError
 from resume.edge_code import redirect_hosts, viewer_request_code
 from resume.site_pages import site_error_page
-from tests.support.synth import Synthesized, only
+from tests.support.synth import Synthesized, only, synth_app
 
 
 def test_the_default_behaviour_runs_the_function_on_viewer_requests(
@@ -70,3 +70,21 @@ def test_the_404_page_is_found_where_generators_write_it(
         (tmp_path / name).write_text("<!doctype html>")
 
     assert site_error_page(tmp_path) == page
+
+
+def test_a_build_that_inlines_styles_can_have_its_own_csp(
+    function_zip: Path, tmp_path: Path
+) -> None:
+    csp = "default-src 'self'; style-src 'self' 'unsafe-inline'; frame-ancestors 'none'"
+    config = AppConfig(function_zip=str(function_zip), site_csp=csp)
+
+    frontend = synth_app(config, tmp_path)[1]["frontend"]
+
+    policy = only(frontend, "aws_cloudfront_response_headers_policy")
+    headers = policy["security_headers_config"]["content_security_policy"]
+    assert headers["content_security_policy"] == csp
+
+
+def test_a_csp_over_cloudfronts_limit_is_refused() -> None:
+    with pytest.raises(ConfigError, match="site_csp: one line of at most 1,783 characters"):
+        AppConfig(site_csp="default-src 'self'; " * 100)
