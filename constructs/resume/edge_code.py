@@ -27,10 +27,17 @@ def redirect_hosts(domain_name: str, canonical_host: str) -> dict[str, str]:
     return {www: domain_name} if canonical_host == "apex" else {domain_name: www}
 
 
-def viewer_request_code(hosts: Mapping[str, str]) -> str:
-    """The function's code with `hosts` (lower-case host -> canonical host) filled in."""
+def viewer_request_code(hosts: Mapping[str, str], extensionless: str = "index") -> str:
+    """The function's code for one site.
+
+    `hosts` maps a lower-case host to its canonical host; `extensionless` says where an
+    extension-less URI goes: "index" (`/x/index.html`) or "html" (`/x.html`).
+    """
     source = SOURCE.read_text()
-    config = json.dumps({"redirectHosts": dict(sorted(hosts.items()))}, sort_keys=True)
+    config = json.dumps(
+        {"extensionless": extensionless, "redirectHosts": dict(sorted(hosts.items()))},
+        sort_keys=True,
+    )
     code, replaced = _CONFIG_LINE.subn(lambda _: f"var CONFIG = {config};", source, count=1)
     if replaced != 1:
         raise ValueError(f"{SOURCE} has no 'var CONFIG = …;' line to fill in")

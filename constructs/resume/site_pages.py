@@ -19,7 +19,8 @@ ERROR_PAGES = ("404.html", "404/index.html")
 def site_page_ids(site_dir: Path) -> list[str]:
     """The page id of every HTML file under `site_dir`, sorted; a folder's index.html is the folder.
 
-    "index.html" -> "/", "blog/index.html" -> "/blog", "posts/hello.html" -> "/posts/hello.html".
+    "index.html" -> "/", "blog/index.html" -> "/blog"; "posts/hello.html" -> both
+    "/posts/hello.html" and "/posts/hello" (a flat build links its pages without ".html").
     """
     if not site_dir.is_dir():
         return []
@@ -29,7 +30,10 @@ def site_page_ids(site_dir: Path) -> list[str]:
         if relative in ERROR_PAGES or not path.is_file():
             continue
         try:
-            pages.add(normalize_page("/" + relative))
+            page = normalize_page("/" + relative)
+            pages.add(page)
+            if page.endswith(".html"):
+                pages.add(normalize_page("/" + relative.removesuffix(".html")))
         except InvalidPage as exc:
             raise ConfigError(f"site_dir: {relative} cannot be counted as a page: {exc}") from None
     return sorted(pages)
@@ -39,3 +43,19 @@ def site_error_page(site_dir: Path) -> str:
     """The key (with a leading slash) of the site's 404 page; /404.html when it has none."""
     found = next((name for name in ERROR_PAGES if (site_dir / name).is_file()), ERROR_PAGES[0])
     return "/" + found
+
+
+def extensionless_style(site_dir: Path) -> str:
+    """Where the site's extension-less URIs live: "index" or "html".
+
+    "index": `/x` is x/index.html, the generators' default. "html": `/x` is x.html, for a
+    build with flat pages and no folder pages, as Next's default static export and Astro's
+    build.format "file" write.
+    """
+    if not site_dir.is_dir():
+        return "index"
+    pages = [p.relative_to(site_dir).as_posix() for p in site_dir.rglob("*.html")]
+    pages = [page for page in pages if page not in ERROR_PAGES]
+    folder_pages = [page for page in pages if page.endswith("/index.html")]
+    flat_pages = [page for page in pages if not page.endswith("index.html")]
+    return "html" if flat_pages and not folder_pages else "index"

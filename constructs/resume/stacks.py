@@ -24,7 +24,7 @@ from resume.github_oidc import github_oidc_provider
 from resume.known_pages_item import KnownPagesItem
 from resume.providers import aws_provider, state_backend
 from resume.site_certificate import CERTIFICATE_REGION
-from resume.site_pages import site_error_page, site_page_ids
+from resume.site_pages import extensionless_style, site_error_page, site_page_ids
 from resume.state_bucket import StateBucket
 from resume.static_site import StaticSite
 from visitor_counter import schema
@@ -74,6 +74,7 @@ class FrontendStack(TerraformStack):
             error_page=site_error_page(project_root / config.site_dir),
             canonical_host=config.canonical_host,
             content_security_policy=config.site_csp,
+            extensionless=extensionless_style(project_root / config.site_dir),
         )
         TerraformOutput(self, "site_url", value=self.site.url)
         TerraformOutput(self, "bucket_name", value=self.site.bucket.bucket)

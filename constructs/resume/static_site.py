@@ -80,13 +80,15 @@ class StaticSite(Construct):
         error_page: str,
         canonical_host: str,
         content_security_policy: str = "",
+        extensionless: str = "index",
     ) -> None:
         """Build the site's bucket, distribution and viewer-request function.
 
         `bucket_prefix` starts the bucket's and the function's names (deploy roles are scoped
         to it); `error_page` is the key of the site's 404 page, with a leading slash;
         `canonical_host` ("apex" or "www") is where the other host of a domain redirects;
-        `content_security_policy` replaces the default policy when set.
+        `content_security_policy` replaces the default policy when set; `extensionless` is
+        where "/x" goes: "index" (x/index.html) or "html" (x.html).
         """
         super().__init__(scope, id_)
         # Pretty URLs ("/blog/" is blog/index.html) and the canonical host, at the edge.
@@ -96,7 +98,7 @@ class StaticSite(Construct):
             name=f"{bucket_prefix}viewer-request",
             runtime=RUNTIME,
             comment="Pretty URLs to index.html; the other host of the domain redirects",
-            code=viewer_request_code(redirect_hosts(domain_name, canonical_host)),
+            code=viewer_request_code(redirect_hosts(domain_name, canonical_host), extensionless),
             # moto has no PublishFunction; the local site server runs the code as stored.
             publish=not emulated,
         )

@@ -18,7 +18,7 @@ def test_the_demo_sites_pages_are_listed(production: Synthesized) -> None:
 
     assert json.loads(item["item"]) == {
         "ID": {"S": "blog#known-pages"},
-        "pages": {"S": "/\n/posts/hello.html"},
+        "pages": {"S": "/\n/posts/hello\n/posts/hello.html"},
         "patterns": {"S": ""},
     }
     assert item["hash_key"] == "ID"
@@ -41,7 +41,7 @@ def test_a_generators_pretty_urls_become_folder_ids(tmp_path: Path) -> None:
     )  # fmt: skip
 
     assert site_page_ids(site) == [
-        "/", "/about", "/blog", "/blog/first-post", "/posts/hello.html",
+        "/", "/about", "/blog", "/blog/first-post", "/posts/hello", "/posts/hello.html",
     ]  # fmt: skip
 
 

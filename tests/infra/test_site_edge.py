@@ -10,7 +10,7 @@ import pytest
 
 from resume.config import AppConfig, ConfigError
 from resume.edge_code import redirect_hosts, viewer_request_code
-from resume.site_pages import site_error_page
+from resume.site_pages import extensionless_style, site_error_page
 from tests.support.synth import Synthesized, only, synth_app
 
 
@@ -31,15 +31,14 @@ def test_the_function_is_published_cloudfront_js_2(production: Synthesized) -> N
     assert function["name"] == "cloud-resume-dev-viewer-request"
     assert function["runtime"] == "cloudfront-js-2.0"
     assert function["publish"] is True
-    assert function["code"] == viewer_request_code({})
+    # The demo site has flat pages only (posts/hello.html): "/posts/hello" is that file.
+    assert function["code"] == viewer_request_code({}, "html")
 
 
 def test_with_a_domain_www_redirects_to_the_apex(with_domain: Synthesized) -> None:
     function = only(with_domain["frontend"], "aws_cloudfront_function")
 
-    assert (
-        'var CONFIG = {"redirectHosts": {"www.example.com": "example.com"}};' in (function["code"])
-    )
+    assert '"redirectHosts": {"www.example.com": "example.com"}' in function["code"]
 
 
 def test_the_apex_may_redirect_to_www_instead() -> None:
@@ -88,3 +87,22 @@ def test_a_build_that_inlines_styles_can_have_its_own_csp(
 def test_a_csp_over_cloudfronts_limit_is_refused() -> None:
     with pytest.raises(ConfigError, match="site_csp: one line of at most 1,783 characters"):
         AppConfig(site_csp="default-src 'self'; " * 100)
+
+
+@pytest.mark.parametrize(
+    ("files", "style"),
+    [
+        (["index.html", "blog/index.html", "about/index.html"], "index"),  # Astro, Hugo
+        (["index.html", "about.html", "blog/post.html"], "html"),  # Next's default export
+        (["index.html", "about.html", "blog/index.html"], "index"),  # mixed: folders win
+        (["index.html", "404.html"], "index"),
+    ],
+)
+def test_the_sites_layout_decides_where_extensionless_uris_go(
+    tmp_path: Path, files: list[str], style: str
+) -> None:
+    for name in files:
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("<!doctype html>")
+
+    assert extensionless_style(tmp_path) == style

@@ -36,6 +36,7 @@ def edge() -> Iterator[EdgeFunction]:
         ("/runtime-config.json", "/runtime-config.json"),
         ("/v1.2/notes", "/v1.2/notes/index.html"),  # only the last segment's dot matters
         ("/404.html", "/404.html"),
+        ("/.well-known/apple-app-site-association", "/.well-known/apple-app-site-association"),
     ],
 )
 def test_pretty_urls_are_rewritten_files_are_not(
@@ -74,6 +75,26 @@ def test_without_redirects_every_host_is_served() -> None:
         assert function.run("/", "www.example.com", "").uri == "/index.html"
     finally:
         function.close()
+
+
+@pytest.mark.parametrize(
+    ("uri", "rewritten"),
+    [("/about", "/about.html"), ("/", "/index.html"), ("/docs/", "/docs/index.html"),
+     ("/a.css", "/a.css")],
+)  # fmt: skip
+def test_a_flat_build_maps_extensionless_uris_to_html_files(uri: str, rewritten: str) -> None:
+    function = EdgeFunction(viewer_request_code({}, "html").encode())
+    try:
+        assert function.run(uri, HOST, "").uri == rewritten
+    finally:
+        function.close()
+
+
+@pytest.mark.parametrize("host", ["constructor", "__proto__", "hasOwnProperty"])
+def test_a_host_named_like_an_object_property_is_not_redirected(
+    edge: EdgeFunction, host: str
+) -> None:
+    assert edge.run("/x", host, "") == EdgeAnswer(uri="/x/index.html")
 
 
 def test_the_code_stays_within_cloudfront_functions_size_limit() -> None:

@@ -39,6 +39,16 @@ FIXTURE_SITE = PROJECT_ROOT / "tests" / "fixtures" / "generator_site"
         ("assets/css/style.css", ASSET_CACHE),  # Jekyll: no hash, so no year-long cache
         ("fonts/Inter-SemiBold.woff2", ASSET_CACHE),
         ("js/jquery-3.7.1.min.js", ASSET_CACHE),
+        # Names that look like hashes and are not: they change in place.
+        ("resume2024.pdf", ASSET_CACHE),
+        ("John_Doe_Resume_2024.pdf", ASSET_CACHE),
+        ("images/IMG_20230704_101112.jpg", ASSET_CACHE),
+        ("images/DSC01234.JPG", ASSET_CACHE),
+        ("og-image-1200x630.png", ASSET_CACHE),
+        ("icons/icon-1024x1024.png", ASSET_CACHE),
+        ("fonts/KaTeX_Size1-Regular.woff2", ASSET_CACHE),
+        ("page-data/sq/d/123456789.json", ASSET_CACHE),
+        ("assets/js/bundle_v12.js", ASSET_CACHE),
         ("counter.js", ASSET_CACHE),
         ("favicon.svg", ASSET_CACHE),
     ],
@@ -92,16 +102,29 @@ def invalidated_paths(client: Any, distribution_id: str, invalidation_id: str) -
 def test_changed_files_are_invalidated_one_path_each(cloudfront: tuple[Any, str]) -> None:
     client, distribution = cloudfront
 
-    invalidation = invalidate(client, distribution, ["index.html", "blog/index.html"])
+    invalidation = invalidate(
+        client, distribution, ["index.html", "blog/index.html", "about.html", "a.css"]
+    )
 
+    # A page by its key and by the URIs viewers ask for it (AWS's advice for rewrites).
     assert sorted(invalidated_paths(client, distribution, invalidation)) == [
-        "/", "/blog/index.html", "/index.html",
+        "/", "/a.css", "/about", "/about.html", "/blog", "/blog/", "/blog/index.html",
+        "/index.html",
     ]  # fmt: skip
+
+
+def test_the_same_change_twice_is_invalidated_twice(cloudfront: tuple[Any, str]) -> None:
+    client, distribution = cloudfront
+
+    first = invalidate(client, distribution, ["resume.pdf"])
+    second = invalidate(client, distribution, ["resume.pdf"])
+
+    assert first != second
 
 
 def test_more_changes_than_the_limit_go_as_one_wildcard(cloudfront: tuple[Any, str]) -> None:
     client, distribution = cloudfront
-    keys = [f"posts/{number}/index.html" for number in range(MAX_INVALIDATION_PATHS + 1)]
+    keys = [f"posts/{number}.css" for number in range(MAX_INVALIDATION_PATHS + 1)]
 
     invalidation = invalidate(client, distribution, keys)
 

@@ -9,13 +9,15 @@
 // and redirects a host listed in CONFIG.redirectHosts (www. to the apex, or the reverse)
 // with 301, path and query kept. The local cloud runs this same file under Node for every
 // request (resume_tools/local_cloud/edge_function.py), so the two cannot drift.
-// The deploy fills in the CONFIG line (resume/edge_function.py); keep it the first statement.
-var CONFIG = {"redirectHosts": {}};
+// The deploy fills in the CONFIG line (resume/edge_code.py); keep it the first statement.
+var CONFIG = {"extensionless": "index", "redirectHosts": {}};
 
 function handler(event) {
     var request = event.request;
     var host = request.headers.host ? request.headers.host.value.toLowerCase() : "";
-    var canonical = CONFIG.redirectHosts[host];
+    // Own keys only: a Host of "constructor" must not find Object's.
+    var canonical = Object.prototype.hasOwnProperty.call(CONFIG.redirectHosts, host) &&
+        CONFIG.redirectHosts[host];
     if (canonical) {
         return {
             statusCode: 301,
@@ -24,10 +26,13 @@ function handler(event) {
         };
     }
     var uri = request.uri;
+    if (uri.indexOf("/.well-known/") === 0) {
+        return request;
+    }
     if (uri.charAt(uri.length - 1) === "/") {
         request.uri = uri + "index.html";
     } else if (uri.slice(uri.lastIndexOf("/") + 1).indexOf(".") === -1) {
-        request.uri = uri + "/index.html";
+        request.uri = uri + (CONFIG.extensionless === "html" ? ".html" : "/index.html");
     }
     return request;
 }

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from resume.config import AppConfig, config_to_json
-from resume.site_pages import site_error_page, site_page_ids
+from resume.site_pages import extensionless_style, site_error_page, site_page_ids
 from resume_tools.errors import OpsError
 
 KEY_FILE = ".synth-key"
@@ -46,9 +46,11 @@ def synth_key(root: Path, config: AppConfig) -> str:
         digest.update(str(path.relative_to(root) if path.is_relative_to(root) else path).encode())
         digest.update(b"\0" + _file_digest(path) + b"\0")
     digest.update(config_to_json(config).encode())
-    # The backend's known-pages item lists the site's pages; the frontend serves its 404 page.
+    # The backend's known-pages item lists the site's pages; the frontend serves its 404 page
+    # and rewrites URIs by the site's layout.
     site = root / config.site_dir
-    digest.update("\n".join([*site_page_ids(site), site_error_page(site)]).encode())
+    facts = [*site_page_ids(site), site_error_page(site), extensionless_style(site)]
+    digest.update("\n".join(facts).encode())
     return digest.hexdigest()
 
 

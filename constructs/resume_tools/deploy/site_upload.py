@@ -6,6 +6,7 @@ import hashlib
 import json
 import mimetypes
 import re
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,14 +20,18 @@ ASSET_CACHE = "public, max-age=300"
 # (Not "assets/": Jekyll keeps plain style.css there; Vite's assets/ names carry a hash and
 # pass the name rule below.)
 FINGERPRINTED_FOLDERS = ("_astro/", "_next/static/")
-# A part of a file name (between dots and dashes) that is a content hash: 8+ letters and
-# digits with a digit in it ("index.4f2a1c3b.css", "index-B4dC0ffe.js"), or 8+ hex digits.
-_HASH_PART = re.compile(r"^(?=[A-Za-z0-9_]*[0-9])[A-Za-z0-9_]{8,}$|^[0-9a-f]{8,}$")
+# A content hash in a file name: a part after the first (between dots and dashes) of 8+
+# letters and digits with both in it ("index.4f2a1c3b.css", "index-B4dC0ffe.js"), not a
+# size ("og-image-1200x630.png"). Strict on purpose: a name taken for a hash caches a
+# changed file for a year in browsers ("IMG_1234.jpg", "resume2024.pdf" stay short-lived);
+# a hash missed costs a revalidation after 300 s.
+_HASH_PART = re.compile(r"^(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{8,}$")
+_SIZE_PART = re.compile(r"^[0-9]+x[0-9]+$")
 # The embeddable counter, added to a site that does not bring its own (a generator's build).
 COUNTER_SCRIPT = Path(__file__).resolve().parents[2] / "resume" / "site" / "counter.js"
-# CloudFront invalidates up to 3,000 paths in progress at once and bills paths beyond 1,000
-# a month: more changed files than this go as one wildcard (one path).
-MAX_INVALIDATION_PATHS = 1000
+# CloudFront bills invalidation paths past an account's first 1,000 a month (and takes
+# 3,000 in progress at once): more changed paths than this go as one wildcard, one path.
+MAX_INVALIDATION_PATHS = 25
 _TYPES = {
     ".html": "text/html; charset=utf-8",
     ".js": "text/javascript; charset=utf-8",
@@ -73,8 +78,10 @@ def cache_control(key: str) -> str:
     """The Cache-Control a site file is uploaded with."""
     if key.endswith(".html") or key == RUNTIME_CONFIG:
         return NO_CACHE
-    name_parts = re.split(r"[.-]", key.rsplit("/", 1)[-1])[:-1]  # the extension never counts
-    if key.startswith(FINGERPRINTED_FOLDERS) or any(_HASH_PART.match(p) for p in name_parts):
+    # The first part is the name, the last the extension: a hash is in between.
+    parts = re.split(r"[.-]", key.rsplit("/", 1)[-1])[1:-1]
+    hashed = any(_HASH_PART.match(part) and not _SIZE_PART.match(part) for part in parts)
+    if key.startswith(FINGERPRINTED_FOLDERS) or hashed:
         return IMMUTABLE
     return ASSET_CACHE
 
@@ -111,13 +118,15 @@ def sync(s3: Any, bucket: str, files: list[SiteFile]) -> list[str]:
 def invalidate(cloudfront: Any, distribution_id: str, keys: list[str]) -> str:
     """Ask CloudFront to drop the changed paths; return the invalidation id.
 
-    The viewer-request function runs before the cache: "/blog" and "/blog/" are cached as
-    "/blog/index.html", the changed key itself. Over MAX_INVALIDATION_PATHS, one "/*".
+    A page's key and the URIs a viewer asks for it by ("blog/index.html": "/blog" and
+    "/blog/"), as AWS advises when a viewer-request function rewrites URIs. Over
+    MAX_INVALIDATION_PATHS, one "/*". Every call is a new invalidation: CloudFront answers a
+    repeated CallerReference with the old one, which would invalidate nothing.
     """
-    paths = sorted({"/" + key for key in keys} | ({"/"} if "index.html" in keys else set()))
+    paths = sorted({path for key in keys for path in _viewer_paths(key)})
     if len(paths) > MAX_INVALIDATION_PATHS:
         paths = ["/*"]
-    reference = hashlib.sha256("\n".join(paths).encode()).hexdigest()[:32]
+    reference = str(uuid.uuid4())
     response = cloudfront.create_invalidation(
         DistributionId=distribution_id,
         InvalidationBatch={
@@ -126,3 +135,14 @@ def invalidate(cloudfront: Any, distribution_id: str, keys: list[str]) -> str:
         },
     )
     return str(response["Invalidation"]["Id"])
+
+
+def _viewer_paths(key: str) -> list[str]:
+    """The paths a viewer may ask for a bucket key by."""
+    paths = ["/" + key]
+    if key == "index.html" or key.endswith("/index.html"):
+        folder = "/" + key.removesuffix("index.html")
+        paths += [folder, folder.rstrip("/")] if folder != "/" else ["/"]
+    elif key.endswith(".html"):
+        paths.append("/" + key.removesuffix(".html"))
+    return paths

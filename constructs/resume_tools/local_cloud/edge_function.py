@@ -37,22 +37,29 @@ class EdgeFunction:
         self._dir = tempfile.TemporaryDirectory(prefix="edge-function-")
         path = Path(self._dir.name) / "viewer_request.js"
         path.write_bytes(code)
-        self._process = subprocess.Popen(  # noqa: S603 - node with our runner and the code
-            ["node", str(RUNNER), str(path)],  # noqa: S607 - Node is a prerequisite
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            text=True,
-        )
+        try:
+            self._process = subprocess.Popen(  # noqa: S603 - node with our runner and the code
+                ["node", str(RUNNER), str(path)],  # noqa: S607 - Node is a prerequisite
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                text=True,
+            )
+        except FileNotFoundError:
+            self._dir.cleanup()
+            raise OpsError(
+                "node is not installed: the local site runs its CloudFront Function "
+                "with it (install Node.js 20 or later)"
+            ) from None
         self._lock = threading.Lock()
 
-    def run(self, uri: str, host: str, query: str) -> EdgeAnswer:
-        """The function's answer to a GET of `uri?query` with Host `host`."""
+    def run(self, uri: str, host: str, query: str, method: str = "GET") -> EdgeAnswer:
+        """The function's answer to a request of `uri?query` with Host `host`."""
         event = {
             "version": "1.0",
             "context": {"eventType": "viewer-request"},
             "viewer": {"ip": "127.0.0.1"},
             "request": {
-                "method": "GET",
+                "method": method,
                 "uri": uri,
                 "querystring": _querystring(query),
                 "headers": {"host": {"value": host}},

@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from resume_tools.errors import OpsError
 from resume_tools.local_cloud.edge_function import EdgeFunction
 from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
 
@@ -44,7 +45,13 @@ def _request_handler(
         def do_GET(self) -> None:  # noqa: N802 - http.server's dispatch name
             """Serve one request, the way the distribution does."""
             parts = urlsplit(self.path)
-            answer = edge.run(parts.path or "/", self.headers.get("Host", ""), parts.query)
+            try:
+                answer = edge.run(
+                    parts.path or "/", self.headers.get("Host", ""), parts.query, self.command
+                )
+            except OpsError:  # as CloudFront answers a function that fails
+                self.reply(503, {"Content-Type": "text/plain"}, b"The function failed")
+                return
             if answer.status:
                 self.reply(answer.status, answer.headers or {}, b"")
                 return
