@@ -19,7 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from visitor_counter.known_pages import InvalidPattern, pattern_regex
+from visitor_counter.page_patterns import InvalidPattern, pattern_regex
 from visitor_counter.settings import parse_origin
 
 ENV_PREFIX = "RESUME_"

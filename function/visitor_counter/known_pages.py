@@ -18,28 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
-from visitor_counter.pages import MARKUP_CHARACTERS
+from visitor_counter.page_patterns import InvalidPattern, pattern_regex
 from visitor_counter.store import CountUnavailable
-
-_PATTERN_CHARACTERS = re.compile(r"^/[^\s?#]*$")
-
-
-class InvalidPattern(ValueError):
-    """A page pattern cannot be used; the message says why."""
-
-
-def pattern_regex(pattern: str) -> str:
-    """The regular expression (to fullmatch a page id) of a glob `pattern`."""
-    if not _PATTERN_CHARACTERS.fullmatch(pattern) or MARKUP_CHARACTERS & set(pattern):
-        raise InvalidPattern(
-            f"{pattern!r} is not a page pattern: it must start with '/' and hold no spaces, "
-            "'?', '#', quotes, backticks or angle brackets"
-        )
-    if "***" in pattern:
-        raise InvalidPattern(f"{pattern!r}: use '*' (one segment) or '**' (any depth)")
-    parts = re.split(r"(\*\*|\*)", pattern.lower().rstrip("/") or "/")
-    glob = {"**": ".*", "*": "[^/]*"}
-    return "".join(glob.get(part, re.escape(part)) for part in parts)
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,8 @@ import pytest
 from tests.support.clock import Clock
 from tests.support.events import http_event
 from tests.support.tables import all_items, write_known_pages
-from visitor_counter.known_pages import InvalidPattern, KnownPages, pattern_regex
+from visitor_counter.known_pages import KnownPages
+from visitor_counter.page_patterns import InvalidPattern, pattern_regex
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestLog
