@@ -10,6 +10,7 @@ import pytest
 from resume.config import AppConfig, ConfigError, load_config
 from resume.known_pages_item import known_pages_item
 from resume.site_pages import site_page_ids
+from tests.support.sites import write_site
 from tests.support.synth import Synthesized, only
 
 
@@ -25,16 +26,8 @@ def test_the_demo_sites_pages_are_listed(production: Synthesized) -> None:
     assert item["table_name"].startswith("${aws_dynamodb_table.table_")
 
 
-def make_site(root: Path, files: list[str]) -> Path:
-    for name in files:
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text("<!doctype html>")
-    return root
-
-
 def test_a_generators_pretty_urls_become_folder_ids(tmp_path: Path) -> None:
-    site = make_site(
+    site = write_site(
         tmp_path,
         ["index.html", "blog/index.html", "blog/first-post/index.html", "about/index.html",
          "posts/Hello.html", "404.html", "404/index.html", "_astro/app.4f2a1c.js"],
@@ -46,7 +39,7 @@ def test_a_generators_pretty_urls_become_folder_ids(tmp_path: Path) -> None:
 
 
 def test_a_file_name_with_markup_is_refused(tmp_path: Path) -> None:
-    make_site(tmp_path, ["<b>.html"])
+    write_site(tmp_path, ["<b>.html"])
 
     with pytest.raises(ConfigError, match=r"site_dir: <b>.html cannot be counted as a page"):
         site_page_ids(tmp_path)

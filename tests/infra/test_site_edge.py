@@ -11,6 +11,7 @@ import pytest
 from resume.config import AppConfig, ConfigError
 from resume.edge_code import redirect_hosts, viewer_request_code
 from resume.site_pages import extensionless_style, site_error_page
+from tests.support.sites import write_site
 from tests.support.synth import Synthesized, only, synth_app
 
 
@@ -64,9 +65,7 @@ def test_the_sites_own_404_page_is_served(production: Synthesized) -> None:
 def test_the_404_page_is_found_where_generators_write_it(
     tmp_path: Path, files: list[str], page: str
 ) -> None:
-    for name in files:
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("<!doctype html>")
+    write_site(tmp_path, files)
 
     assert site_error_page(tmp_path) == page
 
@@ -101,8 +100,6 @@ def test_a_csp_over_cloudfronts_limit_is_refused() -> None:
 def test_the_sites_layout_decides_where_extensionless_uris_go(
     tmp_path: Path, files: list[str], style: str
 ) -> None:
-    for name in files:
-        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
-        (tmp_path / name).write_text("<!doctype html>")
+    write_site(tmp_path, files)
 
     assert extensionless_style(tmp_path) == style
