@@ -1,13 +1,13 @@
 """Unique visitors and per-client limits without cookies and without storing who they are.
 
-A client is known for one UTC day by HMAC-SHA256(day's salt, site, IP address (an IPv6
-address by its /64), page): only
-that hash (the key of an item in the daily table, expiring at midnight) is stored. The
-User-Agent is not part of it, so a client cannot become a new visitor, or escape its limit,
-by changing its User-Agent; people sharing one address (a household, an office) count as
-one visitor of a page per day. The salt is 32 random bytes made by the day's first counted
-view; making it deletes the past week's salts, so yesterday's hashes cannot be recomputed
-or linked to today's. The address is read from the request, hashed and dropped.
+A client is known for one UTC day by HMAC-SHA256(day's salt, site, IP address, page), an
+IPv6 address by its /64: only that hash (the key of an item in the daily table, expiring at
+midnight) is stored. The User-Agent is not part of it, so a client cannot become a new
+visitor, or escape its limit, by changing its User-Agent; people sharing one address (a
+household, an office) count as one visitor of a page per day. The salt is 32 random bytes
+made by the day's first counted view; making it deletes the past week's salts, so
+yesterday's hashes cannot be recomputed or linked to today's. The address is read from the
+request, hashed and dropped.
 """
 
 from __future__ import annotations
