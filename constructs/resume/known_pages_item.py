@@ -20,13 +20,8 @@ MAX_LIST_BYTES = 350_000
 
 
 def known_pages_item(site_id: str, pages: Sequence[str], patterns: Sequence[str]) -> str:
-    """The item as DynamoDB JSON: one page id, or one pattern, per line."""
-    item = {
-        schema.PARTITION_KEY: {"S": schema.known_pages_key(site_id)},
-        schema.KNOWN_PAGES_ATTRIBUTE: {"S": "\n".join(pages)},
-        schema.PAGE_PATTERNS_ATTRIBUTE: {"S": "\n".join(patterns)},
-    }
-    text = json.dumps(item, sort_keys=True)
+    """The item as DynamoDB JSON (schema.known_pages_item), refused when over one item's size."""
+    text = json.dumps(schema.known_pages_item(site_id, pages, patterns), sort_keys=True)
     if len(text.encode()) > MAX_LIST_BYTES:
         raise ConfigError(
             f"the site has {len(pages)} pages, more than one DynamoDB item holds: "

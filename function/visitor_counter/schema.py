@@ -18,7 +18,11 @@ The daily table (no recovery, no backups, TTL: nothing in it outlives its day):
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Final
+
+# An item in DynamoDB's attribute-value form.
+Item = dict[str, dict[str, str]]
 
 PARTITION_KEY: Final = "ID"
 PARTITION_KEY_TYPE: Final = "S"
@@ -61,6 +65,15 @@ def client_key(site_id: str, digest: str) -> str:
 def known_pages_key(site_id: str) -> str:
     """Key of the list of pages the deploy allows to be counted."""
     return f"{site_id}#known-pages"
+
+
+def known_pages_item(site_id: str, pages: Sequence[str], patterns: Sequence[str]) -> Item:
+    """The known-pages item as DynamoDB writes it: one page id, or one pattern, per line."""
+    return {
+        PARTITION_KEY: {"S": known_pages_key(site_id)},
+        KNOWN_PAGES_ATTRIBUTE: {"S": "\n".join(pages)},
+        PAGE_PATTERNS_ATTRIBUTE: {"S": "\n".join(patterns)},
+    }
 
 
 def hour_attribute(hour: int) -> str:

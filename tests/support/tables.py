@@ -33,15 +33,8 @@ def create_counter_table(client: Any, table_name: str = TEST_TABLE_NAME) -> None
 def write_known_pages(
     client: Any, pages: Sequence[str], patterns: Sequence[str], table_name: str = TEST_TABLE_NAME
 ) -> None:
-    """Write the known-pages item, as resume.known_pages_item has the deploy write it."""
-    client.put_item(
-        TableName=table_name,
-        Item={
-            schema.PARTITION_KEY: {"S": schema.known_pages_key("blog")},
-            schema.KNOWN_PAGES_ATTRIBUTE: {"S": "\n".join(pages)},
-            schema.PAGE_PATTERNS_ATTRIBUTE: {"S": "\n".join(patterns)},
-        },
-    )
+    """Write the known-pages item, as the deploy writes it (resume.known_pages_item)."""
+    client.put_item(TableName=table_name, Item=schema.known_pages_item("blog", pages, patterns))
 
 
 def stored_count(client: Any, table_name: str = TEST_TABLE_NAME, item_id: str = "blog") -> int:
