@@ -126,7 +126,7 @@ TAG_ON_CREATE_ACTIONS = frozenset({"kms:TagResource", "cloudfront:TagResource"})
 RECORD_NAMES_KEY = "route53:ChangeResourceRecordSetsNormalizedRecordNames"
 # The deploy writes one item, the known-pages list (resume.known_pages_item); its item
 # actions may touch that item and no other (never a count, never a salt).
-ITEM_ACTIONS = frozenset(
+KNOWN_PAGES_ITEM_ACTIONS = frozenset(
     {"dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem", "dynamodb:DeleteItem"}
 )
 LEADING_KEYS = "dynamodb:LeadingKeys"
@@ -262,7 +262,7 @@ def _condition(action: str, arn_format: str, keys: list[str], scope: Scope) -> C
         condition.append(("StringEquals", "iam:PermissionsBoundary", scope.boundary_arn))
     if arn_format in TAG_SCOPED_FORMATS and action in TAG_GUARDED_ACTIONS:
         condition += _own_tags("aws:ResourceTag", scope)
-    if action in ITEM_ACTIONS and LEADING_KEYS in keys:
+    if action in KNOWN_PAGES_ITEM_ACTIONS and LEADING_KEYS in keys:
         condition.append(("ForAllValues:StringEquals", LEADING_KEYS, (scope.known_pages_key,)))
     if RECORD_NAMES_KEY in keys and scope.record_names:
         condition.append(("ForAllValues:StringLike", RECORD_NAMES_KEY, scope.record_names))
