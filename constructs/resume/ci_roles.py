@@ -22,6 +22,7 @@ from constructs import Construct
 from resume.config import PLAN_STAGE, AppConfig
 from resume.counter_function import (
     DAILY_ITEM_ACTIONS,
+    HISTORY_ITEM_ACTIONS,
     INDEX_ACTIONS,
     ITEM_ACTIONS,
     LOG_ACTIONS,
@@ -104,7 +105,16 @@ def boundary_document(config: AppConfig, account: Account) -> dict[str, Any]:
                 "Action": list(DAILY_ITEM_ACTIONS),
                 "Resource": f"{table}{schema.DAILY_TABLE_SUFFIX}",
             },
-            {"Sid": "ListTopPages", "Action": list(INDEX_ACTIONS), "Resource": f"{table}/index/*"},
+            {
+                "Sid": "HistoryItems",
+                "Action": list(HISTORY_ITEM_ACTIONS),
+                "Resource": f"{table}{schema.HISTORY_TABLE_SUFFIX}",
+            },
+            {
+                "Sid": "ListTopPages",
+                "Action": list(INDEX_ACTIONS),
+                "Resource": [f"{table}/index/*", f"{table}{schema.HISTORY_TABLE_SUFFIX}/index/*"],
+            },
             {
                 "Sid": "WriteOwnLogs",
                 "Action": list(LOG_ACTIONS),

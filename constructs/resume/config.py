@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from visitor_counter.page_patterns import InvalidPattern, pattern_regex
-from visitor_counter.settings import parse_origin
+from visitor_counter.settings import MAX_RETENTION_DAYS, parse_origin
 
 ENV_PREFIX = "RESUME_"
 CONFIG_FILE_ENV = "RESUME_CONFIG_FILE"
@@ -94,6 +94,11 @@ class AppConfig:
     page_patterns: tuple[str, ...] = ()
     # One address adds at most this many views of one page per hour.
     max_views_per_client_hour: int = 30
+    # Who may read the stats routes and page: "private" (the owner's token, made by
+    # `nox -s stats-token`) or "public" (anyone).
+    stats_access: str = "private"
+    # Days the daily history is kept after each day (by DynamoDB's TTL).
+    stats_retention_days: int = 400
     # An AWS Budgets budget on the account's monthly cost, alerting the alarm topic at 80%
     # actual and 100% forecast spend; 0 creates none.
     monthly_budget_usd: float = 5.0
@@ -337,6 +342,9 @@ def _validate(config: AppConfig) -> None:
     _in_range("lambda_memory_mb", config.lambda_memory_mb, 128, 10240)
     _in_range("request_alarm_per_5min", config.request_alarm_per_5min, 1, 10_000_000)
     _in_range("max_views_per_client_hour", config.max_views_per_client_hour, 1, 100_000)
+    if config.stats_access not in ("private", "public"):
+        raise ConfigError(f"stats_access: {config.stats_access!r} is not private or public")
+    _in_range("stats_retention_days", config.stats_retention_days, 1, MAX_RETENTION_DAYS)
     _in_range("monthly_budget_usd", config.monthly_budget_usd, 0, 1_000_000)
     for pattern in config.page_patterns:
         try:

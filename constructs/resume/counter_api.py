@@ -27,8 +27,9 @@ from resume.checkov import accept_findings
 from resume.counter_function import LOG_GROUP_FINDINGS
 
 # The handler routes and answers every method itself (405 with Allow, 404, the preflight):
-# catch-all routes on its three paths keep those answers in one place.
-ROUTE_KEYS = ("ANY /", "ANY /pages", "ANY /pages/{page+}")
+# catch-all routes on its paths keep those answers in one place. A path no route takes is
+# answered 404 by API Gateway, without invoking the function.
+ROUTE_KEYS = ("ANY /", "ANY /pages", "ANY /pages/{page+}", "ANY /stats/{route+}")
 ACCESS_LOG_FORMAT = json.dumps(
     {
         "requestId": "$context.requestId",
@@ -122,5 +123,5 @@ class CounterApi(Construct):
 
 def _route_id(route_key: str) -> str:
     """Stable construct id per route; "ANY /" keeps the id it had before the page routes."""
-    path = route_key.split()[1].strip("/").replace("{page+}", "page")
+    path = route_key.split()[1].strip("/").replace("{page+}", "page").replace("{route+}", "route")
     return "route-any" + (f"-{path.replace('/', '-')}" if path else "")

@@ -38,6 +38,8 @@ DAILY_ITEM_ACTIONS = (
     "dynamodb:UpdateItem",
 )
 INDEX_ACTIONS = ("dynamodb:Query",)
+# History table: a view adds to its page's and the site's day; the stats query them.
+HISTORY_ITEM_ACTIONS = ("dynamodb:Query", "dynamodb:UpdateItem")
 # Only Lambda may assume the function's role.
 LAMBDA_TRUST_POLICY = {
     "Version": "2012-10-17",
@@ -80,6 +82,8 @@ class CounterFunction(Construct):
         table_arn: str,
         index_arn: str,
         daily_table_arn: str,
+        history_table_arn: str,
+        history_index_arn: str,
         site_id: str,
         environment: Mapping[str, str],
         memory_mb: int,
@@ -133,7 +137,15 @@ class CounterFunction(Construct):
                     condition=own_site_items,
                 ),
                 DataAwsIamPolicyDocumentStatement(
-                    sid="ListTopPages", actions=list(INDEX_ACTIONS), resources=[index_arn]
+                    sid="HistoryItems",
+                    actions=list(HISTORY_ITEM_ACTIONS),
+                    resources=[history_table_arn],
+                    condition=own_site_items,
+                ),
+                DataAwsIamPolicyDocumentStatement(
+                    sid="ListTopPages",
+                    actions=list(INDEX_ACTIONS),
+                    resources=[index_arn, history_index_arn],
                 ),
                 DataAwsIamPolicyDocumentStatement(
                     sid="WriteOwnLogs",

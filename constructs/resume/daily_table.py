@@ -1,4 +1,4 @@
-"""The daily table: today's salt and one item per address and page, none of it restorable.
+"""The daily table: today's salt and one item per address, none of it restorable.
 
 Point-in-time recovery stays off and the TTL is on, so a day's salt is gone for good once the
 next day's first view deletes it (or the TTL does). Its resource policy lets no principal

@@ -16,7 +16,12 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
-from visitor_counter.schema import DAILY_TABLE_SUFFIX, DEFAULT_SITE_ID, known_pages_key
+from visitor_counter.schema import (
+    DAILY_TABLE_SUFFIX,
+    DEFAULT_SITE_ID,
+    HISTORY_TABLE_SUFFIX,
+    known_pages_key,
+)
 
 READ_LEVELS = frozenset({"Read", "List"})
 # ACM certificates for CloudFront live in us-east-1 (resume.site_certificate).
@@ -33,6 +38,7 @@ SCOPED_FORMATS: dict[str, tuple[str, ...]] = {
     "arn:${Partition}:dynamodb:${Region}:${Account}:table/${TableName}": (
         "arn:{partition}:dynamodb:{region}:{account}:table/{table}",
         "arn:{partition}:dynamodb:{region}:{account}:table/{table}" + DAILY_TABLE_SUFFIX,
+        "arn:{partition}:dynamodb:{region}:{account}:table/{table}" + HISTORY_TABLE_SUFFIX,
     ),
     "arn:${Partition}:iam::${Account}:role/${RoleNameWithPath}": (
         "arn:{partition}:iam::{account}:role/{prefix}*",

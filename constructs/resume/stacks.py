@@ -21,6 +21,7 @@ from resume.counter_function import CounterFunction
 from resume.counter_table import CounterTable
 from resume.daily_table import DailyTable
 from resume.github_oidc import github_oidc_provider
+from resume.history_table import HistoryTable
 from resume.known_pages_item import KnownPagesItem
 from resume.providers import aws_provider, state_backend
 from resume.site_certificate import CERTIFICATE_REGION
@@ -115,6 +116,12 @@ class BackendStack(TerraformStack):
         self.daily = DailyTable(
             self, "daily", table_name=schema.daily_table_name(config.resolved_table_name)
         )
+        self.history = HistoryTable(
+            self,
+            "history",
+            table_name=schema.history_table_name(config.resolved_table_name),
+            protect=not config.emulated,
+        )
         self.known_pages = KnownPagesItem(
             self,
             "known-pages",
@@ -131,10 +138,15 @@ class BackendStack(TerraformStack):
             table_arn=self.table.arn,
             index_arn=self.table.top_pages_index_arn,
             daily_table_arn=self.daily.arn,
+            history_table_arn=self.history.arn,
+            history_index_arn=self.history.pages_by_day_index_arn,
             site_id=schema.DEFAULT_SITE_ID,
             environment={
                 "TABLE_NAME": self.table.name,
                 "DAILY_TABLE_NAME": self.daily.name,
+                "HISTORY_TABLE_NAME": self.history.name,
+                "STATS_ACCESS": config.stats_access,
+                "STATS_RETENTION_DAYS": str(config.stats_retention_days),
                 "MAX_VIEWS_PER_CLIENT_HOUR": str(config.max_views_per_client_hour),
                 "SITE_ID": schema.DEFAULT_SITE_ID,
                 "ALLOWED_ORIGINS": ",".join(origins),
@@ -182,6 +194,7 @@ class BackendStack(TerraformStack):
         TerraformOutput(self, "api_url", value=self.api.url)
         TerraformOutput(self, "alarm_topic_arn", value=self.alarms.topic.arn)
         TerraformOutput(self, "table_name", value=self.table.name)
+        TerraformOutput(self, "history_table_name", value=self.history.name)
         TerraformOutput(self, "function_name", value=self.function.function.function_name)
 
 

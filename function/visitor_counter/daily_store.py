@@ -1,4 +1,4 @@
-"""DynamoDB access for the daily table (salts, one address's views of a page today).
+"""DynamoDB access for the daily table (salts, one address's views today).
 
 Nothing here outlives its UTC day: every item carries a TTL of the next midnight, salts are
 deleted by the next day's first view, and the table has no point-in-time recovery, so no
@@ -16,10 +16,11 @@ from visitor_counter.store import ConditionFailed, CountUnavailable, call_dynamo
 
 @dataclass(frozen=True)
 class ClientView:
-    """What recording one view of a client found: within its limit, and whether a new visitor."""
+    """What recording one view of a client found: within its limits; new to the page, site."""
 
     within_limit: bool
-    new_visitor: bool
+    new_page_visitor: bool = False
+    new_site_visitor: bool = False
 
 
 class DailyStore:
@@ -31,47 +32,77 @@ class DailyStore:
         self._site = site_id
 
     def record_view(
-        self, digest: str, *, hour: int, limit: int, visitor: bool, expires_at: int
+        self,
+        digest: str,
+        page_tag: str,
+        *,
+        hour: int,
+        limit: int,
+        visitor: bool,
+        expires_at: int,
     ) -> ClientView:
-        """Add a view to the client's hour, unless it has `limit` views in that hour already.
+        """Add a view of a page to the client's item, within its limits, in one update.
 
-        With `visitor`, also flag the client as today's visitor of the page; the answer says
-        whether it was not flagged before (a new unique visitor). One conditional update.
+        Refused (not within its limit) when the client has `limit` views of the page in this
+        UTC hour, or would view more than MAX_PAGES_PER_CLIENT_DAY pages today. With
+        `visitor`, the page's tag joins ``seen`` and the client is flagged as the site's
+        visitor; the answer says whether either is new (unique visitors).
         """
+        this_hour = schema.client_hour_attribute(hour, page_tag)
         names = {
-            "#hour": schema.hour_attribute(hour),
+            "#pages": schema.CLIENT_PAGES_ATTRIBUTE,
+            "#hour": this_hour,
             "#expires": schema.TTL_ATTRIBUTE,
         }
         values: dict[str, Any] = {
+            ":tags": {"SS": [page_tag]},
+            ":tag": {"S": page_tag},
             ":one": {"N": "1"},
             ":limit": {"N": str(limit)},
+            ":max_pages": {"N": str(schema.MAX_PAGES_PER_CLIENT_DAY)},
             ":expires": {"N": str(expires_at)},
         }
-        update = "ADD #hour :one SET #expires = :expires"
+        adds = ["#pages :tags", "#hour :one"]
+        sets = ["#expires = :expires"]
         if visitor:
-            names["#visitor"] = schema.VISITOR_FLAG_ATTRIBUTE
+            names |= {
+                "#seen": schema.CLIENT_SEEN_ATTRIBUTE,
+                "#visitor": schema.VISITOR_FLAG_ATTRIBUTE,
+            }
             values[":yes"] = {"BOOL": True}
-            update += ", #visitor = :yes"
+            adds.append("#seen :tags")
+            sets.append("#visitor = :yes")
+        # The page's other hours go: only this hour's count is ever compared, and the item
+        # stays at one counter per page.
+        past = [f"#h{other:02d}" for other in range(24) if other != hour]
+        names |= {name: schema.client_hour_attribute(int(name[2:]), page_tag) for name in past}
+        update = f"ADD {', '.join(adds)} SET {', '.join(sets)} REMOVE {', '.join(past)}"
         try:
             response = call_dynamodb(
                 self._client.update_item,
                 TableName=self._table,
                 Key=self._key(schema.client_key(self._site, digest)),
                 UpdateExpression=update,
-                ConditionExpression="attribute_not_exists(#hour) OR #hour < :limit",
+                ConditionExpression=(
+                    "(attribute_not_exists(#pages) OR contains(#pages, :tag)"
+                    " OR size(#pages) < :max_pages)"
+                    " AND (attribute_not_exists(#hour) OR #hour < :limit)"
+                ),
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
-                # The item as it was (a few attributes): no flag means a new visitor. Not
-                # UPDATED_OLD: whether that returns an attribute SET to its old value is not
-                # documented (moto leaves it out).
+                # The item as it was (a few attributes): no tag in `seen`, no flag, means a
+                # new visitor. Not UPDATED_OLD: whether that returns an attribute SET to its
+                # old value is not documented (moto leaves it out).
                 ReturnValues="ALL_OLD",
             )
         except ConditionFailed:
-            return ClientView(within_limit=False, new_visitor=False)
+            return ClientView(within_limit=False)
         before = response.get("Attributes") or {}
+        seen = (before.get(schema.CLIENT_SEEN_ATTRIBUTE) or {}).get("SS") or []
         return ClientView(
             within_limit=True,
-            new_visitor=visitor and schema.VISITOR_FLAG_ATTRIBUTE not in before,
+            new_page_visitor=visitor and page_tag not in seen,
+            new_site_visitor=visitor and schema.VISITOR_FLAG_ATTRIBUTE not in before,
         )
 
     def salt(self, day: str) -> bytes | None:

@@ -14,17 +14,20 @@ from visitor_counter.counting_rules import origin_allowed
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 CORS_METHODS = "POST, OPTIONS"  # the original contract's, on /
 CORS_HEADERS = "Content-Type"
+# The stats routes take the owner's token: a header a browser sends only once CORS allows it.
+STATS_CORS_HEADERS = "Authorization"
 
 Response = dict[str, Any]
 
 
 class BadRequest(Exception):
-    """The event cannot be served; carries the status and the client-facing message."""
+    """The event cannot be served; carries the status, the client-facing message, headers."""
 
-    def __init__(self, status: int, message: str) -> None:
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
         super().__init__(message)
         self.status = status
         self.message = message
+        self.headers = dict(headers or {})
 
 
 @dataclass(frozen=True)
@@ -126,18 +129,19 @@ def cors_headers(
     allowed: frozenset[str],
     *,
     methods: str = CORS_METHODS,
+    request_headers: str = CORS_HEADERS,
     max_age_s: int | None = None,
 ) -> dict[str, str]:
     """CORS headers for a response to `origin`; none unless it is allowed.
 
-    `methods` are the route's own; `max_age_s` is for preflight answers: how long the
-    browser may cache them.
+    `methods` and `request_headers` are the route's own; `max_age_s` is for preflight
+    answers: how long the browser may cache them.
     """
     headers = {"Vary": "Origin"}
     if origin is not None and origin_allowed(origin, allowed):
         headers["Access-Control-Allow-Origin"] = origin
         headers["Access-Control-Allow-Methods"] = methods
-        headers["Access-Control-Allow-Headers"] = CORS_HEADERS
+        headers["Access-Control-Allow-Headers"] = request_headers
         if max_age_s is not None:
             headers["Access-Control-Max-Age"] = str(max_age_s)
     return headers
@@ -149,6 +153,18 @@ def json_response(status: int, payload: Mapping[str, Any], headers: Mapping[str,
         "statusCode": status,
         "headers": {**headers, "Content-Type": "application/json"},
         "body": json.dumps(payload, separators=(",", ":")),
+        "isBase64Encoded": False,
+    }
+
+
+def text_response(
+    status: int, body: str, content_type: str, headers: Mapping[str, str]
+) -> Response:
+    """A response with a text body of its own type (the stats' CSV)."""
+    return {
+        "statusCode": status,
+        "headers": {**headers, "Content-Type": content_type},
+        "body": body,
         "isBase64Encoded": False,
     }
 

@@ -6,11 +6,17 @@ Routes (anything else is 404; a known path with another method is 405 with Allow
 - ``POST /pages/{page}``    count a view of a known page, ``{"page", "views", "visitors"}``
 - ``GET /pages/{page}``     read a page's counts without counting
 - ``GET /pages?top=10``     the most viewed pages, ``{"pages": [...]}``
+- ``GET /stats/daily``, ``/stats/pages``, ``/stats/referrers``, ``/stats/export.csv``
+                            the owner's history (resume.stats), behind the stats token
 - ``OPTIONS`` on each       the CORS preflight
+
+A page view's body, when it has one, is JSON: ``{"referrer": "...", "utm_source": "..."}``
+(counter.js sends the referring page's origin); without it the Referer header stands in.
 """
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from collections.abc import Callable, Mapping
@@ -20,6 +26,8 @@ from urllib.parse import parse_qsl
 
 from visitor_counter.counting_rules import is_bot, opted_out, origin_verdict
 from visitor_counter.http import (
+    CORS_HEADERS,
+    STATS_CORS_HEADERS,
     BadRequest,
     Request,
     Response,
@@ -28,11 +36,15 @@ from visitor_counter.http import (
     json_response,
     parse_request,
     route_key,
+    text_response,
 )
 from visitor_counter.known_pages import KnownPagesCache
 from visitor_counter.page_store import PageCounts
 from visitor_counter.pages import InvalidPage, normalize_page
+from visitor_counter.referrers import hosts_of, referrer_source
 from visitor_counter.settings import Settings
+from visitor_counter.stats import StatsQuery, StatsReader, TextBody, parse_query
+from visitor_counter.stats_access import StatsGate
 from visitor_counter.store import CountUnavailable, SiteTotal, StoreUnavailable
 from visitor_counter.telemetry import RequestLog, RequestRecord
 from visitor_counter.visitors import PageCounter
@@ -46,6 +58,12 @@ UNKNOWN_PAGE = (
 )
 METHOD_NOT_ALLOWED = "Method not allowed."
 PAGES_PREFIX = "/pages/"
+STATS_PREFIX = "/stats/"
+VIEW_FIELDS = ("referrer", "utm_source")
+BAD_VIEW_BODY = (
+    'A page view\'s body must be empty or a JSON object like {"referrer": '
+    '"https://example.com", "utm_source": "newsletter"} with string values.'
+)
 DEFAULT_TOP = 10
 MAX_TOP = 100
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
@@ -61,8 +79,9 @@ class _Result:
     new_visitor: bool = False
 
 
-# What one route does with a parsed request: the JSON answer, its outcome, a new visitor?
-_Action = Callable[[Request], tuple[dict[str, Any], str, bool]]
+# What one route does with a parsed request: its answer (JSON, or text of its own type),
+# its outcome, a new visitor?
+_Action = Callable[[Request], tuple[dict[str, Any] | TextBody, str, bool]]
 
 
 class Router:
@@ -74,13 +93,24 @@ class Router:
         site_total: SiteTotal,
         pages: PageCounter,
         known_pages: KnownPagesCache,
+        stats: StatsReader,
+        stats_gate: StatsGate,
         requests: RequestLog,
     ) -> None:
         self._settings = settings
         self._site_total = site_total
         self._pages = pages
         self._known_pages = known_pages
+        self._stats = stats
+        self._stats_gate = stats_gate
         self._requests = requests
+        self._own_hosts = hosts_of(settings.allowed_origins)
+        self._stats_routes: dict[str, tuple[tuple[str, ...], Callable[[StatsQuery], Any]]] = {
+            "daily": (("from", "to", "page"), stats.daily),
+            "pages": (("from", "to", "limit"), stats.pages),
+            "referrers": (("from", "to", "page"), stats.referrers),
+            "export.csv": (("from", "to"), stats.export_csv),
+        }
         self._cold = True
 
     def handle(self, event: Mapping[str, Any], fallback_request_id: str = "") -> Response:
@@ -122,12 +152,19 @@ class Router:
             response = json_response(404, {"error": NOT_FOUND}, cors)
             return _Result(response, "rejected", request.request_id)
         methods = ", ".join([*actions, "OPTIONS"])
-        cors = cors_headers(request.origin, self._settings.allowed_origins, methods=methods)
+        headers = STATS_CORS_HEADERS if request.path.startswith(STATS_PREFIX) else CORS_HEADERS
+        cors = cors_headers(
+            request.origin,
+            self._settings.allowed_origins,
+            methods=methods,
+            request_headers=headers,
+        )
         if request.method == "OPTIONS":
             preflight = cors_headers(
                 request.origin,
                 self._settings.allowed_origins,
                 methods=methods,
+                request_headers=headers,
                 max_age_s=self._settings.cors_max_age_s,
             )
             return _Result(empty_response(204, preflight), "preflight", request.request_id)
@@ -144,6 +181,8 @@ class Router:
             return {"GET": self._top_pages}
         if path.startswith(PAGES_PREFIX):
             return {"GET": self._read_page, "POST": self._count_page}
+        if path[len(STATS_PREFIX) :] in self._stats_routes and path.startswith(STATS_PREFIX):
+            return {"GET": self._read_stats}
         return None
 
     def _uncounted(self, request: Request) -> str | None:
@@ -168,7 +207,12 @@ class Router:
         if uncounted:
             counts = self._pages.read(page) or PageCounts(page, 0, 0)
             return counts.as_json(), uncounted, False
-        view = self._pages.count(page, request.source_ip, track=not opted_out(request.headers))
+        view = self._pages.count(
+            page,
+            request.source_ip,
+            track=not opted_out(request.headers),
+            source=self._source(request),
+        )
         outcome = "counted" if view.counted else "client_limit"
         return view.counts.as_json(), outcome, view.new_visitor
 
@@ -183,15 +227,27 @@ class Router:
         limit = _top_limit(request.query)
         return {"pages": [page.as_json() for page in self._pages.top(limit)]}, "read", False
 
+    def _read_stats(self, request: Request) -> tuple[dict[str, Any] | TextBody, str, bool]:
+        # The token first: without it, nothing is said of the parameters either.
+        self._stats_gate.check(request.headers)
+        accepted, read = self._stats_routes[request.path[len(STATS_PREFIX) :]]
+        query = parse_query(request.query, accepted, self._stats.today())
+        return read(query), "read", False
+
+    def _source(self, request: Request) -> str:
+        """The view's referrer source, from its body, else from the Referer header."""
+        fields = _view_fields(request.body)
+        referrer = fields.get("referrer", request.headers.get("referer", ""))
+        return referrer_source(referrer, fields.get("utm_source", ""), self._own_hosts)
+
 
 def _answer(action: _Action, request: Request, cors: dict[str, str]) -> _Result:
     """Run a route's action and map its errors to responses, in one place."""
     try:
         payload, outcome, new_visitor = action(request)
     except BadRequest as exc:
-        return _Result(
-            json_response(exc.status, {"error": exc.message}, cors), "rejected", request.request_id
-        )
+        response = json_response(exc.status, {"error": exc.message}, {**cors, **exc.headers})
+        return _Result(response, "rejected", request.request_id)
     except StoreUnavailable as exc:
         headers = {**cors, "Retry-After": str(exc.retry_after_s)}
         response = json_response(503, {"error": RETRY_LATER}, headers)
@@ -199,8 +255,28 @@ def _answer(action: _Action, request: Request, cors: dict[str, str]) -> _Result:
     except CountUnavailable as exc:
         response = json_response(500, {"error": COUNT_UNAVAILABLE}, cors)
         return _Result(response, "error", request.request_id, str(exc), store_error=True)
-    response = json_response(200, payload, cors)
+    if isinstance(payload, TextBody):
+        response = text_response(
+            200, payload.body, payload.content_type, {**cors, **payload.headers}
+        )
+    else:
+        response = json_response(200, payload, cors)
     return _Result(response, outcome, request.request_id, new_visitor=new_visitor)
+
+
+def _view_fields(body: bytes) -> dict[str, str]:
+    """A page view's body: empty, or a JSON object of VIEW_FIELDS with string values."""
+    if not body.strip():
+        return {}
+    try:
+        fields = json.loads(body)
+    except (ValueError, UnicodeDecodeError):
+        raise BadRequest(400, BAD_VIEW_BODY) from None
+    if not isinstance(fields, dict) or not all(
+        name in VIEW_FIELDS and isinstance(value, str) for name, value in fields.items()
+    ):
+        raise BadRequest(400, BAD_VIEW_BODY)
+    return fields
 
 
 def _page_of(request: Request) -> str:

@@ -8,12 +8,25 @@ The counter table (point-in-time recovery on: counts are worth restoring):
 - ``{site}``                the site total of the original contract: ``visitors``
 - ``{site}#page#{page}``    one page: ``views``, ``visitors`` (unique per day), ``page``, ``site``
 - ``{site}#known-pages``    the pages that may be counted, written by the deploy
+- ``{site}#stats-token``    the SHA-256 of the owner's stats token (never the token)
 
 The daily table (no recovery, no backups, TTL: nothing in it outlives its day):
 
 - ``{site}#salt#{day}``     the day's secret salt; deleted the next day, TTL as a backstop
-- ``{site}#client#{digest}`` one address's views of one page today: a keyed hash as the key,
-  views per UTC hour (``h00``..``h23``), ``visitor`` once it counted as a unique visitor
+- ``{site}#client#{digest}`` one address today, a keyed hash as the key: ``pages`` (keyed
+  tags of the pages it viewed, at most MAX_PAGES_PER_CLIENT_DAY), ``seen`` (the tags it
+  counted as a unique visitor of), ``h{HH}{tag}`` (its views of a page in the current UTC
+  hour; the other hours' are removed) and ``visitor`` (a unique visitor of the site today)
+
+The history table (point-in-time recovery on, TTL: kept ``stats_retention_days``), keyed by
+``ID`` and the UTC ``day``:
+
+- ``{site}#site``, day      the whole site's day: ``views``, ``visitors``, referrers
+- ``{site}#page#{page}``, day   one page's day: the same, plus ``site`` and ``page``, which
+  put it in the pages-by-day index (``site``, ``day``) the range-wide reads query
+
+Referrers of a day: ``refs``, the set of distinct hosts (at most MAX_REFERRER_HOSTS), and
+``r:{source}``, the views from each source (``r:direct`` and ``r:other`` included).
 """
 
 from __future__ import annotations
@@ -45,6 +58,23 @@ KNOWN_PAGES_ATTRIBUTE: Final = "pages"
 PAGE_PATTERNS_ATTRIBUTE: Final = "patterns"
 VISITOR_FLAG_ATTRIBUTE: Final = "visitor"
 DEFAULT_SITE_ID: Final = "blog"
+# The daily table's client items.
+CLIENT_PAGES_ATTRIBUTE: Final = "pages"
+CLIENT_SEEN_ATTRIBUTE: Final = "seen"
+# At most this many distinct pages an address views in a day (bounds its item: ~9 KB).
+MAX_PAGES_PER_CLIENT_DAY: Final = 200
+# The history table.
+HISTORY_TABLE_SUFFIX: Final = "-history"
+HISTORY_SORT_KEY: Final = "day"
+PAGES_BY_DAY_INDEX: Final = "pages-by-day"
+REFERRER_HOSTS_ATTRIBUTE: Final = "refs"
+REFERRER_PREFIX: Final = "r:"
+# Distinct referrer hosts one page (or the site) keeps a day; later ones count as "other".
+MAX_REFERRER_HOSTS: Final = 50
+DIRECT_SOURCE: Final = "direct"
+OTHER_SOURCE: Final = "other"
+# The counter table's stats-token item.
+TOKEN_HASH_ATTRIBUTE: Final = "sha256"  # noqa: S105 - an attribute name, no secret
 
 
 def page_key(site_id: str, page: str) -> str:
@@ -58,8 +88,46 @@ def salt_key(site_id: str, day: str) -> str:
 
 
 def client_key(site_id: str, digest: str) -> str:
-    """Key of one address's views of one page today (the digest is keyed by the day's salt)."""
+    """Key of one address's views today (the digest is keyed by the day's salt)."""
     return f"{site_id}#client#{digest}"
+
+
+def client_hour_attribute(hour: int, page_tag: str) -> str:
+    """The attribute counting a client's views of one page in one UTC hour (0-23)."""
+    return f"h{hour:02d}{page_tag}"
+
+
+def site_history_key(site_id: str) -> str:
+    """History key of the whole site's days."""
+    return f"{site_id}#site"
+
+
+def page_history_key(site_id: str, page: str) -> str:
+    """History key of one page's days."""
+    return page_key(site_id, page)
+
+
+def referrer_attribute(source: str) -> str:
+    """The attribute counting a day's views from one referrer source."""
+    return f"{REFERRER_PREFIX}{source}"
+
+
+def stats_token_key(site_id: str) -> str:
+    """Key of the item holding the stats token's SHA-256."""
+    return f"{site_id}#stats-token"
+
+
+def stats_token_item(site_id: str, token_sha256: str) -> Item:
+    """The stats-token item as `nox -s stats-token` writes it: the hash, never the token."""
+    return {
+        PARTITION_KEY: {"S": stats_token_key(site_id)},
+        TOKEN_HASH_ATTRIBUTE: {"S": token_sha256},
+    }
+
+
+def history_table_name(table_name: str) -> str:
+    """The history table that goes with a counter table."""
+    return f"{table_name}{HISTORY_TABLE_SUFFIX}"
 
 
 def known_pages_key(site_id: str) -> str:
@@ -74,11 +142,6 @@ def known_pages_item(site_id: str, pages: Sequence[str], patterns: Sequence[str]
         KNOWN_PAGES_ATTRIBUTE: {"S": "\n".join(pages)},
         PAGE_PATTERNS_ATTRIBUTE: {"S": "\n".join(patterns)},
     }
-
-
-def hour_attribute(hour: int) -> str:
-    """The attribute counting a client's views in one UTC hour (0-23)."""
-    return f"h{hour:02d}"
 
 
 def daily_table_name(table_name: str) -> str:

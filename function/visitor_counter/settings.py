@@ -14,6 +14,9 @@ _TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _TABLE_NAME_OR_EMPTY = re.compile(rf"^(?:{_TABLE_NAME.pattern[1:-1]})?$")
 _SITE_ID = re.compile(r"^[A-Za-z0-9_.:/-]{1,128}$")
 _LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR"})
+STATS_ACCESS = frozenset({"PRIVATE", "PUBLIC"})
+# Ten years of days: DynamoDB's TTL takes any epoch second, but a bound catches a typo.
+MAX_RETENTION_DAYS = 3650
 
 
 class SettingsError(ValueError):
@@ -27,6 +30,8 @@ class Settings:
     table_name: str = schema.DEFAULT_TABLE_NAME
     # Salts and per-client items; "" means the counter table's name + "-daily".
     daily_table_name: str = ""
+    # Views per day; "" means the counter table's name + "-history".
+    history_table_name: str = ""
     site_id: str = schema.DEFAULT_SITE_ID
     allowed_origins: frozenset[str] = frozenset({"http://localhost:4321"})
     region: str = "eu-west-2"
@@ -44,11 +49,20 @@ class Settings:
     max_views_per_client_hour: int = 30
     # How long a container uses the known-pages list before reading it again.
     known_pages_refresh_s: int = 300
+    # "private": the stats routes need the owner's token; "public": anyone may read them.
+    stats_access: str = "private"
+    # Days of history kept after a day ends (the history items' TTL).
+    stats_retention_days: int = 400
 
     @property
     def daily_table(self) -> str:
         """The daily table's name."""
         return self.daily_table_name or schema.daily_table_name(self.table_name)
+
+    @property
+    def history_table(self) -> str:
+        """The history table's name."""
+        return self.history_table_name or schema.history_table_name(self.table_name)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
@@ -57,6 +71,7 @@ class Settings:
         return cls(
             table_name=_matching(env, "TABLE_NAME", _TABLE_NAME, defaults.table_name),
             daily_table_name=_matching(env, "DAILY_TABLE_NAME", _TABLE_NAME_OR_EMPTY, ""),
+            history_table_name=_matching(env, "HISTORY_TABLE_NAME", _TABLE_NAME_OR_EMPTY, ""),
             site_id=_matching(env, "SITE_ID", _SITE_ID, defaults.site_id),
             allowed_origins=_origins(env, "ALLOWED_ORIGINS", defaults.allowed_origins),
             region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or defaults.region,
@@ -80,6 +95,12 @@ class Settings:
             ),
             known_pages_refresh_s=_integer(
                 env, "KNOWN_PAGES_REFRESH_S", defaults.known_pages_refresh_s, 0, 86_400
+            ),
+            stats_access=_one_of(
+                env, "STATS_ACCESS", STATS_ACCESS, defaults.stats_access.upper()
+            ).lower(),
+            stats_retention_days=_integer(
+                env, "STATS_RETENTION_DAYS", defaults.stats_retention_days, 1, MAX_RETENTION_DAYS
             ),
         )
 

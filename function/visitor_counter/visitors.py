@@ -1,13 +1,13 @@
 """Unique visitors and per-client limits without cookies and without storing who they are.
 
-A client is known for one UTC day by HMAC-SHA256(day's salt, site, IP address, page), an
-IPv6 address by its /64: only that hash (the key of an item in the daily table, expiring at
-midnight) is stored. The User-Agent is not part of it, so a client cannot become a new
-visitor, or escape its limit, by changing its User-Agent; people sharing one address (a
-household, an office) count as one visitor of a page per day. The salt is 32 random bytes
-made by the day's first counted view; making it deletes the past week's salts, so
-yesterday's hashes cannot be recomputed or linked to today's. The address is read from the
-request, hashed and dropped.
+A client is known for one UTC day by HMAC-SHA256(day's salt, site, IP address), an IPv6
+address by its /64, and the pages it views by HMAC-SHA256(day's salt, page) tags: only
+those keyed hashes (an item of the daily table, expiring at midnight) are stored. The
+User-Agent is not part of it, so a client cannot become a new visitor, or escape its limit,
+by changing its User-Agent; people sharing one address (a household, an office) count as
+one visitor per day. The salt is 32 random bytes made by the day's first counted view;
+making it deletes the past week's salts, so yesterday's hashes cannot be recomputed or
+linked to today's. The address is read from the request, hashed and dropped.
 """
 
 from __future__ import annotations
@@ -24,11 +24,13 @@ from datetime import UTC, datetime, timedelta
 from typing import Final
 
 from visitor_counter.daily_store import DailyStore
+from visitor_counter.history_store import HistoryStore
 from visitor_counter.page_store import PageCounts, PageStore
 from visitor_counter.store import CountUnavailable, StoreUnavailable
 
 SALT_BYTES: Final = 32
 DIGEST_HEX_CHARS: Final = 32  # 128 bits: collisions are out of reach at any site's traffic
+PAGE_TAG_HEX_CHARS: Final = 12
 SWEEP_DAYS: Final = 7  # salts of days without views are swept too, up to a week back
 
 
@@ -46,10 +48,20 @@ def client_address(ip: str) -> str:
         return ip
 
 
-def visitor_digest(salt: bytes, site_id: str, ip: str, page: str) -> str:
-    """The keyed hash that stands for one client (address) of one page on the salt's day."""
-    message = "\0".join((site_id, ip, page)).encode("utf-8", "surrogatepass")
+def visitor_digest(salt: bytes, site_id: str, ip: str) -> str:
+    """The keyed hash that stands for one client (address) on the salt's day."""
+    message = "\0".join(("client", site_id, ip)).encode("utf-8", "surrogatepass")
     return hmac.new(salt, message, hashlib.sha256).hexdigest()[:DIGEST_HEX_CHARS]
+
+
+def page_tag(salt: bytes, page: str) -> str:
+    """The keyed hash a client's item knows a page by on the salt's day (48 bits).
+
+    Two of a site's pages share a tag with odds of about one in 10^7 (for 10,000 pages);
+    they would then share one client's hourly limit and unique-visitor flag for a day.
+    """
+    message = "\0".join(("page", page)).encode("utf-8", "surrogatepass")
+    return hmac.new(salt, message, hashlib.sha256).hexdigest()[:PAGE_TAG_HEX_CHARS]
 
 
 def utc_day(now_s: float) -> tuple[str, int]:
@@ -111,45 +123,60 @@ class ViewResult:
 
 
 class PageCounter:
-    """Counts a page view within its client's hourly limit, and a unique visitor per day."""
+    """Counts a page view within its client's limits, a unique visitor per day, its history."""
 
     def __init__(
         self,
         pages: PageStore,
         daily: DailyStore,
+        history: HistoryStore,
         salt: DailySalt,
         *,
         site_id: str,
         views_per_client_hour: int,
+        retention_days: int,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._pages = pages
         self._daily = daily
+        self._history = history
         self._salt = salt
         self._site = site_id
         self._limit = views_per_client_hour
+        self._retention_s = retention_days * 86_400
         self._clock = clock
 
-    def count(self, page: str, ip: str, *, track: bool) -> ViewResult:
-        """Add a view unless the client is over its limit; with `track`, a visitor if new.
+    def count(self, page: str, ip: str, *, track: bool, source: str) -> ViewResult:
+        """Add a view from `source` unless the client is over a limit; with `track`, a visitor.
 
-        Two round trips (the client's item, then the page's counters); over the limit, the
-        second reads the counts instead. A client that opted out (not `track`) is limited
-        all the same, but never flagged as a visitor.
+        Four round trips: the client's item, the page's day and the site's day in the
+        history, then the page's counters. Over the limit, one more reads the counts
+        instead. A client that opted out (not `track`) is limited all the same, but never
+        counted as a visitor.
         """
-        salt, expires_at = self._salt.today()
-        hour = int(self._clock() // 3600 % 24)
+        salt, midnight = self._salt.today()
+        now = self._clock()
         client = self._daily.record_view(
-            visitor_digest(salt, self._site, client_address(ip), page),
-            hour=hour,
+            visitor_digest(salt, self._site, client_address(ip)),
+            page_tag(salt, page),
+            hour=int(now // 3600 % 24),
             limit=self._limit,
             visitor=track,
-            expires_at=expires_at,
+            expires_at=midnight,
         )
         if not client.within_limit:
             return ViewResult(self.read(page) or PageCounts(page, 0, 0), False, False)
-        counts = self._pages.add_view(page, new_visitor=client.new_visitor)
-        return ViewResult(counts, True, client.new_visitor)
+        day = utc_day(now)[0]
+        # A day's history is kept retention_days after the day ends.
+        kept_until = midnight + self._retention_s
+        self._history.add_view(
+            day, page, source=source, new_visitor=client.new_page_visitor, expires_at=kept_until
+        )
+        self._history.add_view(
+            day, None, source=source, new_visitor=client.new_site_visitor, expires_at=kept_until
+        )
+        counts = self._pages.add_view(page, new_visitor=client.new_page_visitor)
+        return ViewResult(counts, True, client.new_page_visitor)
 
     def read(self, page: str) -> PageCounts | None:
         """A page's counts, None when never viewed: one round trip."""

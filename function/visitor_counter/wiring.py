@@ -11,10 +11,13 @@ from collections.abc import Callable
 from typing import Any
 
 from visitor_counter.daily_store import DailyStore
+from visitor_counter.history_store import HistoryStore
 from visitor_counter.known_pages import KnownPagesCache
 from visitor_counter.page_store import PageStore
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
+from visitor_counter.stats import StatsReader
+from visitor_counter.stats_access import StatsGate
 from visitor_counter.store import SiteTotal
 from visitor_counter.telemetry import RequestLog
 from visitor_counter.visitors import DailySalt, PageCounter
@@ -34,12 +37,15 @@ def build_router(
     """
     pages = PageStore(client, settings.table_name, settings.site_id)
     daily = DailyStore(client, settings.daily_table, settings.site_id)
+    history = HistoryStore(client, settings.history_table, settings.site_id)
     counter = PageCounter(
         pages,
         daily,
+        history,
         DailySalt(daily, clock),
         site_id=settings.site_id,
         views_per_client_hour=settings.max_views_per_client_hour,
+        retention_days=settings.stats_retention_days,
         clock=clock,
     )
     return Router(
@@ -47,5 +53,12 @@ def build_router(
         SiteTotal(client, settings.table_name),
         counter,
         KnownPagesCache(pages, settings.known_pages_refresh_s, clock),
+        StatsReader(history, clock),
+        StatsGate(
+            client,
+            settings.table_name,
+            settings.site_id,
+            public=settings.stats_access == "public",
+        ),
         requests or RequestLog(settings.site_id, settings.log_level),
     )

@@ -9,6 +9,7 @@ import pytest
 import requests
 
 from resume.config import AppConfig
+from resume.counter_api import ROUTE_KEYS
 from resume_tools.local_cloud.cloud import emulator_client
 from resume_tools.local_cloud.stage_limits import StageLimits, deployed_limits
 from tests.support.cloud import RunningCloud
@@ -35,7 +36,17 @@ def test_the_deployed_limits_are_the_configured_ones(limits: StageLimits) -> Non
         burst=config.throttle_burst_limit,
         rate_rps=config.throttle_rate_limit_rps,
         timeout_s=config.lambda_timeout_s,
+        routes=tuple(sorted(ROUTE_KEYS)),
     )
+
+
+def test_a_path_no_route_takes_is_answered_404_by_the_gateway_not_the_function(
+    cloud: RunningCloud,
+) -> None:
+    response = requests.post(f"{cloud.api_url}/nowhere/at/all", timeout=10)
+
+    assert response.status_code == 404
+    assert response.json() == {"message": "Not Found"}  # API Gateway's words, not the handler's
 
 
 def test_a_burst_over_the_stage_throttle_gets_429s_that_never_reach_the_function(

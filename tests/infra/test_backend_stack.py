@@ -105,10 +105,16 @@ def test_role_may_only_use_its_sites_items_and_the_index_and_write_its_logs(
             "values": ["blog", "blog#*"],
         }
     ]
+    history = statements["HistoryItems"]
+    assert history["actions"] == ["dynamodb:Query", "dynamodb:UpdateItem"]
+    assert re.fullmatch(r"\$\{aws_dynamodb_table\.history_table_\w+\.arn\}", *history["resources"])
+    assert history["condition"] == count["condition"]
     top = statements["ListTopPages"]
     assert top["actions"] == ["dynamodb:Query"]
+    top_pages, pages_by_day = top["resources"]
+    assert re.fullmatch(r"\$\{aws_dynamodb_table\.table_\w+\.arn\}/index/top-pages", top_pages)
     assert re.fullmatch(
-        r"\$\{aws_dynamodb_table\.table_\w+\.arn\}/index/top-pages", *top["resources"]
+        r"\$\{aws_dynamodb_table\.history_table_\w+\.arn\}/index/pages-by-day", pages_by_day
     )
     assert statements["WriteOwnLogs"]["actions"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     (logs,) = statements["WriteOwnLogs"]["resources"]
@@ -135,7 +141,7 @@ def test_api_routes_every_method_of_the_handlers_paths_to_it(production: Synthes
     routes = [r["route_key"] for r in resources(production["backend"], "aws_apigatewayv2_route")]
     integration = only(production["backend"], "aws_apigatewayv2_integration")
 
-    assert sorted(routes) == ["ANY /", "ANY /pages", "ANY /pages/{page+}"]
+    assert sorted(routes) == ["ANY /", "ANY /pages", "ANY /pages/{page+}", "ANY /stats/{route+}"]
     assert integration["payload_format_version"] == "2.0"
     assert integration["integration_type"] == "AWS_PROXY"
 

@@ -9,6 +9,7 @@ from typing import Any
 from resume.app import STACK_KINDS, Stacks, build_app
 from resume.config import AppConfig
 from resume.provider_import import import_provider_lazily
+from visitor_counter import schema
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 # Every stack's cdk.tf.json, parsed, by kind (one of STACK_KINDS).
@@ -48,15 +49,27 @@ def only(document: dict[str, Any], resource_type: str) -> dict[str, Any]:
 
 def counter_table(document: dict[str, Any]) -> dict[str, Any]:
     """The backend's counter table (the one with the top-pages index)."""
-    tables = resources(document, "aws_dynamodb_table")
-    (found,) = [table for table in tables if "global_secondary_index" in table]
-    return found
+    return _table_with_index(document, schema.TOP_PAGES_INDEX)
+
+
+def history_table(document: dict[str, Any]) -> dict[str, Any]:
+    """The backend's history table (the one with the pages-by-day index)."""
+    return _table_with_index(document, schema.PAGES_BY_DAY_INDEX)
 
 
 def daily_table(document: dict[str, Any]) -> dict[str, Any]:
     """The backend's daily table (salts and clients)."""
     (found,) = [
         t for t in resources(document, "aws_dynamodb_table") if "global_secondary_index" not in t
+    ]
+    return found
+
+
+def _table_with_index(document: dict[str, Any], index: str) -> dict[str, Any]:
+    (found,) = [
+        table
+        for table in resources(document, "aws_dynamodb_table")
+        if any(gsi["name"] == index for gsi in table.get("global_secondary_index", []))
     ]
     return found
 

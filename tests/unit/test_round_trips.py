@@ -10,6 +10,8 @@ import pytest
 
 from tests.support.clock import Clock
 from tests.support.events import http_event
+from tests.support.stats import OWNER
+from visitor_counter import schema
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestLog
@@ -34,7 +36,12 @@ def test_the_site_total_is_one_round_trip(api: Router, calls: list[str]) -> None
     assert calls == ["UpdateItem"]
 
 
-def test_a_page_view_is_two_round_trips_once_the_salt_is_known(
+# A counted page view, once the container knows the day's salt and the known pages: the
+# client's item (limits, visitor flags), the page's day, the site's day, the page's counters.
+PAGE_VIEW = ["UpdateItem"] * 4
+
+
+def test_a_page_view_is_four_round_trips_once_the_salt_is_known(
     api: Router, calls: list[str]
 ) -> None:
     api.handle(http_event("POST", "/pages/%2Fa"))
@@ -42,9 +49,25 @@ def test_a_page_view_is_two_round_trips_once_the_salt_is_known(
 
     api.handle(http_event("POST", "/pages/%2Fb"))  # new visitor of /b
     api.handle(http_event("POST", "/pages/%2Fb"))  # repeat visit
+    api.handle(http_event("POST", "/pages/%2Fb", headers={"referer": "https://t.co/x"}))
 
-    # The client's item (limit and visitor flag), then the page's counters.
-    assert calls == ["UpdateItem", "UpdateItem"] * 2
+    assert calls == PAGE_VIEW * 3
+
+
+def test_a_referrer_host_past_the_days_cap_costs_one_round_trip_more_per_day_item(
+    api: Router, calls: list[str]
+) -> None:
+    for number in range(schema.MAX_REFERRER_HOSTS):
+        referer = {"referer": f"https://h{number}.io"}
+        api.handle(
+            http_event("POST", "/pages/%2Fa", headers=referer, source_ip=f"192.0.2.{number}")
+        )
+    calls.clear()
+
+    api.handle(http_event("POST", "/pages/%2Fb", headers={"referer": "https://late.io/"}))
+
+    # /b's day has room; the site's day refuses the 51st host, then counts it as "other".
+    assert calls == ["UpdateItem"] * 5
 
 
 def test_a_view_over_the_clients_limit_is_two_round_trips(
@@ -74,8 +97,7 @@ def test_the_days_first_page_view_reads_the_known_pages_makes_the_salt_and_sweep
         "GetItem",  # today's salt: none yet
         "PutItem",
         "BatchWriteItem",
-        "UpdateItem",
-        "UpdateItem",
+        *PAGE_VIEW,
     ]
 
 
@@ -88,7 +110,7 @@ def test_the_known_pages_are_read_again_after_their_refresh_time(
 
     api.handle(http_event("POST", "/pages/%2Fa"))
 
-    assert calls == ["GetItem", "UpdateItem", "UpdateItem"]
+    assert calls == ["GetItem", *PAGE_VIEW]
 
 
 def test_a_container_reads_an_existing_salt_once_a_day(
@@ -101,13 +123,13 @@ def test_a_container_reads_an_existing_salt_once_a_day(
 
     api.handle(http_event("POST", "/pages/%2Fa", source_ip="192.0.2.44"))
 
-    assert calls == ["UpdateItem", "UpdateItem"]
+    assert calls == PAGE_VIEW
 
 
 @pytest.mark.parametrize(
     ("event", "expected"),
     [
-        (http_event("POST", "/pages/%2Fa", headers={"dnt": "1"}), ["UpdateItem"] * 2),
+        (http_event("POST", "/pages/%2Fa", headers={"dnt": "1"}), PAGE_VIEW),
         (http_event("GET", "/pages/%2Fa"), ["GetItem"]),
         (http_event("GET", "/pages", query="top=10"), ["Query"]),
         (http_event("POST", user_agent="Googlebot/2.1"), ["GetItem"]),
@@ -119,6 +141,15 @@ def test_a_container_reads_an_existing_salt_once_a_day(
         (http_event("DELETE", "/pages/%2Fa"), []),
         (http_event("POST", "/pages/%2Fa%00"), []),
         (http_event("POST", "/nowhere"), []),
+        (http_event("POST", "/pages/%2Fa", body="{not json"), []),
+        # Stats: the token's hash, then the history (a Query per MB of items).
+        (http_event("GET", "/stats/daily", headers=OWNER), ["GetItem", "Query"]),
+        (http_event("GET", "/stats/daily", query="page=%2Fa", headers=OWNER), ["GetItem", "Query"]),
+        (http_event("GET", "/stats/pages", headers=OWNER), ["GetItem", "Query"]),
+        (http_event("GET", "/stats/referrers", headers=OWNER), ["GetItem", "Query"]),
+        (http_event("GET", "/stats/export.csv", headers=OWNER), ["GetItem", "Query"]),
+        (http_event("GET", "/stats/daily"), ["GetItem"]),
+        (http_event("GET", "/stats/daily", query="from=x", headers=OWNER), ["GetItem"]),
     ],
 )
 def test_other_requests_take_two_round_trips_at_most(

@@ -14,7 +14,7 @@ from visitor_counter.daily_store import DailyStore
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestLog
-from visitor_counter.visitors import DailySalt, utc_day, visitor_digest
+from visitor_counter.visitors import DailySalt, page_tag, utc_day, visitor_digest
 from visitor_counter.wiring import build_router
 
 # Distinctive values, so finding any part of them in the table or the logs means a leak.
@@ -41,7 +41,8 @@ def test_neither_ip_nor_user_agent_reaches_the_table_or_the_log(
     api.handle(http_event("POST", source_ip=PROBE_IP, user_agent=PROBE_AGENT))
 
     items = all_items(dynamodb)
-    assert len(items) == 6  # site total, 2 pages, salt, 2 client items: the scan sees them
+    # Site total, 2 pages, salt, the client item, 2 page days, the site's day: all scanned.
+    assert len(items) == 8
     stored = json.dumps(items, default=repr)
     logged = log_stream.getvalue()
     for text in (stored, logged):
@@ -51,18 +52,61 @@ def test_neither_ip_nor_user_agent_reaches_the_table_or_the_log(
     assert len(logged.splitlines()) == 3
 
 
-def test_a_client_item_is_a_hash_hourly_counts_a_flag_and_an_expiry_only(
+def test_a_client_item_is_keyed_hashes_hourly_counts_flags_and_an_expiry_only(
     api: Router, dynamodb: Any, clock: Clock
 ) -> None:
     visit(api)
     visit(api)
+    visit(api, "%2Fb")
 
     (client,) = items_of_kind(dynamodb, "client")
+    (salt,) = items_of_kind(dynamodb, "salt")
+    tag_a, tag_b = (page_tag(bytes(salt["salt"]["B"]), page) for page in ("/a", "/b"))
     hour = f"h{int(clock.now_s // 3600 % 24):02d}"
-    assert set(client) == {"ID", hour, "visitor", "expires_at"}
-    assert client[hour] == {"N": "2"}
+    assert set(client) == {
+        "ID",
+        "pages",
+        "seen",
+        hour + tag_a,
+        hour + tag_b,
+        "visitor",
+        "expires_at",
+    }
+    assert client[hour + tag_a] == {"N": "2"}
+    assert set(client["pages"]["SS"]) == set(client["seen"]["SS"]) == {tag_a, tag_b}
     assert len(client["ID"]["S"].split("#")[2]) == 32
     assert int(client["expires_at"]["N"]) == utc_day(clock.now_s)[1]
+
+
+def test_a_clients_page_keeps_only_the_current_hours_count(
+    api: Router, dynamodb: Any, clock: Clock
+) -> None:
+    visit(api)
+    clock.now_s += 3600
+
+    visit(api)
+
+    (client,) = items_of_kind(dynamodb, "client")
+    hours = sorted(name for name in client if name.startswith("h"))
+    assert hours == [f"h{int(clock.now_s // 3600 % 24):02d}" + hours[0][3:]]
+    assert client[hours[0]] == {"N": "1"}
+
+
+def test_one_address_is_one_visitor_of_the_site_and_of_each_page(
+    api: Router, dynamodb: Any, clock: Clock
+) -> None:
+    visit(api)
+    visit(api, "%2Fb")
+    visit(api, "%2Fb")
+    visit(api, source_ip="192.0.2.77")
+
+    day = utc_day(clock.now_s)[0]
+    history = {
+        item["ID"]["S"]: (int(item["views"]["N"]), int(item["visitors"]["N"]))
+        for item in all_items(dynamodb)
+        if item.get("day", {}).get("S") == day
+    }
+    assert history == {"blog#site": (4, 2), "blog#page#/a": (2, 2), "blog#page#/b": (2, 1)}
 
 
 def test_the_days_salt_is_random_and_expires_at_midnight(
@@ -135,18 +179,18 @@ def test_a_salt_made_by_another_container_meanwhile_wins(
 
 
 def test_the_digest_depends_on_every_input() -> None:
-    base = (b"s" * 32, "blog", "192.0.2.1", "/a")
+    base = (b"s" * 32, "blog", "192.0.2.1")
     variants = [
         (b"x" * 32, *base[1:]),
-        (base[0], "other", *base[2:]),
-        (*base[:2], "192.0.2.2", base[3]),
-        (*base[:3], "/b"),
+        (base[0], "other", base[2]),
+        (*base[:2], "192.0.2.2"),
     ]
 
     digests = {visitor_digest(*args) for args in [base, *variants]}
 
-    assert len(digests) == 5
+    assert len(digests) == 4
     assert visitor_digest(*base) == visitor_digest(*base)
+    assert page_tag(b"s" * 32, "/a") not in {page_tag(b"x" * 32, "/a"), page_tag(b"s" * 32, "/b")}
 
 
 def test_unique_visitor_and_bot_metrics(api: Router, log_stream: io.StringIO) -> None:

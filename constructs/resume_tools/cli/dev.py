@@ -1,7 +1,9 @@
 """The local cloud (`nox -s dev`): the real deploy path against moto on loopback, served.
 
     python -m resume_tools.cli.dev [--stage dev] [--moto-port 4599] [--api-port 4600]
-                                   [--site-port 4601] [--no-serve]
+                                   [--site-port 4601] [--seed-demo-history] [--no-serve]
+
+--seed-demo-history writes 60 days of made-up history before today, for the stats page.
 
 Serves until Ctrl-C, SIGINT or SIGTERM; every server and the emulator stop on the way out.
 """
@@ -15,7 +17,7 @@ from pathlib import Path
 
 from resume.config import KNOWN_STAGES
 from resume_tools.cli import Command, stop_on_signals
-from resume_tools.local_cloud.cloud import PORTS, local_cloud
+from resume_tools.local_cloud.cloud import PORTS, local_cloud, seed_local_history
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -28,6 +30,12 @@ def main(argv: list[str] | None = None) -> int:
             "--" + name.replace("_", "-"), type=int, default=int(os.environ.get(env_name, default))
         )
     command.parser.add_argument("--no-serve", action="store_true", help="deploy, check, exit")
+    command.parser.add_argument(
+        "--seed-demo-history",
+        action="store_true",
+        default=os.environ.get("RESUME_SEED_DEMO_HISTORY", "") == "1",
+        help="write 60 days of made-up history before today, for the stats page",
+    )
     args = command.parse(argv)
     for name in PORTS:
         if not 0 < getattr(args, name) < 65536:
@@ -40,8 +48,11 @@ def main(argv: list[str] | None = None) -> int:
 
     def run() -> int:
         with local_cloud(Path.cwd(), ports, os.environ, log, args.stage) as cloud:
+            if args.seed_demo_history:
+                log(f"demo history: {seed_local_history(cloud)} days of pages and site written")
             print(f"dev: site         {cloud.site_url}/")
             print(f"dev: demo post    {cloud.site_url}/posts/hello.html")
+            print(f"dev: stats        {cloud.stats_url}")
             print(f"dev: counter API  {cloud.api_url}/")
             print(f"dev: top pages    {cloud.api_url}/pages?top=10")
             print(f"dev: moto         {cloud.emulator_endpoint}")

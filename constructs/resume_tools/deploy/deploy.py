@@ -30,6 +30,7 @@ class Deployment:
     error_page: str
     function_name: str
     table_name: str
+    history_table_name: str
     changed_stacks: tuple[str, ...]
     changed_site_files: tuple[str, ...]
     package: Package
@@ -90,6 +91,7 @@ def deploy(
         error_page=frontend["error_page"],
         function_name=backend["function_name"],
         table_name=backend["table_name"],
+        history_table_name=backend["history_table_name"],
         changed_stacks=tuple(changed),
         changed_site_files=tuple(keys),
         package=workspace.package,

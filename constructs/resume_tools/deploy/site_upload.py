@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from resume_tools.errors import OpsError
+
 # Pages and the runtime config must be fresh on every visit; fingerprinted assets (a new
 # build gives a changed file a new name) never change; other assets may be cached a while.
 NO_CACHE = "no-cache"
@@ -29,6 +31,12 @@ _HASH_PART = re.compile(r"^(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z0-9]*[0-9])[A-Za-z0
 _SIZE_PART = re.compile(r"^[0-9]+x[0-9]+$")
 # The embeddable counter, added to a site that does not bring its own (a generator's build).
 COUNTER_SCRIPT = Path(__file__).resolve().parents[2] / "resume" / "site" / "counter.js"
+# The owner's stats page, added to every site at /stats/, and the chart library it loads,
+# copied from the npm package package-lock.json pins (no CDN at run time).
+STATS_PREFIX = "stats/"
+STATS_PAGE_DIR = Path(__file__).resolve().parents[2] / "resume" / "stats_page"
+CHART_DIR = Path(__file__).resolve().parents[3] / "node_modules" / "uplot" / "dist"
+CHART_FILES = ("uPlot.iife.min.js", "uPlot.min.css")
 # CloudFront bills invalidation paths past an account's first 1,000 a month (and takes
 # 3,000 in progress at once): more changed paths than this go as one wildcard, one path.
 MAX_INVALIDATION_PATHS = 25
@@ -59,19 +67,40 @@ class SiteFile:
 
 
 def site_files(site_dir: Path, api_url: str) -> list[SiteFile]:
-    """Every file of the site, config.json telling the page where the API is, counter.js.
+    """Every file of the site, config.json (where the API is), counter.js, the stats page.
 
-    The counter script is the product's, unless the site brings its own.
+    The counter script is the product's, unless the site brings its own; the stats page is
+    always the product's, so a site's own stats/ folder is an error.
     """
     files = [
         _site_file(path.relative_to(site_dir).as_posix(), path.read_bytes())
         for path in sorted(site_dir.rglob("*"))
         if path.is_file() and not path.name.startswith(".")
     ]
+    clash = [file.key for file in files if file.key.startswith(STATS_PREFIX)]
+    if clash:
+        raise OpsError(
+            f"{site_dir} has {clash[0]}: /stats/ is the stats page's; rename the site's folder"
+        )
     if COUNTER_SCRIPT.name not in {file.key for file in files}:
         files.append(_site_file(COUNTER_SCRIPT.name, COUNTER_SCRIPT.read_bytes()))
     runtime = json.dumps({"apiUrl": api_url.rstrip("/")}, indent=2).encode() + b"\n"
-    return [*files, _site_file(RUNTIME_CONFIG, runtime)]
+    return [*files, *stats_page_files(), _site_file(RUNTIME_CONFIG, runtime)]
+
+
+def stats_page_files(chart_dir: Path = CHART_DIR) -> list[SiteFile]:
+    """The stats page's files and the chart library's, as the site serves them at /stats/."""
+    missing = [name for name in CHART_FILES if not (chart_dir / name).is_file()]
+    if missing:
+        raise OpsError(
+            f"{chart_dir / missing[0]} is missing: the stats page's chart comes from npm; "
+            "run `npm ci --ignore-scripts` (nox sessions do)"
+        )
+    pages = sorted(path for path in STATS_PAGE_DIR.iterdir() if path.is_file())
+    return [
+        *(_site_file(STATS_PREFIX + path.name, path.read_bytes()) for path in pages),
+        *(_site_file(STATS_PREFIX + name, (chart_dir / name).read_bytes()) for name in CHART_FILES),
+    ]
 
 
 def cache_control(key: str) -> str:

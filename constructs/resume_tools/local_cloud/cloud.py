@@ -11,13 +11,16 @@ import os
 from collections.abc import Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from resume.config import AppConfig, load_config
 from resume_tools.deploy.deploy import Deployment, deploy
 from resume_tools.deploy.smoke import smoke_check
+from resume_tools.deploy.stats_token import new_stats_token, stats_page_url
 from resume_tools.errors import OpsError
+from resume_tools.local_cloud.demo_history import seed_demo_history
 from resume_tools.local_cloud.deployed_handler import deployed_handler
 from resume_tools.local_cloud.edge_function import EdgeFunction
 from resume_tools.local_cloud.emulator import Emulator, port_is_free
@@ -26,6 +29,7 @@ from resume_tools.local_cloud.loopback import HOST
 from resume_tools.local_cloud.site_server import SiteServer
 from resume_tools.local_cloud.stage_limits import deployed_limits
 from resume_tools.log import Log
+from visitor_counter import schema
 
 LOCAL_REGION = "eu-west-2"
 PORTS = {"moto_port": 4599, "api_port": 4600, "site_port": 4601}
@@ -39,6 +43,9 @@ class LocalCloud:
     api_url: str
     site_url: str
     deployment: Deployment
+    # The stats page with a token made for this run (moto starts empty every time).
+    stats_url: str
+    stats_retention_days: int
 
 
 def emulator_env(endpoint: str) -> dict[str, str]:
@@ -134,4 +141,32 @@ def local_cloud(
         running.callback(site.stop)
         checks = smoke_check(site.url, api.url, deployed=False)
         log(f"smoke check passed: {', '.join(checks)}")
-        yield LocalCloud(emulator.endpoint, api.url, site.url, deployment)
+        token = new_stats_token(
+            emulator_client("dynamodb", emulator.endpoint), deployment.table_name
+        )
+        stats_url = stats_page_url(site.url, token)
+        yield LocalCloud(
+            emulator.endpoint,
+            api.url,
+            site.url,
+            deployment,
+            stats_url,
+            config.stats_retention_days,
+        )
+
+
+def seed_local_history(cloud: LocalCloud) -> int:
+    """Write the demo history for the deployed site's pages; return the items written."""
+    dynamodb = emulator_client("dynamodb", cloud.emulator_endpoint)
+    item = dynamodb.get_item(
+        TableName=cloud.deployment.table_name,
+        Key={schema.PARTITION_KEY: {"S": schema.known_pages_key(schema.DEFAULT_SITE_ID)}},
+    ).get("Item", {})
+    pages = item.get(schema.KNOWN_PAGES_ATTRIBUTE, {}).get("S", "/").splitlines()
+    return seed_demo_history(
+        dynamodb,
+        cloud.deployment.history_table_name,
+        pages,
+        datetime.now(UTC).date(),
+        cloud.stats_retention_days,
+    )

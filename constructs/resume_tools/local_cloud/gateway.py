@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
+from resume_tools.local_cloud.routes import NOT_FOUND, route_taken
 from resume_tools.local_cloud.stage_limits import StageLimits, TokenBucket
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
@@ -92,7 +93,8 @@ def build_event(
 class LocalGateway(LoopbackServer):
     """Serves a Lambda handler over HTTP on loopback, the way the deployed HTTP API stage does.
 
-    Over the stage's throttle: 429 without invoking the function. A body over 10 MB: 413.
+    A request none of the API's routes takes: 404, as API Gateway answers it. Over the
+    stage's throttle: 429 without invoking the function. A body over 10 MB: 413.
     A function that crashes, or runs past its timeout (Lambda stops it): 500, the HTTP
     API's answer to a failed invocation; the connection never hangs.
     """
@@ -136,6 +138,9 @@ def _request_handler(handler: Handler, limits: StageLimits) -> type[QuietHandler
                     self.reply(429, closing, TOO_MANY_REQUESTS)
                 return
             body = self.rfile.read(length) if length else b""
+            if not route_taken(limits.routes, self.command, self.path):
+                self.reply(404, _JSON, NOT_FOUND)
+                return
             if not throttle.take():
                 self.reply(429, _JSON, TOO_MANY_REQUESTS)
                 return
@@ -150,8 +155,8 @@ def _request_handler(handler: Handler, limits: StageLimits) -> type[QuietHandler
             data = base64.b64decode(payload) if result.get("isBase64Encoded") else payload.encode()
             self.reply(int(result.get("statusCode", 200)), result.get("headers") or {}, data)
 
-        # http.server dispatches on these names; every method goes to the handler, as
-        # API Gateway's catch-all route does.
+        # http.server dispatches on these names; every method a route takes goes to the
+        # handler (the API's routes are ANY).
         do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = do_HEAD = _forward  # noqa: N815
 
     return Forward

@@ -1,4 +1,4 @@
-"""What the deployed HTTP API stage and function limit, enforced by the local gateway.
+"""What the deployed HTTP API stage, routes and function limit, enforced by the local gateway.
 
 Read back from what was deployed (the stage's default route throttling, the function's
 timeout), not from a second copy of the config, so the local cloud limits what AWS limits.
@@ -15,11 +15,12 @@ from typing import Any
 
 @dataclass(frozen=True)
 class StageLimits:
-    """The stage throttle (a token bucket: burst, refill per second) and the function timeout."""
+    """The stage throttle (a token bucket), the function timeout, the API's route keys."""
 
     burst: int
     rate_rps: float
     timeout_s: float
+    routes: tuple[str, ...] = ("$default",)
 
 
 def deployed_limits(apigatewayv2: Any, lambda_client: Any, function_name: str) -> StageLimits:
@@ -28,10 +29,12 @@ def deployed_limits(apigatewayv2: Any, lambda_client: Any, function_name: str) -
     settings = apigatewayv2.get_stage(ApiId=api["ApiId"], StageName="$default")
     throttle = settings["DefaultRouteSettings"]
     function = lambda_client.get_function_configuration(FunctionName=function_name)
+    routes = apigatewayv2.get_routes(ApiId=api["ApiId"])["Items"]
     return StageLimits(
         burst=int(throttle["ThrottlingBurstLimit"]),
         rate_rps=float(throttle["ThrottlingRateLimit"]),
         timeout_s=float(function["Timeout"]),
+        routes=tuple(sorted(route["RouteKey"] for route in routes)),
     )
 
 

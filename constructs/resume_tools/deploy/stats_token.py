@@ -1,0 +1,56 @@
+"""The owner's stats token: made here, shown once, only its SHA-256 stored.
+
+The function compares a request's bearer token with the hash in the counter table's
+``{site}#stats-token`` item, read on every stats request: writing a new one replaces the
+old token at once. Terraform never manages the item, so a deploy keeps the token.
+"""
+
+from __future__ import annotations
+
+import json
+import secrets
+from typing import Any
+
+from resume.config import AppConfig
+from resume_tools.aws import aws_client, caller_account
+from resume_tools.errors import OpsError
+from visitor_counter import schema
+from visitor_counter.stats_access import token_sha256
+
+TOKEN_BYTES = 32  # 256 bits: no guessing within any number of throttled requests
+
+
+def new_stats_token(dynamodb: Any, table_name: str, site_id: str = schema.DEFAULT_SITE_ID) -> str:
+    """Make a token, store its hash in the table, and return the token (shown once)."""
+    token = secrets.token_urlsafe(TOKEN_BYTES)
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        dynamodb.put_item(
+            TableName=table_name, Item=schema.stats_token_item(site_id, token_sha256(token))
+        )
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") == "ResourceNotFoundException":
+            raise OpsError(f"table {table_name} does not exist: deploy the stage first") from exc
+        raise OpsError(f"cannot store the stats token's hash in {table_name}: {exc}") from exc
+    except BotoCoreError as exc:
+        raise OpsError(f"cannot reach DynamoDB: {exc}") from exc
+    return token
+
+
+def stats_page_url(site_url: str, token: str) -> str:
+    """The stats page with the token in its fragment, which the browser never sends."""
+    return f"{site_url.rstrip('/')}/stats/#token={token}"
+
+
+def deployed_site_url(config: AppConfig) -> str | None:
+    """The stage's site URL from the frontend stack's state, None when it cannot be read."""
+    from botocore.exceptions import BotoCoreError, ClientError
+
+    try:
+        bucket = config.state_bucket_name(caller_account(config))
+        state = aws_client("s3", config).get_object(Bucket=bucket, Key=config.state_key("frontend"))
+        outputs = json.loads(state["Body"].read()).get("outputs", {})
+        return str(outputs["site_url"]["value"])
+    except (BotoCoreError, ClientError, OpsError, KeyError, TypeError, ValueError):
+        return None

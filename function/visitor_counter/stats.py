@@ -1,0 +1,176 @@
+"""The owner's read API over the history: days, pages, referrers and a CSV export.
+
+Every route takes a range of UTC days, ``from`` and ``to`` inclusive (default: the last 30
+days), at most MAX_RANGE_DAYS long; each names the parameters it takes and refuses others.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import time
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Final
+from urllib.parse import parse_qsl
+
+from visitor_counter.history_store import DayCounts, HistoryStore
+from visitor_counter.http import BadRequest
+from visitor_counter.pages import InvalidPage, normalize_page
+
+MAX_RANGE_DAYS: Final = 400
+DEFAULT_RANGE_DAYS: Final = 30
+DEFAULT_PAGES: Final = 10
+MAX_PAGES: Final = 100
+CSV_TYPE: Final = "text/csv; charset=utf-8"
+CSV_HEADER: Final = ("date", "page", "views", "visitors")
+_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
+
+
+@dataclass(frozen=True)
+class StatsQuery:
+    """A stats request's parameters, valid."""
+
+    first: date
+    last: date
+    page: str | None = None
+    limit: int = DEFAULT_PAGES
+
+    def days(self) -> list[str]:
+        """Every day of the range, oldest first."""
+        count = (self.last - self.first).days + 1
+        return [(self.first + timedelta(days=n)).isoformat() for n in range(count)]
+
+    def as_json(self) -> dict[str, Any]:
+        """The range as every answer repeats it."""
+        return {"from": self.first.isoformat(), "to": self.last.isoformat()}
+
+
+@dataclass(frozen=True)
+class TextBody:
+    """An answer that is not JSON: its text, type and headers of its own."""
+
+    body: str
+    content_type: str
+    headers: dict[str, str]
+
+
+def parse_query(query: str, accepted: Iterable[str], today: date) -> StatsQuery:
+    """The parameters of a stats request; BadRequest(400) naming the first that is wrong."""
+    accepted = tuple(accepted)
+    params: dict[str, str] = {}
+    for name, value in parse_qsl(query, keep_blank_values=True):
+        if name not in accepted:
+            raise BadRequest(
+                400, f"Unknown query parameter {name!r}: this route takes {', '.join(accepted)}."
+            )
+        if name in params:
+            raise BadRequest(400, f"Query parameter {name!r} is given twice.")
+        params[name] = value
+    last = _date(params, "to", today)
+    first = _date(params, "from", last - timedelta(days=DEFAULT_RANGE_DAYS - 1))
+    if first > last:
+        raise BadRequest(400, f"from ({first}) is after to ({last}).")
+    if (last - first).days + 1 > MAX_RANGE_DAYS:
+        raise BadRequest(
+            400, f"The range from {first} to {last} is longer than {MAX_RANGE_DAYS} days."
+        )
+    return StatsQuery(first, last, _page(params), _limit(params))
+
+
+class StatsReader:
+    """Answers the stats routes from the history."""
+
+    def __init__(self, history: HistoryStore, clock: Callable[[], float] = time.time) -> None:
+        self._history = history
+        self._clock = clock
+
+    def today(self) -> date:
+        """Today in UTC: the default end of a range."""
+        return datetime.fromtimestamp(self._clock(), UTC).date()
+
+    def daily(self, query: StatsQuery) -> dict[str, Any]:
+        """Views and visitors of every day of the range, zeros included."""
+        found = {day.day: day for day in self._history.days(*_bounds(query), page=query.page)}
+        days = [
+            {
+                "date": day,
+                "views": found[day].views if day in found else 0,
+                "visitors": found[day].visitors if day in found else 0,
+            }
+            for day in query.days()
+        ]
+        return {"page": query.page, **query.as_json(), "days": days}
+
+    def pages(self, query: StatsQuery) -> dict[str, Any]:
+        """The range's most viewed pages; visitors are daily unique visitors, summed."""
+        views: Counter[str] = Counter()
+        visitors: Counter[str] = Counter()
+        for day in self._history.page_days(*_bounds(query)):
+            views[str(day.page)] += day.views
+            visitors[str(day.page)] += day.visitors
+        ranked = sorted(views, key=lambda page: (-views[page], page))[: query.limit]
+        pages = [{"page": p, "views": views[p], "visitors": visitors[p]} for p in ranked]
+        return {**query.as_json(), "pages": pages}
+
+    def referrers(self, query: StatsQuery) -> dict[str, Any]:
+        """The range's referrer sources, most views first."""
+        views: Counter[str] = Counter()
+        for day in self._history.days(*_bounds(query), page=query.page):
+            views.update(day.referrers)
+        ranked = sorted(views, key=lambda source: (-views[source], source))
+        referrers = [{"source": source, "views": views[source]} for source in ranked]
+        return {"page": query.page, **query.as_json(), "referrers": referrers}
+
+    def export_csv(self, query: StatsQuery) -> TextBody:
+        """One row per page per day with views, oldest day first, as CSV (RFC 4180)."""
+        rows = sorted(self._history.page_days(*_bounds(query)), key=_row_order)
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\r\n")
+        writer.writerow(CSV_HEADER)
+        writer.writerows((day.day, day.page, day.views, day.visitors) for day in rows)
+        name = f"stats-{query.first}-to-{query.last}.csv"
+        headers = {"Content-Disposition": f'attachment; filename="{name}"'}
+        return TextBody(text.getvalue(), CSV_TYPE, headers)
+
+
+def _row_order(day: DayCounts) -> tuple[str, str]:
+    return day.day, str(day.page)
+
+
+def _bounds(query: StatsQuery) -> tuple[str, str]:
+    return query.first.isoformat(), query.last.isoformat()
+
+
+def _date(params: dict[str, str], name: str, default: date) -> date:
+    if name not in params:
+        return default
+    value = params[name]
+    try:
+        if not _DATE.fullmatch(value):
+            raise ValueError
+        return date.fromisoformat(value)
+    except ValueError:
+        raise BadRequest(400, f"{name} must be a date as YYYY-MM-DD, got {value!r}.") from None
+
+
+def _page(params: dict[str, str]) -> str | None:
+    if "page" not in params:
+        return None
+    try:
+        return normalize_page(params["page"])
+    except InvalidPage as exc:
+        raise BadRequest(400, f"page: {exc}") from None
+
+
+def _limit(params: dict[str, str]) -> int:
+    if "limit" not in params:
+        return DEFAULT_PAGES
+    value = params["limit"]
+    if not _WHOLE_NUMBER.fullmatch(value) or not 1 <= int(value) <= MAX_PAGES:
+        raise BadRequest(400, f"limit must be one whole number from 1 to {MAX_PAGES}.")
+    return int(value)
