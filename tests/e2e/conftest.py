@@ -25,7 +25,10 @@ def cloud() -> Iterator[RunningCloud]:
     Started with SIGINT ignored, as CI and scripts start it: the SIGINT at the end must
     still stop it (the SIGTERM and SIGKILL fallbacks only clean up, and fail the session).
     """
-    with running_cloud({"RESUME_PAGE_PATTERNS": E2E_PAGE_PATTERNS}) as started:
+    # With made-up history before today, for the stats page; today's counts are the tests'.
+    with running_cloud(
+        {"RESUME_PAGE_PATTERNS": E2E_PAGE_PATTERNS}, "--seed-demo-history"
+    ) as started:
         yield started
 
 

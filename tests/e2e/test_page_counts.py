@@ -106,7 +106,7 @@ def test_opted_out_visitors_add_views_but_no_visitor(cloud: RunningCloud, header
         ("GET", "/pages/%2Fe2e-never", 404, "No views recorded for page '/e2e-never'."),
         ("GET", "/pages?top=1000", 400, "top must be one whole number from 1 to 100."),
         ("DELETE", "/pages/%2Fe2e-popular", 405, "Method not allowed."),
-        ("POST", "/pagez", 404, "Not found."),
+        ("GET", "/stats/nothing", 404, "Not found."),
     ],
 )  # fmt: skip
 def test_bad_requests_get_a_message_and_change_nothing(

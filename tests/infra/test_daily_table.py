@@ -130,11 +130,12 @@ def test_the_policy_names_the_functions_role_and_every_read(production: Synthesi
     assert statement["Principal"] == "*"
 
 
-def test_the_counter_table_keeps_its_recovery(production: Synthesized) -> None:
+def test_the_counter_and_history_tables_keep_their_recovery(production: Synthesized) -> None:
     tables = production["backend"]["resource"]["aws_dynamodb_table"].values()
     recovery = {t["name"]: t["point_in_time_recovery"]["enabled"] for t in tables}
 
     assert recovery == {
         "cloud-resume-dev-visitors": True,
         "cloud-resume-dev-visitors-daily": False,
+        "cloud-resume-dev-visitors-history": True,
     }

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.support.synth import Synthesized, counter_table
-from tests.support.table_definition import counter_table_request, counter_table_ttl
+from tests.support.synth import Synthesized, counter_table, history_table
+from tests.support.table_definition import (
+    counter_table_request,
+    counter_table_ttl,
+    history_table_request,
+)
 
 
 def synthesized_table(production: Synthesized) -> dict[str, Any]:
@@ -65,3 +69,27 @@ def test_ttl_and_billing_agree(production: Synthesized) -> None:
         "Enabled": table["ttl"]["enabled"],
     }
     assert counter_table_request("t")["BillingMode"] == table["billing_mode"]
+
+
+def test_the_history_table_agrees(production: Synthesized) -> None:
+    table = history_table(production["backend"])
+
+    request = history_table_request("t")
+
+    keys = {item["KeyType"]: item["AttributeName"] for item in request["KeySchema"]}
+    assert keys == {"HASH": table["hash_key"], "RANGE": table["range_key"]}
+    assert sorted(
+        (a["AttributeName"], a["AttributeType"]) for a in request["AttributeDefinitions"]
+    ) == (sorted((a["name"], a["type"]) for a in table["attribute"]))
+    (index,) = table["global_secondary_index"]
+    (tested,) = request["GlobalSecondaryIndexes"]
+    assert tested["IndexName"] == index["name"]
+    assert [k["AttributeName"] for k in tested["KeySchema"]] == [
+        index["hash_key"],
+        index["range_key"],
+    ]
+    assert tested["Projection"] == {
+        "ProjectionType": index["projection_type"],
+        "NonKeyAttributes": index["non_key_attributes"],
+    }
+    assert table["ttl"] == {"attribute_name": counter_table_ttl()["AttributeName"], "enabled": True}

@@ -32,6 +32,8 @@ class RunningCloud:
     site_url: str
     emulator_endpoint: str
     table_name: str
+    # The stats page with the token the dev command made, as it printed it.
+    stats_url: str
     output: str
     # Everything the dev command prints after it started serving (the handler's log lines).
     later_output: list[str]
@@ -114,8 +116,9 @@ def emulator_pid(port: int) -> int:
 
 
 @contextmanager
-def running_cloud(extra_env: Mapping[str, str]) -> Iterator[RunningCloud]:
-    """The dev command on free ports with `extra_env`, serving; stopped with SIGINT after.
+def running_cloud(extra_env: Mapping[str, str], *extra_args: str) -> Iterator[RunningCloud]:
+    """The dev command on free ports with `extra_env` and `extra_args`, serving; stopped with
+    SIGINT after.
 
     Started with SIGINT ignored, as CI and scripts start it: the SIGINT at the end must still
     stop it (the SIGTERM and SIGKILL fallbacks only clean up, and fail the caller).
@@ -123,7 +126,7 @@ def running_cloud(extra_env: Mapping[str, str]) -> Iterator[RunningCloud]:
     moto, api, site = free_ports(3)
     ports = {"moto_port": moto, "api_port": api, "site_port": site}
     process = subprocess.Popen(
-        dev_command(ports),
+        dev_command(ports, *extra_args),
         cwd=PROJECT_ROOT,
         env={**os.environ, **extra_env},
         stdout=subprocess.PIPE,
@@ -145,7 +148,9 @@ def running_cloud(extra_env: Mapping[str, str]) -> Iterator[RunningCloud]:
     output = "".join(lines)
     assert lines, "the dev command printed nothing"
     assert lines[-1].startswith("dev: serving"), output
-    found = dict(re.findall(r"^dev: (site|counter API|moto|table) +(\S+)$", output, re.MULTILINE))
+    found = dict(
+        re.findall(r"^dev: (site|counter API|moto|table|stats) +(\S+)$", output, re.MULTILINE)
+    )
     # Keep reading: the handler logs a line per request, and a full pipe would block it.
     later_output: list[str] = []
     reader = threading.Thread(target=later_output.extend, args=(process.stdout,), daemon=True)
@@ -157,6 +162,7 @@ def running_cloud(extra_env: Mapping[str, str]) -> Iterator[RunningCloud]:
             site_url=found["site"].rstrip("/"),
             emulator_endpoint=found["moto"],
             table_name=found["table"],
+            stats_url=found["stats"],
             output=output,
             later_output=later_output,
         )

@@ -2,7 +2,8 @@
 //
 //   <script src="https://YOUR-SITE/counter.js" async></script>
 //
-// It counts one view of the page it is on (POST {api}/pages/{page}) and writes the page's
+// It counts one view of the page it is on (POST {api}/pages/{page}, with the referring
+// site's origin and any utm_source of the page's address) and writes the page's
 // counts into every element with data-counter="views" or data-counter="visitors". With no
 // such element on the page it adds "1 view" / "<views> views" right after its own tag. An
 // element's data-suffix follows its number, or data-suffix-one when that is 1. Elements with
@@ -38,8 +39,19 @@
       .then(function (body) { return body.apiUrl; });
   }
 
-  function post(url) {
-    return fetch(url, { method: "POST", signal: signal }).then(json);
+  function post(url, body) {
+    return fetch(url, { method: "POST", body: body, signal: signal }).then(json);
+  }
+
+  // Where the view came from, for the owner's referrer table: only the referring page's
+  // origin (never its path or query), and the campaign named in this page's address. A
+  // string body is sent as text/plain, so the POST stays a simple request (no preflight).
+  function viewSource() {
+    var referrer = "";
+    try { referrer = document.referrer ? new URL(document.referrer).origin : ""; } catch (e) {}
+    var campaign = "";
+    try { campaign = new URLSearchParams(location.search).get("utm_source") || ""; } catch (e) {}
+    return JSON.stringify({ referrer: referrer, utm_source: campaign.slice(0, 64) });
   }
 
   function targets() {
@@ -92,7 +104,7 @@
       var base = String(api).replace(/\/+$/, "");
       var page = script.getAttribute("data-page") || location.pathname || "/";
       return Promise.all([
-        post(base + "/pages/" + encodeURIComponent(page)),
+        post(base + "/pages/" + encodeURIComponent(page), viewSource()),
         wantsSite ? post(base + "/") : null,
       ]);
     }).then(function (answers) {

@@ -23,12 +23,15 @@ CUSTOM_METRIC_MONTH: Final = 0.30
 ALARM_METRIC_MONTH: Final = 0.10
 KMS_KEY_MONTH: Final = 1.00
 
-# One page view as deployed: one API request, one invocation, two writes (the client's item
-# and the page's counters, tests/unit/test_round_trips.py), two log lines.
-WRITES_PER_VIEW: Final = 2
+# One page view as deployed: one API request, one invocation, four updates (the client's
+# item, the page's day, the site's day, the page's counters: tests/unit/test_round_trips.py),
+# two log lines. Write units, items under 1 KB: 1 each, plus the indexes' own writes: the
+# pages-by-day index 1 (its projected counts change), the top-pages index 2 (its sort key,
+# views, changes: DynamoDB deletes the old index entry and puts a new one).
+WRITES_PER_VIEW: Final = 4 + 1 + 2
 LAMBDA_MEMORY_GB: Final = 0.25
-# Assumed billed duration of a warm view: two DynamoDB round trips of a few ms each.
-LAMBDA_BILLED_S: Final = 0.020
+# Assumed billed duration of a warm view: four DynamoDB round trips of a few ms each.
+LAMBDA_BILLED_S: Final = 0.030
 LOG_BYTES_PER_VIEW: Final = 680 + 350  # the function's EMF line, the API's access log line
 # Fixed: the function's six EMF metrics, alarm metrics (the 5xx-rate alarm has two), the
 # alarm topic's customer-managed key. Dashboards (up to 3) and two budgets are free.

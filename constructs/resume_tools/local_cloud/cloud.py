@@ -162,7 +162,11 @@ def seed_local_history(cloud: LocalCloud) -> int:
         TableName=cloud.deployment.table_name,
         Key={schema.PARTITION_KEY: {"S": schema.known_pages_key(schema.DEFAULT_SITE_ID)}},
     ).get("Item", {})
-    pages = item.get(schema.KNOWN_PAGES_ATTRIBUTE, {}).get("S", "/").splitlines()
+    listed = item.get(schema.KNOWN_PAGES_ATTRIBUTE, {}).get("S", "/").splitlines()
+    # The list holds "/posts/hello.html" and its alias "/posts/hello": one page to a reader.
+    pages = [
+        page for page in listed if page.removesuffix(".html") == page or page[:-5] not in listed
+    ]
     return seed_demo_history(
         dynamodb,
         cloud.deployment.history_table_name,

@@ -1,0 +1,179 @@
+"""The owner's stats over HTTP on the local cloud: history, referrers, CSV, the token."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+from datetime import UTC, datetime
+from typing import Any
+from urllib.parse import quote
+
+import pytest
+import requests
+
+from resume_tools.local_cloud.cloud import emulator_client
+from tests.support.cloud import RunningCloud, client_at
+from tests.support.events import BROWSER
+from tests.support.tables import all_items
+
+pytestmark = pytest.mark.e2e
+HN = "https://news.ycombinator.com/item?id=1"
+STATS_ROUTES = ("daily", "pages", "referrers", "export.csv")
+
+
+def token_of(cloud: RunningCloud) -> str:
+    """The token the dev command printed, from the stats link's fragment."""
+    return cloud.stats_url.split("#token=", 1)[1]
+
+
+def stats(cloud: RunningCloud, route: str, token: str | None, **params: str) -> Any:
+    headers = {"Origin": cloud.site_url, "User-Agent": BROWSER}
+    if token is not None:
+        headers["Authorization"] = f"Bearer {token}"
+    return requests.get(
+        f"{cloud.api_url}/stats/{route}", params=params, headers=headers, timeout=10
+    )
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
+
+
+def view(cloud: RunningCloud, page: str, client: requests.Session, referer: str) -> None:
+    response = client.post(
+        f"{cloud.api_url}/pages/{quote(page, safe='')}",
+        headers={"Origin": cloud.site_url, "User-Agent": BROWSER, "Referer": referer},
+        timeout=10,
+    )
+    assert response.status_code == 200, response.text
+
+
+def test_views_from_a_referrer_appear_in_the_days_page_and_site_stats_and_the_csv(
+    cloud: RunningCloud,
+) -> None:
+    page = f"/e2e-stats-{uuid.uuid4().hex[:8]}"
+    token = token_of(cloud)
+    day = today()
+    site_before = stats(cloud, "daily", token, **{"from": day, "to": day}).json()["days"][0]
+    referrers_before = {
+        row["source"]: row["views"]
+        for row in stats(cloud, "referrers", token, **{"from": day, "to": day}).json()["referrers"]
+    }
+
+    for address in ("127.0.0.61", "127.0.0.62"):
+        client = client_at(address)
+        view(cloud, page, client, HN)
+        view(cloud, page, client, HN)
+    view(cloud, page, client_at("127.0.0.63"), "https://www.google.com/search?q=secret")
+
+    daily = stats(cloud, "daily", token, **{"from": day, "to": day, "page": page})
+    site = stats(cloud, "daily", token, **{"from": day, "to": day}).json()["days"][0]
+    referrers = stats(cloud, "referrers", token, **{"from": day, "to": day, "page": page})
+    site_referrers = stats(cloud, "referrers", token, **{"from": day, "to": day}).json()
+    exported = stats(cloud, "export.csv", token, **{"from": day, "to": day})
+    assert daily.status_code == 200
+    assert daily.json() == {
+        "page": page,
+        "from": day,
+        "to": day,
+        "days": [{"date": day, "views": 5, "visitors": 3}],
+    }
+    assert site["views"] - site_before["views"] == 5
+    assert referrers.json()["referrers"] == [
+        {"source": "news.ycombinator.com", "views": 4},
+        {"source": "www.google.com", "views": 1},
+    ]
+    site_sources = {row["source"]: row["views"] for row in site_referrers["referrers"]}
+    hn_before = referrers_before.get("news.ycombinator.com", 0)
+    assert site_sources["news.ycombinator.com"] - hn_before == 4
+    assert exported.headers["Content-Type"] == "text/csv; charset=utf-8"
+    assert exported.headers["Content-Disposition"].startswith("attachment; filename=")
+    rows = list(csv.DictReader(io.StringIO(exported.text)))
+    assert {"date": day, "page": page, "views": "5", "visitors": "3"} in rows
+    assert list(rows[0]) == ["date", "page", "views", "visitors"]
+
+
+def test_the_history_keeps_no_url_path_address_or_user_agent(cloud: RunningCloud) -> None:
+    page = f"/e2e-stats-privacy-{uuid.uuid4().hex[:8]}"
+    view(cloud, page, client_at("127.0.0.64"), "https://mail.example.org/inbox/secret-thread")
+
+    stored = str(all_items(emulator_client("dynamodb", cloud.emulator_endpoint), cloud.table_name))
+
+    assert "mail.example.org" in stored
+    assert "secret-thread" not in stored
+    assert "127.0.0.64" not in stored
+    assert BROWSER not in stored
+
+
+@pytest.mark.parametrize("route", STATS_ROUTES)
+@pytest.mark.parametrize("token", [None, "not-the-token"])
+def test_without_the_token_every_stats_route_answers_401_and_changes_nothing(
+    cloud: RunningCloud, route: str, token: str | None
+) -> None:
+    client = emulator_client("dynamodb", cloud.emulator_endpoint)
+    before = all_items(client, cloud.table_name)
+
+    response = stats(cloud, route, token, **{"from": "2026-01-01", "to": "bad"})
+
+    assert response.status_code == 401
+    assert response.json() == {
+        "error": "Stats need a valid token: send Authorization: Bearer <token> "
+        "(`nox -s stats-token` makes one)."
+    }
+    assert response.headers["WWW-Authenticate"] == 'Bearer realm="stats"'
+    # The browser may read the answer: the page can say the token was wrong.
+    assert response.headers["Access-Control-Allow-Origin"] == cloud.site_url
+    assert all_items(client, cloud.table_name) == before
+
+
+@pytest.mark.parametrize(
+    ("params", "error"),
+    [
+        ({"from": "2026-02-30"}, "from must be a date as YYYY-MM-DD, got '2026-02-30'."),
+        ({"from": "2026-11-02", "to": "2026-11-01"}, "from (2026-11-02) is after to (2026-11-01)."),
+        (
+            {"from": "2020-01-01", "to": "2026-01-01"},
+            "The range from 2020-01-01 to 2026-01-01 is longer than 400 days.",
+        ),
+        ({"days": "7"}, "Unknown query parameter 'days': this route takes from, to, page."),
+    ],
+)
+def test_wrong_dates_answer_400_saying_which(
+    cloud: RunningCloud, params: dict[str, str], error: str
+) -> None:
+    response = stats(cloud, "daily", token_of(cloud), **params)
+
+    assert response.status_code == 400
+    assert response.json() == {"error": error}
+
+
+def test_the_preflight_of_the_stats_page_allows_its_token_header(cloud: RunningCloud) -> None:
+    response = requests.options(
+        f"{cloud.api_url}/stats/daily",
+        headers={
+            "Origin": cloud.site_url,
+            "Access-Control-Request-Method": "GET",
+            "Access-Control-Request-Headers": "authorization",
+        },
+        timeout=10,
+    )
+
+    assert response.status_code == 204
+    assert response.headers["Access-Control-Allow-Headers"] == "Authorization"
+    assert response.headers["Access-Control-Allow-Origin"] == cloud.site_url
+
+
+def test_the_seeded_history_fills_the_60_days_before_today(cloud: RunningCloud) -> None:
+    token = token_of(cloud)
+
+    days = stats(cloud, "daily", token, **{"from": "2020-01-01"})
+    recent = stats(cloud, "daily", token).json()["days"]  # the last 30 days
+    sources = stats(cloud, "referrers", token).json()["referrers"]
+    pages = stats(cloud, "pages", token).json()["pages"]
+
+    assert days.status_code == 400  # more than 400 days
+    assert len(recent) == 30
+    assert all(day["views"] > day["visitors"] > 0 for day in recent[:-1])  # today: the tests'
+    assert {"direct", "news.ycombinator.com", "www.google.com"} <= {s["source"] for s in sources}
+    assert {"/", "/posts/hello"} <= {page["page"] for page in pages}
