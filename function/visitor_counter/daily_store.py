@@ -21,6 +21,9 @@ class ClientView:
     within_limit: bool
     new_page_visitor: bool = False
     new_site_visitor: bool = False
+    # The client's first view of the page today (tracked or not): only such a view may bring
+    # the page's day a referrer host it does not have yet.
+    first_view_of_page: bool = False
 
 
 class DailyStore:
@@ -99,10 +102,12 @@ class DailyStore:
             return ClientView(within_limit=False)
         before = response.get("Attributes") or {}
         seen = (before.get(schema.CLIENT_SEEN_ATTRIBUTE) or {}).get("SS") or []
+        viewed = (before.get(schema.CLIENT_PAGES_ATTRIBUTE) or {}).get("SS") or []
         return ClientView(
             within_limit=True,
             new_page_visitor=visitor and page_tag not in seen,
             new_site_visitor=visitor and schema.VISITOR_FLAG_ATTRIBUTE not in before,
+            first_view_of_page=page_tag not in viewed,
         )
 
     def salt(self, day: str) -> bytes | None:

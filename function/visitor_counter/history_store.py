@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import islice
 from typing import Any
 
 from visitor_counter import schema
@@ -35,21 +36,36 @@ class HistoryStore:
         self._site = site_id
 
     def add_view(
-        self, day: str, page: str | None, *, source: str, new_visitor: bool, expires_at: int
+        self,
+        day: str,
+        page: str | None,
+        *,
+        source: str,
+        new_visitor: bool,
+        new_host_allowed: bool,
+        expires_at: int,
     ) -> None:
         """Add a view (and a visitor when new) from `source` to a page's day, or the site's.
 
-        A host past the day's MAX_REFERRER_HOSTS distinct ones counts as "other": the first
-        update's condition refuses it and a second adds the view that way (a round trip
-        more, only for the views of such hosts).
+        A host the day does not have yet counts as "other" when the day has
+        MAX_REFERRER_HOSTS hosts already, or when not `new_host_allowed` (a client's repeat
+        view, which could otherwise name any number of made-up hosts): the first update's
+        condition refuses it and a second adds the view that way (a round trip more, only
+        for such views).
         """
         try:
-            self._update(day, page, source, new_visitor, expires_at)
+            self._update(day, page, source, new_visitor, expires_at, new_host_allowed)
         except ConditionFailed:
-            self._update(day, page, schema.OTHER_SOURCE, new_visitor, expires_at)
+            self._update(day, page, schema.OTHER_SOURCE, new_visitor, expires_at, False)
 
     def _update(
-        self, day: str, page: str | None, source: str, new_visitor: bool, expires_at: int
+        self,
+        day: str,
+        page: str | None,
+        source: str,
+        new_visitor: bool,
+        expires_at: int,
+        new_host_allowed: bool,
     ) -> None:
         names = {
             "#views": schema.VIEWS_ATTRIBUTE,
@@ -81,7 +97,11 @@ class HistoryStore:
             request["ConditionExpression"] = (
                 "attribute_not_exists(#hosts) OR contains(#hosts, :host)"
                 " OR size(#hosts) < :max_hosts"
+                if new_host_allowed
+                else "contains(#hosts, :host)"
             )
+            if not new_host_allowed:
+                del values[":max_hosts"]
         call_dynamodb(
             self._client.update_item,
             TableName=self._table,
@@ -108,8 +128,11 @@ class HistoryStore:
         )
         return [_day_counts(item, page) for item in items]
 
-    def page_days(self, first: str, last: str) -> list[DayCounts]:
-        """Every page's days from `first` to `last` (no referrers: the index leaves them out)."""
+    def page_days(self, first: str, last: str, most: int) -> list[DayCounts]:
+        """Every page's days from `first` to `last`, without referrers (not in the index).
+
+        At most `most` + 1 of them: one more than `most` tells the caller there are more.
+        """
         items = self._query(
             IndexName=schema.PAGES_BY_DAY_INDEX,
             KeyConditionExpression="#site = :site AND #day BETWEEN :first AND :last",
@@ -123,7 +146,8 @@ class HistoryStore:
                 ":last": {"S": last},
             },
         )
-        return [_day_counts(item, _text(item, schema.PAGE_ATTRIBUTE)) for item in items]
+        found = islice(items, most + 1)
+        return [_day_counts(item, _text(item, schema.PAGE_ATTRIBUTE)) for item in found]
 
     def _query(self, **request: Any) -> Iterator[dict[str, Any]]:
         """Every item a query finds, a call per page of results (1 MB each)."""

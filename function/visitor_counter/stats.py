@@ -27,6 +27,10 @@ DEFAULT_PAGES: Final = 10
 MAX_PAGES: Final = 100
 CSV_TYPE: Final = "text/csv; charset=utf-8"
 CSV_HEADER: Final = ("date", "page", "views", "visitors")
+# Page days the range-wide routes read at most: 50,000 make ~2 MB of CSV and a few seconds
+# of queries, within Lambda's 6 MB response and the function's timeout.
+MAX_PAGE_DAYS: Final = 50_000
+FIRST_YEAR: Final = 2000
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
 
@@ -110,7 +114,7 @@ class StatsReader:
         """The range's most viewed pages; visitors are daily unique visitors, summed."""
         views: Counter[str] = Counter()
         visitors: Counter[str] = Counter()
-        for day in self._history.page_days(*_bounds(query)):
+        for day in self._page_days(query):
             views[str(day.page)] += day.views
             visitors[str(day.page)] += day.visitors
         ranked = sorted(views, key=lambda page: (-views[page], page))[: query.limit]
@@ -128,7 +132,7 @@ class StatsReader:
 
     def export_csv(self, query: StatsQuery) -> TextBody:
         """One row per page per day with views, oldest day first, as CSV (RFC 4180)."""
-        rows = sorted(self._history.page_days(*_bounds(query)), key=_row_order)
+        rows = sorted(self._page_days(query), key=_row_order)
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(CSV_HEADER)
@@ -136,6 +140,16 @@ class StatsReader:
         name = f"stats-{query.first}-to-{query.last}.csv"
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         return TextBody(text.getvalue(), CSV_TYPE, headers)
+
+    def _page_days(self, query: StatsQuery) -> list[DayCounts]:
+        days = self._history.page_days(*_bounds(query), most=MAX_PAGE_DAYS)
+        if len(days) > MAX_PAGE_DAYS:
+            raise BadRequest(
+                400,
+                f"The range from {query.first} to {query.last} holds more than "
+                f"{MAX_PAGE_DAYS:,} page days: ask for a shorter range.",
+            )
+        return days
 
 
 def _row_order(day: DayCounts) -> tuple[str, str]:
@@ -153,9 +167,12 @@ def _date(params: dict[str, str], name: str, default: date) -> date:
     try:
         if not _DATE.fullmatch(value):
             raise ValueError
-        return date.fromisoformat(value)
+        parsed = date.fromisoformat(value)
     except ValueError:
         raise BadRequest(400, f"{name} must be a date as YYYY-MM-DD, got {value!r}.") from None
+    if parsed.year < FIRST_YEAR:
+        raise BadRequest(400, f"{name} must be {FIRST_YEAR}-01-01 or later, got {value!r}.")
+    return parsed
 
 
 def _page(params: dict[str, str]) -> str | None:

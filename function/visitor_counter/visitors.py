@@ -169,12 +169,18 @@ class PageCounter:
         day = utc_day(now)[0]
         # A day's history is kept retention_days after the day ends.
         kept_until = midnight + self._retention_s
-        self._history.add_view(
-            day, page, source=source, new_visitor=client.new_page_visitor, expires_at=kept_until
-        )
-        self._history.add_view(
-            day, None, source=source, new_visitor=client.new_site_visitor, expires_at=kept_until
-        )
+        for history_page, new_visitor in (
+            (page, client.new_page_visitor),
+            (None, client.new_site_visitor),
+        ):
+            self._history.add_view(
+                day,
+                history_page,
+                source=source,
+                new_visitor=new_visitor,
+                new_host_allowed=client.first_view_of_page,
+                expires_at=kept_until,
+            )
         counts = self._pages.add_view(page, new_visitor=client.new_page_visitor)
         return ViewResult(counts, True, client.new_page_visitor)
 

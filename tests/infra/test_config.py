@@ -58,6 +58,8 @@ BAD = [
     ({"RESUME_LAMBDA_TIMEOUT_S": "60"}, "lambda_timeout_s: 60 is outside 1..29"),
     ({"RESUME_REQUEST_ALARM_PER_5MIN": "0"}, "request_alarm_per_5min: 0 is outside 1..10000000"),
     ({"RESUME_LOG_RETENTION_DAYS": "10"}, "log_retention_days: 10 is not one CloudWatch accepts"),
+    ({"RESUME_STATS_ACCESS": "open"}, "stats_access: 'open' is not private or public"),
+    ({"RESUME_STATS_RETENTION_DAYS": "0"}, "stats_retention_days: 0 is outside 1..3650"),
     ({"RESUME_DOMAIN_NAME": "example.com"}, "domain_name and hosted_zone_id: set both or neither"),
     ({"RESUME_TABLE_NAME": "x"}, "table_name: 'x' is not valid"),
     ({"RESUME_STATE_BUCKET": "Bad_Bucket"}, "state_bucket: 'Bad_Bucket' is not valid"),

@@ -11,7 +11,8 @@ import pytest
 
 from tests.support.clock import Clock
 from tests.support.events import http_event
-from tests.support.tables import stored_count
+from tests.support.tables import all_items, stored_count
+from visitor_counter import schema
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestLog
@@ -102,3 +103,37 @@ def test_an_ipv6_client_is_its_slash_64(limited: Router) -> None:
 
     assert same["visitors"] == 1
     assert other["visitors"] == 2
+
+
+def dynamodb_size(item: dict[str, Any]) -> int:
+    """An item's size as DynamoDB counts it: names plus values; a number is about one byte
+    per two significant digits, plus one (AWS's "Item sizes and formats")."""
+    size = 0
+    for name, value in item.items():
+        ((kind, data),) = value.items()
+        size += len(name.encode())
+        if kind == "S":
+            size += len(data.encode())
+        elif kind == "N":
+            size += (len(data.strip("-").replace(".", "")) + 1) // 2 + 1
+        elif kind == "SS":
+            size += sum(len(element.encode()) for element in data)
+        else:
+            size += 1
+    return size
+
+
+def test_an_address_views_at_most_200_pages_a_day_which_bounds_its_item(
+    api: Router, dynamodb: Any, log_stream: io.StringIO
+) -> None:
+    for number in range(schema.MAX_PAGES_PER_CLIENT_DAY):
+        assert view(api, f"%2Fp{number}")["views"] == 1
+
+    refused = view(api, "%2Fone-too-many")
+    again = view(api, "%2Fp0")  # a page it viewed already still counts
+
+    assert refused == {"page": "/one-too-many", "views": 0, "visitors": 0}
+    assert again == {"page": "/p0", "views": 2, "visitors": 1}
+    assert json.loads(log_stream.getvalue().splitlines()[-2])["outcome"] == "client_limit"
+    (client,) = [i for i in all_items(dynamodb) if i["ID"]["S"].startswith("blog#client#")]
+    assert dynamodb_size(client) < 9 * 1024

@@ -27,7 +27,8 @@ OWN = hosts_of({"https://example.com", "https://www.example.com", "http://127.0.
         ("https://192.0.2.10/", "", "other"),  # an address, not a host name
         ("https://[2001:db8::1]/", "", "other"),
         ("https://exa_mple.com/", "", "other"),
-        ("https://" + "a" * 101 + ".com/", "", "other"),
+        ("https://" + "a" * 60 + ".com/", "", "a" * 60 + ".com"),  # 64 characters
+        ("https://" + "a" * 61 + ".com/", "", "other"),
         ("https://bücher.example/", "", "xn--bcher-kva.example"),
         ("https://news.ycombinator.com/", "Newsletter", "newsletter"),  # the campaign wins
         ("", "mastodon", "mastodon"),

@@ -49,9 +49,21 @@ def test_a_page_view_is_four_round_trips_once_the_salt_is_known(
 
     api.handle(http_event("POST", "/pages/%2Fb"))  # new visitor of /b
     api.handle(http_event("POST", "/pages/%2Fb"))  # repeat visit
-    api.handle(http_event("POST", "/pages/%2Fb", headers={"referer": "https://t.co/x"}))
+    api.handle(http_event("POST", "/pages/%2Fc", headers={"referer": "https://t.co/x"}))
 
     assert calls == PAGE_VIEW * 3
+
+
+def test_a_repeat_view_naming_a_host_the_day_lacks_costs_one_round_trip_more_per_day_item(
+    api: Router, calls: list[str]
+) -> None:
+    api.handle(http_event("POST", "/pages/%2Fa"))
+    calls.clear()
+
+    api.handle(http_event("POST", "/pages/%2Fa", headers={"referer": "https://t.co/x"}))
+
+    # Refused as a host the client's repeat view may not bring, then counted as "other".
+    assert calls == ["UpdateItem"] * 6
 
 
 def test_a_referrer_host_past_the_days_cap_costs_one_round_trip_more_per_day_item(

@@ -48,6 +48,9 @@ def test_values_are_read_from_the_environment() -> None:
         ),
         ({"ALLOWED_ORIGINS": " , "}, "ALLOWED_ORIGINS must list at least one origin"),
         ({"MAX_BODY_BYTES": "lots"}, "MAX_BODY_BYTES='lots' is not a whole number"),
+        ({"STATS_ACCESS": "open"}, "STATS_ACCESS='OPEN' is not one of PRIVATE, PUBLIC"),
+        ({"STATS_RETENTION_DAYS": "4000"}, "STATS_RETENTION_DAYS=4000 is outside 1..3650"),
+        ({"HISTORY_TABLE_NAME": "x y"}, "HISTORY_TABLE_NAME='x y' does not match"),
         ({"MAX_BODY_BYTES": "-1"}, "MAX_BODY_BYTES=-1 is outside 0..1048576"),
         ({"DYNAMODB_MAX_ATTEMPTS": "0"}, "DYNAMODB_MAX_ATTEMPTS=0 is outside 1..10"),
         ({"DYNAMODB_READ_TIMEOUT_S": "soon"}, "DYNAMODB_READ_TIMEOUT_S='soon' is not a number"),
@@ -59,6 +62,15 @@ def test_values_are_read_from_the_environment() -> None:
 def test_bad_values_name_the_variable(env: dict[str, str], message: str) -> None:
     with pytest.raises(SettingsError, match="^" + re.escape(message)):
         Settings.from_env(env)
+
+
+def test_stats_settings_default_to_private_and_400_days_and_the_history_table() -> None:
+    default = Settings.from_env({"TABLE_NAME": "t-visitors"})
+    public = Settings.from_env({"STATS_ACCESS": "Public", "STATS_RETENTION_DAYS": "30"})
+
+    assert (default.stats_access, default.stats_retention_days) == ("private", 400)
+    assert default.history_table == "t-visitors-history"
+    assert (public.stats_access, public.stats_retention_days) == ("public", 30)
 
 
 def test_origin_keeps_an_explicit_port() -> None:

@@ -3,6 +3,7 @@ and invalidations within CloudFront's limits."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -13,13 +14,17 @@ from moto import mock_aws
 
 from resume_tools.deploy.site_upload import (
     ASSET_CACHE,
+    CHART_DIR,
     IMMUTABLE,
     MAX_INVALIDATION_PATHS,
     NO_CACHE,
+    STATS_PAGE_DIR,
     cache_control,
     invalidate,
     site_files,
+    stats_page_files,
 )
+from resume_tools.errors import OpsError
 from tests.support.synth import PROJECT_ROOT
 
 FIXTURE_SITE = PROJECT_ROOT / "tests" / "fixtures" / "generator_site"
@@ -129,3 +134,44 @@ def test_more_changes_than_the_limit_go_as_one_wildcard(cloudfront: tuple[Any, s
     invalidation = invalidate(client, distribution, keys)
 
     assert invalidated_paths(client, distribution, invalidation) == ["/*"]
+
+
+def test_every_site_gets_the_stats_page_and_its_chart_library() -> None:
+    files = {file.key: file for file in site_files(FIXTURE_SITE, "https://api.example")}
+
+    stats = sorted(key for key in files if key.startswith("stats/"))
+    assert stats == [
+        "stats/index.html",
+        "stats/stats.css",
+        "stats/stats.js",
+        "stats/uPlot.iife.min.js",
+        "stats/uPlot.min.css",
+    ]
+    assert files["stats/index.html"].cache_control == NO_CACHE
+    assert files["stats/uPlot.iife.min.js"].content_type == "text/javascript; charset=utf-8"
+    assert files["stats/uPlot.min.css"].content_type == "text/css; charset=utf-8"
+    assert files["stats/uPlot.iife.min.js"].body == (CHART_DIR / "uPlot.iife.min.js").read_bytes()
+
+
+def test_the_stats_page_runs_no_inline_script_or_style() -> None:
+    page = (STATS_PAGE_DIR / "index.html").read_text()
+
+    # The site's Content-Security-Policy allows neither (script-src 'self', style-src 'self').
+    assert "<style" not in page
+    assert "style=" not in page
+    assert all(' src="/stats/' in tag for tag in re.findall(r"<script[^>]*>", page))
+
+
+def test_a_site_with_its_own_stats_folder_is_refused(tmp_path: Path) -> None:
+    (tmp_path / "stats").mkdir()
+    (tmp_path / "stats" / "index.html").write_text("<p>mine</p>")
+
+    with pytest.raises(OpsError, match=r"has stats/index.html: /stats/ is the stats page's"):
+        site_files(tmp_path, "https://api.example")
+
+
+def test_a_missing_chart_library_says_how_to_install_it(tmp_path: Path) -> None:
+    with pytest.raises(
+        OpsError, match=r"uPlot.iife.min.js is missing: .* `npm ci --ignore-scripts`"
+    ):
+        stats_page_files(tmp_path)

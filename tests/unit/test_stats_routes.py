@@ -14,6 +14,7 @@ from tests.support.events import SITE_ORIGIN, http_event
 from tests.support.stats import OWNER, store_token
 from tests.support.tables import TEST_TABLE_NAME, all_items
 from visitor_counter import schema
+from visitor_counter import stats as stats_module
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestLog
@@ -90,8 +91,10 @@ def test_days_move_with_the_clock(api: Router, clock: Clock) -> None:
 def test_referrers_count_hosts_campaigns_and_direct_views(api: Router) -> None:
     visit(api, headers=HN)
     visit(api, "%2Fb", headers=HN, source_ip="192.0.2.2")
-    visit(api, body='{"referrer": "https://t.co"}')
-    visit(api, body='{"referrer": "https://t.co", "utm_source": "newsletter"}')
+    visit(api, body='{"referrer": "https://t.co"}', source_ip="192.0.2.3")
+    visit(
+        api, body='{"referrer": "https://t.co", "utm_source": "newsletter"}', source_ip="192.0.2.4"
+    )
     visit(api, headers={"referer": f"{SITE_ORIGIN}/posts/hello"})
     visit(api, body='{"referrer": ""}', headers=HN)  # the body wins over the header
 
@@ -131,6 +134,41 @@ def test_hosts_past_the_days_cap_count_as_other(api: Router) -> None:
     assert len(sources) == schema.MAX_REFERRER_HOSTS + 1
     assert sources["other"] == 3
     assert sources["h0.example.org"] == 2
+
+
+def test_a_clients_repeat_views_cannot_bring_new_hosts(api: Router) -> None:
+    visit(api, headers=HN)
+    for number in range(3):
+        visit(api, headers={"referer": f"https://made-up-{number}.example/"})
+    visit(api, headers=HN)  # a host the day has: still its own
+    visit(api, "%2Fb", headers={"referer": "https://t.co/"})  # its first view of /b
+
+    sources = {
+        row["source"]: row["views"]
+        for row in body(stats(api, "referrers", f"from={TODAY}&to={TODAY}"))["referrers"]
+    }
+
+    assert sources == {"news.ycombinator.com": 2, "other": 3, "t.co": 1}
+
+
+def test_range_wide_routes_refuse_ranges_with_too_many_page_days(
+    api: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stats_module, "MAX_PAGE_DAYS", 2)
+    visit(api)
+    visit(api, "%2Fb")
+    at_the_cap = stats(api, "pages")
+    visit(api, "%2Fc")
+
+    for route in ("pages", "export.csv"):
+        response = stats(api, route, f"from={TODAY}&to={TODAY}")
+
+        assert response["statusCode"] == 400
+        assert body(response) == {
+            "error": f"The range from {TODAY} to {TODAY} holds more than 2 page days: "
+            "ask for a shorter range."
+        }
+    assert at_the_cap["statusCode"] == 200
 
 
 def test_pages_ranks_the_ranges_pages(api: Router) -> None:
@@ -188,6 +226,7 @@ def test_the_csv_export_has_a_row_per_page_per_day(api: Router, clock: Clock) ->
             "Unknown query parameter 'page': this route takes from, to.",
         ),
         ("referrers", "to=2026-11-01&to=2026-11-02", "Query parameter 'to' is given twice."),
+        ("daily", "to=0001-01-05", "to must be 2000-01-01 or later, got '0001-01-05'."),
         ("pages", "limit=0", "limit must be one whole number from 1 to 100."),
         ("pages", "limit=1000", "limit must be one whole number from 1 to 100."),
     ],
