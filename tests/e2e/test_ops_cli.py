@@ -21,7 +21,7 @@ NO_CREDENTIALS = {
 }
 
 
-@pytest.mark.parametrize("module", ["deploy", "diff"])
+@pytest.mark.parametrize("module", ["deploy", "diff", "stats_token"])
 def test_missing_stage_is_a_usage_error(module: str) -> None:
     result = run_tool(module)
 
@@ -29,7 +29,7 @@ def test_missing_stage_is_a_usage_error(module: str) -> None:
     assert "a stage is required: --stage {dev,staging,prod} or RESUME_STAGE" in result.stderr
 
 
-@pytest.mark.parametrize("module", ["deploy", "diff"])
+@pytest.mark.parametrize("module", ["deploy", "diff", "stats_token"])
 def test_unknown_stage_is_a_usage_error(module: str) -> None:
     result = run_tool(module, "--stage", "qa")
 

@@ -140,7 +140,8 @@ def test_no_ip_or_user_agent_is_stored_or_logged(cloud: RunningCloud) -> None:
         time.sleep(0.05)
     items = table_items(cloud)
     kinds = {item["ID"]["S"].split("#")[1] for item in items if "#" in item["ID"]["S"]}
-    assert kinds == {"page", "salt", "client"}  # the scan sees the visitor's items
+    # The scan sees the visitor's items: its client item, the page and its day, the site's day.
+    assert kinds == {"page", "salt", "client", "site"}
     for text in (json.dumps(items, default=repr), "".join(cloud.later_output)):
         assert "E2EPageProbe" not in text
         assert "127.0.0.1" not in text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import uuid
 from datetime import UTC, datetime
 from typing import Any
@@ -12,9 +13,11 @@ from urllib.parse import quote
 import pytest
 import requests
 
-from resume_tools.local_cloud.cloud import emulator_client
+from resume_tools.local_cloud.cloud import emulator_client, emulator_env
+from tests.support.cli import run_tool
 from tests.support.cloud import RunningCloud, client_at
 from tests.support.events import BROWSER
+from tests.support.stats import store_token
 from tests.support.tables import all_items
 
 pytestmark = pytest.mark.e2e
@@ -177,3 +180,44 @@ def test_the_seeded_history_fills_the_60_days_before_today(cloud: RunningCloud) 
     assert all(day["views"] > day["visitors"] > 0 for day in recent[:-1])  # today: the tests'
     assert {"direct", "news.ycombinator.com", "www.google.com"} <= {s["source"] for s in sources}
     assert {"/", "/posts/hello"} <= {page["page"] for page in pages}
+
+
+def test_stats_token_makes_a_new_token_that_works_and_retires_the_old_one(
+    cloud: RunningCloud,
+) -> None:
+    old = token_of(cloud)
+    env = {
+        "RESUME_EMULATOR_ENDPOINT": cloud.emulator_endpoint,
+        "RESUME_REGION": "eu-west-2",
+        **emulator_env(cloud.emulator_endpoint),
+    }
+
+    try:
+        result = run_tool("stats_token", "--stage", "dev", env=env)
+        new = dict(re.findall(r"^(token|stats): (\S+)", result.stdout, re.MULTILINE))["token"]
+
+        assert result.returncode == 0, result.stderr
+        assert "the old one no longer works" in result.stdout
+        assert re.search(rf"^stats: \S+/stats/#token={re.escape(new)}$", result.stdout, re.M)
+        assert stats(cloud, "daily", new).status_code == 200
+        assert stats(cloud, "daily", old).status_code == 401
+    finally:
+        # The session's other tests use the token the dev command printed: put it back.
+        store_token(emulator_client("dynamodb", cloud.emulator_endpoint), cloud.table_name, old)
+    assert stats(cloud, "daily", old).status_code == 200
+
+
+def test_stats_token_before_a_deploy_says_to_deploy_first(cloud: RunningCloud) -> None:
+    env = {
+        "RESUME_EMULATOR_ENDPOINT": cloud.emulator_endpoint,
+        "RESUME_TABLE_NAME": "never-deployed",
+        **emulator_env(cloud.emulator_endpoint),
+    }
+
+    result = run_tool("stats_token", "--stage", "dev", env=env)
+
+    assert result.returncode == 1
+    assert result.stderr.strip() == (
+        "stats-token: error: table never-deployed does not exist: deploy the stage first"
+    )
+    assert "token:" not in result.stdout

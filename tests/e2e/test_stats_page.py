@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 
 import pytest
+import requests
 from playwright.sync_api import Browser, Page
 
 from tests.support.cloud import RunningCloud
@@ -23,6 +25,10 @@ DRAWN_PIXELS = """canvas => {
   for (let i = 3; i < data.length; i += 4) if (data[i] > 0) drawn++;
   return drawn;
 }"""
+
+
+def today() -> str:
+    return datetime.now(UTC).date().isoformat()
 
 
 @pytest.fixture
@@ -108,3 +114,36 @@ def test_a_wrong_token_gets_a_clear_message_and_a_way_to_enter_the_right_one(
     page.wait_for_selector("body[data-state='ready']", timeout=30_000)
     assert page.is_hidden("#message")
     assert page.locator("#referrers tbody tr").count() > 1
+
+
+def test_the_demo_page_links_to_the_stats_which_ask_a_new_tab_for_its_token(
+    cloud: RunningCloud, page: Page
+) -> None:
+    page.goto(cloud.site_url + "/")
+
+    page.click("a[href='/stats/']")
+    page.wait_for_selector("body[data-state='unauthorized']", timeout=30_000)
+
+    assert "These stats need a token" in page.inner_text("#message")
+    assert page.is_visible("#token-input")
+
+
+def test_a_visit_from_a_link_on_another_site_is_counted_under_that_sites_host(
+    cloud: RunningCloud, page: Page
+) -> None:
+    token = cloud.stats_url.split("#token=", 1)[1]
+    params = {"page": "/posts/hello", "from": today(), "to": today()}
+    headers = {"Authorization": f"Bearer {token}", "Origin": cloud.site_url}
+
+    def from_lobsters() -> int:
+        answer = requests.get(
+            f"{cloud.api_url}/stats/referrers", params=params, headers=headers, timeout=10
+        )
+        rows = {row["source"]: row["views"] for row in answer.json()["referrers"]}
+        return rows.get("lobste.rs", 0)
+
+    before = from_lobsters()
+    page.goto(cloud.site_url + "/posts/hello", referer="https://lobste.rs/s/abc123/a_thread")
+    page.wait_for_selector(".visitor-counter[data-state='ready']")
+
+    assert from_lobsters() == before + 1
