@@ -2,17 +2,10 @@
 
 from __future__ import annotations
 
-from cdktf_cdktf_provider_aws.dynamodb_table import (
-    DynamodbTable,
-    DynamodbTableAttribute,
-    DynamodbTableGlobalSecondaryIndex,
-    DynamodbTablePointInTimeRecovery,
-    DynamodbTableServerSideEncryption,
-    DynamodbTableTtl,
-)
+from cdktf_cdktf_provider_aws.dynamodb_table import DynamodbTableGlobalSecondaryIndex
 
 from constructs import Construct
-from resume.checkov import accept_findings
+from resume.tables import on_demand_table
 from visitor_counter import schema
 
 
@@ -21,34 +14,24 @@ class CounterTable(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, table_name: str, protect: bool) -> None:
         super().__init__(scope, id_)
-        self.table = DynamodbTable(
+        self.table = on_demand_table(
             self,
-            "table",
             name=table_name,
-            billing_mode="PAY_PER_REQUEST",
-            hash_key=schema.PARTITION_KEY,
-            attribute=[
-                DynamodbTableAttribute(name=schema.PARTITION_KEY, type=schema.PARTITION_KEY_TYPE),
-                DynamodbTableAttribute(name=schema.SITE_ATTRIBUTE, type="S"),
-                DynamodbTableAttribute(name=schema.VIEWS_ATTRIBUTE, type="N"),
-            ],
+            key_types={
+                schema.PARTITION_KEY: schema.PARTITION_KEY_TYPE,
+                schema.SITE_ATTRIBUTE: "S",
+                schema.VIEWS_ATTRIBUTE: "N",
+            },
             # GET /pages?top=N in one Query: only page items carry `site`, sorted by views.
-            global_secondary_index=[
-                DynamodbTableGlobalSecondaryIndex(
-                    name=schema.TOP_PAGES_INDEX,
-                    hash_key=schema.SITE_ATTRIBUTE,
-                    range_key=schema.VIEWS_ATTRIBUTE,
-                    projection_type="ALL",
-                )
-            ],
-            point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=True),
-            server_side_encryption=DynamodbTableServerSideEncryption(enabled=True),
-            ttl=DynamodbTableTtl(attribute_name=schema.TTL_ATTRIBUTE, enabled=True),
-            deletion_protection_enabled=protect,
-        )
-        accept_findings(
-            self.table,
-            {
+            index=DynamodbTableGlobalSecondaryIndex(
+                name=schema.TOP_PAGES_INDEX,
+                hash_key=schema.SITE_ATTRIBUTE,
+                range_key=schema.VIEWS_ATTRIBUTE,
+                projection_type="ALL",
+            ),
+            recovery=True,
+            protect=protect,
+            findings={
                 "CKV_AWS_119": "Encrypted with the AWS-managed KMS key; a CMK costs $1/month "
                 "and protects nothing more for a public visitor count."
             },

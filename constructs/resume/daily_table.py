@@ -12,16 +12,9 @@ from __future__ import annotations
 import json
 
 from cdktf_cdktf_provider_aws.dynamodb_resource_policy import DynamodbResourcePolicy
-from cdktf_cdktf_provider_aws.dynamodb_table import (
-    DynamodbTable,
-    DynamodbTableAttribute,
-    DynamodbTablePointInTimeRecovery,
-    DynamodbTableServerSideEncryption,
-    DynamodbTableTtl,
-)
 
 from constructs import Construct
-from resume.checkov import accept_findings
+from resume.tables import on_demand_table
 from visitor_counter import schema
 
 # Every item action a resource policy can govern (AWS's "DynamoDB API operations supported
@@ -78,22 +71,12 @@ class DailyTable(Construct):
 
     def __init__(self, scope: Construct, id_: str, *, table_name: str) -> None:
         super().__init__(scope, id_)
-        self.table = DynamodbTable(
+        self.table = on_demand_table(
             self,
-            "table",
             name=table_name,
-            billing_mode="PAY_PER_REQUEST",
-            hash_key=schema.PARTITION_KEY,
-            attribute=[
-                DynamodbTableAttribute(name=schema.PARTITION_KEY, type=schema.PARTITION_KEY_TYPE)
-            ],
-            point_in_time_recovery=DynamodbTablePointInTimeRecovery(enabled=False),
-            server_side_encryption=DynamodbTableServerSideEncryption(enabled=True),
-            ttl=DynamodbTableTtl(attribute_name=schema.TTL_ATTRIBUTE, enabled=True),
-        )
-        accept_findings(
-            self.table,
-            {
+            key_types={schema.PARTITION_KEY: schema.PARTITION_KEY_TYPE},
+            recovery=False,
+            findings={
                 "CKV_AWS_28": "Point-in-time recovery is off on purpose: a past day's salt must "
                 "not be restorable, or visitors' hashes could be recomputed.",
                 "CKV_AWS_119": "Encrypted with the AWS-managed KMS key; a CMK costs $1/month and "

@@ -140,7 +140,7 @@ def test_a_visit_from_a_link_on_another_site_is_counted_under_that_sites_host(
             f"{cloud.api_url}/stats/referrers", params=params, headers=headers, timeout=10
         )
         rows = {row["source"]: row["views"] for row in answer.json()["referrers"]}
-        return rows.get("lobste.rs", 0)
+        return int(rows.get("lobste.rs", 0))
 
     before = from_lobsters()
     page.goto(cloud.site_url + "/posts/hello", referer="https://lobste.rs/s/abc123/a_thread")
