@@ -77,8 +77,12 @@ class DailyStore:
             sets.append("#visitor = :yes")
         # The page's other hours go: only this hour's count is ever compared, and the item
         # stays at one counter per page.
-        past = [f"#h{other:02d}" for other in range(24) if other != hour]
-        names |= {name: schema.client_hour_attribute(int(name[2:]), page_tag) for name in past}
+        past = {
+            f"#h{other:02d}": schema.client_hour_attribute(other, page_tag)
+            for other in range(24)
+            if other != hour
+        }
+        names |= past
         update = f"ADD {', '.join(adds)} SET {', '.join(sets)} REMOVE {', '.join(past)}"
         try:
             response = call_dynamodb(

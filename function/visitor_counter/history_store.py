@@ -88,20 +88,15 @@ class HistoryStore:
         request: dict[str, Any] = {}
         if source not in (schema.DIRECT_SOURCE, schema.OTHER_SOURCE):
             names["#hosts"] = schema.REFERRER_HOSTS_ATTRIBUTE
-            values |= {
-                ":hosts": {"SS": [source]},
-                ":host": {"S": source},
-                ":max_hosts": {"N": str(schema.MAX_REFERRER_HOSTS)},
-            }
+            values |= {":hosts": {"SS": [source]}, ":host": {"S": source}}
             adds.append("#hosts :hosts")
-            request["ConditionExpression"] = (
-                "attribute_not_exists(#hosts) OR contains(#hosts, :host)"
-                " OR size(#hosts) < :max_hosts"
-                if new_host_allowed
-                else "contains(#hosts, :host)"
-            )
-            if not new_host_allowed:
-                del values[":max_hosts"]
+            condition = "contains(#hosts, :host)"
+            if new_host_allowed:
+                values[":max_hosts"] = {"N": str(schema.MAX_REFERRER_HOSTS)}
+                condition = (
+                    f"attribute_not_exists(#hosts) OR {condition} OR size(#hosts) < :max_hosts"
+                )
+            request["ConditionExpression"] = condition
         call_dynamodb(
             self._client.update_item,
             TableName=self._table,

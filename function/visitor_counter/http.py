@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 import binascii
 import json
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -14,6 +15,7 @@ from visitor_counter.counting_rules import origin_allowed
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 CORS_METHODS = "POST, OPTIONS"  # the original contract's, on /
 CORS_HEADERS = "Content-Type"
+_WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
 # The stats routes take the owner's token: a header a browser sends only once CORS allows it.
 STATS_CORS_HEADERS = "Authorization"
 
@@ -73,6 +75,13 @@ def parse_request(
         headers=headers,
         source_ip=str(http.get("sourceIp") or ""),
     )
+
+
+def whole_number(name: str, value: str, low: int, high: int) -> int:
+    """A query parameter's whole number from `low` to `high` (at most 3 digits), or 400."""
+    if not _WHOLE_NUMBER.fullmatch(value) or not low <= int(value) <= high:
+        raise BadRequest(400, f"{name} must be one whole number from {low} to {high}.")
+    return int(value)
 
 
 def route_key(event: Mapping[str, Any]) -> str:

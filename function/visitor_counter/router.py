@@ -17,7 +17,6 @@ A page view's body, when it has one, is JSON: ``{"referrer": "...", "utm_source"
 from __future__ import annotations
 
 import json
-import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -37,6 +36,7 @@ from visitor_counter.http import (
     parse_request,
     route_key,
     text_response,
+    whole_number,
 )
 from visitor_counter.known_pages import KnownPagesCache
 from visitor_counter.page_store import PageCounts
@@ -66,7 +66,6 @@ BAD_VIEW_BODY = (
 )
 DEFAULT_TOP = 10
 MAX_TOP = 100
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
 
 
 @dataclass(frozen=True)
@@ -181,7 +180,7 @@ class Router:
             return {"GET": self._top_pages}
         if path.startswith(PAGES_PREFIX):
             return {"GET": self._read_page, "POST": self._count_page}
-        if path[len(STATS_PREFIX) :] in self._stats_routes and path.startswith(STATS_PREFIX):
+        if path.startswith(STATS_PREFIX) and path[len(STATS_PREFIX) :] in self._stats_routes:
             return {"GET": self._read_stats}
         return None
 
@@ -294,10 +293,6 @@ def _top_limit(query: str) -> int:
     values = [value for _, value in params]
     if not values:
         return DEFAULT_TOP
-    if (
-        len(values) > 1
-        or not _WHOLE_NUMBER.fullmatch(values[0])
-        or not 1 <= int(values[0]) <= MAX_TOP
-    ):
+    if len(values) > 1:
         raise BadRequest(400, f"top must be one whole number from 1 to {MAX_TOP}.")
-    return int(values[0])
+    return whole_number("top", values[0], 1, MAX_TOP)

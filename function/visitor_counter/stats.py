@@ -18,7 +18,7 @@ from typing import Any, Final
 from urllib.parse import parse_qsl
 
 from visitor_counter.history_store import DayCounts, HistoryStore
-from visitor_counter.http import BadRequest
+from visitor_counter.http import BadRequest, whole_number
 from visitor_counter.pages import InvalidPage, normalize_page
 
 MAX_RANGE_DAYS: Final = 400
@@ -32,7 +32,6 @@ CSV_HEADER: Final = ("date", "page", "views", "visitors")
 MAX_PAGE_DAYS: Final = 50_000
 FIRST_YEAR: Final = 2000
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
-_WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
 
 
 @dataclass(frozen=True)
@@ -187,7 +186,4 @@ def _page(params: dict[str, str]) -> str | None:
 def _limit(params: dict[str, str]) -> int:
     if "limit" not in params:
         return DEFAULT_PAGES
-    value = params["limit"]
-    if not _WHOLE_NUMBER.fullmatch(value) or not 1 <= int(value) <= MAX_PAGES:
-        raise BadRequest(400, f"limit must be one whole number from 1 to {MAX_PAGES}.")
-    return int(value)
+    return whole_number("limit", params["limit"], 1, MAX_PAGES)

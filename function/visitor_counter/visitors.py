@@ -21,7 +21,7 @@ from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import Final, NamedTuple
 
 from visitor_counter.daily_store import DailyStore
 from visitor_counter.history_store import HistoryStore
@@ -71,6 +71,14 @@ def utc_day(now_s: float) -> tuple[str, int]:
     return day.isoformat(), int(midnight.timestamp())
 
 
+class SaltedDay(NamedTuple):
+    """A UTC day's salt, the epoch second the day ends (its next midnight), the day."""
+
+    salt: bytes
+    ends_at: int
+    day: str
+
+
 class DailySalt:
     """Today's salt, read once per container per day, made by the day's first request."""
 
@@ -83,15 +91,15 @@ class DailySalt:
         self._store = store
         self._clock = clock
         self._random_bytes = random_bytes
-        self._cached: tuple[bytes, int] | None = None  # the salt, its day's end
+        self._cached: SaltedDay | None = None
 
-    def today(self) -> tuple[bytes, int]:
-        """Today's salt and the epoch second it stops being used (the next UTC midnight)."""
+    def today(self) -> SaltedDay:
+        """Today's salt, the epoch second it stops being used (the next UTC midnight), the day."""
         now = self._clock()
         # Until the cached day ends, a view costs one clock read: no date arithmetic.
-        if self._cached is None or now >= self._cached[1]:
+        if self._cached is None or now >= self._cached.ends_at:
             day, expires_at = utc_day(now)
-            self._cached = (self._load_or_make(day, expires_at, now), expires_at)
+            self._cached = SaltedDay(self._load_or_make(day, expires_at, now), expires_at, day)
         return self._cached
 
     def _load_or_make(self, day: str, expires_at: int, now: float) -> bytes:
@@ -154,7 +162,7 @@ class PageCounter:
         instead. A client that opted out (not `track`) is limited all the same, but never
         counted as a visitor.
         """
-        salt, midnight = self._salt.today()
+        salt, midnight, day = self._salt.today()
         now = self._clock()
         client = self._daily.record_view(
             visitor_digest(salt, self._site, client_address(ip)),
@@ -166,7 +174,6 @@ class PageCounter:
         )
         if not client.within_limit:
             return ViewResult(self.read(page) or PageCounts(page, 0, 0), False, False)
-        day = utc_day(now)[0]
         # A day's history is kept retention_days after the day ends.
         kept_until = midnight + self._retention_s
         for history_page, new_visitor in (
