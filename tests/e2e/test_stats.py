@@ -6,7 +6,6 @@ import csv
 import io
 import re
 import uuid
-from datetime import UTC, datetime
 from typing import Any
 from urllib.parse import quote
 
@@ -17,17 +16,12 @@ from resume_tools.local_cloud.cloud import emulator_client, emulator_env
 from tests.support.cli import run_tool
 from tests.support.cloud import RunningCloud, client_at
 from tests.support.events import BROWSER
-from tests.support.stats import store_token
+from tests.support.stats import store_token, utc_today
 from tests.support.tables import all_items
 
 pytestmark = pytest.mark.e2e
 HN = "https://news.ycombinator.com/item?id=1"
 STATS_ROUTES = ("daily", "pages", "referrers", "export.csv")
-
-
-def token_of(cloud: RunningCloud) -> str:
-    """The token the dev command printed, from the stats link's fragment."""
-    return cloud.stats_url.split("#token=", 1)[1]
 
 
 def stats(cloud: RunningCloud, route: str, token: str | None, **params: str) -> Any:
@@ -37,10 +31,6 @@ def stats(cloud: RunningCloud, route: str, token: str | None, **params: str) -> 
     return requests.get(
         f"{cloud.api_url}/stats/{route}", params=params, headers=headers, timeout=10
     )
-
-
-def today() -> str:
-    return datetime.now(UTC).date().isoformat()
 
 
 def view(cloud: RunningCloud, page: str, client: requests.Session, referer: str) -> None:
@@ -56,8 +46,8 @@ def test_views_from_a_referrer_appear_in_the_days_page_and_site_stats_and_the_cs
     cloud: RunningCloud,
 ) -> None:
     page = f"/e2e-stats-{uuid.uuid4().hex[:8]}"
-    token = token_of(cloud)
-    day = today()
+    token = cloud.stats_token
+    day = utc_today()
     site_before = stats(cloud, "daily", token, **{"from": day, "to": day}).json()["days"][0]
     referrers_before = {
         row["source"]: row["views"]
@@ -145,7 +135,7 @@ def test_without_the_token_every_stats_route_answers_401_and_changes_nothing(
 def test_wrong_dates_answer_400_saying_which(
     cloud: RunningCloud, params: dict[str, str], error: str
 ) -> None:
-    response = stats(cloud, "daily", token_of(cloud), **params)
+    response = stats(cloud, "daily", cloud.stats_token, **params)
 
     assert response.status_code == 400
     assert response.json() == {"error": error}
@@ -168,7 +158,7 @@ def test_the_preflight_of_the_stats_page_allows_its_token_header(cloud: RunningC
 
 
 def test_the_seeded_history_fills_the_60_days_before_today(cloud: RunningCloud) -> None:
-    token = token_of(cloud)
+    token = cloud.stats_token
 
     days = stats(cloud, "daily", token, **{"from": "2020-01-01"})
     recent = stats(cloud, "daily", token).json()["days"]  # the last 30 days
@@ -185,7 +175,7 @@ def test_the_seeded_history_fills_the_60_days_before_today(cloud: RunningCloud) 
 def test_stats_token_makes_a_new_token_that_works_and_retires_the_old_one(
     cloud: RunningCloud,
 ) -> None:
-    old = token_of(cloud)
+    old = cloud.stats_token
     env = {
         "RESUME_EMULATOR_ENDPOINT": cloud.emulator_endpoint,
         "RESUME_REGION": "eu-west-2",

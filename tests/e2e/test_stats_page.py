@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from datetime import UTC, datetime
 
 import pytest
 import requests
 from playwright.sync_api import Browser, Page
 
 from tests.support.cloud import RunningCloud
+from tests.support.stats import utc_today
 from tests.support.synth import PROJECT_ROOT
 
 pytestmark = pytest.mark.e2e
@@ -25,10 +25,6 @@ DRAWN_PIXELS = """canvas => {
   for (let i = 3; i < data.length; i += 4) if (data[i] > 0) drawn++;
   return drawn;
 }"""
-
-
-def today() -> str:
-    return datetime.now(UTC).date().isoformat()
 
 
 @pytest.fixture
@@ -53,7 +49,7 @@ def open_stats(page: Page, url: str, state: str = "ready") -> list[str]:
 def test_the_stats_page_shows_the_chart_top_pages_and_referrers(
     cloud: RunningCloud, page: Page
 ) -> None:
-    token = cloud.stats_url.split("#token=", 1)[1]
+    token = cloud.stats_token
 
     requested = open_stats(page, cloud.stats_url)
 
@@ -103,7 +99,7 @@ def test_the_stats_page_reads_well_on_a_phone(cloud: RunningCloud, phone: Page) 
 def test_a_wrong_token_gets_a_clear_message_and_a_way_to_enter_the_right_one(
     cloud: RunningCloud, page: Page
 ) -> None:
-    token = cloud.stats_url.split("#token=", 1)[1]
+    token = cloud.stats_token
 
     open_stats(page, f"{cloud.site_url}/stats/#token=not-the-token", state="unauthorized")
 
@@ -131,8 +127,8 @@ def test_the_demo_page_links_to_the_stats_which_ask_a_new_tab_for_its_token(
 def test_a_visit_from_a_link_on_another_site_is_counted_under_that_sites_host(
     cloud: RunningCloud, page: Page
 ) -> None:
-    token = cloud.stats_url.split("#token=", 1)[1]
-    params = {"page": "/posts/hello", "from": today(), "to": today()}
+    token = cloud.stats_token
+    params = {"page": "/posts/hello", "from": utc_today(), "to": utc_today()}
     headers = {"Authorization": f"Bearer {token}", "Origin": cloud.site_url}
 
     def from_lobsters() -> int:

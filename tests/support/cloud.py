@@ -38,6 +38,11 @@ class RunningCloud:
     # Everything the dev command prints after it started serving (the handler's log lines).
     later_output: list[str]
 
+    @property
+    def stats_token(self) -> str:
+        """The token the dev command made, from its stats link's fragment."""
+        return self.stats_url.split("#token=", 1)[1]
+
 
 # The local cloud's page list: the demo site's pages, and these for the tests' own pages.
 E2E_PAGE_PATTERNS = "/e2e-*,/posts/e2e-*"

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
-from visitor_counter import schema
-from visitor_counter.stats_access import token_sha256
+from resume_tools.deploy.stats_token import store_stats_token
 
 OWNER_TOKEN = "test-owner-token-0123456789abcdef"
 # The headers of the owner's stats requests.
 OWNER = {"authorization": f"Bearer {OWNER_TOKEN}"}
 
 
+def utc_today() -> str:
+    """Today's UTC day, as the stats name days."""
+    return datetime.now(UTC).date().isoformat()
+
+
 def store_token(client: Any, table_name: str, token: str = OWNER_TOKEN) -> None:
-    """Write a token's hash where the function reads it (as `nox -s stats-token` does)."""
-    client.put_item(TableName=table_name, Item=schema.stats_token_item("blog", token_sha256(token)))
+    """Write a token's hash where the function reads it, as `nox -s stats-token` does."""
+    store_stats_token(client, table_name, token)

@@ -23,6 +23,14 @@ TOKEN_BYTES = 32  # 256 bits: no guessing within any number of throttled request
 def new_stats_token(dynamodb: Any, table_name: str, site_id: str = schema.DEFAULT_SITE_ID) -> str:
     """Make a token, store its hash in the table, and return the token (shown once)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
+    store_stats_token(dynamodb, table_name, token, site_id)
+    return token
+
+
+def store_stats_token(
+    dynamodb: Any, table_name: str, token: str, site_id: str = schema.DEFAULT_SITE_ID
+) -> None:
+    """Store a token's SHA-256 where the function reads it, replacing the last one."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
@@ -35,7 +43,6 @@ def new_stats_token(dynamodb: Any, table_name: str, site_id: str = schema.DEFAUL
         raise OpsError(f"cannot store the stats token's hash in {table_name}: {exc}") from exc
     except BotoCoreError as exc:
         raise OpsError(f"cannot reach DynamoDB: {exc}") from exc
-    return token
 
 
 def stats_page_url(site_url: str, token: str) -> str:

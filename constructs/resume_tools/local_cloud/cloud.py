@@ -30,6 +30,7 @@ from resume_tools.local_cloud.site_server import SiteServer
 from resume_tools.local_cloud.stage_limits import deployed_limits
 from resume_tools.log import Log
 from visitor_counter import schema
+from visitor_counter.page_store import PageStore
 
 LOCAL_REGION = "eu-west-2"
 PORTS = {"moto_port": 4599, "api_port": 4600, "site_port": 4601}
@@ -158,11 +159,8 @@ def local_cloud(
 def seed_local_history(cloud: LocalCloud) -> int:
     """Write the demo history for the deployed site's pages; return the items written."""
     dynamodb = emulator_client("dynamodb", cloud.emulator_endpoint)
-    item = dynamodb.get_item(
-        TableName=cloud.deployment.table_name,
-        Key={schema.PARTITION_KEY: {"S": schema.known_pages_key(schema.DEFAULT_SITE_ID)}},
-    ).get("Item", {})
-    listed = item.get(schema.KNOWN_PAGES_ATTRIBUTE, {}).get("S", "/").splitlines()
+    known = PageStore(dynamodb, cloud.deployment.table_name, schema.DEFAULT_SITE_ID).known_pages()
+    listed = known[0] if known else ["/"]
     # The list holds "/posts/hello.html" and its alias "/posts/hello": one page to a reader.
     pages = [
         page for page in listed if page.removesuffix(".html") == page or page[:-5] not in listed
