@@ -31,8 +31,12 @@ Dropped from the list, because browsers send them (``DROPPED_PATTERNS`` of the g
   "spider", which our own rules (counting_rules) catch.
 - ``Fluid``: a site-specific browser for macOS, by the list's own description.
 
-Without the data file this module does not import, so the function never counts crawlers
-for want of it. ``nox -s package`` writes it (so does every zip build and test run).
+Nothing here reads the data file at import: tooling imports the function's modules on a
+fresh clone, before anything is packaged. The Lambda reads it at cold start
+(``counting_rules.default_bot_rules``, called by ``wiring.build_router`` from the handler's
+module scope), so a zip without it fails to start, with the reason, and never counts
+crawlers for want of it. ``nox -s package`` writes it (so does every zip build and test
+run).
 """
 
 from __future__ import annotations
@@ -143,6 +147,3 @@ class Matcher:
             if literals is not None and (not literals or any(lit in agent for lit in literals)):
                 return True
         return False
-
-
-CRAWLER_LIST: Final = load_crawler_list(DATA_FILE)

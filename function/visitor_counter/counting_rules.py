@@ -16,10 +16,12 @@ The rule, in order (the README's "Counting rules" repeats it):
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Final
 
-from visitor_counter.bots import CRAWLER_LIST, Matcher, RuleSet
+from visitor_counter.bots import DATA_FILE, Matcher, RuleSet, load_crawler_list
 
 # Our own rules, beside the maintained crawler list (bots.py), both over the lower-cased agent.
 # Words (runs of a-z, 0-9) no browser sends: headless and automated browsers, HTTP libraries
@@ -40,25 +42,39 @@ BOT_SUBSTRINGS: Final = frozenset({"bot", "crawl", "spider"})
 BOT_WORD_PAIRS: Final = {"fetch": frozenset({"node-fetch"})}
 # Browsers whose UA happens to contain a marker: "CUBOT" phones contain "bot".
 NOT_BOT_NAMES: Final = ("cubot",)
-_BOTS: Final = Matcher(
-    CRAWLER_LIST
-    | RuleSet(
-        keyed={**dict.fromkeys(BOT_WORDS, frozenset()), **BOT_WORD_PAIRS},
-        substrings=BOT_SUBSTRINGS,
-    )
+OUR_RULES: Final = RuleSet(
+    keyed={**dict.fromkeys(BOT_WORDS, frozenset()), **BOT_WORD_PAIRS},
+    substrings=BOT_SUBSTRINGS,
 )
 OPT_OUT_HEADERS: Final = ("dnt", "sec-gpc")
 
 
-def is_bot(user_agent: str) -> bool:
-    """True for a missing User-Agent, one with our markers, or one the crawler list names."""
-    agent = user_agent.strip().lower()
-    if not agent:
-        return True
-    for name in NOT_BOT_NAMES:
-        if name in agent:
-            agent = agent.replace(name, "")
-    return _BOTS.matches(agent)
+class BotRules:
+    """Our rules and the crawler list's, as one matcher: built once per container."""
+
+    def __init__(self, crawler_list: RuleSet) -> None:
+        self._matcher = Matcher(crawler_list | OUR_RULES)
+
+    def is_bot(self, user_agent: str) -> bool:
+        """True for a missing User-Agent, one with our markers, or one the crawler list names."""
+        agent = user_agent.strip().lower()
+        if not agent:
+            return True
+        for name in NOT_BOT_NAMES:
+            if name in agent:
+                agent = agent.replace(name, "")
+        return self._matcher.matches(agent)
+
+
+def load_bot_rules(data_file: Path = DATA_FILE) -> BotRules:
+    """The bot rules, with the crawler list read from `data_file` (or CrawlerListUnavailable)."""
+    return BotRules(load_crawler_list(data_file))
+
+
+@functools.cache
+def default_bot_rules() -> BotRules:
+    """The rules of the data file packaged beside the function, read once per process."""
+    return load_bot_rules()
 
 
 def origin_allowed(origin: str | None, allowed: frozenset[str]) -> bool:

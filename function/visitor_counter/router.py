@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
-from visitor_counter.counting_rules import is_bot, opted_out, origin_verdict
+from visitor_counter.counting_rules import BotRules, opted_out, origin_verdict
 from visitor_counter.http import (
     CORS_HEADERS,
     STATS_CORS_HEADERS,
@@ -89,6 +89,7 @@ class Router:
     def __init__(
         self,
         settings: Settings,
+        bots: BotRules,
         site_total: SiteTotal,
         pages: PageCounter,
         known_pages: KnownPagesCache,
@@ -97,6 +98,7 @@ class Router:
         requests: RequestLog,
     ) -> None:
         self._settings = settings
+        self._bots = bots
         self._site_total = site_total
         self._pages = pages
         self._known_pages = known_pages
@@ -186,7 +188,7 @@ class Router:
 
     def _uncounted(self, request: Request) -> str | None:
         """Why a counting request counts nothing (an outcome), or None if it counts."""
-        if is_bot(request.user_agent):
+        if self._bots.is_bot(request.user_agent):
             return "bot"
         verdict = origin_verdict(request.origin, self._settings.allowed_origins)
         return None if verdict == "allowed" else f"{verdict}_origin"

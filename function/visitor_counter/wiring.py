@@ -10,6 +10,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
+from visitor_counter.counting_rules import BotRules, default_bot_rules
 from visitor_counter.daily_store import DailyStore
 from visitor_counter.history_store import HistoryStore
 from visitor_counter.known_pages import KnownPagesCache
@@ -29,11 +30,13 @@ def build_router(
     *,
     requests: RequestLog | None = None,
     clock: Callable[[], float] = time.time,
+    bots: BotRules | None = None,
 ) -> Router:
     """A Router over `client` (botocore DynamoDB, or a stand-in with the same calls).
 
     `requests` defaults to a RequestLog on stdout at the settings' level; `clock` is what the
-    daily salt reads the time from (tests move it across midnight).
+    daily salt reads the time from (tests move it across midnight); `bots` to the packaged
+    crawler list's rules, read here: a function without them fails its cold start.
     """
     pages = PageStore(client, settings.table_name, settings.site_id)
     daily = DailyStore(client, settings.daily_table, settings.site_id)
@@ -50,6 +53,7 @@ def build_router(
     )
     return Router(
         settings,
+        bots or default_bot_rules(),
         SiteTotal(client, settings.table_name),
         counter,
         KnownPagesCache(pages, settings.known_pages_refresh_s, clock),

@@ -9,7 +9,7 @@ import pytest
 
 from tests.support.events import http_event
 from tests.support.tables import all_items, stored_count
-from visitor_counter.counting_rules import is_bot
+from visitor_counter.counting_rules import default_bot_rules
 from visitor_counter.router import Router
 
 BOTS = [
@@ -40,12 +40,12 @@ BROWSERS = [
 
 @pytest.mark.parametrize("agent", BOTS)
 def test_crawlers_libraries_and_missing_agents_are_bots(agent: str) -> None:
-    assert is_bot(agent)
+    assert default_bot_rules().is_bot(agent)
 
 
 @pytest.mark.parametrize("agent", BROWSERS)
 def test_browsers_are_not_bots(agent: str) -> None:
-    assert not is_bot(agent)
+    assert not default_bot_rules().is_bot(agent)
 
 
 def test_a_bot_gets_the_site_total_and_counts_nothing(api: Router, dynamodb: Any) -> None:

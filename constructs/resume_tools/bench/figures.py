@@ -110,7 +110,9 @@ def bot_rules(calls: int) -> dict[str, Any]:
     """is_bot per agent, each call timed alone: the crawler list's examples, real browsers."""
     from resume_tools.bench.browser_agents import BROWSER_AGENTS
     from resume_tools.build.bot_rules import list_examples
-    from visitor_counter.counting_rules import is_bot
+    from visitor_counter.counting_rules import default_bot_rules
+
+    is_bot = default_bot_rules().is_bot
 
     corpora = {"bots": list_examples(), "browsers": list(BROWSER_AGENTS.values())}
     clock = time.perf_counter_ns
