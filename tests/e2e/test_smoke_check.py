@@ -28,7 +28,29 @@ def foreign_site() -> Iterator[str]:
 
 
 def test_the_local_cloud_passed_it_at_start_up(cloud: RunningCloud) -> None:
-    assert "smoke check passed: site, preflight, read route, counting route" in cloud.output
+    assert (
+        "smoke check passed: site, preflight, read route, counting route (as a bot, uncounted),"
+        " stats page, stats route\n"
+    ) in cloud.output
+
+
+def test_the_stats_route_passes_with_the_owners_token_or_none(cloud: RunningCloud) -> None:
+    with_token = smoke_check(
+        cloud.site_url, cloud.api_url, deployed=False, stats_token=cloud.stats_token
+    )
+    without = smoke_check(cloud.site_url, cloud.api_url, deployed=False)
+
+    assert "stats route" in with_token
+    assert with_token == without
+
+
+def test_a_wrong_stats_token_fails_the_stats_route(cloud: RunningCloud) -> None:
+    with pytest.raises(OpsError) as failed:
+        smoke_check(cloud.site_url, cloud.api_url, deployed=False, stats_token="not-the-token")
+
+    assert str(failed.value) == (
+        f"smoke check failed: stats route: GET {cloud.api_url}/stats/daily answered 401"
+    )
 
 
 def test_it_passes_and_counts_nothing(
@@ -38,7 +60,7 @@ def test_it_passes_and_counts_nothing(
 
     checks = smoke_check(cloud.site_url, cloud.api_url, deployed=False)
 
-    assert len(checks) == 4
+    assert len(checks) == 6
     assert stored_visitors() == before
 
 
@@ -70,4 +92,5 @@ def test_an_api_that_does_not_answer_names_every_failed_check(cloud: RunningClou
     assert message.startswith("smoke check failed: preflight: ")
     assert "; read route: " in message
     assert "; counting route (as a bot, uncounted): " in message
+    assert "; stats route: " in message
     assert "site:" not in message

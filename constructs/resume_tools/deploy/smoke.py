@@ -2,7 +2,9 @@
 
 The site serves its home page (over HTTPS, with the security headers, when deployed to
 AWS); a preflight from the site's origin is allowed; a read route answers; a counting route
-answers, as a bot, which by the counting rules counts nothing. A failed check names itself.
+answers, as a bot, which by the counting rules counts nothing; the site serves the stats
+page, and the stats API answers (with a token given, the stats themselves; without, a 401
+asking for one, or the stats when they are public). A failed check names itself.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable
+from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -26,6 +29,8 @@ SECURITY_HEADERS = (
     "x-frame-options",
 )
 TIMEOUT_S = 10
+STATS_PAGE = "/stats/"
+STATS_ROUTE = "/stats/daily"
 
 
 def smoke_check(
@@ -33,14 +38,16 @@ def smoke_check(
     api_url: str,
     *,
     deployed: bool,
+    stats_token: str | None = None,
     attempts: int = 1,
     pause_s: float = 10.0,
 ) -> list[str]:
     """Run every check; return their names. Raise OpsError naming each one that failed.
 
     `deployed`: the real thing, where HTTPS and the security headers are required (the local
-    cloud's stand-in for CloudFront serves plain HTTP without them). A check is tried
-    `attempts` times, `pause_s` apart: a new distribution can take a moment to answer.
+    cloud's stand-in for CloudFront serves plain HTTP without them). `stats_token`: the
+    owner's, when known (the local cloud makes one; a deploy keeps the one it had). A check
+    is tried `attempts` times, `pause_s` apart: a new distribution can take a moment to answer.
     """
     site_url, api_url = site_url.rstrip("/"), api_url.rstrip("/")
     origin = "{0.scheme}://{0.netloc}".format(urlsplit(site_url))
@@ -49,6 +56,8 @@ def smoke_check(
         "preflight": lambda: _preflight(api_url, origin),
         "read route": lambda: _read_route(api_url),
         "counting route (as a bot, uncounted)": lambda: _counting_route(api_url),
+        "stats page": lambda: _stats_page(site_url),
+        "stats route": lambda: _stats_route(api_url, stats_token),
     }
     failures = []
     for name, check in checks.items():
@@ -116,3 +125,27 @@ def _counting_route(api_url: str) -> None:
         visitors = json.loads(response.read())["visitors"]
     if not isinstance(visitors, int):
         raise ValueError(f"POST / answered {visitors!r}, not a count")
+
+
+def _stats_page(site_url: str) -> None:
+    with _request(site_url + STATS_PAGE) as response:
+        content_type = response.headers.get("Content-Type", "")
+    if not content_type.startswith("text/html"):
+        raise ValueError(f"{STATS_PAGE} is {content_type or 'untyped'}, not HTML")
+
+
+def _stats_route(api_url: str, token: str | None) -> None:
+    url = api_url + STATS_ROUTE
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    request = urllib.request.Request(  # noqa: S310 - our own deployment's URLs
+        url, headers={"User-Agent": SMOKE_USER_AGENT, **headers}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
+            days = json.loads(response.read())["days"]
+    except urllib.error.HTTPError as exc:
+        if exc.code == HTTPStatus.UNAUTHORIZED and not token:
+            return  # private stats, and no token to show: the route is there and guarded
+        raise ValueError(f"GET {url} answered {exc.code}") from None
+    if not isinstance(days, list):
+        raise ValueError(f"GET {url} answered {days!r}, not a list of days")

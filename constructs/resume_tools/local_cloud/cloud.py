@@ -140,11 +140,11 @@ def local_cloud(
             s3, deployment.bucket_name, ports["site_port"], edge, deployment.error_page
         ).start()
         running.callback(site.stop)
-        checks = smoke_check(site.url, api.url, deployed=False)
-        log(f"smoke check passed: {', '.join(checks)}")
         token = new_stats_token(
             emulator_client("dynamodb", emulator.endpoint), deployment.table_name
         )
+        checks = smoke_check(site.url, api.url, deployed=False, stats_token=token)
+        log(f"smoke check passed: {', '.join(checks)}")
         stats_url = stats_page_url(site.url, token)
         yield LocalCloud(
             emulator.endpoint,
