@@ -69,7 +69,7 @@ def prepare(
         if config.github_repo:
             ci_bucket = config.ci_state_bucket_name(account)
         find_terraform(env)
-        tf_env = terraform_env(root, env)
+        tf_env = terraform_env(root, env, emulator_endpoint=config.emulator_endpoint)
     log("package")
     package = build(root / "function", root / config.function_zip)
     log(f"package: {package.size_bytes} bytes, sha256 {package.sha256[:16]}…"

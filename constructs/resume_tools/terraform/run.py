@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 from collections.abc import Mapping, Sequence
@@ -9,6 +10,11 @@ from pathlib import Path
 
 from resume_tools.errors import OpsError
 from resume_tools.terraform.mirror import find_provider_mirror
+
+# What of the caller's AWS settings could send an emulated stage's calls elsewhere: a
+# service's own endpoint (AWS_ENDPOINT_URL_S3, …) and a profile's `endpoint_url`.
+_OWN_ENDPOINT_PREFIX = "AWS_ENDPOINT_URL_"
+_OWN_PROFILE = frozenset({"AWS_PROFILE", "AWS_DEFAULT_PROFILE"})
 
 
 def find_terraform(env: Mapping[str, str]) -> str:
@@ -40,10 +46,16 @@ def cli_config_text(mirror: Path | None, plugin_cache: Path) -> str:
     return "\n".join(lines) + "\n"
 
 
-def terraform_env(project_root: Path, env: Mapping[str, str]) -> dict[str, str]:
+def terraform_env(
+    project_root: Path, env: Mapping[str, str], *, emulator_endpoint: str | None = None
+) -> dict[str, str]:
     """Environment for every Terraform call: our CLI config, no prompts.
 
     Always our own CLI config: the machine may set a TF_CLI_CONFIG_FILE that does not exist.
+    With `emulator_endpoint` (an emulated stage), every AWS call of the provider goes there:
+    the synthesized provider names no endpoint (resume.providers says why), so this is what
+    points it at the emulator. Service-specific endpoints and profiles of the caller's own,
+    which would take precedence over it, are dropped.
     """
     workdir = project_root / ".terraform-cli"
     plugin_cache = workdir / "plugin-cache"
@@ -52,8 +64,17 @@ def terraform_env(project_root: Path, env: Mapping[str, str]) -> dict[str, str]:
     text = cli_config_text(find_provider_mirror(env), plugin_cache)
     if not config_file.is_file() or config_file.read_text() != text:
         config_file.write_text(text)
+    emulated: dict[str, str] = {}
+    if emulator_endpoint:
+        env = {
+            name: value
+            for name, value in env.items()
+            if not name.startswith(_OWN_ENDPOINT_PREFIX) and name not in _OWN_PROFILE
+        }
+        emulated = {"AWS_ENDPOINT_URL": emulator_endpoint, "AWS_CONFIG_FILE": os.devnull}
     return {
         **env,
+        **emulated,
         "TF_CLI_CONFIG_FILE": str(config_file),
         "TF_IN_AUTOMATION": "1",
         "TF_INPUT": "0",
