@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
-from moto.dynamodb.models import DynamoDBBackend
+from moto.dynamodb.responses import DynamoHandler
 
 from tests.support.events import http_event
 from tests.support.tables import stored_count
@@ -137,17 +137,20 @@ def atomic_moto_updates(monkeypatch: pytest.MonkeyPatch) -> None:
     """Make moto apply each UpdateItem atomically, as DynamoDB does.
 
     moto's in-process backend does read-modify-write without a lock. Serializing single
-    UpdateItem calls restores DynamoDB's per-request atomicity, and nothing more: a handler
-    that read the count and wrote it back in two calls would still lose updates here.
+    UpdateItem requests restores DynamoDB's per-request atomicity, and nothing more: a handler
+    that read the count and wrote it back in two calls would still lose updates here. The
+    request handler is what is serialized, not only the backend's update: moto reads the item
+    before the update to compute the answer's UPDATED_NEW, so two concurrent answers could
+    carry the same count (seen once in 1062 runs).
     """
-    original = DynamoDBBackend.update_item
+    original = DynamoHandler.update_item
     lock = threading.Lock()
 
     def update_item(self: Any, *args: Any, **kwargs: Any) -> Any:
         with lock:
             return original(self, *args, **kwargs)
 
-    monkeypatch.setattr(DynamoDBBackend, "update_item", update_item)
+    monkeypatch.setattr(DynamoHandler, "update_item", update_item)
 
 
 @pytest.mark.usefixtures("atomic_moto_updates")
