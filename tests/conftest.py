@@ -22,6 +22,7 @@ OWN_LOCAL_CLOUD = frozenset({"tests/e2e/test_bootstrap.py", "tests/e2e/test_gene
 SHARED_LOCAL_CLOUD = "local-cloud"
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Two lanes under pytest-xdist (`--dist loadgroup`): the tests of the session's local
     cloud in one group, on one worker, so that it comes up once; every other module a group of
