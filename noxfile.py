@@ -130,10 +130,9 @@ def tests(session: nox.Session) -> None:
     }
     session.run(
         "pytest",
-        # Two lanes (tests/conftest.py groups them): the local cloud's Terraform-bound tests
-        # beside the CPU-bound ones.
+        # Two lanes (tests/conftest.py schedules them): the local cloud's Terraform-bound
+        # tests beside the CPU-bound ones.
         "--numprocesses=auto",
-        "--dist=loadgroup",
         "--cov",
         "--cov-report=term-missing:skip-covered",
         *session.posargs,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gc
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -20,20 +21,36 @@ write_rules(Path(__file__).resolve().parents[1] / "function" / "visitor_counter"
 # end-to-end module uses the session's local cloud or the project's .local-cloud/ folder.
 OWN_LOCAL_CLOUD = frozenset({"tests/e2e/test_bootstrap.py", "tests/e2e/test_generator_site.py"})
 SHARED_LOCAL_CLOUD = "local-cloud"
+END_TO_END = "tests/e2e/"
 
 
-@pytest.hookimpl(tryfirst=True)  # before xdist's own hook reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Two lanes under pytest-xdist (`--dist loadgroup`): the tests of the session's local
-    cloud in one group, on one worker, so that it comes up once; every other module a group of
-    its own, so that its module fixtures (a synth, a deploy) are made once."""
-    for item in items:
-        module = item.nodeid.split("::", 1)[0]
-        end_to_end = module.startswith("tests/e2e/")
-        if end_to_end:
-            item.add_marker(pytest.mark.e2e)  # `-m "not e2e"`: the fast lane
-        shared = end_to_end and module not in OWN_LOCAL_CLOUD
-        item.add_marker(pytest.mark.xdist_group(SHARED_LOCAL_CLOUD if shared else module))
+def lane_of(nodeid: str) -> str:
+    """The group a test runs in: the session's local cloud's, or its module's own."""
+    module = nodeid.split("::", 1)[0]
+    shared = module.startswith(END_TO_END) and module not in OWN_LOCAL_CLOUD
+    return SHARED_LOCAL_CLOUD if shared else module
+
+
+def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
+    """Two lanes under pytest-xdist: each group whole on one worker, so that the session's
+    local cloud comes up once and a module's fixtures (a synth, a deploy) are made once.
+
+    xdist's own `--dist loadgroup` cannot do it with pytest 9 (it renames `item._nodeid`,
+    which pytest 9 no longer reads), so its by-scope scheduler is given our groups instead.
+    """
+    from xdist.scheduler import LoadScopeScheduling
+
+    class LaneScheduling(LoadScopeScheduling):  # type: ignore[misc]
+        def _split_scope(self, nodeid: str) -> str:
+            return lane_of(nodeid)
+
+    return LaneScheduling(config, log)
+
+
+def pytest_itemcollected(item: pytest.Item) -> None:
+    """End-to-end tests are marked so: `-m "not e2e"` is the fast lane."""
+    if item.nodeid.startswith(END_TO_END):
+        item.add_marker(pytest.mark.e2e)
 
 
 _last_module: list[str] = []
