@@ -31,6 +31,7 @@ def lane_of(nodeid: str) -> str:
     return SHARED_LOCAL_CLOUD if shared else module
 
 
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist's, when it runs the tests
 def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
     """Two lanes under pytest-xdist: each group whole on one worker, so that the session's
     local cloud comes up once and a module's fixtures (a synth, a deploy) are made once.
