@@ -24,12 +24,14 @@ TOOLS_DIR = ROOT / ".nox" / "_tools"
 NPM_STAMP = ".resume-npm-install"
 FUNCTION_ZIP = "build/function.zip"
 CDKTF_OUT = "cdktf.out"
-# What the tests must keep covering, per package (line and branch, in percent): today's
-# figures, rounded down. A change that drops one below its floor fails `nox -s tests`.
+# What the tests must keep covering, per package (line and branch, in percent): a point
+# under the figures of 2026-12-02 (98, 97, 68), for the lanes' run-to-run noise. A change
+# that drops one below its floor fails `nox -s tests`. The tooling's figure is lower because
+# most of it runs in the processes the end-to-end tests start, which coverage does not follow.
 COVERAGE_FLOORS = {
-    "function/visitor_counter": 0,
-    "constructs/resume": 0,
-    "constructs/resume_tools": 0,
+    "function/visitor_counter": 97,
+    "constructs/resume": 96,
+    "constructs/resume_tools": 67,
 }
 # Our two source roots; the constructs/ folder itself is never a package (see main.py).
 RUN_ENV = {
