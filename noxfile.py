@@ -119,6 +119,18 @@ def lint(session: nox.Session) -> None:
 @nox.session
 def tests(session: nox.Session) -> None:
     """All tests: handler, infrastructure (terraform validate, checkov) and end to end."""
+    _pytest(session, "--cov", "--cov-report=term-missing:skip-covered", *session.posargs)
+    if not session.posargs:  # a chosen subset covers less: floors are for the whole suite
+        _coverage_floors(session)
+
+
+@nox.session
+def fast(session: nox.Session) -> None:
+    """Daily work's lane: every test but the end-to-end ones, without coverage."""
+    _pytest(session, "-m", "not e2e", *session.posargs)
+
+
+def _pytest(session: nox.Session, *args: str) -> None:
     _install_dev(session)
     checkov_bin = _tool_venv(session, "checkov", CHECKOV_LOCK)
     audit_bin = _tool_venv(session, "audit", AUDIT_LOCK)
@@ -130,17 +142,9 @@ def tests(session: nox.Session) -> None:
         "ZIZMOR_BIN": str(audit_bin / "zizmor"),
         "PIP_AUDIT_BIN": str(audit_bin / "pip-audit"),
     }
-    session.run(
-        "pytest",
-        # Two lanes (tests/conftest.py schedules them): the local cloud's Terraform-bound
-        # tests beside the CPU-bound ones.
-        "--numprocesses=auto",
-        "--cov",
-        "--cov-report=term-missing:skip-covered",
-        *session.posargs,
-        env={**RUN_ENV, **tools},
-    )
-    _coverage_floors(session)
+    # Two lanes (tests/conftest.py schedules them): the local cloud's Terraform-bound tests
+    # beside the CPU-bound ones.
+    session.run("pytest", "--numprocesses=auto", *args, env={**RUN_ENV, **tools})
 
 
 def _coverage_floors(session: nox.Session) -> None:
