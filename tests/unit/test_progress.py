@@ -21,7 +21,7 @@ def step_log(clock: FakeClock, lines: list[str]) -> StepLog:
 
 
 def test_each_line_carries_the_time_since_start() -> None:
-    clock, lines = FakeClock(), []
+    clock, lines = FakeClock(), list[str]()
     log = step_log(clock, lines)
 
     clock.now += 4.25
@@ -32,7 +32,7 @@ def test_each_line_carries_the_time_since_start() -> None:
 
 
 def test_a_slow_step_is_named_once_with_its_usual_time() -> None:
-    clock, lines = FakeClock(), []
+    clock, lines = FakeClock(), list[str]()
     log = step_log(clock, lines)
     log("[cloud-resume-dev-backend] apply")
 
@@ -49,7 +49,7 @@ def test_a_slow_step_is_named_once_with_its_usual_time() -> None:
 
 
 def test_a_step_within_twice_its_usual_time_says_nothing_more() -> None:
-    clock, lines = FakeClock(), []
+    clock, lines = FakeClock(), list[str]()
     log = step_log(clock, lines)
     log("[cloud-resume-dev-backend] apply")
 
@@ -67,7 +67,7 @@ def test_a_step_within_twice_its_usual_time_says_nothing_more() -> None:
 
 
 def test_a_step_the_table_does_not_know_is_slow_after_the_minimum() -> None:
-    clock, lines = FakeClock(), []
+    clock, lines = FakeClock(), list[str]()
     log = step_log(clock, lines)
     log("demo history: 61 days of pages and site written")
 
