@@ -22,6 +22,8 @@ write_rules(Path(__file__).resolve().parents[1] / "function" / "visitor_counter"
 OWN_LOCAL_CLOUD = frozenset({"tests/e2e/test_bootstrap.py", "tests/e2e/test_generator_site.py"})
 SHARED_LOCAL_CLOUD = "local-cloud"
 END_TO_END = "tests/e2e/"
+# The lanes whose local clouds start first: the session's (the longest), then the others.
+FIRST_LANES = (SHARED_LOCAL_CLOUD, *sorted(OWN_LOCAL_CLOUD))
 
 
 def lane_of(nodeid: str) -> str:
@@ -45,7 +47,26 @@ def pytest_xdist_make_scheduler(config: pytest.Config, log: Any) -> Any:
         def _split_scope(self, nodeid: str) -> str:
             return lane_of(nodeid)
 
+    # Groups in collection order (pytest_collection_modifyitems sets it), not by test count.
+    config.option.loadscopereorder = False
     return LaneScheduling(config, log)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The local clouds first, so that their Terraform starts at once beside other work.
+
+    xdist hands each worker one group, then a second: the session's local cloud (the longest
+    lane) to one worker and the bootstrap's to the other, a short module queued behind the
+    first, and the generator site's cloud behind the bootstrap's. Then everything else, in
+    the order it was collected, to whichever worker is free.
+    """
+    lanes = list(dict.fromkeys(lane_of(item.nodeid) for item in items))
+    rest = [lane for lane in lanes if lane not in FIRST_LANES]
+    order = [lane for lane in FIRST_LANES if lane in lanes]
+    if len(order) > 2 and rest:
+        order.insert(2, rest.pop(0))
+    rank = {lane: position for position, lane in enumerate([*order, *rest])}
+    items.sort(key=lambda item: rank[lane_of(item.nodeid)])
 
 
 def pytest_itemcollected(item: pytest.Item) -> None:
