@@ -90,7 +90,15 @@ def _request(url: str, method: str = "GET", headers: dict[str, str] | None = Non
     try:
         return urllib.request.urlopen(request, timeout=TIMEOUT_S)  # noqa: S310
     except urllib.error.HTTPError as exc:
-        raise ValueError(f"{method} {url} answered {exc.code}") from None
+        raise Refused(f"{method} {url} answered {exc.code}", exc.code) from None
+
+
+class Refused(ValueError):
+    """An HTTP error status, kept for a check that expects one."""
+
+    def __init__(self, message: str, status: int) -> None:
+        super().__init__(message)
+        self.status = status
 
 
 def _site(site_url: str, deployed: bool) -> None:
@@ -137,15 +145,12 @@ def _stats_page(site_url: str) -> None:
 def _stats_route(api_url: str, token: str | None) -> None:
     url = api_url + STATS_ROUTE
     headers = {"Authorization": f"Bearer {token}"} if token else {}
-    request = urllib.request.Request(  # noqa: S310 - our own deployment's URLs
-        url, headers={"User-Agent": SMOKE_USER_AGENT, **headers}
-    )
     try:
-        with urllib.request.urlopen(request, timeout=TIMEOUT_S) as response:  # noqa: S310
+        with _request(url, headers=headers) as response:
             days = json.loads(response.read())["days"]
-    except urllib.error.HTTPError as exc:
-        if exc.code == HTTPStatus.UNAUTHORIZED and not token:
+    except Refused as refused:
+        if refused.status == HTTPStatus.UNAUTHORIZED and not token:
             return  # private stats, and no token to show: the route is there and guarded
-        raise ValueError(f"GET {url} answered {exc.code}") from None
+        raise
     if not isinstance(days, list):
         raise ValueError(f"GET {url} answered {days!r}, not a list of days")
