@@ -17,10 +17,6 @@ ROOT = Path(__file__).resolve().parent
 # constructs/ folder has no __init__.py, so `import constructs` still finds PyPI's.
 sys.path[:0] = [str(ROOT / "constructs"), str(ROOT / "function")]
 
-from resume.provider_import import import_provider_lazily  # noqa: E402
-
-import_provider_lazily()
-
 from resume.app import build_app  # noqa: E402
 from resume.config import config_from_json, load_config  # noqa: E402
 

@@ -8,7 +8,6 @@ from typing import Any
 
 from resume.app import STACK_KINDS, Stacks, build_app
 from resume.config import AppConfig
-from resume.provider_import import import_provider_lazily
 from visitor_counter import schema
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -23,7 +22,6 @@ def synth_app(config: AppConfig, outdir: Path) -> tuple[Stacks, Synthesized]:
 
     The kinds are STACK_KINDS, and "ci" when the config names a GitHub repository.
     """
-    import_provider_lazily()
     stacks = build_app(config, project_root=PROJECT_ROOT, outdir=str(outdir))
     stacks.app.synth()
     names = {kind: config.stack_name(kind) for kind in STACK_KINDS}
