@@ -38,6 +38,9 @@ def test_second_deploy_with_nothing_changed_changes_nothing(
     assert result.changed_site_files == ()
     assert "synth: unchanged, reused cdktf.out" in messages
     assert messages.count("site: no changes") == 1
+    # Nothing that `terraform init` reads changed since the deploy that brought the cloud up.
+    assert sum(m.endswith("] init: unchanged since the last one") for m in messages) == 3
+    assert not any(m.endswith("] init") for m in messages)
 
 
 def test_deploy_stops_cleanly_on_a_held_state_lock(cloud: RunningCloud, config: AppConfig) -> None:

@@ -1,0 +1,50 @@
+"""`terraform init` is skipped only when nothing it reads changed since the last one."""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from resume_tools.terraform.stack_runner import StackRunner
+from tests.support.synth import PROJECT_ROOT
+
+
+def runner(stack_dir: Path, bucket: str = "state-123") -> StackRunner:
+    return StackRunner(
+        stack_dir, os.environ, lambda _: None, state_bucket=bucket, lock_root=PROJECT_ROOT
+    )
+
+
+def write_stack(stack_dir: Path, terraform_block: dict[str, object]) -> None:
+    stack_dir.mkdir(exist_ok=True)
+    (stack_dir / "cdk.tf.json").write_text(
+        json.dumps({"terraform": terraform_block, "resource": {}})
+    )
+
+
+def test_what_init_reads_decides_the_stamp(tmp_path: Path) -> None:
+    backend = {"backend": {"s3": {"key": "dev/backend.tfstate", "region": "eu-west-2"}}}
+    write_stack(tmp_path / "stack", backend)
+    first = runner(tmp_path / "stack")._init_inputs()
+
+    same = runner(tmp_path / "stack")._init_inputs()
+    other_bucket = runner(tmp_path / "stack", bucket="state-456")._init_inputs()
+    write_stack(tmp_path / "stack", {"backend": {"s3": {"key": "prod/backend.tfstate"}}})
+    other_backend = runner(tmp_path / "stack")._init_inputs()
+    write_stack(tmp_path / "stack", {**backend, "required_providers": {"aws": {"version": "6"}}})
+    other_providers = runner(tmp_path / "stack")._init_inputs()
+
+    assert same == first
+    assert len({first, other_bucket, other_backend, other_providers}) == 4
+
+
+def test_resources_alone_do_not_need_a_new_init(tmp_path: Path) -> None:
+    backend = {"backend": {"s3": {"key": "dev/backend.tfstate"}}}
+    write_stack(tmp_path / "stack", backend)
+    before = runner(tmp_path / "stack")._init_inputs()
+    (tmp_path / "stack" / "cdk.tf.json").write_text(
+        json.dumps({"terraform": backend, "resource": {"aws_sns_topic": {"t": {}}}})
+    )
+
+    assert runner(tmp_path / "stack")._init_inputs() == before
