@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import boto3
+import botocore.session
 import pytest
 from moto import mock_aws
 from moto.core.models import MockAWS
@@ -14,6 +15,7 @@ from moto.core.models import MockAWS
 from tests.support.clock import Clock
 from tests.support.origins import ALLOWED
 from tests.support.tables import TEST_TABLE_NAME, create_counter_table
+from visitor_counter import store
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.store import new_dynamodb_client
@@ -29,14 +31,27 @@ def moto_patching() -> Iterator[MockAWS]:
         yield mocked
 
 
+@pytest.fixture(scope="session")
+def botocore_session() -> botocore.session.Session:
+    """One botocore session for every handler client the tests create: a new session loads
+    DynamoDB's service model again (~0.1 s; the Lambda does it once per cold start). Each
+    client still gets its own copy of the event hooks, so a test's hooks stay its own."""
+    return botocore.session.get_session()
+
+
 @pytest.fixture
-def aws(monkeypatch: pytest.MonkeyPatch, moto_patching: MockAWS) -> Iterator[None]:
+def aws(
+    monkeypatch: pytest.MonkeyPatch,
+    moto_patching: MockAWS,
+    botocore_session: botocore.session.Session,
+) -> Iterator[None]:
     """Fake credentials and an in-process moto with no data; nothing reaches a real endpoint."""
     for name in ("AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_DYNAMODB", "AWS_PROFILE"):
         monkeypatch.delenv(name, raising=False)
     monkeypatch.setenv("AWS_ACCESS_KEY_ID", "testing")
     monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "testing")
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-west-2")
+    monkeypatch.setattr(store, "get_session", lambda: botocore_session)
     # What mock_aws() does at each start: every backend empty, so no test sees another's.
     moto_patching.reset()
     yield
