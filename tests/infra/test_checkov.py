@@ -23,21 +23,26 @@ def checkov() -> str:
     return path
 
 
-@pytest.mark.usefixtures("production")  # synthesizes into production_dir
-def test_production_stacks_pass_with_reasons(checkov: str, production_dir: Path) -> None:
-    result = gate(checkov, production_dir / "stacks")
+# The defaults, and every option with the CI stack: one checkov run (~7 s) for both.
+@pytest.mark.usefixtures("production", "with_ci")  # synthesize into production_dir, ci_dir
+def test_the_default_and_every_option_pass_with_reasons(
+    checkov: str, production_dir: Path, ci_dir: Path
+) -> None:
+    result = gate(checkov, [production_dir / "stacks", ci_dir / "stacks"])
 
     assert result.unaccepted == []
     assert result.parsing_errors == []
-    assert result.passed > 50
+    assert result.passed > 100
     assert all(finding.reason for finding in result.accepted)
+    # Both configurations were read: each has findings it accepts in place.
+    assert {Path(f.file).parents[2] for f in result.accepted} == {production_dir, ci_dir}
 
 
 def test_a_finding_without_a_reason_fails_the_gate(tmp_path: Path) -> None:
     stack = tmp_path / "cdk.tf.json"
     stack.write_text(json.dumps({"resource": {"aws_s3_bucket": {"b_1": {"bucket": "x"}}}}))
     report = {"passed": 1, "parsing_errors": [], "failed": [
-        {"check_id": "CKV_AWS_18", "resource": "aws_s3_bucket.b_1", "file_path": "/x"},
+        {"check_id": "CKV_AWS_18", "resource": "aws_s3_bucket.b_1", "file_abs_path": str(stack)},
     ]}  # fmt: skip
 
     result = evaluate(report, [stack])
@@ -46,9 +51,22 @@ def test_a_finding_without_a_reason_fails_the_gate(tmp_path: Path) -> None:
     assert [f.check_id for f in result.unaccepted] == ["CKV_AWS_18"]
 
 
-@pytest.mark.usefixtures("with_ci")  # synthesizes into ci_dir
-def test_every_option_and_the_ci_stack_pass_with_reasons(checkov: str, ci_dir: Path) -> None:
-    result = gate(checkov, ci_dir / "stacks")
+def test_a_reason_in_another_stack_file_accepts_nothing_here(tmp_path: Path) -> None:
+    bucket = {"bucket": "x"}
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    plain, explained = tmp_path / "a" / "cdk.tf.json", tmp_path / "b" / "cdk.tf.json"
+    plain.write_text(json.dumps({"resource": {"aws_s3_bucket": {"b_1": bucket}}}))
+    skip = {"checkov": {"skip": [{"id": "CKV_AWS_18", "comment": "logs elsewhere"}]}}
+    explained.write_text(
+        json.dumps({"resource": {"aws_s3_bucket": {"b_1": {**bucket, "//": skip}}}})
+    )
+    failure = {"check_id": "CKV_AWS_18", "resource": "aws_s3_bucket.b_1"}
+    report = {"passed": 0, "parsing_errors": [], "failed": [
+        {**failure, "file_abs_path": str(plain)}, {**failure, "file_abs_path": str(explained)},
+    ]}  # fmt: skip
 
-    assert result.unaccepted == []
-    assert result.parsing_errors == []
+    result = evaluate(report, [plain, explained])
+
+    assert [f.file for f in result.unaccepted] == [str(plain)]
+    assert [f.reason for f in result.accepted] == ["logs elsewhere"]

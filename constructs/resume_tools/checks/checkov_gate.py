@@ -12,7 +12,7 @@ import json
 import shutil
 import subprocess
 import tempfile
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -48,8 +48,8 @@ class GateResult:
 def accepted_reasons(stack_json: dict[str, Any]) -> dict[tuple[str, str], str]:
     """{(resource name, check id): reason} from the resources' "//" blocks.
 
-    Keyed by name alone: checkov reports some findings as "resource.<name>" without the
-    type, and cdktf's names carry a unique hash suffix anyway.
+    Keyed by name alone within a stack: checkov reports some findings as "resource.<name>"
+    without the type, and cdktf's names carry a unique hash suffix anyway.
     """
     reasons: dict[tuple[str, str], str] = {}
     for resources in stack_json.get("resource", {}).values():
@@ -60,11 +60,17 @@ def accepted_reasons(stack_json: dict[str, Any]) -> dict[tuple[str, str], str]:
     return reasons
 
 
-def checkov_command(checkov: str, stacks_dir: Path, output: str) -> list[str]:
-    """Checkov over every cdk.tf.json under `stacks_dir`, reporting as `output`."""
-    files = sorted(stacks_dir.rglob("cdk.tf.json"))
+def stack_files(stacks_dirs: Sequence[Path]) -> list[Path]:
+    """Every synthesized stack under the given folders, in a stable order."""
+    files = [file for folder in stacks_dirs for file in sorted(folder.rglob("cdk.tf.json"))]
     if not files:
-        raise OpsError(f"no synthesized stacks under {stacks_dir}: run `nox -s synth` first")
+        names = ", ".join(str(folder) for folder in stacks_dirs)
+        raise OpsError(f"no synthesized stacks under {names}: run `nox -s synth` first")
+    return files
+
+
+def checkov_command(checkov: str, files: Sequence[Path], output: str) -> list[str]:
+    """Checkov over the given stack files, reporting as `output`."""
     command = [checkov, "--framework", "terraform_json", "--output", output, "--quiet",
                "--compact", "--skip-download", "--soft-fail"]  # fmt: skip
     for file in files:
@@ -75,7 +81,8 @@ def checkov_command(checkov: str, stacks_dir: Path, output: str) -> list[str]:
 def write_sarif(checkov: str, stacks_dir: Path, sarif: Path) -> None:
     """Checkov's findings as SARIF, for GitHub code scanning."""
     with tempfile.TemporaryDirectory() as outdir:
-        command = [*checkov_command(checkov, stacks_dir, "sarif"), "--output-file-path", outdir]
+        files = stack_files([stacks_dir])
+        command = [*checkov_command(checkov, files, "sarif"), "--output-file-path", outdir]
         result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
         written = Path(outdir) / "results_sarif.sarif"
         if not written.is_file():
@@ -83,9 +90,9 @@ def write_sarif(checkov: str, stacks_dir: Path, sarif: Path) -> None:
         shutil.copyfile(written, sarif)
 
 
-def run_checkov(checkov: str, stacks_dir: Path) -> dict[str, Any]:
-    """Checkov's JSON report for every cdk.tf.json under `stacks_dir`."""
-    command = checkov_command(checkov, stacks_dir, "json")
+def run_checkov(checkov: str, files: Sequence[Path]) -> dict[str, Any]:
+    """Checkov's JSON report for the given stack files, in one run."""
+    command = checkov_command(checkov, files, "json")
     result = subprocess.run(command, capture_output=True, text=True, check=False)  # noqa: S603
     try:
         report = json.loads(result.stdout)
@@ -101,21 +108,25 @@ def run_checkov(checkov: str, stacks_dir: Path) -> dict[str, Any]:
     return merged
 
 
-def evaluate(report: dict[str, Any], stack_files: Iterable[Path]) -> GateResult:
-    """Split checkov's failures into those a resource accepts and those it does not."""
-    reasons: dict[tuple[str, str], str] = {}
-    for file in stack_files:
-        reasons |= accepted_reasons(json.loads(file.read_text()))
+def evaluate(report: dict[str, Any], files: Iterable[Path]) -> GateResult:
+    """Split checkov's failures into those a resource accepts and those it does not.
+
+    A finding is accepted only by the reason in its own stack file: the same resource name
+    in another configuration's stack accepts nothing here.
+    """
+    reasons = {str(file): accepted_reasons(json.loads(file.read_text())) for file in files}
     accepted: list[Finding] = []
     unaccepted: list[Finding] = []
     for failure in report["failed"]:
         address, check_id = failure["resource"], failure["check_id"]
-        reason = reasons.get((address.rsplit(".", 1)[-1], check_id), "")
-        finding = Finding(check_id, address, failure.get("file_path", ""), reason)
+        file = failure.get("file_abs_path", "")
+        reason = reasons.get(file, {}).get((address.rsplit(".", 1)[-1], check_id), "")
+        finding = Finding(check_id, address, file, reason)
         (accepted if reason else unaccepted).append(finding)
     return GateResult(report["passed"], accepted, unaccepted, list(report["parsing_errors"]))
 
 
-def gate(checkov: str, stacks_dir: Path) -> GateResult:
-    """Run checkov and evaluate its findings."""
-    return evaluate(run_checkov(checkov, stacks_dir), sorted(stacks_dir.rglob("cdk.tf.json")))
+def gate(checkov: str, stacks_dirs: Sequence[Path]) -> GateResult:
+    """Run checkov once over every stack under the given folders and evaluate its findings."""
+    files = stack_files(stacks_dirs)
+    return evaluate(run_checkov(checkov, files), files)

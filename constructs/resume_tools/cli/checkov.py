@@ -25,7 +25,7 @@ def main(argv: list[str] | None = None) -> int:
         command.usage_error("checkov not found; `nox -s checkov` installs it")
 
     def run() -> int:
-        result = gate(args.checkov, args.stacks_dir)
+        result = gate(args.checkov, [args.stacks_dir])
         if args.sarif:
             write_sarif(args.checkov, args.stacks_dir, args.sarif)
         print(f"checkov: {result.passed} passed, {len(result.unaccepted)} failed, "
