@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+from collections.abc import Mapping
 from pathlib import Path
 
 from resume_tools.terraform.stack_runner import StackRunner
@@ -16,7 +17,7 @@ def runner(stack_dir: Path, bucket: str = "state-123") -> StackRunner:
     )
 
 
-def write_stack(stack_dir: Path, terraform_block: dict[str, object]) -> None:
+def write_stack(stack_dir: Path, terraform_block: Mapping[str, object]) -> None:
     stack_dir.mkdir(exist_ok=True)
     (stack_dir / "cdk.tf.json").write_text(
         json.dumps({"terraform": terraform_block, "resource": {}})
