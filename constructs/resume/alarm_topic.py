@@ -1,4 +1,10 @@
-"""The SNS topic alarms notify: encrypted with a key of its own that CloudWatch may use.
+"""The SNS topic alarms and the budget notify; with `encrypt_alarm_topic`, a key of its own.
+
+Only this stack's alarms and budget may publish to it (the topic policy). Its messages are
+alarm and budget notices (names, metric values, thresholds): no visitor data, and the
+e-mail subscription delivers them as plain mail anyway. So by default the topic has no
+server-side encryption: the only key CloudWatch can use costs $1 a month, more than all
+the rest of a small site's bill (checkov's CKV_AWS_26 is accepted on the topic saying so).
 
 CloudWatch can publish to an encrypted topic only when the key's policy lets
 cloudwatch.amazonaws.com call kms:GenerateDataKey* and kms:Decrypt (SNS guide, "Enable
@@ -31,6 +37,7 @@ from cdktf_cdktf_provider_aws.sns_topic import SnsTopic
 from cdktf_cdktf_provider_aws.sns_topic_policy import SnsTopicPolicy
 
 from constructs import Construct
+from resume.checkov import accept_findings
 
 KEY_DELETION_WINDOW_DAYS = 30
 CLOUDWATCH = "cloudwatch.amazonaws.com"
@@ -46,10 +53,15 @@ KEY_ADMIN_ACTIONS = [
 ]  # fmt: skip
 # As AWS documents it for an AWS service publishing to an encrypted SNS topic.
 PUBLISHER_KEY_ACTIONS = ["kms:Decrypt", "kms:GenerateDataKey*"]
+UNENCRYPTED_TOPIC_REASONS = {
+    "CKV_AWS_26": "Alarm and budget notices only (names, metric values, thresholds; no "
+    "visitor data), delivered as plain e-mail; the one key CloudWatch can publish with costs "
+    "$1/month. encrypt_alarm_topic = true adds it.",
+}
 
 
-def encrypted_alarm_topic(scope: Construct, *, name: str, region: str) -> SnsTopic:
-    """An SNS topic for `<name>-*` alarms, encrypted with its own rotating KMS key.
+def alarm_topic(scope: Construct, *, name: str, region: str, encrypted: bool) -> SnsTopic:
+    """An SNS topic for `<name>-*` alarms; `encrypted`: with its own rotating KMS key.
 
     Built in the caller's scope with the id the topic always had ("topic"), so existing
     deployments update it in place instead of replacing it (and its subscriptions).
@@ -60,17 +72,23 @@ def encrypted_alarm_topic(scope: Construct, *, name: str, region: str) -> SnsTop
     # Budgets are global: no region in their ARN.
     budgets_arn = f"arn:{partition}:budgets::{account}:budget/{name}-*"
     publishers = {CLOUDWATCH: alarms_arn, BUDGETS: budgets_arn}
-    key = KmsKey(
-        scope,
-        "topic-key",
-        description=f"Encrypts the {name} alarm notifications (SNS)",
-        enable_key_rotation=True,
-        deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
-        # A key policy, not an IAM policy: its Resource "*" is this key and nothing else.
-        policy=json.dumps(_key_policy(f"arn:{partition}:iam::{account}:root", account, publishers)),
-    )
-    KmsAlias(scope, "topic-key-alias", name=f"alias/{name}-alarms", target_key_id=key.key_id)
-    topic = SnsTopic(scope, "topic", name=f"{name}-alarms", kms_master_key_id=key.arn)
+    if encrypted:
+        key = KmsKey(
+            scope,
+            "topic-key",
+            description=f"Encrypts the {name} alarm notifications (SNS)",
+            enable_key_rotation=True,
+            deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
+            # A key policy, not an IAM policy: its Resource "*" is this key and nothing else.
+            policy=json.dumps(
+                _key_policy(f"arn:{partition}:iam::{account}:root", account, publishers)
+            ),
+        )
+        KmsAlias(scope, "topic-key-alias", name=f"alias/{name}-alarms", target_key_id=key.key_id)
+        topic = SnsTopic(scope, "topic", name=f"{name}-alarms", kms_master_key_id=key.arn)
+    else:
+        topic = SnsTopic(scope, "topic", name=f"{name}-alarms")
+        accept_findings(topic, UNENCRYPTED_TOPIC_REASONS)
     topic_policy = DataAwsIamPolicyDocument(
         scope,
         "topic-policy-document",

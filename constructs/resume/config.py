@@ -106,6 +106,10 @@ class AppConfig:
     alarm_email: str = ""
     # AWS X-Ray tracing of the function. Off by default: X-Ray needs a '*' resource grant.
     tracing: bool = False
+    # A customer-managed KMS key of its own for the alarm topic: $1 a month, which would be
+    # the deployment's only fixed charge beyond AWS's always-free tiers. Off by default
+    # (resume.alarm_topic says why that is safe).
+    encrypt_alarm_topic: bool = False
     # OWNER/REPO whose GitHub Actions may deploy (the CI identity stack, `nox -s bootstrap`).
     # Set, the function's role is created under the permissions boundary that stack made.
     github_repo: str = ""

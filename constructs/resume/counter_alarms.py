@@ -14,7 +14,7 @@ from cdktf_cdktf_provider_aws.cloudwatch_metric_alarm import (
 from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 
 from constructs import Construct
-from resume.alarm_topic import encrypted_alarm_topic
+from resume.alarm_topic import alarm_topic
 from visitor_counter.schema import TOP_PAGES_INDEX
 from visitor_counter.telemetry import DIMENSION, NAMESPACE
 
@@ -52,9 +52,10 @@ class CounterAlarms(Construct):
         site_id: str,
         alarm_email: str,
         request_alarm_per_5min: int,
+        encrypt_topic: bool,
     ) -> None:
         super().__init__(scope, id_)
-        self.topic = encrypted_alarm_topic(self, name=name, region=region)
+        self.topic = alarm_topic(self, name=name, region=region, encrypted=encrypt_topic)
         if alarm_email:
             SnsTopicSubscription(
                 self, "email", topic_arn=self.topic.arn, protocol="email", endpoint=alarm_email

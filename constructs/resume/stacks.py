@@ -181,6 +181,7 @@ class BackendStack(TerraformStack):
             site_id=schema.DEFAULT_SITE_ID,
             alarm_email=config.alarm_email,
             request_alarm_per_5min=config.request_alarm_per_5min,
+            encrypt_topic=config.encrypt_alarm_topic,
         )
         # moto has no Budgets tagging, which the provider's default tags need: the local cloud
         # goes without (the synthesized budget is tested).

@@ -21,7 +21,7 @@ TYPICAL_LOCAL_CLOUD_S: tuple[tuple[str, float], ...] = (
     (r"^synth", 4),
     (r"\binit\b", 2),
     (r"moving its state", 1.5),
-    (r"backend\] apply", 17),
+    (r"backend\] apply", 11),
     (r"\] apply", 5),
     (r"^site: upload", 1),
 )

@@ -13,6 +13,7 @@ import pytest
 from resume.config import EMULATOR_ACCOUNT_ID
 from resume_tools.local_cloud.cloud import LOCAL_REGION, emulator_client, emulator_env
 from resume_tools.local_cloud.emulator import Emulator
+from tests.support.alarm_topic import check_the_topics_own_key
 from tests.support.cli import run_tool
 from tests.support.cloud import free_ports
 
@@ -39,6 +40,8 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
         "RESUME_REGION": LOCAL_REGION,
         "RESUME_PROJECT": PROJECT,
         "CDKTF_OUTDIR": str(tmp_path / "cdktf.out"),
+        # The option the session's local cloud leaves off: its key deploys here too.
+        "RESUME_ENCRYPT_ALARM_TOPIC": "true",
     }
 
     boot = run_tool("bootstrap", "--github-repo", REPO, env=env, timeout_s=BOOTSTRAP_TIMEOUT_S)
@@ -75,6 +78,7 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
         f"arn:aws:iam::{EMULATOR_ACCOUNT_ID}:policy/{PROJECT}-dev-boundary"
     )
     assert iam.get_policy(PolicyArn=function_role["PermissionsBoundary"]["PermissionsBoundaryArn"])
+    check_the_topics_own_key(endpoint)
 
 
 def test_bootstrap_without_a_repository_is_a_usage_error() -> None:

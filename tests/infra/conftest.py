@@ -47,6 +47,7 @@ def with_domain(function_zip: Path, tmp_path_factory: pytest.TempPathFactory) ->
         stage="prod",
         alarm_email="ops@example.com",
         tracing=True,
+        encrypt_alarm_topic=True,
         log_level="WARNING",
     )
     return synth_app(config, tmp_path_factory.mktemp("cdktf-domain"))[1]
@@ -69,6 +70,7 @@ def ci_config(function_zip: Path) -> AppConfig:
         hosted_zone_id="Z0123456789ABCDEFGHIJ",
         alarm_email="ops@example.com",
         tracing=True,
+        encrypt_alarm_topic=True,
     )
 
 

@@ -67,18 +67,30 @@ def test_every_alarm_notifies_the_topic(production: Synthesized) -> None:
         assert alarm["ok_actions"] == alarm["alarm_actions"]
 
 
-def test_topic_is_encrypted_with_a_key_of_its_own_and_has_no_subscription_by_default(
+def test_by_default_the_topic_has_no_key_says_why_and_has_no_subscription(
     production: Synthesized,
 ) -> None:
     topic = only(production["backend"], "aws_sns_topic")
 
-    # Not alias/aws/sns: CloudWatch cannot use the AWS-managed key, so nothing would arrive.
-    assert re.fullmatch(r"\$\{aws_kms_key\.alarms_topic-key_\w+\.arn\}", topic["kms_master_key_id"])
+    assert "kms_master_key_id" not in topic
+    assert resources(production["backend"], "aws_kms_key") == []
+    (accepted,) = topic["//"]["checkov"]["skip"]
+    assert accepted["id"] == "CKV_AWS_26"
+    assert "no visitor data" in accepted["comment"]
+    assert "encrypt_alarm_topic = true" in accepted["comment"]
     assert resources(production["backend"], "aws_sns_topic_subscription") == []
 
 
-def test_the_topic_key_rotates_and_only_our_alarms_may_use_it(production: Synthesized) -> None:
-    key = only(production["backend"], "aws_kms_key")
+def test_with_encrypt_alarm_topic_the_topic_has_a_key_of_its_own(with_ci: Synthesized) -> None:
+    topic = only(with_ci["backend"], "aws_sns_topic")
+
+    # Not alias/aws/sns: CloudWatch cannot use the AWS-managed key, so nothing would arrive.
+    assert re.fullmatch(r"\$\{aws_kms_key\.alarms_topic-key_\w+\.arn\}", topic["kms_master_key_id"])
+    assert "checkov" not in topic["//"]  # nothing accepted: the finding does not arise
+
+
+def test_the_topic_key_rotates_and_only_our_alarms_may_use_it(with_ci: Synthesized) -> None:
+    key = only(with_ci["backend"], "aws_kms_key")
 
     policy = json.loads(key["policy"])
 

@@ -33,8 +33,9 @@ LAMBDA_MEMORY_GB: Final = 0.25
 # Assumed billed duration of a warm view: four DynamoDB round trips of a few ms each.
 LAMBDA_BILLED_S: Final = 0.030
 LOG_BYTES_PER_VIEW: Final = 680 + 350  # the function's EMF line, the API's access log line
-# Fixed: the function's six EMF metrics, alarm metrics (the 5xx-rate alarm has two), the
-# alarm topic's customer-managed key. Dashboards (up to 3) and two budgets are free.
+# Fixed: the function's six EMF metrics, alarm metrics (the 5xx-rate alarm has two), and
+# with encrypt_alarm_topic (off by default) the topic's customer-managed key. Dashboards
+# (up to 3) and two budgets are free.
 CUSTOM_METRICS: Final = 6
 ALARM_METRICS: Final = 9
 MONTHLY_VIEWS: Final = (10_000, 100_000, 1_000_000)
@@ -65,9 +66,10 @@ def per_view_usd() -> float:
     )
 
 
-def fixed_usd() -> float:
-    """What the stack costs a month with no traffic."""
-    return CUSTOM_METRICS * CUSTOM_METRIC_MONTH + ALARM_METRICS * ALARM_METRIC_MONTH + KMS_KEY_MONTH
+def fixed_usd(*, topic_key: bool = False) -> float:
+    """What the stack costs a month with no traffic; `topic_key`: with encrypt_alarm_topic."""
+    metrics = CUSTOM_METRICS * CUSTOM_METRIC_MONTH + ALARM_METRICS * ALARM_METRIC_MONTH
+    return metrics + (KMS_KEY_MONTH if topic_key else 0.0)
 
 
 def cost_table() -> str:
