@@ -20,7 +20,15 @@ from pathlib import Path
 from typing import Any
 
 from visitor_counter.page_patterns import InvalidPattern, pattern_regex
-from visitor_counter.settings import MAX_RETENTION_DAYS, parse_origin
+from visitor_counter.settings import (
+    CLIENT_HOUR_VIEWS_RANGE,
+    LOG_LEVELS,
+    RETENTION_DAYS_RANGE,
+    STATS_ACCESS,
+    TABLE_NAME,
+    Settings,
+    parse_origin,
+)
 
 ENV_PREFIX = "RESUME_"
 CONFIG_FILE_ENV = "RESUME_CONFIG_FILE"
@@ -38,7 +46,6 @@ STATE_BUCKET_VARIABLE = "state_bucket"
 EMULATOR_ACCOUNT_ID = "123456789012"
 
 _PROJECT = re.compile(r"^[a-z][a-z0-9-]{1,23}$")
-_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _BUCKET_NAME = re.compile(r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$")
 _DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$")
 _ZONE_ID = re.compile(r"^Z[A-Z0-9]{1,31}$")
@@ -49,6 +56,9 @@ _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _GITHUB_REPO = re.compile(
     r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$"
 )
+
+# The function's own defaults: a setting the deployment passes on starts from the same value.
+_HANDLER = Settings()
 
 
 class ConfigError(ValueError):
@@ -64,7 +74,7 @@ class AppConfig:
     region: str = "eu-west-2"
     # Empty means derived: "<project>-<stage>-visitors".
     table_name: str = ""
-    allowed_origins: tuple[str, ...] = ("http://localhost:4321",)
+    allowed_origins: tuple[str, ...] = tuple(sorted(_HANDLER.allowed_origins))
     domain_name: str = ""
     hosted_zone_id: str = ""
     # With a domain, which of its two hosts the site lives on; the other redirects (301).
@@ -79,7 +89,7 @@ class AppConfig:
     throttle_rate_limit_rps: float = 50.0
     log_retention_days: int = 30
     # The function's LOG_LEVEL: lines below it keep only their metrics.
-    log_level: str = "INFO"
+    log_level: str = _HANDLER.log_level
     lambda_memory_mb: int = 256
     lambda_timeout_s: int = 5
     # A cost cap. New AWS accounts may have a total of only 10: set -1 there to reserve none.
@@ -93,12 +103,12 @@ class AppConfig:
     # one path segment, "**" across segments. For a site hosted elsewhere: list its pages.
     page_patterns: tuple[str, ...] = ()
     # One address adds at most this many views of one page per hour.
-    max_views_per_client_hour: int = 30
+    max_views_per_client_hour: int = _HANDLER.max_views_per_client_hour
     # Who may read the stats routes and page: "private" (the owner's token, made by
     # `nox -s stats-token`) or "public" (anyone).
-    stats_access: str = "private"
+    stats_access: str = _HANDLER.stats_access
     # Days the daily history is kept after each day (by DynamoDB's TTL).
-    stats_retention_days: int = 400
+    stats_retention_days: int = _HANDLER.stats_retention_days
     # An AWS Budgets budget on the account's monthly cost, alerting the alarm topic at 80%
     # actual and 100% forecast spend; 0 creates none.
     monthly_budget_usd: float = 5.0
@@ -297,7 +307,7 @@ def _validate(config: AppConfig) -> None:
     if config.region not in aws_regions():
         raise ConfigError(f"region: {config.region!r} is not an AWS region (e.g. eu-west-2)")
     if config.table_name:
-        _check(_TABLE_NAME.fullmatch(config.table_name), "table_name", config.table_name, "3-255")
+        _check(TABLE_NAME.fullmatch(config.table_name), "table_name", config.table_name, "3-255")
     if not config.allowed_origins:
         raise ConfigError("allowed_origins: list at least one origin")
     for origin in config.allowed_origins:
@@ -345,10 +355,14 @@ def _validate(config: AppConfig) -> None:
     _in_range("throttle_rate_limit_rps", config.throttle_rate_limit_rps, 1, 10000)
     _in_range("lambda_memory_mb", config.lambda_memory_mb, 128, 10240)
     _in_range("request_alarm_per_5min", config.request_alarm_per_5min, 1, 10_000_000)
-    _in_range("max_views_per_client_hour", config.max_views_per_client_hour, 1, 100_000)
-    if config.stats_access not in ("private", "public"):
-        raise ConfigError(f"stats_access: {config.stats_access!r} is not private or public")
-    _in_range("stats_retention_days", config.stats_retention_days, 1, MAX_RETENTION_DAYS)
+    _in_range(
+        "max_views_per_client_hour", config.max_views_per_client_hour, *CLIENT_HOUR_VIEWS_RANGE
+    )
+    if config.stats_access not in STATS_ACCESS:
+        raise ConfigError(
+            f"stats_access: {config.stats_access!r} is not {' or '.join(STATS_ACCESS)}"
+        )
+    _in_range("stats_retention_days", config.stats_retention_days, *RETENTION_DAYS_RANGE)
     _in_range("monthly_budget_usd", config.monthly_budget_usd, 0, 1_000_000)
     for pattern in config.page_patterns:
         try:
@@ -357,8 +371,11 @@ def _validate(config: AppConfig) -> None:
             raise ConfigError(f"page_patterns: {exc}") from None
     _in_range("lambda_timeout_s", config.lambda_timeout_s, 1, 29)  # API Gateway gives up at 30 s
     _in_range("lambda_reserved_concurrency", config.lambda_reserved_concurrency, -1, 1000)
-    if config.log_level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
-        raise ConfigError(f"log_level: {config.log_level!r} is not DEBUG, INFO, WARNING or ERROR")
+    if config.log_level not in LOG_LEVELS:
+        raise ConfigError(
+            f"log_level: {config.log_level!r} is not {', '.join(LOG_LEVELS[:-1])} or "
+            f"{LOG_LEVELS[-1]}"
+        )
     if config.log_retention_days not in LOG_RETENTION_DAYS:
         raise ConfigError(
             f"log_retention_days: {config.log_retention_days} is not one CloudWatch accepts "

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from cdktf import TerraformOutput, TerraformStack
+from cdktf import TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 
@@ -23,12 +23,20 @@ from resume.daily_table import DailyTable
 from resume.github_oidc import github_oidc_provider
 from resume.history_table import HistoryTable
 from resume.known_pages_item import KnownPagesItem
+from resume.outputs import (
+    BackendOutputs,
+    CiOutputs,
+    FrontendOutputs,
+    StateOutputs,
+    write_outputs,
+)
 from resume.providers import aws_provider, state_backend
 from resume.site_certificate import CERTIFICATE_REGION
 from resume.site_pages import extensionless_style, site_error_page, site_page_ids
 from resume.state_bucket import StateBucket
 from resume.static_site import StaticSite
 from visitor_counter import schema
+from visitor_counter.settings import ORIGIN_SEPARATOR, deployed_environment
 
 
 class StateStack(TerraformStack):
@@ -44,7 +52,7 @@ class StateStack(TerraformStack):
             bucket_name=config.state_bucket_name,
             emulated=config.emulated,
         )
-        TerraformOutput(self, "state_bucket", value=self.state.bucket.bucket)
+        write_outputs(self, StateOutputs(state_bucket=self.state.bucket.bucket))
 
 
 class FrontendStack(TerraformStack):
@@ -77,12 +85,16 @@ class FrontendStack(TerraformStack):
             content_security_policy=config.site_csp,
             extensionless=extensionless_style(project_root / config.site_dir),
         )
-        TerraformOutput(self, "site_url", value=self.site.url)
-        TerraformOutput(self, "bucket_name", value=self.site.bucket.bucket)
-        TerraformOutput(self, "distribution_id", value=self.site.distribution.id)
-        # What the local cloud's stand-in for CloudFront runs and serves, as deployed.
-        TerraformOutput(self, "viewer_function", value=self.site.viewer_function.name)
-        TerraformOutput(self, "error_page", value=self.site.error_page)
+        write_outputs(
+            self,
+            FrontendOutputs(
+                site_url=self.site.url,
+                bucket_name=self.site.bucket.bucket,
+                distribution_id=self.site.distribution.id,
+                viewer_function=self.site.viewer_function.name,
+                error_page=self.site.error_page,
+            ),
+        )
 
 
 class BackendStack(TerraformStack):
@@ -141,17 +153,17 @@ class BackendStack(TerraformStack):
             history_table_arn=self.history.arn,
             history_index_arn=self.history.pages_by_day_index_arn,
             site_id=schema.DEFAULT_SITE_ID,
-            environment={
-                "TABLE_NAME": self.table.name,
-                "DAILY_TABLE_NAME": self.daily.name,
-                "HISTORY_TABLE_NAME": self.history.name,
-                "STATS_ACCESS": config.stats_access,
-                "STATS_RETENTION_DAYS": str(config.stats_retention_days),
-                "MAX_VIEWS_PER_CLIENT_HOUR": str(config.max_views_per_client_hour),
-                "SITE_ID": schema.DEFAULT_SITE_ID,
-                "ALLOWED_ORIGINS": ",".join(origins),
-                "LOG_LEVEL": config.log_level,
-            },
+            environment=deployed_environment(
+                table_name=self.table.name,
+                daily_table_name=self.daily.name,
+                history_table_name=self.history.name,
+                stats_access=config.stats_access,
+                stats_retention_days=str(config.stats_retention_days),
+                max_views_per_client_hour=str(config.max_views_per_client_hour),
+                site_id=schema.DEFAULT_SITE_ID,
+                allowed_origins=ORIGIN_SEPARATOR.join(origins),
+                log_level=config.log_level,
+            ),
             memory_mb=config.lambda_memory_mb,
             timeout_s=config.lambda_timeout_s,
             reserved_concurrency=config.lambda_reserved_concurrency,
@@ -192,11 +204,16 @@ class BackendStack(TerraformStack):
                 limit_usd=config.monthly_budget_usd,
                 topic_arn=self.alarms.topic.arn,
             )
-        TerraformOutput(self, "api_url", value=self.api.url)
-        TerraformOutput(self, "alarm_topic_arn", value=self.alarms.topic.arn)
-        TerraformOutput(self, "table_name", value=self.table.name)
-        TerraformOutput(self, "history_table_name", value=self.history.name)
-        TerraformOutput(self, "function_name", value=self.function.function.function_name)
+        write_outputs(
+            self,
+            BackendOutputs(
+                api_url=self.api.url,
+                alarm_topic_arn=self.alarms.topic.arn,
+                table_name=self.table.name,
+                history_table_name=self.history.name,
+                function_name=self.function.function.function_name,
+            ),
+        )
 
 
 class CiStack(TerraformStack):
@@ -221,10 +238,15 @@ class CiStack(TerraformStack):
             provider_arn=github_oidc_provider(self, reuse=config.reuse_github_oidc_provider),
             account=ci_account(self, "ci"),
         )
-        TerraformOutput(self, "state_bucket", value=self.state.bucket.bucket)
-        TerraformOutput(self, "plan_role_arn", value=self.roles.plan_role.arn)
-        for stage, role in self.roles.deploy_roles.items():
-            TerraformOutput(self, f"deploy_role_arn_{stage}", value=role.arn)
+        deploy_roles = {f"deploy_role_arn_{s}": r.arn for s, r in self.roles.deploy_roles.items()}
+        write_outputs(
+            self,
+            CiOutputs(
+                state_bucket=self.state.bucket.bucket,
+                plan_role_arn=self.roles.plan_role.arn,
+                **deploy_roles,
+            ),
+        )
 
 
 def ci_account(scope: Construct, id_: str) -> Account:

@@ -5,18 +5,45 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final
 from urllib.parse import urlsplit
 
 from visitor_counter import schema
 
 # DynamoDB's own rule for table names.
-_TABLE_NAME = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
-_TABLE_NAME_OR_EMPTY = re.compile(rf"^(?:{_TABLE_NAME.pattern[1:-1]})?$")
+TABLE_NAME: Final = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
+_TABLE_NAME_OR_EMPTY = re.compile(rf"^(?:{TABLE_NAME.pattern[1:-1]})?$")
 _SITE_ID = re.compile(r"^[A-Za-z0-9_.:/-]{1,128}$")
-_LOG_LEVELS = frozenset({"DEBUG", "INFO", "WARNING", "ERROR"})
-STATS_ACCESS = frozenset({"PRIVATE", "PUBLIC"})
+LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
+STATS_ACCESS: Final = ("private", "public")
 # Ten years of days: DynamoDB's TTL takes any epoch second, but a bound catches a typo.
 MAX_RETENTION_DAYS = 3650
+# The bounds of the settings a deployment may choose, inclusive (resume.config checks them
+# at synth with the same numbers).
+CLIENT_HOUR_VIEWS_RANGE: Final = (1, 100_000)
+RETENTION_DAYS_RANGE: Final = (1, MAX_RETENTION_DAYS)
+ORIGIN_SEPARATOR: Final = ","
+# The environment variable each Settings field is read from: the one place its name is
+# written. The infrastructure writes the function's environment through
+# deployed_environment(); the Lambda runtime sets the region (AWS_REGION) itself.
+VARIABLES: Final = {
+    "table_name": "TABLE_NAME",
+    "daily_table_name": "DAILY_TABLE_NAME",
+    "history_table_name": "HISTORY_TABLE_NAME",
+    "site_id": "SITE_ID",
+    "allowed_origins": "ALLOWED_ORIGINS",
+    "max_body_bytes": "MAX_BODY_BYTES",
+    "max_header_bytes": "MAX_HEADER_BYTES",
+    "cors_max_age_s": "CORS_MAX_AGE_S",
+    "dynamodb_connect_timeout_s": "DYNAMODB_CONNECT_TIMEOUT_S",
+    "dynamodb_read_timeout_s": "DYNAMODB_READ_TIMEOUT_S",
+    "dynamodb_max_attempts": "DYNAMODB_MAX_ATTEMPTS",
+    "log_level": "LOG_LEVEL",
+    "max_views_per_client_hour": "MAX_VIEWS_PER_CLIENT_HOUR",
+    "known_pages_refresh_s": "KNOWN_PAGES_REFRESH_S",
+    "stats_access": "STATS_ACCESS",
+    "stats_retention_days": "STATS_RETENTION_DAYS",
+}
 
 
 class SettingsError(ValueError):
@@ -67,42 +94,58 @@ class Settings:
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> Settings:
         """Build settings from environment variables; raise SettingsError naming the bad one."""
-        defaults = cls()
+        d, v = cls(), VARIABLES
         return cls(
-            table_name=_matching(env, "TABLE_NAME", _TABLE_NAME, defaults.table_name),
-            daily_table_name=_matching(env, "DAILY_TABLE_NAME", _TABLE_NAME_OR_EMPTY, ""),
-            history_table_name=_matching(env, "HISTORY_TABLE_NAME", _TABLE_NAME_OR_EMPTY, ""),
-            site_id=_matching(env, "SITE_ID", _SITE_ID, defaults.site_id),
-            allowed_origins=_origins(env, "ALLOWED_ORIGINS", defaults.allowed_origins),
-            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or defaults.region,
-            max_body_bytes=_integer(env, "MAX_BODY_BYTES", defaults.max_body_bytes, 0, 1_048_576),
-            max_header_bytes=_integer(
-                env, "MAX_HEADER_BYTES", defaults.max_header_bytes, 256, 10_240
-            ),
-            cors_max_age_s=_integer(env, "CORS_MAX_AGE_S", defaults.cors_max_age_s, 0, 86_400),
+            table_name=_matching(env, v["table_name"], TABLE_NAME, d.table_name),
+            daily_table_name=_matching(env, v["daily_table_name"], _TABLE_NAME_OR_EMPTY, ""),
+            history_table_name=_matching(env, v["history_table_name"], _TABLE_NAME_OR_EMPTY, ""),
+            site_id=_matching(env, v["site_id"], _SITE_ID, d.site_id),
+            allowed_origins=_origins(env, v["allowed_origins"], d.allowed_origins),
+            region=env.get("AWS_REGION") or env.get("AWS_DEFAULT_REGION") or d.region,
+            max_body_bytes=_integer(env, v["max_body_bytes"], d.max_body_bytes, 0, 1_048_576),
+            max_header_bytes=_integer(env, v["max_header_bytes"], d.max_header_bytes, 256, 10_240),
+            cors_max_age_s=_integer(env, v["cors_max_age_s"], d.cors_max_age_s, 0, 86_400),
             dynamodb_connect_timeout_s=_seconds(
-                env, "DYNAMODB_CONNECT_TIMEOUT_S", defaults.dynamodb_connect_timeout_s
+                env, v["dynamodb_connect_timeout_s"], d.dynamodb_connect_timeout_s
             ),
             dynamodb_read_timeout_s=_seconds(
-                env, "DYNAMODB_READ_TIMEOUT_S", defaults.dynamodb_read_timeout_s
+                env, v["dynamodb_read_timeout_s"], d.dynamodb_read_timeout_s
             ),
             dynamodb_max_attempts=_integer(
-                env, "DYNAMODB_MAX_ATTEMPTS", defaults.dynamodb_max_attempts, 1, 10
+                env, v["dynamodb_max_attempts"], d.dynamodb_max_attempts, 1, 10
             ),
-            log_level=_one_of(env, "LOG_LEVEL", _LOG_LEVELS, defaults.log_level),
+            log_level=_one_of(env, v["log_level"], LOG_LEVELS, d.log_level),
             max_views_per_client_hour=_integer(
-                env, "MAX_VIEWS_PER_CLIENT_HOUR", defaults.max_views_per_client_hour, 1, 100_000
+                env,
+                v["max_views_per_client_hour"],
+                d.max_views_per_client_hour,
+                *CLIENT_HOUR_VIEWS_RANGE,
             ),
             known_pages_refresh_s=_integer(
-                env, "KNOWN_PAGES_REFRESH_S", defaults.known_pages_refresh_s, 0, 86_400
+                env, v["known_pages_refresh_s"], d.known_pages_refresh_s, 0, 86_400
             ),
             stats_access=_one_of(
-                env, "STATS_ACCESS", STATS_ACCESS, defaults.stats_access.upper()
+                env,
+                v["stats_access"],
+                tuple(a.upper() for a in STATS_ACCESS),
+                d.stats_access.upper(),
             ).lower(),
             stats_retention_days=_integer(
-                env, "STATS_RETENTION_DAYS", defaults.stats_retention_days, 1, MAX_RETENTION_DAYS
+                env, v["stats_retention_days"], d.stats_retention_days, *RETENTION_DAYS_RANGE
             ),
         )
+
+
+def deployed_environment(**values: str) -> dict[str, str]:
+    """The function's environment as the infrastructure writes it.
+
+    {variable: value} for the given Settings fields, in the order given; a field without a
+    variable is a TypeError.
+    """
+    unknown = sorted(set(values) - set(VARIABLES))
+    if unknown:
+        raise TypeError(f"no environment variable sets {', '.join(unknown)}")
+    return {VARIABLES[name]: value for name, value in values.items()}
 
 
 def parse_origin(value: str) -> str:
@@ -124,7 +167,7 @@ def _origins(env: Mapping[str, str], name: str, default: frozenset[str]) -> froz
     raw = env.get(name)
     if raw is None:
         return default
-    items = [item for item in raw.split(",") if item.strip()]
+    items = [item for item in raw.split(ORIGIN_SEPARATOR) if item.strip()]
     if not items:
         raise SettingsError(f"{name} must list at least one origin, comma-separated")
     try:
@@ -140,7 +183,7 @@ def _matching(env: Mapping[str, str], name: str, pattern: re.Pattern[str], defau
     return value
 
 
-def _one_of(env: Mapping[str, str], name: str, allowed: frozenset[str], default: str) -> str:
+def _one_of(env: Mapping[str, str], name: str, allowed: tuple[str, ...], default: str) -> str:
     value = env.get(name, default).upper()
     if value not in allowed:
         raise SettingsError(f"{name}={value!r} is not one of {', '.join(sorted(allowed))}")

@@ -7,6 +7,7 @@ functions), so a cycle hidden behind a lazy import is found too.
 from __future__ import annotations
 
 import ast
+import sys
 from pathlib import Path
 
 from tests.support.synth import PROJECT_ROOT
@@ -136,3 +137,19 @@ def test_the_tooling_package_is_seen_by_the_walk() -> None:
 
     assert "resume_tools.cli.deploy" in graph
     assert "resume_tools.deploy.deploy" in graph["resume_tools.cli.deploy"]
+
+
+def test_the_function_imports_nothing_outside_itself_but_the_runtimes_botocore() -> None:
+    allowed = {*sys.stdlib_module_names, "__future__", "botocore", "visitor_counter"}
+    package = PROJECT_ROOT / "function" / "visitor_counter"
+
+    imported = {
+        (node.module or "").split(".")[0] if isinstance(node, ast.ImportFrom) else alias.name
+        for path in package.rglob("*.py")
+        for node in ast.walk(ast.parse(path.read_text(), str(path)))
+        if isinstance(node, ast.Import | ast.ImportFrom) and not getattr(node, "level", 0)
+        for alias in node.names
+    }
+
+    assert {name.split(".")[0] for name in imported} - allowed == set()
+    assert "visitor_counter" in imported  # the walk saw the package's own imports

@@ -14,6 +14,7 @@ from typing import Any
 
 from resume.config import KNOWN_STAGES, PLAN_STAGE, AppConfig, ConfigError
 from resume.github_oidc import ISSUER
+from resume.outputs import CiOutputs, read_outputs
 from resume_tools.aws import aws_client, bucket_exists
 from resume_tools.build.workspace import prepare
 from resume_tools.errors import OpsError
@@ -53,12 +54,12 @@ def bootstrap(root: Path, config: AppConfig, env: Mapping[str, str], log: Log) -
     else:
         runner.bootstrap()
         changed = True
-    outputs = runner.outputs()
+    outputs = read_outputs(CiOutputs, runner.outputs())
     return CiIdentity(
         repo=config.github_repo,
         region=config.region,
-        plan_role_arn=outputs["plan_role_arn"],
-        deploy_role_arns={stage: outputs[f"deploy_role_arn_{stage}"] for stage in KNOWN_STAGES},
+        plan_role_arn=outputs.plan_role_arn,
+        deploy_role_arns={stage: outputs.deploy_role_arn(stage) for stage in KNOWN_STAGES},
         reused_oidc_provider=reuse,
         changed=changed,
     )

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from resume.config import STACK_KINDS, AppConfig
+from resume.outputs import BackendOutputs, FrontendOutputs, read_outputs
 from resume_tools.aws import aws_client, bucket_exists
 from resume_tools.build.package import Package
 from resume_tools.build.workspace import prepare
@@ -71,27 +72,26 @@ def deploy(
     except OpsError as exc:
         done = ", ".join(applied) or "none"
         raise OpsError(f"{exc} [stacks applied before this: {done}]") from exc
-    frontend, backend = runners["frontend"].outputs(), runners["backend"].outputs()
+    frontend = read_outputs(FrontendOutputs, runners["frontend"].outputs())
+    backend = read_outputs(BackendOutputs, runners["backend"].outputs())
     log("site: upload")
-    api_url = site_api_url or backend["api_url"]
-    keys = sync(s3, frontend["bucket_name"], site_files(root / config.site_dir, api_url))
+    api_url = site_api_url or backend.api_url
+    keys = sync(s3, frontend.bucket_name, site_files(root / config.site_dir, api_url))
     if keys:
-        invalidation = invalidate(
-            aws_client("cloudfront", config), frontend["distribution_id"], keys
-        )
+        invalidation = invalidate(aws_client("cloudfront", config), frontend.distribution_id, keys)
         log(f"site: {len(keys)} file(s) changed, CloudFront invalidation {invalidation}")
     else:
         log("site: no changes")
     deployment = Deployment(
-        site_url=frontend["site_url"],
-        api_url=backend["api_url"],
-        bucket_name=frontend["bucket_name"],
-        distribution_id=frontend["distribution_id"],
-        viewer_function=frontend["viewer_function"],
-        error_page=frontend["error_page"],
-        function_name=backend["function_name"],
-        table_name=backend["table_name"],
-        history_table_name=backend["history_table_name"],
+        site_url=frontend.site_url,
+        api_url=backend.api_url,
+        bucket_name=frontend.bucket_name,
+        distribution_id=frontend.distribution_id,
+        viewer_function=frontend.viewer_function,
+        error_page=frontend.error_page,
+        function_name=backend.function_name,
+        table_name=backend.table_name,
+        history_table_name=backend.history_table_name,
         changed_stacks=tuple(changed),
         changed_site_files=tuple(keys),
         package=workspace.package,

@@ -9,14 +9,17 @@ one first. Every object in it is the deploy's own upload, which it repeats right
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
+
+from resume.outputs import FrontendOutputs, output_name
 
 DELETE_BATCH = 1000  # DeleteObjects takes at most this many keys
 
 
-def legacy_site_bucket(frontend_outputs: dict[str, str], prefix: str) -> str | None:
+def legacy_site_bucket(frontend_outputs: Mapping[str, str], prefix: str) -> str | None:
     """The deployed site bucket's name if it predates the stage prefix, else None."""
-    name = frontend_outputs.get("bucket_name", "")
+    name = frontend_outputs.get(output_name(FrontendOutputs, "bucket_name"), "")
     return name if name and not name.startswith(prefix) else None
 
 

@@ -12,6 +12,7 @@ import secrets
 from typing import Any
 
 from resume.config import AppConfig
+from resume.outputs import FrontendOutputs, output_name
 from resume_tools.aws import aws_client, caller_account
 from resume_tools.errors import OpsError
 from visitor_counter import schema
@@ -58,6 +59,6 @@ def deployed_site_url(config: AppConfig) -> str | None:
         bucket = config.state_bucket_name(caller_account(config))
         state = aws_client("s3", config).get_object(Bucket=bucket, Key=config.state_key("frontend"))
         outputs = json.loads(state["Body"].read()).get("outputs", {})
-        return str(outputs["site_url"]["value"])
+        return str(outputs[output_name(FrontendOutputs, "site_url")]["value"])
     except (BotoCoreError, ClientError, OpsError, KeyError, TypeError, ValueError):
         return None
