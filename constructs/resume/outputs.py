@@ -1,6 +1,7 @@
 """Each stack's Terraform outputs, typed, written by the stacks and read by the tooling.
 
-An output's name is written once, as a field's name. At synth a field holds a Terraform
+An output's name is written once, as a field's name. Plain data: the tooling imports it
+without cdktf (resume.stacks writes the outputs). At synth a field holds a Terraform
 reference; read back after an apply, its value.
 """
 
@@ -8,11 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, fields
-from typing import Any, TypeVar
-
-from cdktf import TerraformOutput
-
-from constructs import Construct
+from typing import TypeVar
 
 
 @dataclass(frozen=True)
@@ -60,12 +57,6 @@ class CiOutputs:
 
 
 Outputs = TypeVar("Outputs", StateOutputs, FrontendOutputs, BackendOutputs, CiOutputs)
-
-
-def write_outputs(stack: Construct, outputs: Any) -> None:
-    """One Terraform output per field, in the fields' order."""
-    for field in fields(outputs):
-        TerraformOutput(stack, field.name, value=getattr(outputs, field.name))
 
 
 def read_outputs(kind: type[Outputs], values: Mapping[str, object]) -> Outputs:

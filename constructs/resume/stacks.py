@@ -5,9 +5,10 @@ Per account, the CI identity stack that GitHub Actions deploys through.
 
 from __future__ import annotations
 
+from dataclasses import fields
 from pathlib import Path
 
-from cdktf import TerraformStack
+from cdktf import TerraformOutput, TerraformStack
 from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdentity
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 
@@ -23,13 +24,7 @@ from resume.daily_table import DailyTable
 from resume.github_oidc import github_oidc_provider
 from resume.history_table import HistoryTable
 from resume.known_pages_item import KnownPagesItem
-from resume.outputs import (
-    BackendOutputs,
-    CiOutputs,
-    FrontendOutputs,
-    StateOutputs,
-    write_outputs,
-)
+from resume.outputs import BackendOutputs, CiOutputs, FrontendOutputs, Outputs, StateOutputs
 from resume.providers import aws_provider, state_backend
 from resume.site_certificate import CERTIFICATE_REGION
 from resume.site_pages import extensionless_style, site_error_page, site_page_ids
@@ -255,3 +250,9 @@ def ci_account(scope: Construct, id_: str) -> Account:
         partition=DataAwsPartition(scope, f"{id_}-partition").partition,
         account=DataAwsCallerIdentity(scope, f"{id_}-account").account_id,
     )
+
+
+def write_outputs(stack: TerraformStack, outputs: Outputs) -> None:
+    """One Terraform output per field of a resume.outputs class, in the fields' order."""
+    for field in fields(outputs):
+        TerraformOutput(stack, field.name, value=getattr(outputs, field.name))
