@@ -25,11 +25,12 @@ from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
 from constructs import Construct
 from resume.checkov import accept_findings
 from resume.counter_function import LOG_GROUP_FINDINGS
+from visitor_counter.routes import ROUTES
 
 # The handler routes and answers every method itself (405 with Allow, 404, the preflight):
 # catch-all routes on its paths keep those answers in one place. A path no route takes is
 # answered 404 by API Gateway, without invoking the function.
-ROUTE_KEYS = ("ANY /", "ANY /pages", "ANY /pages/{page+}", "ANY /stats/{route+}")
+ROUTE_KEYS = tuple(route.key for route in ROUTES)
 ACCESS_LOG_FORMAT = json.dumps(
     {
         "requestId": "$context.requestId",

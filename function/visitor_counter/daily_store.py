@@ -11,7 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from visitor_counter import schema
-from visitor_counter.store import ConditionFailed, CountUnavailable, call_dynamodb
+from visitor_counter.errors import ConditionFailed, CountUnavailable
+from visitor_counter.store import call_dynamodb
 
 
 @dataclass(frozen=True)

@@ -13,7 +13,8 @@ from itertools import islice
 from typing import Any
 
 from visitor_counter import schema
-from visitor_counter.store import ConditionFailed, CountUnavailable, call_dynamodb, read_number
+from visitor_counter.errors import ConditionFailed, CountUnavailable
+from visitor_counter.store import call_dynamodb, read_number
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from visitor_counter.counting_rules import origin_allowed
+from visitor_counter.errors import BadRequest
 
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 CORS_METHODS = "POST, OPTIONS"  # the original contract's, on /
@@ -20,16 +21,6 @@ _WHOLE_NUMBER = re.compile(r"[0-9]{1,3}")
 STATS_CORS_HEADERS = "Authorization"
 
 Response = dict[str, Any]
-
-
-class BadRequest(Exception):
-    """The event cannot be served; carries the status, the client-facing message, headers."""
-
-    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
-        super().__init__(message)
-        self.status = status
-        self.message = message
-        self.headers = dict(headers or {})
 
 
 @dataclass(frozen=True)

@@ -18,8 +18,8 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Protocol
 
+from visitor_counter.errors import CountUnavailable
 from visitor_counter.page_patterns import InvalidPattern, pattern_regex
-from visitor_counter.store import CountUnavailable
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from visitor_counter import schema
-from visitor_counter.store import CountUnavailable, call_dynamodb, read_number
+from visitor_counter.errors import CountUnavailable
+from visitor_counter.store import call_dynamodb, read_number
 
 
 @dataclass(frozen=True)

@@ -24,10 +24,10 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from visitor_counter.counting_rules import BotRules, opted_out, origin_verdict
+from visitor_counter.errors import BadRequest, CountUnavailable, StoreUnavailable
 from visitor_counter.http import (
     CORS_HEADERS,
     STATS_CORS_HEADERS,
-    BadRequest,
     Request,
     Response,
     cors_headers,
@@ -42,10 +42,11 @@ from visitor_counter.known_pages import KnownPagesCache
 from visitor_counter.page_store import PageCounts
 from visitor_counter.pages import InvalidPage, normalize_page
 from visitor_counter.referrers import hosts_of, referrer_source
+from visitor_counter.routes import PAGE, SITE_TOTAL, STATS, TOP_PAGES, Route, route_of
 from visitor_counter.settings import Settings
 from visitor_counter.stats import StatsQuery, StatsReader, TextBody, parse_query
 from visitor_counter.stats_access import StatsGate
-from visitor_counter.store import CountUnavailable, SiteTotal, StoreUnavailable
+from visitor_counter.store import SiteTotal
 from visitor_counter.telemetry import RequestLog, RequestRecord
 from visitor_counter.visitors import PageCounter
 
@@ -57,8 +58,6 @@ UNKNOWN_PAGE = (
     "the site's pages, and the page_patterns setting adds others."
 )
 METHOD_NOT_ALLOWED = "Method not allowed."
-PAGES_PREFIX = "/pages/"
-STATS_PREFIX = "/stats/"
 VIEW_FIELDS = ("referrer", "utm_source")
 BAD_VIEW_BODY = (
     'A page view\'s body must be empty or a JSON object like {"referrer": '
@@ -112,6 +111,13 @@ class Router:
             "referrers": (("from", "to", "page"), stats.referrers),
             "export.csv": (("from", "to"), stats.export_csv),
         }
+        # What each route's methods do (routes.ROUTES says which methods a route has).
+        self._actions: dict[Route, dict[str, _Action]] = {
+            SITE_TOTAL: {"POST": self._count_site},
+            TOP_PAGES: {"GET": self._top_pages},
+            PAGE: {"GET": self._read_page, "POST": self._count_page},
+            STATS: {"GET": self._read_stats},
+        }
         self._cold = True
 
     def handle(self, event: Mapping[str, Any], fallback_request_id: str = "") -> Response:
@@ -153,7 +159,7 @@ class Router:
             response = json_response(404, {"error": NOT_FOUND}, cors)
             return _Result(response, "rejected", request.request_id)
         methods = ", ".join([*actions, "OPTIONS"])
-        headers = STATS_CORS_HEADERS if request.path.startswith(STATS_PREFIX) else CORS_HEADERS
+        headers = STATS_CORS_HEADERS if STATS.matches(request.path) else CORS_HEADERS
         cors = cors_headers(
             request.origin,
             self._settings.allowed_origins,
@@ -176,15 +182,10 @@ class Router:
         return _answer(action, request, cors)
 
     def _actions_for(self, path: str) -> dict[str, _Action] | None:
-        if path == "/":
-            return {"POST": self._count_site}
-        if path == "/pages":
-            return {"GET": self._top_pages}
-        if path.startswith(PAGES_PREFIX):
-            return {"GET": self._read_page, "POST": self._count_page}
-        if path.startswith(STATS_PREFIX) and path[len(STATS_PREFIX) :] in self._stats_routes:
-            return {"GET": self._read_stats}
-        return None
+        route = route_of(path)
+        if route is None or (route == STATS and STATS.rest(path) not in self._stats_routes):
+            return None
+        return self._actions[route]
 
     def _uncounted(self, request: Request) -> str | None:
         """Why a counting request counts nothing (an outcome), or None if it counts."""
@@ -231,7 +232,7 @@ class Router:
     def _read_stats(self, request: Request) -> tuple[dict[str, Any] | TextBody, str, bool]:
         # The token first: without it, nothing is said of the parameters either.
         self._stats_gate.check(request.headers)
-        accepted, read = self._stats_routes[request.path[len(STATS_PREFIX) :]]
+        accepted, read = self._stats_routes[STATS.rest(request.path)]
         query = parse_query(request.query, accepted, self._stats.today())
         return read(query), "read", False
 
@@ -282,7 +283,7 @@ def _view_fields(body: bytes) -> dict[str, str]:
 
 def _page_of(request: Request) -> str:
     try:
-        return normalize_page(request.path[len(PAGES_PREFIX) :])
+        return normalize_page(PAGE.rest(request.path))
     except InvalidPage as exc:
         raise BadRequest(400, str(exc)) from None
 

@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
+from visitor_counter.errors import BadRequest
 from visitor_counter.history_store import DayCounts, HistoryStore
-from visitor_counter.http import BadRequest, whole_number
+from visitor_counter.http import whole_number
 from visitor_counter.pages import InvalidPage, normalize_page
 
 MAX_RANGE_DAYS: Final = 400

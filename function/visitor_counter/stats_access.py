@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from typing import Any, Final
 
 from visitor_counter import schema
-from visitor_counter.http import BadRequest
+from visitor_counter.errors import BadRequest
 from visitor_counter.store import call_dynamodb
 
 UNAUTHORIZED: Final = (

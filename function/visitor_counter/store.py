@@ -16,6 +16,7 @@ from botocore.exceptions import (
 from botocore.session import get_session
 
 from visitor_counter import schema
+from visitor_counter.errors import ConditionFailed, CountUnavailable, StoreUnavailable
 from visitor_counter.settings import Settings
 
 # Error codes that mean "try again shortly"; each maps to a Retry-After in seconds.
@@ -45,23 +46,6 @@ RETRY_AFTER_MISCONFIGURED_S = 60
 RETRY_BACKOFF_S = 0.05
 # The data-plane calls the handler makes; every one goes through the retry rule below.
 _OPERATIONS = frozenset({"get_item", "put_item", "update_item", "query", "batch_write_item"})
-
-
-class StoreUnavailable(Exception):
-    """DynamoDB could not serve the request now; the client may retry later."""
-
-    def __init__(self, reason: str, retry_after_s: int) -> None:
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after_s = retry_after_s
-
-
-class CountUnavailable(Exception):
-    """The update ran (or failed permanently) but no count came back."""
-
-
-class ConditionFailed(CountUnavailable):
-    """A conditional write found its condition false; callers that expect it catch it."""
 
 
 def new_dynamodb_client(settings: Settings) -> Any:

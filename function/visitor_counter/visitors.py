@@ -24,9 +24,9 @@ from datetime import UTC, datetime, timedelta
 from typing import Final, NamedTuple
 
 from visitor_counter.daily_store import DailyStore
+from visitor_counter.errors import CountUnavailable, StoreUnavailable
 from visitor_counter.history_store import HistoryStore
 from visitor_counter.page_store import PageCounts, PageStore
-from visitor_counter.store import CountUnavailable, StoreUnavailable
 
 SALT_BYTES: Final = 32
 DIGEST_HEX_CHARS: Final = 32  # 128 bits: collisions are out of reach at any site's traffic

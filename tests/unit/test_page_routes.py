@@ -10,6 +10,7 @@ import pytest
 from tests.support.events import http_event
 from tests.support.tables import all_items, stored_count
 from visitor_counter.router import Router
+from visitor_counter.routes import ROUTES, route_of
 
 
 def body(response: dict[str, Any]) -> Any:
@@ -214,3 +215,20 @@ def test_paths_as_http_apis_deliver_them_decoded(api: Router, path: str, page: s
     response = api.handle(http_event("POST", path))
 
     assert body(response) == {"page": page, "views": 1, "visitors": 1}
+
+
+def test_the_router_serves_exactly_the_methods_the_routes_table_lists(api: Router) -> None:
+    served = {route: sorted(actions) for route, actions in api._actions.items()}
+
+    assert served == {route: sorted(route.methods) for route in ROUTES}
+
+
+@pytest.mark.parametrize(
+    ("path", "route"),
+    [("/", "/"), ("/pages", "/pages"), ("/pages/a", "/pages/{page+}"), ("/stats/daily",
+     "/stats/{route+}"), ("/pages/", "/pages/{page+}"), ("/other", None), ("", None)],
+)  # fmt: skip
+def test_a_path_takes_the_route_api_gateway_would_give_it(path: str, route: str | None) -> None:
+    found = route_of(path)
+
+    assert (found.path if found else None) == route

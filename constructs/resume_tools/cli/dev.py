@@ -21,7 +21,7 @@ from resume_tools.progress import TYPICAL_LOCAL_CLOUD_S, StepLog
 
 # From a clone with warm package caches to serving, measured on this project's 2-core
 # machine (the README's performance table).
-COLD_START_S = 40
+COLD_START_S = 35
 
 
 def main(argv: list[str] | None = None) -> int:

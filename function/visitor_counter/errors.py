@@ -1,0 +1,37 @@
+"""The function's errors: what a request or the store can fail with.
+
+They live apart from the HTTP adapter (visitor_counter.http) and the DynamoDB client
+(visitor_counter.store) that raise them, so the domain modules need neither to raise one;
+the router maps each to its answer.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+
+
+class BadRequest(Exception):
+    """The event cannot be served; carries the status, the client-facing message, headers."""
+
+    def __init__(self, status: int, message: str, headers: Mapping[str, str] | None = None) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+        self.headers = dict(headers or {})
+
+
+class StoreUnavailable(Exception):
+    """DynamoDB could not serve the request now; the client may retry later."""
+
+    def __init__(self, reason: str, retry_after_s: int) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.retry_after_s = retry_after_s
+
+
+class CountUnavailable(Exception):
+    """The update ran (or failed permanently) but no count came back."""
+
+
+class ConditionFailed(CountUnavailable):
+    """A conditional write found its condition false; callers that expect it catch it."""

@@ -1,0 +1,52 @@
+"""The API's routes: what API Gateway sends to the function, and which methods each answers.
+
+The one table of them. The router answers each route's methods (and OPTIONS, 404 and 405
+itself); the infrastructure creates one `ANY` route per entry (resume.counter_api), so a
+path no entry takes is answered 404 by API Gateway without invoking the function.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Final
+
+
+@dataclass(frozen=True)
+class Route:
+    """One route: its HTTP API path and the methods the handler serves on it.
+
+    A last `{name+}` in the path takes the rest of it.
+    """
+
+    path: str
+    methods: tuple[str, ...]
+
+    @property
+    def key(self) -> str:
+        """API Gateway's route key: every method goes to the handler, which answers 405."""
+        return f"ANY {self.path}"
+
+    def matches(self, path: str) -> bool:
+        """True if a request for `path` is this route's."""
+        prefix, greedy, _ = self.path.partition("{")
+        if not greedy:
+            return path == self.path
+        # An empty rest ("/pages/") is the handler's to refuse, with a message saying why.
+        return path.startswith(prefix)
+
+    def rest(self, path: str) -> str:
+        """What a matching path holds in the route's greedy part (its page, its stats name)."""
+        prefix = self.path.partition("{")[0]
+        return path[len(prefix) :]
+
+
+SITE_TOTAL: Final = Route("/", ("POST",))
+TOP_PAGES: Final = Route("/pages", ("GET",))
+PAGE: Final = Route("/pages/{page+}", ("GET", "POST"))
+STATS: Final = Route("/stats/{route+}", ("GET",))
+ROUTES: Final = (SITE_TOTAL, TOP_PAGES, PAGE, STATS)
+
+
+def route_of(path: str) -> Route | None:
+    """The route a request path is for, None when no route takes it."""
+    return next((route for route in ROUTES if route.matches(path)), None)
