@@ -34,10 +34,11 @@ def test_every_npm_install_in_the_noxfile_ignores_scripts() -> None:
         assert "--ignore-scripts" in call, call
 
 
-def test_the_readme_installs_the_cdktf_cli_without_scripts() -> None:
-    readme = (PROJECT_ROOT / "README.md").read_text()
+def test_the_docs_install_the_cdktf_cli_without_scripts() -> None:
+    pages = [PROJECT_ROOT / "README.md", *sorted((PROJECT_ROOT / "docs").glob("*.md"))]
+    text = "\n".join(page.read_text() for page in pages)
 
-    installs = re.findall(r"^npm (?:ci|install)\b.*$", readme, re.MULTILINE)
+    installs = re.findall(r"^npm (?:ci|install)\b.*$", text, re.MULTILINE)
 
     assert installs
     assert all("--ignore-scripts" in line for line in installs), installs

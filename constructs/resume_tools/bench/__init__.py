@@ -1,1 +1,1 @@
-"""Benchmarks measured side by side: measuring, the figures, and the README table."""
+"""Benchmarks measured side by side: measuring, the figures, and the performance page's table."""

@@ -1,9 +1,9 @@
-"""The README's monthly cost table, computed from the round trips tests count and list prices.
+"""The monthly cost table (docs/observability.md), from the round trips tests count and prices.
 
 Prices are AWS's public us-east-1 list prices (eu-west-2 is about 10% higher), as published
 in 2025 and unchanged in the copies checked offline on PRICES_CHECKED; no free tier is
 subtracted except CloudFront's always-free 10 M requests and 1 TB. Change a price here and
-`tests/unit/test_cost_table.py` asks for the README to follow.
+`tests/unit/test_cost_table.py` asks for the page to follow.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def fixed_usd(*, topic_key: bool = False) -> float:
 
 
 def cost_table() -> str:
-    """The Markdown table the README shows."""
+    """The Markdown table docs/observability.md shows."""
     rows = [MonthlyCost(views, per_view_usd(), fixed_usd()) for views in MONTHLY_VIEWS]
     lines = [
         "| page views a month | traffic | fixed | total |",

@@ -1,4 +1,4 @@
-"""The benchmark results as the Markdown table the README shows."""
+"""The benchmark results as the Markdown table docs/performance.md shows."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ def _spread(stats: Stats, scale: float = 1.0, fmt: str = ".2f") -> str:
 
 
 def table(results: dict[str, Any]) -> str:
-    """The results as the Markdown table the README shows."""
+    """The results as the Markdown table docs/performance.md shows."""
     cold, warm, syn = results["cold_init"], results["warm_overhead"], results["synth"]
     pkg, loc, bots = results["package"], results["local_cloud"], results["bot_rules"]
     thr = loc["throughput"]
