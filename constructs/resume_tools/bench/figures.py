@@ -223,7 +223,7 @@ def local_cloud_figures(env: Mapping[str, str], requests: int, threads: int) -> 
         config = local_config(local_env, cloud.emulator_endpoint, ports)
         again_s = timed(lambda: deploy(ROOT, config, local_env, quiet, site_api_url=cloud.api_url))
         dynamodb = emulator_client("dynamodb", cloud.emulator_endpoint)
-        table = cloud.deployment.table_name
+        table = cloud.deployment.backend.table_name
         session = http.Session()
         session.headers["User-Agent"] = BROWSER_USER_AGENT  # requests' own UA is a bot
         session.headers["Origin"] = cloud.site_url  # without an allowed Origin nothing counts

@@ -21,11 +21,11 @@ def main(argv: list[str] | None = None) -> int:
     def run() -> int:
         config = stage_config(command, args, os.environ)
         result = deploy(Path.cwd(), config, os.environ, command.log)
-        command.log(f"site {result.site_url}")
-        command.log(f"api  {result.api_url}")
+        command.log(f"site {result.frontend.site_url}")
+        command.log(f"api  {result.backend.api_url}")
         if config.stats_access == "private":
             command.log(
-                f"stats {result.site_url.rstrip('/')}/stats/ (a token: "
+                f"stats {result.frontend.site_url.rstrip('/')}/stats/ (a token: "
                 f"`nox -s stats-token -- --stage {config.stage}` prints its link)"
             )
         return 0

@@ -59,7 +59,7 @@ def main(argv: list[str] | None = None) -> int:
             print(f"dev: counter API  {cloud.api_url}/")
             print(f"dev: top pages    {cloud.api_url}/pages?top=10")
             print(f"dev: moto         {cloud.emulator_endpoint}")
-            print(f"dev: table        {cloud.deployment.table_name}")
+            print(f"dev: table        {cloud.deployment.backend.table_name}")
             if not args.no_serve:
                 print("dev: serving; press Ctrl-C to stop", flush=True)
                 threading.Event().wait()

@@ -22,16 +22,8 @@ from resume_tools.log import Log
 class Deployment:
     """What a deploy produced and what it changed."""
 
-    site_url: str
-    api_url: str
-    bucket_name: str
-    distribution_id: str
-    # The site's CloudFront Function (viewer request) and 404 page key (leading slash).
-    viewer_function: str
-    error_page: str
-    function_name: str
-    table_name: str
-    history_table_name: str
+    frontend: FrontendOutputs
+    backend: BackendOutputs
     changed_stacks: tuple[str, ...]
     changed_site_files: tuple[str, ...]
     package: Package
@@ -83,15 +75,8 @@ def deploy(
     else:
         log("site: no changes")
     deployment = Deployment(
-        site_url=frontend.site_url,
-        api_url=backend.api_url,
-        bucket_name=frontend.bucket_name,
-        distribution_id=frontend.distribution_id,
-        viewer_function=frontend.viewer_function,
-        error_page=frontend.error_page,
-        function_name=backend.function_name,
-        table_name=backend.table_name,
-        history_table_name=backend.history_table_name,
+        frontend=frontend,
+        backend=backend,
         changed_stacks=tuple(changed),
         changed_site_files=tuple(keys),
         package=workspace.package,
@@ -99,7 +84,7 @@ def deploy(
     # The local cloud checks its stand-ins once they serve (moto's URLs answer nothing).
     if not config.emulated:
         checks = smoke_check(
-            deployment.site_url, deployment.api_url, deployed=True, attempts=6, pause_s=10
+            frontend.site_url, backend.api_url, deployed=True, attempts=6, pause_s=10
         )
         log(f"smoke check passed: {', '.join(checks)}")
     return deployment

@@ -119,7 +119,7 @@ def local_cloud(
         lambda_client = emulator_client("lambda", emulator.endpoint)
         handler = deployed_handler(
             lambda_client,
-            deployment.function_name,
+            deployment.backend.function_name,
             deployment.package,
             root / ".local-cloud" / "function",
             emulator_env(emulator.endpoint),
@@ -127,21 +127,27 @@ def local_cloud(
         limits = deployed_limits(
             emulator_client("apigatewayv2", emulator.endpoint),
             lambda_client,
-            deployment.function_name,
+            deployment.backend.function_name,
         )
         api = LocalGateway(handler, ports["api_port"], limits).start()
         running.callback(api.stop)
         s3 = emulator_client("s3", emulator.endpoint)
         cloudfront = emulator_client("cloudfront", emulator.endpoint)
-        code = cloudfront.get_function(Name=deployment.viewer_function)["FunctionCode"].read()
+        code = cloudfront.get_function(Name=deployment.frontend.viewer_function)[
+            "FunctionCode"
+        ].read()
         edge = EdgeFunction(code)
         running.callback(edge.close)
         site = SiteServer(
-            s3, deployment.bucket_name, ports["site_port"], edge, deployment.error_page
+            s3,
+            deployment.frontend.bucket_name,
+            ports["site_port"],
+            edge,
+            deployment.frontend.error_page,
         ).start()
         running.callback(site.stop)
         token = new_stats_token(
-            emulator_client("dynamodb", emulator.endpoint), deployment.table_name
+            emulator_client("dynamodb", emulator.endpoint), deployment.backend.table_name
         )
         checks = smoke_check(site.url, api.url, deployed=False, stats_token=token)
         log(f"smoke check passed: {', '.join(checks)}")
@@ -159,7 +165,9 @@ def local_cloud(
 def seed_local_history(cloud: LocalCloud) -> int:
     """Write the demo history for the deployed site's pages; return the items written."""
     dynamodb = emulator_client("dynamodb", cloud.emulator_endpoint)
-    known = PageStore(dynamodb, cloud.deployment.table_name, schema.DEFAULT_SITE_ID).known_pages()
+    known = PageStore(
+        dynamodb, cloud.deployment.backend.table_name, schema.DEFAULT_SITE_ID
+    ).known_pages()
     listed = known[0] if known else ["/"]
     # The list holds "/posts/hello.html" and its alias "/posts/hello": one page to a reader.
     pages = [
@@ -167,7 +175,7 @@ def seed_local_history(cloud: LocalCloud) -> int:
     ]
     return seed_demo_history(
         dynamodb,
-        cloud.deployment.history_table_name,
+        cloud.deployment.backend.history_table_name,
         pages,
         datetime.now(UTC).date(),
         cloud.stats_retention_days,
