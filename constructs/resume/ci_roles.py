@@ -20,15 +20,8 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 
 from constructs import Construct
 from resume.config import PLAN_STAGE, AppConfig
-from resume.counter_function import (
-    DAILY_ITEM_ACTIONS,
-    HISTORY_ITEM_ACTIONS,
-    INDEX_ACTIONS,
-    ITEM_ACTIONS,
-    LOG_ACTIONS,
-    TRACE_ACTIONS,
-)
 from resume.deploy_actions import deploy_actions
+from resume.function_grants import FunctionResources, policy_statements
 from resume.github_oidc import subject, trust_policy
 from resume.parliament_notes import accept_parliament_findings
 from resume.scoped_policy import TAG_ON_CREATE_ACTIONS, Scope, grants, read_only, statements
@@ -97,33 +90,15 @@ def boundary_document(config: AppConfig, account: Account) -> dict[str, Any]:
     scope = stage_scope(config, account)
     table = f"arn:{scope.partition}:dynamodb:{scope.region}:{scope.account}:table/{scope.table}"
     logs = f"arn:{scope.partition}:logs:{scope.region}:{scope.account}:log-group:/aws/lambda/"
-    return _document(
-        [
-            {"Sid": "CountVisits", "Action": list(ITEM_ACTIONS), "Resource": table},
-            {
-                "Sid": "DailyItems",
-                "Action": list(DAILY_ITEM_ACTIONS),
-                "Resource": f"{table}{schema.DAILY_TABLE_SUFFIX}",
-            },
-            {
-                "Sid": "HistoryItems",
-                "Action": list(HISTORY_ITEM_ACTIONS),
-                "Resource": f"{table}{schema.HISTORY_TABLE_SUFFIX}",
-            },
-            {
-                "Sid": "ListTopPages",
-                "Action": list(INDEX_ACTIONS),
-                "Resource": [f"{table}/index/*", f"{table}{schema.HISTORY_TABLE_SUFFIX}/index/*"],
-            },
-            {
-                "Sid": "WriteOwnLogs",
-                "Action": list(LOG_ACTIONS),
-                "Resource": f"{logs}{config.prefix}*",
-            },
-            # X-Ray (tracing = true) accepts no resource but '*'.
-            {"Sid": "WriteTraces", "Action": list(TRACE_ACTIONS), "Resource": "*"},
-        ]
+    arns = FunctionResources(
+        table=table,
+        daily_table=f"{table}{schema.DAILY_TABLE_SUFFIX}",
+        history_table=f"{table}{schema.HISTORY_TABLE_SUFFIX}",
+        table_indexes=f"{table}/index/*",
+        history_indexes=f"{table}{schema.HISTORY_TABLE_SUFFIX}/index/*",
+        log_streams=f"{logs}{config.prefix}*",
     )
+    return _document(policy_statements(arns, schema.DEFAULT_SITE_ID))
 
 
 def stage_actions(config: AppConfig) -> list[str]:

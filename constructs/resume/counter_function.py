@@ -24,22 +24,16 @@ from cdktf_cdktf_provider_aws.lambda_function import (
 
 from constructs import Construct
 from resume.checkov import accept_findings
+from resume.function_grants import (
+    GRANTS,
+    LEADING_KEYS,
+    TRACES,
+    FunctionResources,
+    own_site_keys,
+)
 from resume.parliament_notes import accept_parliament_findings
 from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME, zip_sha256_base64
 
-# The DynamoDB item actions the handler calls, and only on its site's items: keys are
-# "{site}" or "{site}#...". Counter table: counts and the known-pages list.
-ITEM_ACTIONS = ("dynamodb:GetItem", "dynamodb:UpdateItem")
-# Daily table: salts (made with PutItem, past days' swept with BatchWriteItem) and clients.
-DAILY_ITEM_ACTIONS = (
-    "dynamodb:BatchWriteItem",
-    "dynamodb:GetItem",
-    "dynamodb:PutItem",
-    "dynamodb:UpdateItem",
-)
-INDEX_ACTIONS = ("dynamodb:Query",)
-# History table: a view adds to its page's and the site's day; the stats query them.
-HISTORY_ITEM_ACTIONS = ("dynamodb:Query", "dynamodb:UpdateItem")
 # Only Lambda may assume the function's role.
 LAMBDA_TRUST_POLICY = {
     "Version": "2012-10-17",
@@ -51,8 +45,6 @@ LAMBDA_TRUST_POLICY = {
         }
     ],
 }
-LOG_ACTIONS = ("logs:CreateLogStream", "logs:PutLogEvents")
-TRACE_ACTIONS = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 
 FUNCTION_FINDINGS = {
     "CKV_AWS_50": "X-Ray is opt-in (tracing = true): it needs xray:PutTraceSegments on '*', "
@@ -116,54 +108,30 @@ class CounterFunction(Construct):
         own_site_items = [
             DataAwsIamPolicyDocumentStatementCondition(
                 test="ForAllValues:StringLike",
-                variable="dynamodb:LeadingKeys",
-                values=[site_id, f"{site_id}#*"],
+                variable=LEADING_KEYS,
+                values=own_site_keys(site_id),
             )
         ]
+        arns = FunctionResources(
+            table=table_arn,
+            daily_table=daily_table_arn,
+            history_table=history_table_arn,
+            table_indexes=index_arn,
+            history_indexes=history_index_arn,
+            log_streams=f"{self.log_group.arn}:*",
+        )
         permissions = DataAwsIamPolicyDocument(
             self,
             "permissions",
             statement=[
                 DataAwsIamPolicyDocumentStatement(
-                    sid="CountVisits",
-                    actions=list(ITEM_ACTIONS),
-                    resources=[table_arn],
-                    condition=own_site_items,
-                ),
-                DataAwsIamPolicyDocumentStatement(
-                    sid="DailyItems",
-                    actions=list(DAILY_ITEM_ACTIONS),
-                    resources=[daily_table_arn],
-                    condition=own_site_items,
-                ),
-                DataAwsIamPolicyDocumentStatement(
-                    sid="HistoryItems",
-                    actions=list(HISTORY_ITEM_ACTIONS),
-                    resources=[history_table_arn],
-                    condition=own_site_items,
-                ),
-                DataAwsIamPolicyDocumentStatement(
-                    sid="ListTopPages",
-                    actions=list(INDEX_ACTIONS),
-                    resources=[index_arn, history_index_arn],
-                ),
-                DataAwsIamPolicyDocumentStatement(
-                    sid="WriteOwnLogs",
-                    actions=list(LOG_ACTIONS),
-                    resources=[f"{self.log_group.arn}:*"],
-                ),
-                # X-Ray has no resource-level permissions: '*' is the only resource it takes.
-                *(
-                    [
-                        DataAwsIamPolicyDocumentStatement(
-                            sid="WriteTraces",
-                            actions=list(TRACE_ACTIONS),
-                            resources=["*"],
-                        )
-                    ]
-                    if tracing
-                    else []
-                ),
+                    sid=grant.sid,
+                    actions=list(grant.actions),
+                    resources=grant.arns(arns),
+                    condition=own_site_items if grant.own_site_items else None,
+                )
+                for grant in GRANTS
+                if tracing or grant.sid != TRACES
             ],
         )
         IamRolePolicy(self, "policy", role=self.role.id, policy=permissions.json)

@@ -318,6 +318,34 @@ def test_the_boundary_allows_exactly_what_the_function_role_does(with_ci: Synthe
     assert allowed == granted
 
 
+def test_the_boundary_carries_the_function_policys_statements_whole(with_ci: Synthesized) -> None:
+    """Statement by statement: the same actions, the same conditions (the site's own items),
+    and a resource of the stage for each of the role's, as ARN patterns."""
+    policies = resources(ci_doc(with_ci), "aws_iam_policy")
+    (boundary,) = [p for p in policies if p["name"] == "cloud-resume-dev-boundary"]
+    bounds = {s["Sid"]: s for s in json.loads(render(boundary["policy"]))["Statement"]}
+    permissions = with_ci["backend"]["data"]["aws_iam_policy_document"]
+    (function_policy,) = [d for k, d in permissions.items() if k.startswith("function_permissions")]
+    table = f"arn:aws:dynamodb:eu-west-2:{ACCOUNT}:table/cloud-resume-dev-visitors"
+
+    for grant in function_policy["statement"]:
+        bound = bounds.pop(grant["sid"])
+        assert bound["Effect"] == "Allow"
+        assert actions(bound) == grant["actions"]
+        assert bound.get("Condition") == {
+            c["test"]: {c["variable"]: c["values"]} for c in grant.get("condition", [])
+        } or (not grant.get("condition") and "Condition" not in bound)
+        assert len(resource_list(bound)) == len(grant["resources"])
+    assert bounds == {}  # nothing the role lacks
+    assert json.loads(render(boundary["policy"]))["Statement"][0] == {
+        "Sid": "CountVisits",
+        "Effect": "Allow",
+        "Action": ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+        "Resource": table,
+        "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["blog", "blog#*"]}},
+    }
+
+
 def test_the_action_table_covers_exactly_what_the_stage_stacks_manage(
     with_ci: Synthesized,
 ) -> None:
