@@ -70,6 +70,7 @@ class CounterFunction(Construct):
         id_: str,
         *,
         function_name: str,
+        role_name: str,
         zip_path: Path,
         table_arn: str,
         index_arn: str,
@@ -98,7 +99,7 @@ class CounterFunction(Construct):
         self.role = IamRole(
             self,
             "role",
-            name=f"{function_name}-role",
+            name=role_name,
             assume_role_policy=json.dumps(LAMBDA_TRUST_POLICY, sort_keys=True),
             permissions_boundary=permissions_boundary,
         )

@@ -141,6 +141,8 @@ class BackendStack(TerraformStack):
             self,
             "function",
             function_name=config.function_name,
+            # The name the CI roles' iam:PassRole names too (resume.ci_roles).
+            role_name=config.function_role_name,
             zip_path=function_zip,
             table_arn=self.table.arn,
             index_arn=self.table.top_pages_index_arn,
