@@ -2,20 +2,22 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from resume.config import STACK_KINDS, AppConfig
 from resume.outputs import BackendOutputs, FrontendOutputs, read_outputs
 from resume_tools.aws import aws_client, bucket_exists
 from resume_tools.build.package import Package
-from resume_tools.build.workspace import prepare
+from resume_tools.build.workspace import Workspace, prepare
 from resume_tools.deploy.site_bucket_move import empty_bucket, legacy_site_bucket
 from resume_tools.deploy.site_upload import invalidate, site_files, sync
 from resume_tools.deploy.smoke import smoke_check
 from resume_tools.errors import OpsError
 from resume_tools.log import Log
+from resume_tools.terraform.stack_runner import StackRunner
 
 
 @dataclass(frozen=True)
@@ -43,23 +45,13 @@ def deploy(
     """
     workspace = prepare(root, config, env, log)
     runners = workspace.runners
+    target = _Target(aws_client("s3", config), workspace, config.prefix, log)
     changed: list[str] = []
     applied: list[str] = []
-    s3 = aws_client("s3", config)
     try:
         for kind in STACK_KINDS:
-            runner = runners[kind]
-            if kind == "state" and not bucket_exists(
-                s3, workspace.state_bucket, workspace.account_id
-            ):
-                runner.bootstrap()
+            if APPLY_STEPS[kind](runners[kind], target):
                 changed.append(kind)
-            else:
-                runner.init()
-                if kind == "frontend":
-                    _move_legacy_site_bucket(runner.outputs(), s3, config.prefix, log)
-                if runner.apply():
-                    changed.append(kind)
             applied.append(kind)
     except OpsError as exc:
         done = ", ".join(applied) or "none"
@@ -68,7 +60,7 @@ def deploy(
     backend = read_outputs(BackendOutputs, runners["backend"].outputs())
     log("site: upload")
     api_url = site_api_url or backend.api_url
-    keys = sync(s3, frontend.bucket_name, site_files(root / config.site_dir, api_url))
+    keys = sync(target.s3, frontend.bucket_name, site_files(root / config.site_dir, api_url))
     if keys:
         invalidation = invalidate(aws_client("cloudfront", config), frontend.distribution_id, keys)
         log(f"site: {len(keys)} file(s) changed, CloudFront invalidation {invalidation}")
@@ -90,7 +82,48 @@ def deploy(
     return deployment
 
 
-def _move_legacy_site_bucket(outputs: dict[str, str], s3: object, prefix: str, log: Log) -> None:
+@dataclass(frozen=True)
+class _Target:
+    """What the apply steps share: the account's S3, the prepared workspace, the narration."""
+
+    s3: Any
+    workspace: Workspace
+    prefix: str
+    log: Log
+
+
+def _apply_state(runner: StackRunner, target: _Target) -> bool:
+    """The state stack: on a first deploy, bootstrapped into the bucket it creates."""
+    workspace = target.workspace
+    if bucket_exists(target.s3, workspace.state_bucket, workspace.account_id):
+        return _apply(runner, target)
+    runner.bootstrap()
+    return True
+
+
+def _apply_frontend(runner: StackRunner, target: _Target) -> bool:
+    """The frontend: a site bucket named before stages had a prefix is emptied first."""
+    runner.init()
+    _move_legacy_site_bucket(runner.outputs(), target.s3, target.prefix, target.log)
+    return runner.apply()
+
+
+def _apply(runner: StackRunner, target: _Target) -> bool:
+    """Any other stack: init and apply."""
+    del target  # the common signature; a plain stack needs nothing of it
+    runner.init()
+    return runner.apply()
+
+
+# Each stack's apply step, in STACK_KINDS order: True when it changed something.
+APPLY_STEPS: dict[str, Callable[[StackRunner, _Target], bool]] = {
+    "state": _apply_state,
+    "frontend": _apply_frontend,
+    "backend": _apply,
+}
+
+
+def _move_legacy_site_bucket(outputs: Mapping[str, str], s3: Any, prefix: str, log: Log) -> None:
     legacy = legacy_site_bucket(outputs, prefix)
     if legacy:
         count = empty_bucket(s3, legacy)
