@@ -140,7 +140,42 @@ class StaticSite(Construct):
             emulated=emulated,
         )
         self.bucket = self.storage.bucket
-        self.distribution = CloudfrontDistribution(
+        self.distribution = self._distribution(
+            id_, certificate, headers_policy, error_page=error_page, emulated=emulated
+        )
+        findings = dict(DISTRIBUTION_FINDINGS)
+        if not certificate:
+            findings |= DEFAULT_CERTIFICATE_FINDINGS
+        if emulated:
+            findings |= EMULATED_FINDINGS
+        accept_findings(self.distribution, findings)
+        self.storage.attach_policy([_cloudfront_may_read(self.bucket.arn, self.distribution.arn)])
+        if certificate:
+            certificate.add_alias_records(
+                self.distribution.domain_name, self.distribution.hosted_zone_id
+            )
+        default_origin = f"https://{self.distribution.domain_name}"
+        canonical = f"www.{domain_name}" if canonical_host == "www" else domain_name
+        self.url = f"https://{canonical}" if domain_name else default_origin
+        self.error_page = error_page
+        # Every origin a browser may load the site from: the API's CORS allows these.
+        self.origins = [default_origin, *(f"https://{name}" for name in self.aliases)]
+
+    def _distribution(
+        self,
+        id_: str,
+        certificate: SiteCertificate | None,
+        headers_policy: CloudfrontResponseHeadersPolicy | None,
+        *,
+        error_page: str,
+        emulated: bool,
+    ) -> CloudfrontDistribution:
+        """The distribution: the private bucket through OAC, HTTPS only.
+
+        The viewer-request function runs on every request; both 403 and 404 answer the
+        site's own 404 page.
+        """
+        return CloudfrontDistribution(
             self,
             "distribution",
             enabled=True,
@@ -200,23 +235,6 @@ class StaticSite(Construct):
                 else None
             ),
         )
-        findings = dict(DISTRIBUTION_FINDINGS)
-        if not certificate:
-            findings |= DEFAULT_CERTIFICATE_FINDINGS
-        if emulated:
-            findings |= EMULATED_FINDINGS
-        accept_findings(self.distribution, findings)
-        self.storage.attach_policy([_cloudfront_may_read(self.bucket.arn, self.distribution.arn)])
-        if certificate:
-            certificate.add_alias_records(
-                self.distribution.domain_name, self.distribution.hosted_zone_id
-            )
-        default_origin = f"https://{self.distribution.domain_name}"
-        canonical = f"www.{domain_name}" if canonical_host == "www" else domain_name
-        self.url = f"https://{canonical}" if domain_name else default_origin
-        self.error_page = error_page
-        # Every origin a browser may load the site from: the API's CORS allows these.
-        self.origins = [default_origin, *(f"https://{name}" for name in self.aliases)]
 
 
 def _cloudfront_may_read(
