@@ -57,6 +57,12 @@ _GITHUB_REPO = re.compile(
     r"^[A-Za-z0-9](?:[A-Za-z0-9]|-(?=[A-Za-z0-9])){0,38}/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$"
 )
 
+
+def stage_name(project: str, stage: str) -> str:
+    """What names a stage: "<project>-<stage>", the start of every resource name it has."""
+    return f"{project}-{stage}"
+
+
 # The function's own defaults: a setting the deployment passes on starts from the same value.
 _HANDLER = Settings()
 
@@ -140,7 +146,7 @@ class AppConfig:
     @property
     def resolved_table_name(self) -> str:
         """The counter table's name."""
-        return self.table_name or f"{self.project}-{self.stage}-visitors"
+        return self.table_name or f"{self.prefix}visitors"
 
     def state_bucket_name(self, account_id: str) -> str:
         """The state bucket's name in an account: `state_bucket`, or one derived from both.
@@ -148,7 +154,7 @@ class AppConfig:
         Synthesis passes Terraform's own account id (a data source), so the synthesized
         JSON never depends on whose credentials synthesized it.
         """
-        return self.state_bucket or f"{self.project}-{self.stage}-tfstate-{account_id}"
+        return self.state_bucket or f"{self.prefix}tfstate-{account_id}"
 
     @property
     def resolved_state_bucket(self) -> str:
@@ -164,7 +170,12 @@ class AppConfig:
     @property
     def prefix(self) -> str:
         """What every resource name of this stage starts with (IAM scopes deploys to it)."""
-        return f"{self.project}-{self.stage}-"
+        return f"{self.stage_name}-"
+
+    @property
+    def stage_name(self) -> str:
+        """The stage's name: "<project>-<stage>"."""
+        return stage_name(self.project, self.stage)
 
     @property
     def function_name(self) -> str:
@@ -178,7 +189,7 @@ class AppConfig:
 
     def boundary_policy_name(self, stage: str | None = None) -> str:
         """The permissions boundary of every role a stage's deploy creates (the CI stack's)."""
-        return f"{self.project}-{stage or self.stage}-boundary"
+        return f"{stage_name(self.project, stage or self.stage)}-boundary"
 
     @property
     def ci_stack_name(self) -> str:
@@ -196,7 +207,7 @@ class AppConfig:
 
     def stack_name(self, kind: str) -> str:
         """The cdktf stack name (and output folder) for one kind of stack."""
-        return f"{self.project}-{self.stage}-{kind}"
+        return f"{self.prefix}{kind}"
 
     def state_key(self, kind: str) -> str:
         """The state object's key in the state bucket: one per stack and stage."""

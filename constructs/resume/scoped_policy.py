@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from functools import cache
 from typing import Any
 
+from resume.config import stage_name
 from visitor_counter.schema import (
     DAILY_TABLE_SUFFIX,
     DEFAULT_SITE_ID,
@@ -180,8 +181,8 @@ class Scope:
             partition=self.partition,
             region=self.region,
             account=self.account,
-            prefix=f"{self.project}-{self.stage}-",
-            name=f"{self.project}-{self.stage}",
+            prefix=f"{stage_name(self.project, self.stage)}-",
+            name=stage_name(self.project, self.stage),
             table=self.table,
             zone=self.hosted_zone,
         )

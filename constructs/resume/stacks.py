@@ -67,7 +67,7 @@ class FrontendStack(TerraformStack):
         )
         self.site = StaticSite(
             self,
-            f"{config.project}-{config.stage}-site",
+            f"{config.stage_name}-site",
             api_region=config.region,
             domain_name=config.domain_name,
             hosted_zone_id=config.hosted_zone_id,
@@ -109,7 +109,7 @@ class BackendStack(TerraformStack):
         super().__init__(scope, id_)
         aws_provider(self, config)
         state_backend(self, config, config.state_key("backend"))
-        name = f"{config.project}-{config.stage}"
+        name = config.stage_name
         # GitHub deploys may create roles only under the boundary the CI stack made.
         boundary = (
             ci_account(self, "boundary").policy_arn(config.boundary_policy_name())
