@@ -49,3 +49,30 @@ def test_resources_alone_do_not_need_a_new_init(tmp_path: Path) -> None:
     )
 
     assert runner(tmp_path / "stack")._init_inputs() == before
+
+
+def test_a_provider_link_into_a_deleted_plugin_cache_means_init_again(tmp_path: Path) -> None:
+    write_stack(tmp_path / "stack", {"backend": {"s3": {"key": "dev/backend.tfstate"}}})
+    platform = tmp_path / "stack" / ".terraform/providers/registry.terraform.io/hashicorp/aws/5.1"
+    platform.mkdir(parents=True)
+    cache = tmp_path / "plugin-cache" / "linux_amd64"
+    cache.mkdir(parents=True)
+    (platform / "linux_amd64").symlink_to(cache)
+
+    found_with_the_cache = runner(tmp_path / "stack")._providers_found()
+    cache.rmdir()
+
+    assert found_with_the_cache is True
+    assert runner(tmp_path / "stack")._providers_found() is False
+
+
+def test_a_backend_init_recorded_by_hand_changes_the_stamp(tmp_path: Path) -> None:
+    write_stack(tmp_path / "stack", {"backend": {"s3": {"key": "dev/backend.tfstate"}}})
+    (tmp_path / "stack" / ".terraform").mkdir()
+    recorded = tmp_path / "stack" / ".terraform" / "terraform.tfstate"
+    recorded.write_text('{"backend": {"config": {"bucket": "state-123"}}}')
+    before = runner(tmp_path / "stack")._init_inputs()
+
+    recorded.write_text('{"backend": {"config": {"bucket": "someone-elses"}}}')
+
+    assert runner(tmp_path / "stack")._init_inputs() != before

@@ -60,7 +60,7 @@ class StackRunner:
         ~1.7 s per stack and run; any change, or a deleted `.terraform/`, inits again.
         """
         stamp = self.stack_dir / ".terraform" / INIT_STAMP
-        if stamp.is_file() and stamp.read_text() == self._init_inputs():
+        if stamp.is_file() and stamp.read_text() == self._init_inputs() and self._providers_found():
             self.log(f"[{self.name}] init: unchanged since the last one")
             return
         self.log(f"[{self.name}] init")
@@ -68,17 +68,29 @@ class StackRunner:
         stamp.write_text(self._init_inputs())
 
     def _init_inputs(self) -> str:
+        """What init read, and the backend it recorded: a hand-run init changes the latter."""
         stack = json.loads((self.stack_dir / "cdk.tf.json").read_text())
         binary = Path(find_terraform(self.env)).stat()
+        recorded = self.stack_dir / ".terraform" / "terraform.tfstate"
         digest = hashlib.sha256()
         for part in (
             json.dumps(stack.get("terraform", {}), sort_keys=True),
             self.backend_config,
             (self.lock_root / LOCK_FILE).read_text(),
             f"{binary.st_size} {binary.st_mtime_ns}",
+            recorded.read_text() if recorded.is_file() else "",
         ):
             digest.update(part.encode() + b"\0")
         return digest.hexdigest()
+
+    def _providers_found(self) -> bool:
+        """Every provider init installed is still there.
+
+        Init links them into the plugin cache, which a user may delete to free its ~700 MB.
+        """
+        # providers/<host>/<namespace>/<type>/<version>/<platform>: a link, or a folder.
+        platforms = list((self.stack_dir / ".terraform" / "providers").glob("*/*/*/*/*"))
+        return bool(platforms) and all(platform.exists() for platform in platforms)
 
     def _init(self, *args: str) -> None:
         (self.stack_dir / ".terraform" / INIT_STAMP).unlink(missing_ok=True)
