@@ -9,6 +9,7 @@ reason. Everything else fails it.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import tempfile
@@ -114,13 +115,17 @@ def evaluate(report: dict[str, Any], files: Iterable[Path]) -> GateResult:
     A finding is accepted only by the reason in its own stack file: the same resource name
     in another configuration's stack accepts nothing here.
     """
-    reasons = {str(file): accepted_reasons(json.loads(file.read_text())) for file in files}
+    # Keyed by the real path: checkov reports a file as it was named to it.
+    reasons = {
+        os.path.realpath(file): accepted_reasons(json.loads(file.read_text())) for file in files
+    }
     accepted: list[Finding] = []
     unaccepted: list[Finding] = []
     for failure in report["failed"]:
         address, check_id = failure["resource"], failure["check_id"]
         file = failure.get("file_abs_path", "")
-        reason = reasons.get(file, {}).get((address.rsplit(".", 1)[-1], check_id), "")
+        own = reasons.get(os.path.realpath(file), {}) if file else {}
+        reason = own.get((address.rsplit(".", 1)[-1], check_id), "")
         finding = Finding(check_id, address, file, reason)
         (accepted if reason else unaccepted).append(finding)
     return GateResult(report["passed"], accepted, unaccepted, list(report["parsing_errors"]))
