@@ -27,7 +27,7 @@ from resume.checkov import accept_findings
 from resume.function_grants import (
     GRANTS,
     LEADING_KEYS,
-    TRACES,
+    OWN_SITE_TEST,
     FunctionResources,
     own_site_keys,
 )
@@ -108,7 +108,7 @@ class CounterFunction(Construct):
         )
         own_site_items = [
             DataAwsIamPolicyDocumentStatementCondition(
-                test="ForAllValues:StringLike",
+                test=OWN_SITE_TEST,
                 variable=LEADING_KEYS,
                 values=own_site_keys(site_id),
             )
@@ -132,7 +132,7 @@ class CounterFunction(Construct):
                     condition=own_site_items if grant.own_site_items else None,
                 )
                 for grant in GRANTS
-                if tracing or grant.sid != TRACES
+                if tracing or not grant.tracing_only
             ],
         )
         IamRolePolicy(self, "policy", role=self.role.id, policy=permissions.json)

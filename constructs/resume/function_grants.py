@@ -27,7 +27,9 @@ INDEX_ACTIONS: Final = ("dynamodb:Query",)
 HISTORY_ITEM_ACTIONS: Final = ("dynamodb:Query", "dynamodb:UpdateItem")
 LOG_ACTIONS: Final = ("logs:CreateLogStream", "logs:PutLogEvents")
 TRACE_ACTIONS: Final = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
-# The condition key that keeps item actions on the site's own items.
+# The condition that keeps item actions on the site's own items: every key the request
+# names must match one of the site's.
+OWN_SITE_TEST: Final = "ForAllValues:StringLike"
 LEADING_KEYS: Final = "dynamodb:LeadingKeys"
 
 
@@ -48,12 +50,14 @@ class Grant:
     """One statement: its actions, the kinds of resource it names, and a condition.
 
     `own_site_items`: the item actions are held to the site's own items (LeadingKeys).
+    `tracing_only`: the role gets it only with `tracing = true`; the boundary always allows it.
     """
 
     sid: str
     actions: tuple[str, ...]
     resources: tuple[str, ...]  # FunctionResources fields; () for X-Ray's only resource, '*'
     own_site_items: bool = False
+    tracing_only: bool = False
 
     def arns(self, resources: FunctionResources) -> list[str]:
         """The grant's resources as ARNs."""
@@ -66,11 +70,9 @@ GRANTS: Final = (
     Grant("HistoryItems", HISTORY_ITEM_ACTIONS, ("history_table",), own_site_items=True),
     Grant("ListTopPages", INDEX_ACTIONS, ("table_indexes", "history_indexes")),
     Grant("WriteOwnLogs", LOG_ACTIONS, ("log_streams",)),
-    # X-Ray has no resource-level permissions: '*' is the only resource it takes. The role
-    # gets it only with `tracing = true`; the boundary always allows it.
-    Grant("WriteTraces", TRACE_ACTIONS, ()),
+    # X-Ray has no resource-level permissions: '*' is the only resource it takes.
+    Grant("WriteTraces", TRACE_ACTIONS, (), tracing_only=True),
 )
-TRACES: Final = "WriteTraces"
 
 
 def own_site_keys(site_id: str) -> list[str]:
@@ -89,8 +91,6 @@ def policy_statements(resources: FunctionResources, site_id: str) -> list[dict[s
             "Resource": arns[0] if len(arns) == 1 else arns,
         }
         if grant.own_site_items:
-            statement["Condition"] = {
-                "ForAllValues:StringLike": {LEADING_KEYS: own_site_keys(site_id)}
-            }
+            statement["Condition"] = {OWN_SITE_TEST: {LEADING_KEYS: own_site_keys(site_id)}}
         statements.append(statement)
     return statements
