@@ -59,13 +59,17 @@ class StackRunner:
         environment at every run, not through init. A stamp of those in `.terraform/` skips
         ~1.7 s per stack and run; any change, or a deleted `.terraform/`, inits again.
         """
-        stamp = self.stack_dir / ".terraform" / INIT_STAMP
+        stamp = self._stamp
         if stamp.is_file() and stamp.read_text() == self._init_inputs() and self._providers_found():
             self.log(f"[{self.name}] init: unchanged since the last one")
             return
         self.log(f"[{self.name}] init")
         self._init("-reconfigure", self.backend_config)
         stamp.write_text(self._init_inputs())
+
+    @property
+    def _stamp(self) -> Path:
+        return self.stack_dir / ".terraform" / INIT_STAMP
 
     def _init_inputs(self) -> str:
         """What init read, and the backend it recorded: a hand-run init changes the latter."""
@@ -93,7 +97,7 @@ class StackRunner:
         return bool(platforms) and all(platform.exists() for platform in platforms)
 
     def _init(self, *args: str) -> None:
-        (self.stack_dir / ".terraform" / INIT_STAMP).unlink(missing_ok=True)
+        self._stamp.unlink(missing_ok=True)
         install_lock(self.lock_root, self.stack_dir)
         self._terraform("init", "-input=false", READ_ONLY, *args)
 
@@ -153,7 +157,7 @@ class StackRunner:
         self.log(f"[{self.name}] moving its state into the new bucket")
         self._init("-migrate-state", "-force-copy", self.backend_config)
         # Now initialized against its backend, as init() leaves a stack.
-        (self.stack_dir / ".terraform" / INIT_STAMP).write_text(self._init_inputs())
+        self._stamp.write_text(self._init_inputs())
         local_state.unlink(missing_ok=True)
         local_state.with_name(BOOTSTRAP_STATE + ".backup").unlink(missing_ok=True)
 
