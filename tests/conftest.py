@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from resume_tools.build.bot_rules import write_rules
+from resume_tools.artifacts.bot_rules import write_rules
 
 # At import, before any test runs: every router the tests build reads crawler_patterns.json,
 # as the Lambda's cold start does. Rewritten only when the list or the generator changed.

@@ -101,7 +101,7 @@ class AppConfig:
     # A cost cap. New AWS accounts may have a total of only 10: set -1 there to reserve none.
     lambda_reserved_concurrency: int = 10
     function_zip: str = "build/function.zip"
-    site_dir: str = "constructs/resume/site"
+    site_dir: str = "constructs/site"
     # API requests in 5 minutes that raise the request-surge alarm: far above a personal
     # site's traffic (10 a second sustained), well below the stage's throttle (50 a second).
     request_alarm_per_5min: int = 3000

@@ -3,7 +3,7 @@
 The list (PyPI ``crawler-user-agents``, pinned in requirements/dev.in) is ~1,500
 case-sensitive regexes. As one alternation they cost sre 0.4-1.4 ms per browser agent (it
 tries every branch at every position), the package's own ``is_crawler`` 0.1-0.4 ms. So at
-package time ``resume_tools.build.bot_rules`` reduces each pattern to a literal it cannot
+package time ``resume_tools.artifacts.bot_rules`` reduces each pattern to a literal it cannot
 match without, lower-cased, and writes them beside this module as ``crawler_patterns.json``;
 matching them here takes 2-5 µs. Every rule is checked against the lower-cased, stripped
 agent, which makes the list case-insensitive; the tests' browser corpus checks that this

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from resume.config import AppConfig
-from resume_tools.build.package import build
+from resume_tools.artifacts.package import build
 from tests.support.synth import PROJECT_ROOT, Synthesized, synth_app
 
 

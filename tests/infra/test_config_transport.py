@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from resume.config import AppConfig, ConfigError, config_from_json, config_to_json
-from resume_tools.build.synth import synthesize
+from resume_tools.artifacts.synth import synthesize
 from tests.support.synth import PROJECT_ROOT
 
 AWKWARD_TAGS = (

@@ -47,6 +47,16 @@ def test_every_module_is_on_the_map_and_nothing_else() -> None:
         assert listed[folder] == modules, f"{folder}/: the map differs from the folder"
 
 
+def test_every_folder_of_content_and_tests_is_on_the_map() -> None:
+    text = README.read_text().split(MAP_HEADING, 1)[1].split("\n## ", 1)[0]
+
+    for parent in ("constructs", "tests"):
+        for folder in sorted((PROJECT_ROOT / parent).iterdir()):
+            if folder.is_dir() and not folder.name.startswith((".", "__")):
+                named = (f"`{parent}/{folder.name}/`", f"`{folder.name}/`")
+                assert any(n in text for n in named), f"{parent}/{folder.name}/ is not on the map"
+
+
 def test_the_map_reader_sees_a_missing_module() -> None:
     text = README.read_text().replace("`routes` (the API's routes), ", "")
 

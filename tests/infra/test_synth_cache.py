@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from resume.config import AppConfig
-from resume_tools.build.synth import synth_key, synthesize
+from resume_tools.artifacts.synth import synth_key, synthesize
 from tests.support.synth import PROJECT_ROOT
 
 

@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from resume.config import load_config
-from resume_tools.build.synth import synthesize
+from resume_tools.artifacts.synth import synthesize
 from tests.support.synth import PROJECT_ROOT
 
 # Nothing an AWS SDK or Terraform could find credentials or an account id in.

@@ -3,7 +3,7 @@
 Prices are AWS's public us-east-1 list prices (eu-west-2 is about 10% higher), as published
 in 2025 and unchanged in the copies checked offline on PRICES_CHECKED; no free tier is
 subtracted except CloudFront's always-free 10 M requests and 1 TB. Change a price here and
-`tests/unit/test_cost_table.py` asks for the page to follow.
+`tests/tooling/test_cost_table.py` asks for the page to follow.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ ALARM_METRIC_MONTH: Final = 0.10
 KMS_KEY_MONTH: Final = 1.00
 
 # One page view as deployed: one API request, one invocation, four updates (the client's
-# item, the page's day, the site's day, the page's counters: tests/unit/test_round_trips.py),
+# item, the page's day, the site's day, the page's counters: tests/function/test_round_trips.py),
 # two log lines. Write units, items under 1 KB: 1 each, plus the indexes' own writes: the
 # pages-by-day index 1 (its projected counts change), the top-pages index 2 (its sort key,
 # views, changes: DynamoDB deletes the old index entry and puts a new one).

@@ -108,8 +108,8 @@ def warm_overhead(requests: int) -> dict[str, Any]:
 
 def bot_rules(calls: int) -> dict[str, Any]:
     """is_bot per agent, each call timed alone: the crawler list's examples, real browsers."""
+    from resume_tools.artifacts.bot_rules import list_examples
     from resume_tools.bench.browser_agents import BROWSER_AGENTS
-    from resume_tools.build.bot_rules import list_examples
     from visitor_counter.counting_rules import default_bot_rules
 
     is_bot = default_bot_rules().is_bot
@@ -178,7 +178,7 @@ def synth(env: Mapping[str, str], repeat: int) -> dict[str, Any]:
 
 def package(repeat: int) -> dict[str, Any]:
     """Zip size and build time, cold (stamp removed) and cached."""
-    from resume_tools.build.package import build
+    from resume_tools.artifacts.package import build
 
     out = ROOT / "build" / "function.zip"
 

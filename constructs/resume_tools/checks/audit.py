@@ -10,7 +10,7 @@ from __future__ import annotations
 import subprocess
 from pathlib import Path
 
-from resume_tools.build.package import requirement_lines
+from resume_tools.artifacts.package import requirement_lines
 
 # What pip-audit prints when the service could not answer for a package.
 _UNREACHABLE = (

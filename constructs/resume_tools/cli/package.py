@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from resume_tools.build.package import build
+from resume_tools.artifacts.package import build
 from resume_tools.cli import Command
 
 

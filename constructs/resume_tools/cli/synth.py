@@ -9,7 +9,7 @@ import os
 from pathlib import Path
 
 from resume.config import load_config
-from resume_tools.build.workspace import prepare
+from resume_tools.artifacts.workspace import prepare
 from resume_tools.cli import Command
 from resume_tools.log import quiet
 

@@ -15,8 +15,8 @@ from typing import Any
 from resume.config import KNOWN_STAGES, PLAN_STAGE, AppConfig, ConfigError
 from resume.github_oidc import ISSUER
 from resume.outputs import CiOutputs, read_outputs
+from resume_tools.artifacts.workspace import prepare
 from resume_tools.aws import aws_client, bucket_exists
-from resume_tools.build.workspace import prepare
 from resume_tools.errors import OpsError
 from resume_tools.log import Log
 

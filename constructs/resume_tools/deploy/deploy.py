@@ -9,9 +9,9 @@ from typing import Any
 
 from resume.config import STACK_KINDS, AppConfig
 from resume.outputs import BackendOutputs, FrontendOutputs, read_outputs
+from resume_tools.artifacts.package import Package
+from resume_tools.artifacts.workspace import Workspace, prepare
 from resume_tools.aws import aws_client, bucket_exists
-from resume_tools.build.package import Package
-from resume_tools.build.workspace import Workspace, prepare
 from resume_tools.deploy.site_bucket_move import empty_bucket, legacy_site_bucket
 from resume_tools.deploy.site_upload import invalidate, site_files, sync
 from resume_tools.deploy.smoke import smoke_check

@@ -7,8 +7,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from resume.config import STACK_KINDS, AppConfig
+from resume_tools.artifacts.workspace import prepare
 from resume_tools.aws import aws_client, bucket_exists
-from resume_tools.build.workspace import prepare
 from resume_tools.log import Log
 
 

@@ -30,11 +30,11 @@ FINGERPRINTED_FOLDERS = ("_astro/", "_next/static/")
 _HASH_PART = re.compile(r"^(?=[A-Za-z0-9]*[A-Za-z])(?=[A-Za-z0-9]*[0-9])[A-Za-z0-9]{8,}$")
 _SIZE_PART = re.compile(r"^[0-9]+x[0-9]+$")
 # The embeddable counter, added to a site that does not bring its own (a generator's build).
-COUNTER_SCRIPT = Path(__file__).resolve().parents[2] / "resume" / "site" / "counter.js"
+COUNTER_SCRIPT = Path(__file__).resolve().parents[2] / "site" / "counter.js"
 # The owner's stats page, added to every site at /stats/, and the chart library it loads,
 # copied from the npm package package-lock.json pins (no CDN at run time).
 STATS_PREFIX = "stats/"
-STATS_PAGE_DIR = Path(__file__).resolve().parents[2] / "resume" / "stats_page"
+STATS_PAGE_DIR = Path(__file__).resolve().parents[2] / "stats_page"
 CHART_DIR = Path(__file__).resolve().parents[3] / "node_modules" / "uplot" / "dist"
 CHART_FILES = ("uPlot.iife.min.js", "uPlot.min.css")
 # CloudFront bills invalidation paths past an account's first 1,000 a month (and takes

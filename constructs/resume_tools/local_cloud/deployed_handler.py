@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from resume.runtime import HANDLER, zip_sha256_base64
-from resume_tools.build.package import Package
+from resume_tools.artifacts.package import Package
 from resume_tools.errors import OpsError
 from resume_tools.local_cloud.gateway import Handler
 

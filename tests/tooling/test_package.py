@@ -6,7 +6,7 @@ import shutil
 import zipfile
 from pathlib import Path
 
-from resume_tools.build.package import FIXED_DATE_TIME, build
+from resume_tools.artifacts.package import FIXED_DATE_TIME, build
 from tests.support.synth import PROJECT_ROOT
 
 

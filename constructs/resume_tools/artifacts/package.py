@@ -10,7 +10,7 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from resume_tools.build.bot_rules import write_rules
+from resume_tools.artifacts.bot_rules import write_rules
 from resume_tools.errors import OpsError
 
 # Zip entries get this timestamp (the earliest a zip can hold), so builds are reproducible.

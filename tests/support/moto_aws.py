@@ -1,8 +1,10 @@
-"""Fixtures for the handler's unit tests: an in-process moto DynamoDB and a wired router."""
+"""The in-process AWS both kinds of unit test share: moto's patching started once per module,
+one botocore session, and a DynamoDB client with the test counter table in place.
+
+The conftest.py of tests/function and tests/tooling import these fixtures by name."""
 
 from __future__ import annotations
 
-import io
 from collections.abc import Iterator
 from typing import Any
 
@@ -12,15 +14,8 @@ import pytest
 from moto import mock_aws
 from moto.core.models import MockAWS
 
-from tests.support.clock import Clock
-from tests.support.origins import ALLOWED
-from tests.support.tables import TEST_TABLE_NAME, create_counter_table
+from tests.support.tables import create_counter_table
 from visitor_counter import store
-from visitor_counter.router import Router
-from visitor_counter.settings import Settings
-from visitor_counter.store import new_dynamodb_client
-from visitor_counter.telemetry import RequestLog
-from visitor_counter.wiring import build_router
 
 
 @pytest.fixture(scope="module")
@@ -64,38 +59,3 @@ def dynamodb(aws: None) -> Any:
     client = boto3.client("dynamodb", region_name="eu-west-2")
     create_counter_table(client)
     return client
-
-
-@pytest.fixture
-def settings() -> Settings:
-    """Settings as the backend stack would pass them, pointed at the test table."""
-    return Settings(table_name=TEST_TABLE_NAME, allowed_origins=ALLOWED)
-
-
-@pytest.fixture
-def log_stream() -> io.StringIO:
-    """Captures the handler's log lines."""
-    return io.StringIO()
-
-
-@pytest.fixture
-def handler_client(settings: Settings, dynamodb: Any) -> Any:
-    """The handler's own DynamoDB client (botocore), as created at cold start."""
-    return new_dynamodb_client(settings)
-
-
-@pytest.fixture
-def clock() -> Clock:
-    """The time the router's daily salt sees; tests move it across midnight."""
-    return Clock()
-
-
-@pytest.fixture
-def api(settings: Settings, handler_client: Any, log_stream: io.StringIO, clock: Clock) -> Router:
-    """The router as the Lambda builds it, against moto, logging every line to `log_stream`."""
-    return build_router(
-        settings,
-        handler_client,
-        requests=RequestLog(settings.site_id, "DEBUG", log_stream),
-        clock=clock,
-    )

@@ -14,9 +14,9 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from resume.config import STACK_KINDS, AppConfig
+from resume_tools.artifacts.package import Package, build
+from resume_tools.artifacts.synth import SynthResult, synthesize
 from resume_tools.aws import caller_account
-from resume_tools.build.package import Package, build
-from resume_tools.build.synth import SynthResult, synthesize
 from resume_tools.log import Log
 from resume_tools.terraform.run import find_terraform, terraform_env
 from resume_tools.terraform.stack_runner import StackRunner

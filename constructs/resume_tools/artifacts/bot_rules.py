@@ -23,8 +23,8 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Final
 
-from resume_tools.build import regex_literals
-from resume_tools.build.regex_literals import Unsupported, required_literals
+from resume_tools.artifacts import regex_literals
+from resume_tools.artifacts.regex_literals import Unsupported, required_literals
 from resume_tools.errors import OpsError
 
 DISTRIBUTION: Final = "crawler-user-agents"
@@ -120,7 +120,7 @@ def _checked_regex(pattern: str) -> str:
     except re.error as exc:
         raise OpsError(
             f"crawler list pattern `{pattern}` cannot be one branch of a regex ({exc}): "
-            "add it to DROPPED_PATTERNS in resume_tools/build/bot_rules.py, with the reason"
+            "add it to DROPPED_PATTERNS in resume_tools/artifacts/bot_rules.py, with the reason"
         ) from None
     return pattern
 

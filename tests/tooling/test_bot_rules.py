@@ -7,9 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from resume_tools.bench.browser_agents import BROWSER_AGENTS
-from resume_tools.build import bot_rules
-from resume_tools.build.bot_rules import (
+from resume_tools.artifacts import bot_rules
+from resume_tools.artifacts.bot_rules import (
     DROPPED_PATTERNS,
     build_rules,
     installed_list,
@@ -17,7 +16,8 @@ from resume_tools.build.bot_rules import (
     render,
     write_rules,
 )
-from resume_tools.build.regex_literals import Literal, Unsupported, required_literals
+from resume_tools.artifacts.regex_literals import Literal, Unsupported, required_literals
+from resume_tools.bench.browser_agents import BROWSER_AGENTS
 from resume_tools.errors import OpsError
 from visitor_counter import bots
 from visitor_counter.bots import CrawlerListUnavailable, Matcher, RuleSet, load_crawler_list
