@@ -92,13 +92,13 @@ def boundary_document(config: AppConfig, account: Account) -> dict[str, Any]:
     logs = f"arn:{scope.partition}:logs:{scope.region}:{scope.account}:log-group:/aws/lambda/"
     arns = FunctionResources(
         table=table,
-        daily_table=f"{table}{schema.DAILY_TABLE_SUFFIX}",
-        history_table=f"{table}{schema.HISTORY_TABLE_SUFFIX}",
+        daily_table=schema.daily_table_name(table),
+        history_table=schema.history_table_name(table),
         table_indexes=f"{table}/index/*",
-        history_indexes=f"{table}{schema.HISTORY_TABLE_SUFFIX}/index/*",
+        history_indexes=f"{schema.history_table_name(table)}/index/*",
         log_streams=f"{logs}{config.prefix}*",
     )
-    return _document(policy_statements(arns, schema.DEFAULT_SITE_ID))
+    return _document(policy_statements(arns, config.site_id))
 
 
 def stage_actions(config: AppConfig) -> list[str]:

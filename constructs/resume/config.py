@@ -19,6 +19,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from visitor_counter import schema
 from visitor_counter.page_patterns import InvalidPattern, pattern_regex
 from visitor_counter.settings import (
     CLIENT_HOUR_VIEWS_RANGE,
@@ -176,6 +177,14 @@ class AppConfig:
     def stage_name(self) -> str:
         """The stage's name: "<project>-<stage>"."""
         return stage_name(self.project, self.stage)
+
+    @property
+    def site_id(self) -> str:
+        """The site this stage counts, its items' key prefix (the function's grants hold it).
+
+        One site per stage, so the schema's default.
+        """
+        return schema.DEFAULT_SITE_ID
 
     @property
     def function_name(self) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 
 from cdktf import AssetType, TerraformAsset, TerraformResourceLifecycle
@@ -24,6 +25,9 @@ from cdktf_cdktf_provider_aws.lambda_function import (
 
 from constructs import Construct
 from resume.checkov import accept_findings
+from resume.config import AppConfig
+from resume.counter_table import CounterTable
+from resume.daily_table import DailyTable
 from resume.function_grants import (
     GRANTS,
     LEADING_KEYS,
@@ -31,6 +35,7 @@ from resume.function_grants import (
     FunctionResources,
     own_site_keys,
 )
+from resume.history_table import HistoryTable
 from resume.parliament_notes import accept_parliament_findings
 from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME, zip_sha256_base64
 
@@ -61,30 +66,43 @@ LOG_GROUP_FINDINGS = {
 }
 
 
+@dataclass(frozen=True)
+class FunctionTables:
+    """The tables the function reads and writes, as the stack made them."""
+
+    counter: CounterTable
+    daily: DailyTable
+    history: HistoryTable
+
+    def resources(self, log_streams: str) -> FunctionResources:
+        """What the function's grants name: these tables, their indexes, its log streams."""
+        return FunctionResources(
+            table=self.counter.arn,
+            daily_table=self.daily.arn,
+            history_table=self.history.arn,
+            table_indexes=self.counter.top_pages_index_arn,
+            history_indexes=self.history.pages_by_day_index_arn,
+            log_streams=log_streams,
+        )
+
+
 class CounterFunction(Construct):
-    """arm64 python3.13 Lambda from the packaged zip, allowed its site's items of one table."""
+    """arm64 python3.13 Lambda from the packaged zip, allowed its site's items of its tables.
+
+    Named, sized and traced as `config` says: the config is the one authority on the
+    function's name, its role's name (which the CI roles' iam:PassRole names too) and its
+    site id (which its grants hold it to).
+    """
 
     def __init__(
         self,
         scope: Construct,
         id_: str,
         *,
-        function_name: str,
-        role_name: str,
+        config: AppConfig,
         zip_path: Path,
-        table_arn: str,
-        index_arn: str,
-        daily_table_arn: str,
-        history_table_arn: str,
-        history_index_arn: str,
-        site_id: str,
+        tables: FunctionTables,
         environment: Mapping[str, str],
-        memory_mb: int,
-        timeout_s: int,
-        reserved_concurrency: int,
-        log_retention_days: int,
-        tracing: bool,
-        emulated: bool,
         permissions_boundary: str | None = None,
     ) -> None:
         """`permissions_boundary`: the policy ARN the role must carry (CI deploys need it)."""
@@ -92,35 +110,36 @@ class CounterFunction(Construct):
         self.log_group = CloudwatchLogGroup(
             self,
             "logs",
-            name=f"/aws/lambda/{function_name}",
-            retention_in_days=log_retention_days,
+            name=f"/aws/lambda/{config.function_name}",
+            retention_in_days=config.log_retention_days,
         )
         accept_findings(self.log_group, LOG_GROUP_FINDINGS)
-        self.role = IamRole(
+        self.role = self._role(config, tables, permissions_boundary)
+        self.function = self._function(config, zip_path, environment)
+        accept_findings(self.function, FUNCTION_FINDINGS)
+
+    def _role(
+        self, config: AppConfig, tables: FunctionTables, permissions_boundary: str | None
+    ) -> IamRole:
+        """The role only Lambda assumes, granted GRANTS on the tables and its own log streams."""
+        role = IamRole(
             self,
             "role",
-            name=role_name,
+            name=config.function_role_name,
             assume_role_policy=json.dumps(LAMBDA_TRUST_POLICY, sort_keys=True),
             permissions_boundary=permissions_boundary,
         )
         accept_parliament_findings(
-            self.role, {"MALFORMED": "A trust policy has no Resource: the role is the resource."}
+            role, {"MALFORMED": "A trust policy has no Resource: the role is the resource."}
         )
         own_site_items = [
             DataAwsIamPolicyDocumentStatementCondition(
                 test=OWN_SITE_TEST,
                 variable=LEADING_KEYS,
-                values=own_site_keys(site_id),
+                values=own_site_keys(config.site_id),
             )
         ]
-        arns = FunctionResources(
-            table=table_arn,
-            daily_table=daily_table_arn,
-            history_table=history_table_arn,
-            table_indexes=index_arn,
-            history_indexes=history_index_arn,
-            log_streams=f"{self.log_group.arn}:*",
-        )
+        arns = tables.resources(log_streams=f"{self.log_group.arn}:*")
         permissions = DataAwsIamPolicyDocument(
             self,
             "permissions",
@@ -132,26 +151,34 @@ class CounterFunction(Construct):
                     condition=own_site_items if grant.own_site_items else None,
                 )
                 for grant in GRANTS
-                if tracing or not grant.tracing_only
+                if config.tracing or not grant.tracing_only
             ],
         )
-        IamRolePolicy(self, "policy", role=self.role.id, policy=permissions.json)
+        IamRolePolicy(self, "policy", role=role.id, policy=permissions.json)
+        return role
+
+    def _function(
+        self, config: AppConfig, zip_path: Path, environment: Mapping[str, str]
+    ) -> LambdaFunction:
+        """The function itself, logging to the group above."""
         # Copied into the synthesized stack, so the plan never names this machine's paths.
         code = TerraformAsset(self, "code", path=str(zip_path.resolve()), type=AssetType.FILE)
-        self.function = LambdaFunction(
+        return LambdaFunction(
             self,
             "function",
-            function_name=function_name,
+            function_name=config.function_name,
             role=self.role.arn,
             handler=HANDLER,
             runtime=RUNTIME,
             architectures=[ARCHITECTURE],
             filename=code.path,
             source_code_hash=zip_sha256_base64(zip_path),
-            memory_size=memory_mb,
-            tracing_config=LambdaFunctionTracingConfig(mode="Active" if tracing else "PassThrough"),
-            timeout=timeout_s,
-            reserved_concurrent_executions=reserved_concurrency,
+            memory_size=config.lambda_memory_mb,
+            tracing_config=LambdaFunctionTracingConfig(
+                mode="Active" if config.tracing else "PassThrough"
+            ),
+            timeout=config.lambda_timeout_s,
+            reserved_concurrent_executions=config.lambda_reserved_concurrency,
             environment=LambdaFunctionEnvironment(variables=dict(environment)),
             logging_config=LambdaFunctionLoggingConfig(
                 log_format="Text", log_group=self.log_group.name
@@ -159,7 +186,8 @@ class CounterFunction(Construct):
             depends_on=[self.log_group],
             # moto does not return logging_config, so locally every plan would re-add it.
             lifecycle=(
-                TerraformResourceLifecycle(ignore_changes=["logging_config"]) if emulated else None
+                TerraformResourceLifecycle(ignore_changes=["logging_config"])
+                if config.emulated
+                else None
             ),
         )
-        accept_findings(self.function, FUNCTION_FINDINGS)

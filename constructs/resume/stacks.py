@@ -18,7 +18,7 @@ from resume.config import KNOWN_STAGES, AppConfig
 from resume.cost_budget import monthly_budget
 from resume.counter_alarms import CounterAlarms
 from resume.counter_api import CounterApi
-from resume.counter_function import CounterFunction
+from resume.counter_function import CounterFunction, FunctionTables
 from resume.counter_table import CounterTable
 from resume.daily_table import DailyTable
 from resume.github_oidc import github_oidc_provider
@@ -93,7 +93,11 @@ class FrontendStack(TerraformStack):
 
 
 class BackendStack(TerraformStack):
-    """The counter: DynamoDB table, Lambda, HTTP API; CORS allows the site's origins."""
+    """The counter: DynamoDB tables, Lambda, HTTP API; CORS allows the site's origins.
+
+    Built in the order Terraform needs them: tables, the function that uses them, the API
+    that invokes it, the alarms that watch all three, then the stack's outputs.
+    """
 
     def __init__(
         self,
@@ -109,85 +113,96 @@ class BackendStack(TerraformStack):
         super().__init__(scope, id_)
         aws_provider(self, config)
         state_backend(self, config, config.state_key("backend"))
-        name = config.stage_name
-        # GitHub deploys may create roles only under the boundary the CI stack made.
-        boundary = (
-            ci_account(self, "boundary").policy_arn(config.boundary_policy_name())
-            if config.github_repo
-            else None
-        )
+        self.tables = self._tables(config, project_root)
         origins = [*config.allowed_origins, *site.origins]
-        self.table = CounterTable(
-            self, "table", table_name=config.resolved_table_name, protect=not config.emulated
-        )
-        self.daily = DailyTable(
-            self, "daily", table_name=schema.daily_table_name(config.resolved_table_name)
-        )
-        self.history = HistoryTable(
-            self,
-            "history",
-            table_name=schema.history_table_name(config.resolved_table_name),
-            protect=not config.emulated,
-        )
-        self.known_pages = KnownPagesItem(
-            self,
-            "known-pages",
-            table_name=self.table.name,
-            site_id=schema.DEFAULT_SITE_ID,
-            pages=site_page_ids(project_root / config.site_dir),
-            patterns=config.page_patterns,
-        )
         self.function = CounterFunction(
             self,
             "function",
-            function_name=config.function_name,
-            # The name the CI roles' iam:PassRole names too (resume.ci_roles).
-            role_name=config.function_role_name,
+            config=config,
             zip_path=function_zip,
-            table_arn=self.table.arn,
-            index_arn=self.table.top_pages_index_arn,
-            daily_table_arn=self.daily.arn,
-            history_table_arn=self.history.arn,
-            history_index_arn=self.history.pages_by_day_index_arn,
-            site_id=schema.DEFAULT_SITE_ID,
-            environment=deployed_environment(
-                table_name=self.table.name,
-                daily_table_name=self.daily.name,
-                history_table_name=self.history.name,
-                stats_access=config.stats_access,
-                stats_retention_days=str(config.stats_retention_days),
-                max_views_per_client_hour=str(config.max_views_per_client_hour),
-                site_id=schema.DEFAULT_SITE_ID,
-                allowed_origins=ORIGIN_SEPARATOR.join(origins),
-                log_level=config.log_level,
-            ),
-            memory_mb=config.lambda_memory_mb,
-            timeout_s=config.lambda_timeout_s,
-            reserved_concurrency=config.lambda_reserved_concurrency,
-            log_retention_days=config.log_retention_days,
-            tracing=config.tracing,
-            emulated=config.emulated,
-            permissions_boundary=boundary,
+            tables=self.tables,
+            environment=self._function_environment(config, origins),
+            permissions_boundary=self._boundary(config),
         )
-        self.daily.allow_items_only_to(self.function.role.arn)
+        self.tables.daily.allow_items_only_to(self.function.role.arn)
         self.api = CounterApi(
             self,
             "api",
-            api_name=f"{name}-api",
+            api_name=f"{config.stage_name}-api",
             function=self.function.function,
             burst_limit=config.throttle_burst_limit,
             rate_limit_rps=config.throttle_rate_limit_rps,
             log_retention_days=config.log_retention_days,
         )
-        self.alarms = CounterAlarms(
+        self.alarms = self._alarms(config)
+        write_outputs(
+            self,
+            BackendOutputs(
+                api_url=self.api.url,
+                alarm_topic_arn=self.alarms.topic.arn,
+                table_name=self.tables.counter.name,
+                history_table_name=self.tables.history.name,
+                function_name=self.function.function.function_name,
+            ),
+        )
+
+    def _tables(self, config: AppConfig, project_root: Path) -> FunctionTables:
+        """The counter, daily and history tables, and the site's known pages in the first."""
+        counter = CounterTable(
+            self, "table", table_name=config.resolved_table_name, protect=not config.emulated
+        )
+        KnownPagesItem(
+            self,
+            "known-pages",
+            table_name=counter.name,
+            site_id=config.site_id,
+            pages=site_page_ids(project_root / config.site_dir),
+            patterns=config.page_patterns,
+        )
+        return FunctionTables(
+            counter=counter,
+            daily=DailyTable(
+                self, "daily", table_name=schema.daily_table_name(config.resolved_table_name)
+            ),
+            history=HistoryTable(
+                self,
+                "history",
+                table_name=schema.history_table_name(config.resolved_table_name),
+                protect=not config.emulated,
+            ),
+        )
+
+    def _function_environment(self, config: AppConfig, origins: list[str]) -> dict[str, str]:
+        """What the function reads at cold start (visitor_counter.settings.VARIABLES)."""
+        return deployed_environment(
+            table_name=self.tables.counter.name,
+            daily_table_name=self.tables.daily.name,
+            history_table_name=self.tables.history.name,
+            stats_access=config.stats_access,
+            stats_retention_days=str(config.stats_retention_days),
+            max_views_per_client_hour=str(config.max_views_per_client_hour),
+            site_id=config.site_id,
+            allowed_origins=ORIGIN_SEPARATOR.join(origins),
+            log_level=config.log_level,
+        )
+
+    def _boundary(self, config: AppConfig) -> str | None:
+        """GitHub deploys may create roles only under the boundary the CI stack made."""
+        if not config.github_repo:
+            return None
+        return ci_account(self, "boundary").policy_arn(config.boundary_policy_name())
+
+    def _alarms(self, config: AppConfig) -> CounterAlarms:
+        """The alarms on the function, the API and the table, and the monthly budget."""
+        alarms = CounterAlarms(
             self,
             "alarms",
-            name=name,
+            name=config.stage_name,
             region=config.region,
             function_name=self.function.function.function_name,
             api_id=self.api.api.id,
-            table_name=self.table.name,
-            site_id=schema.DEFAULT_SITE_ID,
+            table_name=self.tables.counter.name,
+            site_id=config.site_id,
             alarm_email=config.alarm_email,
             request_alarm_per_5min=config.request_alarm_per_5min,
             encrypt_topic=config.encrypt_alarm_topic,
@@ -197,20 +212,11 @@ class BackendStack(TerraformStack):
         if config.monthly_budget_usd > 0 and not config.emulated:
             monthly_budget(
                 self,
-                prefix=name,
+                prefix=config.stage_name,
                 limit_usd=config.monthly_budget_usd,
-                topic_arn=self.alarms.topic.arn,
+                topic_arn=alarms.topic.arn,
             )
-        write_outputs(
-            self,
-            BackendOutputs(
-                api_url=self.api.url,
-                alarm_topic_arn=self.alarms.topic.arn,
-                table_name=self.table.name,
-                history_table_name=self.history.name,
-                function_name=self.function.function.function_name,
-            ),
-        )
+        return alarms
 
 
 class CiStack(TerraformStack):

@@ -13,14 +13,23 @@ from visitor_counter.stats import StatsQuery, StatsReader
 
 TODAY = date(2026, 11, 26)
 PAGES = ["/", "/posts/hello", "/about"]
+SITE = "blog"
+
+
+def seed(client: Any) -> None:
+    seed_demo_history(
+        client, TEST_HISTORY_TABLE_NAME, PAGES, TODAY, retention_days=400, site_id=SITE
+    )
 
 
 def reader(client: Any) -> StatsReader:
-    return StatsReader(HistoryStore(client, TEST_HISTORY_TABLE_NAME, "blog"))
+    return StatsReader(HistoryStore(client, TEST_HISTORY_TABLE_NAME, SITE))
 
 
 def test_sixty_days_before_today_read_back_through_the_stats(dynamodb: Any) -> None:
-    seed_demo_history(dynamodb, TEST_HISTORY_TABLE_NAME, PAGES, TODAY, retention_days=400)
+    seed_demo_history(
+        dynamodb, TEST_HISTORY_TABLE_NAME, PAGES, TODAY, retention_days=400, site_id=SITE
+    )
 
     query = StatsQuery(date(2026, 9, 27), TODAY)
     days = reader(dynamodb).daily(query)["days"]
@@ -34,7 +43,9 @@ def test_sixty_days_before_today_read_back_through_the_stats(dynamodb: Any) -> N
 
 
 def test_the_site_day_sums_its_pages_views_and_the_spike_day_stands_out(dynamodb: Any) -> None:
-    seed_demo_history(dynamodb, TEST_HISTORY_TABLE_NAME, PAGES, TODAY, retention_days=400)
+    seed_demo_history(
+        dynamodb, TEST_HISTORY_TABLE_NAME, PAGES, TODAY, retention_days=400, site_id=SITE
+    )
 
     query = StatsQuery(date(2026, 9, 27), TODAY)
     site = {day["date"]: day["views"] for day in reader(dynamodb).daily(query)["days"]}
@@ -49,9 +60,13 @@ def test_the_site_day_sums_its_pages_views_and_the_spike_day_stands_out(dynamodb
 
 
 def test_the_same_history_every_run_and_items_expire_with_the_retention(dynamodb: Any) -> None:
-    seed_demo_history(dynamodb, TEST_HISTORY_TABLE_NAME, PAGES, TODAY, retention_days=400)
+    seed_demo_history(
+        dynamodb, TEST_HISTORY_TABLE_NAME, PAGES, TODAY, retention_days=400, site_id=SITE
+    )
     first = all_items(dynamodb)
-    seed_demo_history(dynamodb, TEST_HISTORY_TABLE_NAME, PAGES, TODAY, retention_days=400)
+    seed_demo_history(
+        dynamodb, TEST_HISTORY_TABLE_NAME, PAGES, TODAY, retention_days=400, site_id=SITE
+    )
 
     assert all_items(dynamodb) == first
     oldest = min(first, key=lambda item: item.get("day", {}).get("S", "~"))

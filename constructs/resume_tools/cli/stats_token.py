@@ -24,7 +24,7 @@ def main(argv: list[str] | None = None) -> int:
     def run() -> int:
         config = stage_config(command, args, os.environ)
         table = config.resolved_table_name
-        token = new_stats_token(aws_client("dynamodb", config), table)
+        token = new_stats_token(aws_client("dynamodb", config), table, config.site_id)
         command.log(f"a new token for {config.stage} (table {table}); the old one no longer works")
         site_url = deployed_site_url(config)
         print(f"token: {token}")

@@ -21,16 +21,14 @@ from visitor_counter.stats_access import token_sha256
 TOKEN_BYTES = 32  # 256 bits: no guessing within any number of throttled requests
 
 
-def new_stats_token(dynamodb: Any, table_name: str, site_id: str = schema.DEFAULT_SITE_ID) -> str:
+def new_stats_token(dynamodb: Any, table_name: str, site_id: str) -> str:
     """Make a token, store its hash in the table, and return the token (shown once)."""
     token = secrets.token_urlsafe(TOKEN_BYTES)
     store_stats_token(dynamodb, table_name, token, site_id)
     return token
 
 
-def store_stats_token(
-    dynamodb: Any, table_name: str, token: str, site_id: str = schema.DEFAULT_SITE_ID
-) -> None:
+def store_stats_token(dynamodb: Any, table_name: str, token: str, site_id: str) -> None:
     """Store a token's SHA-256 where the function reads it, replacing the last one."""
     from botocore.exceptions import BotoCoreError, ClientError
 

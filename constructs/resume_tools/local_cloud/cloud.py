@@ -29,7 +29,6 @@ from resume_tools.local_cloud.loopback import HOST
 from resume_tools.local_cloud.site_server import SiteServer
 from resume_tools.local_cloud.stage_limits import deployed_limits
 from resume_tools.log import Log
-from visitor_counter import schema
 from visitor_counter.page_store import PageStore
 
 LOCAL_REGION = "eu-west-2"
@@ -46,7 +45,7 @@ class LocalCloud:
     deployment: Deployment
     # The stats page with a token made for this run (moto starts empty every time).
     stats_url: str
-    stats_retention_days: int
+    config: AppConfig
 
 
 def emulator_env(endpoint: str) -> dict[str, str]:
@@ -147,7 +146,9 @@ def local_cloud(
         ).start()
         running.callback(site.stop)
         token = new_stats_token(
-            emulator_client("dynamodb", emulator.endpoint), deployment.backend.table_name
+            emulator_client("dynamodb", emulator.endpoint),
+            deployment.backend.table_name,
+            config.site_id,
         )
         checks = smoke_check(site.url, api.url, deployed=False, stats_token=token)
         log(f"smoke check passed: {', '.join(checks)}")
@@ -158,7 +159,7 @@ def local_cloud(
             site.url,
             deployment,
             stats_url,
-            config.stats_retention_days,
+            config,
         )
 
 
@@ -166,7 +167,7 @@ def seed_local_history(cloud: LocalCloud) -> int:
     """Write the demo history for the deployed site's pages; return the items written."""
     dynamodb = emulator_client("dynamodb", cloud.emulator_endpoint)
     known = PageStore(
-        dynamodb, cloud.deployment.backend.table_name, schema.DEFAULT_SITE_ID
+        dynamodb, cloud.deployment.backend.table_name, cloud.config.site_id
     ).known_pages()
     listed = known[0] if known else ["/"]
     # The list holds "/posts/hello.html" and its alias "/posts/hello": one page to a reader.
@@ -178,5 +179,6 @@ def seed_local_history(cloud: LocalCloud) -> int:
         cloud.deployment.backend.history_table_name,
         pages,
         datetime.now(UTC).date(),
-        cloud.stats_retention_days,
+        cloud.config.stats_retention_days,
+        cloud.config.site_id,
     )

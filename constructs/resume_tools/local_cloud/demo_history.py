@@ -40,7 +40,7 @@ def seed_demo_history(
     pages: list[str],
     today: date,
     retention_days: int,
-    site_id: str = schema.DEFAULT_SITE_ID,
+    site_id: str,
 ) -> int:
     """Write DEMO_DAYS days before `today` for `pages`; return how many items were written."""
     rng = random.Random(DEMO_SEED)  # noqa: S311 - made-up numbers, repeatable on purpose
