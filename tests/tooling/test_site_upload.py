@@ -15,14 +15,20 @@ from moto import mock_aws
 from resume_tools.deploy.site_upload import (
     ASSET_CACHE,
     CHART_DIR,
+    COUNTER_SCRIPT,
     IMMUTABLE,
     MAX_INVALIDATION_PATHS,
     NO_CACHE,
+    RUNTIME_CONFIG,
     STATS_PAGE_DIR,
+    STATS_PREFIX,
+    SiteFile,
     cache_control,
     invalidate,
+    is_published,
     site_files,
     stats_page_files,
+    sync,
 )
 from resume_tools.errors import OpsError
 from tests.support.synth import PROJECT_ROOT
@@ -175,3 +181,67 @@ def test_a_missing_chart_library_says_how_to_install_it(tmp_path: Path) -> None:
         OpsError, match=r"uPlot.iife.min.js is missing: .* `npm ci --ignore-scripts`"
     ):
         stats_page_files(tmp_path)
+
+
+# A build's dot-paths: a gh-pages clone's .git/, an editor's or OS's leftovers, secrets.
+DOT_PATHS = (
+    ".git/config",
+    ".git/objects/pack/x.pack",
+    ".env",
+    ".DS_Store",
+    "sub/.hidden/file.html",
+    "assets/.cache/x",
+)
+
+
+def write_build(site_dir: Path, keys: tuple[str, ...]) -> None:
+    for key in keys:
+        (site_dir / key).parent.mkdir(parents=True, exist_ok=True)
+        (site_dir / key).write_text(f"contents of {key}\n")
+
+
+def the_sites_own_keys(files: list[SiteFile]) -> set[str]:
+    """The keys of the build's files, less the product's (counter, runtime config, stats)."""
+    added = {COUNTER_SCRIPT.name, RUNTIME_CONFIG}
+    return {f.key for f in files if f.key not in added and not f.key.startswith(STATS_PREFIX)}
+
+
+def test_dot_paths_of_a_build_are_not_uploaded_but_well_known_is(tmp_path: Path) -> None:
+    write_build(tmp_path, (*DOT_PATHS, ".well-known/security.txt", "index.html", "sub/a.html"))
+
+    files = site_files(tmp_path, "https://api.example")
+
+    assert the_sites_own_keys(files) == {".well-known/security.txt", "index.html", "sub/a.html"}
+
+
+@pytest.mark.parametrize(
+    ("key", "published"),
+    [
+        (".well-known/security.txt", True),
+        (".well-known/acme-challenge/token", True),
+        ("index.html", True),
+        ("a.b/c.d.html", True),  # a dot inside a segment is no dot-segment
+        (".well-known/.DS_Store", False),  # only the folder itself is exempt
+        ("sub/.well-known/security.txt", False),  # only at the top, where RFC 8615 puts it
+        (".well-known", False),  # a file of that name is not the folder
+    ],
+)
+def test_which_keys_are_published(key: str, published: bool) -> None:
+    assert is_published(key) is published
+
+
+def test_dot_paths_an_earlier_upload_left_are_deleted_from_the_bucket(tmp_path: Path) -> None:
+    write_build(tmp_path, ("index.html", ".git/config"))
+    with mock_aws():
+        s3 = boto3.client("s3", region_name="us-east-1")
+        s3.create_bucket(Bucket="site")
+        for key in ("index.html", ".git/config"):  # as an upload before the fix left them
+            s3.put_object(Bucket="site", Key=key, Body=(tmp_path / key).read_bytes())
+
+        changed = sync(s3, "site", site_files(tmp_path, "https://api.example"))
+
+        remaining = [item["Key"] for item in s3.list_objects_v2(Bucket="site")["Contents"]]
+    assert ".git/config" not in remaining
+    assert ".git/config" in changed  # so it is invalidated in CloudFront too
+    assert "index.html" in remaining
+    assert "index.html" not in changed

@@ -24,9 +24,11 @@ def main(argv: list[str] | None = None) -> int:
     def run() -> int:
         config = stage_config(command, args, os.environ)
         table = config.resolved_table_name
+        # First, as it may refuse (a state bucket another account owns): the old token then
+        # still works, rather than being replaced by one never shown.
+        site_url = deployed_site_url(config)
         token = new_stats_token(aws_client("dynamodb", config), table, config.site_id)
         command.log(f"a new token for {config.stage} (table {table}); the old one no longer works")
-        site_url = deployed_site_url(config)
         print(f"token: {token}")
         if site_url:
             print(f"stats: {stats_page_url(site_url, token)}")

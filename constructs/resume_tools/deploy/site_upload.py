@@ -49,6 +49,12 @@ _TYPES = {
     ".txt": "text/plain; charset=utf-8",
 }
 RUNTIME_CONFIG = "config.json"
+# A path with a segment starting with "." is a tool's, not the site's: a gh-pages clone's
+# .git/ (its config, its packfiles), .env, .DS_Store, assets/.cache/. The bucket is public,
+# so these are never uploaded, at any depth. The one exception is the top-level
+# .well-known/, which RFC 8615 gives sites for files they publish (security.txt); a
+# dot-segment below it is still left out (.well-known/.DS_Store).
+WELL_KNOWN = ".well-known"
 
 
 @dataclass(frozen=True)
@@ -69,14 +75,12 @@ class SiteFile:
 def site_files(site_dir: Path, api_url: str) -> list[SiteFile]:
     """Every file of the site, config.json (where the API is), counter.js, the stats page.
 
-    The counter script is the product's, unless the site brings its own; the stats page is
-    always the product's, so a site's own stats/ folder is an error.
+    A file with a dot-segment in its path is left out (see `is_published`), and so, at the
+    next sync, deleted from the bucket if an earlier upload put it there. The counter
+    script is the product's, unless the site brings its own; the stats page is always the
+    product's, so a site's own stats/ folder is an error.
     """
-    files = [
-        _site_file(path.relative_to(site_dir).as_posix(), path.read_bytes())
-        for path in sorted(site_dir.rglob("*"))
-        if path.is_file() and not path.name.startswith(".")
-    ]
+    files = [_site_file(key, path.read_bytes()) for key, path in _published_files(site_dir)]
     clash = [file.key for file in files if file.key.startswith(STATS_PREFIX)]
     if clash:
         raise OpsError(
@@ -86,6 +90,21 @@ def site_files(site_dir: Path, api_url: str) -> list[SiteFile]:
         files.append(_site_file(COUNTER_SCRIPT.name, COUNTER_SCRIPT.read_bytes()))
     runtime = json.dumps({"apiUrl": api_url.rstrip("/")}, indent=2).encode() + b"\n"
     return [*files, *stats_page_files(), _site_file(RUNTIME_CONFIG, runtime)]
+
+
+def is_published(key: str) -> bool:
+    """False for a key with a segment starting with ".", but for the top-level .well-known/."""
+    segments = key.split("/")
+    if len(segments) > 1 and segments[0] == WELL_KNOWN:
+        segments = segments[1:]
+    return not any(segment.startswith(".") for segment in segments)
+
+
+def _published_files(site_dir: Path) -> list[tuple[str, Path]]:
+    """The build's files to upload, each with its bucket key."""
+    paths = sorted(site_dir.rglob("*"))
+    keyed = [(path.relative_to(site_dir).as_posix(), path) for path in paths]
+    return [(key, path) for key, path in keyed if path.is_file() and is_published(key)]
 
 
 def stats_page_files(chart_dir: Path = CHART_DIR) -> list[SiteFile]:

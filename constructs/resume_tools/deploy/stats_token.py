@@ -50,13 +50,30 @@ def stats_page_url(site_url: str, token: str) -> str:
 
 
 def deployed_site_url(config: AppConfig) -> str | None:
-    """The stage's site URL from the frontend stack's state, None when it cannot be read."""
+    """The stage's site URL from the frontend stack's state, None when it cannot be read.
+
+    The state bucket's name is predictable (it embeds the account id), so another account
+    could own a bucket by that name and serve a state whose site URL is theirs: the stats
+    link, token and all, would go to their page. ExpectedBucketOwner makes S3 refuse such
+    a bucket (403), which is an error here, not a missing URL.
+    """
     from botocore.exceptions import BotoCoreError, ClientError
 
     try:
-        bucket = config.state_bucket_name(caller_account(config))
-        state = aws_client("s3", config).get_object(Bucket=bucket, Key=config.state_key("frontend"))
+        account = caller_account(config)
+        bucket = config.state_bucket_name(account)
+        state = aws_client("s3", config).get_object(
+            Bucket=bucket, Key=config.state_key("frontend"), ExpectedBucketOwner=account
+        )
         outputs = json.loads(state["Body"].read()).get("outputs", {})
         return str(outputs[output_name(FrontendOutputs, "site_url")]["value"])
-    except (BotoCoreError, ClientError, OpsError, KeyError, TypeError, ValueError):
+    except ClientError as exc:
+        if exc.response.get("Error", {}).get("Code") in ("403", "AccessDenied", "Forbidden"):
+            raise OpsError(
+                f"state bucket {bucket} is not owned by account {account} (or these "
+                "credentials may not read it): its site URL is not used; set "
+                "RESUME_STATE_BUCKET to this account's state bucket"
+            ) from exc
+        return None
+    except (BotoCoreError, OpsError, KeyError, TypeError, ValueError):
         return None
