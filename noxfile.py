@@ -13,10 +13,11 @@ ROOT = Path(__file__).resolve().parent
 DEV_LOCK = "requirements/dev.txt"
 CHECKOV_LOCK = "requirements/checkov.txt"
 AUDIT_LOCK = "requirements/audit.txt"
-# Every lock file the project ships, the Lambda's included.
+# Every lock file the project ships, the Lambda's and npm's included (`nox -s audit`).
 LOCK_FILES = [
     *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("requirements/*.txt")),
     "function/requirements.txt",
+    "package-lock.json",
 ]
 WORKFLOWS = sorted(str(p.relative_to(ROOT)) for p in ROOT.glob(".github/workflows/*.yml"))
 TOOLS_DIR = ROOT / ".nox" / "_tools"
@@ -215,7 +216,7 @@ def checkov(session: nox.Session) -> None:
 
 @nox.session
 def audit(session: nox.Session) -> None:
-    """pip-audit --strict on every lock file; fails loudly when it cannot audit."""
+    """pip-audit --strict and npm audit on every lock file; fails loudly when it cannot audit."""
     tools = _tool_venv(session, "audit", AUDIT_LOCK)
     _install_dev(session)
     session.run(

@@ -2,9 +2,19 @@
 
 from __future__ import annotations
 
+import runpy
+from typing import Any
+
 import pytest
 
+from tests.support.synth import PROJECT_ROOT
 from tests.support.tools import required_tool
+
+
+@pytest.fixture(scope="session")
+def noxfile() -> dict[str, Any]:
+    """The noxfile's globals, run once: a second run would register every session again."""
+    return runpy.run_path(str(PROJECT_ROOT / "noxfile.py"))
 
 
 @pytest.fixture(scope="session")

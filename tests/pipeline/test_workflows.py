@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import re
-import runpy
 import subprocess
 from pathlib import Path
+from typing import Any
 
 import nox
 import pytest
 
 from tests.support.synth import PROJECT_ROOT
+from tests.support.workflows import load
 
 WORKFLOWS = sorted((PROJECT_ROOT / ".github" / "workflows").glob("*.yml"))
 BROKEN_WORKFLOW = """\
@@ -24,6 +25,45 @@ jobs:
       - run: echo "${{ github.event.issue.title }}"
       - run: echo "${{ steps.missing.outputs.x }}"
 """
+
+_TEMPLATE = re.compile(r"\$\{\{(.*?)\}\}")
+_GITHUB_PATH = re.compile(r"\bgithub(?:\.[a-z_]+)+")
+
+
+def render(template: str, github: dict[str, str]) -> str:
+    """A string with `${{ }}` of ==, &&, || over github.* paths, rendered as GitHub would.
+
+    `a && b || c` yields b or c itself, as Python's `and`/`or` do; a true/false result is
+    rendered lowercase. A path missing from `github`, or any other syntax, raises.
+    """
+
+    def value(match: re.Match[str]) -> str:
+        python = _GITHUB_PATH.sub(lambda m: repr(github[m.group(0)]), match.group(1))
+        python = python.replace("&&", " and ").replace("||", " or ")
+        if re.sub(r"'[^']*'|==|!=|\band\b|\bor\b|[()\s]", "", python):
+            raise ValueError(f"unsupported expression: {match.group(0)}")
+        result = eval(python, {"__builtins__": {}}, {})  # noqa: S307 (our own workflow text)
+        return str(result).lower() if isinstance(result, bool) else str(result)
+
+    return _TEMPLATE.sub(value, template)
+
+
+def ci_concurrency(caller: str, event: str, ref: str, run_id: str) -> tuple[str, bool]:
+    """ci.yml's concurrency group and cancel-in-progress for a run of the `caller` workflow.
+
+    A called workflow's github context is its caller's: as deploy.yml's gate, github.workflow
+    is deploy.yml's name and github.run_id the deploy's run.
+    """
+    github = {
+        "github.workflow": load(caller)["name"],
+        "github.event_name": event,
+        "github.ref": ref,
+        "github.run_id": run_id,
+    }
+    concurrency = load("ci.yml")["concurrency"]
+    cancel = concurrency["cancel-in-progress"]
+    cancels = cancel if isinstance(cancel, bool) else render(cancel, github) == "true"
+    return render(concurrency["group"], github), cancels
 
 
 def actionlint(*files: Path) -> subprocess.CompletedProcess[str]:
@@ -100,10 +140,41 @@ def test_permissions_start_empty_and_checkouts_keep_no_credentials(workflow: Pat
     assert text.count("actions/checkout@") == text.count("persist-credentials: false")
 
 
-def test_workflow_steps_run_only_nox_sessions_that_exist() -> None:
-    runpy.run_path(str(PROJECT_ROOT / "noxfile.py"))
+def test_workflow_steps_run_only_nox_sessions_that_exist(noxfile: dict[str, Any]) -> None:
     sessions = set(nox.registry.get())
     called = {s for w in WORKFLOWS for s in re.findall(r"nox -s (\w+)", w.read_text())}
 
     assert called <= sessions
     assert called >= {"lint", "tests", "synth", "checkov", "package", "deploy", "diff", "audit"}
+
+
+def test_no_later_run_on_main_cancels_a_deploys_ci_gate() -> None:
+    gate_group, gate_cancels = ci_concurrency("deploy.yml", "push", "refs/heads/main", "101")
+
+    later_push = ci_concurrency("deploy.yml", "push", "refs/heads/main", "102")
+    later_dispatch = ci_concurrency("deploy.yml", "workflow_dispatch", "refs/heads/main", "103")
+
+    # A running or pending run is cancelled only by a later run of the same group.
+    assert gate_group not in {later_push[0], later_dispatch[0]}
+    assert (gate_cancels, later_push[1], later_dispatch[1]) == (False, False, False)
+
+
+def test_a_pull_requests_next_push_cancels_its_superseded_ci_run() -> None:
+    ref = "refs/pull/7/merge"
+
+    first = ci_concurrency("ci.yml", "pull_request", ref, "201")
+    next_push = ci_concurrency("ci.yml", "pull_request", ref, "202")
+    other_pull_request = ci_concurrency("ci.yml", "pull_request", "refs/pull/8/merge", "203")
+
+    assert first == next_push
+    assert next_push[1] is True
+    assert other_pull_request[0] != first[0]
+
+
+def test_each_stage_still_deploys_one_run_at_a_time_without_cancelling() -> None:
+    deploy = load("deploy.yml")["jobs"]["deploy"]
+
+    assert deploy["concurrency"] == {
+        "group": "deploy-${{ inputs.stage || 'dev' }}",
+        "cancel-in-progress": False,
+    }

@@ -1,1 +1,1 @@
-"""Gates on what ships: checkov on the synthesized stacks, pip-audit on the lock files."""
+"""Gates on what ships: checkov on the synthesized stacks, pip-audit and npm audit on locks."""

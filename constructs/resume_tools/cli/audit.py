@@ -1,7 +1,8 @@
-"""pip-audit --strict on every lock file; never passes having audited nothing (`nox -s audit`).
+"""pip-audit --strict and npm audit on every lock file; never passes having audited nothing.
 
-    python -m resume_tools.cli.audit --pip-audit PATH LOCK_FILE...
+    python -m resume_tools.cli.audit --pip-audit PATH [--npm PATH] LOCK_FILE...
 
+package-lock.json goes to npm audit, every other lock file to pip-audit (`nox -s audit`).
 Exit 0 only when every lock file was audited and is clean; 1 otherwise.
 """
 
@@ -15,9 +16,10 @@ from resume_tools.cli import FAILURE, Command
 
 
 def main(argv: list[str] | None = None) -> int:
-    """Audit each lock file, one verdict line each."""
+    """Audit each lock file, one verdict each."""
     command = Command("audit", __doc__)
     command.parser.add_argument("--pip-audit", required=True)
+    command.parser.add_argument("--npm", default="npm")
     command.parser.add_argument("locks", nargs="+", type=Path)
     args = command.parse(argv)
     missing = [str(lock) for lock in args.locks if not lock.is_file()]
@@ -27,7 +29,7 @@ def main(argv: list[str] | None = None) -> int:
     def run() -> int:
         passed = True
         for lock in args.locks:
-            ok, verdict = audit_lock(args.pip_audit, lock)
+            ok, verdict = audit_lock(lock, pip_audit=args.pip_audit, npm=args.npm)
             print(f"audit: {verdict}", file=sys.stdout if ok else sys.stderr)
             passed &= ok
         return 0 if passed else FAILURE
