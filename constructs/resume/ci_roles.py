@@ -1,11 +1,11 @@
-"""The roles GitHub Actions assumes: a deploy role per stage and a read-only plan role.
+"""The roles GitHub Actions assumes (deploy per stage, plan) and each stage function's role.
 
 Each deploy role may touch only its stage's resources (resume.scoped_policy over
-resume.deploy_actions). Any role it creates or changes must carry the stage's
-permissions boundary, which this stack owns and the deploy role cannot change, and it
-may pass only the function's role, only to Lambda: so a deploy can never mint a role
-stronger than the function's. The plan role holds the same scopes' Read and List actions
-for one stage and nothing else.
+resume.deploy_actions) and holds no IAM write: the function's role is made here, by the
+administrator who applies this stack, under a permissions boundary carrying the same
+grants on the same resources. A deploy may only pass that role, only to Lambda, so no
+branch's deploy can create a role, change whom one trusts, or widen what it may do. The
+plan role holds the same scopes' Read and List actions for one stage and nothing else.
 """
 
 from __future__ import annotations
@@ -22,9 +22,17 @@ from constructs import Construct
 from resume.config import PLAN_STAGE, AppConfig
 from resume.deploy_actions import deploy_actions
 from resume.function_grants import FunctionResources, policy_statements
+from resume.function_role import CI_POLICY_NAME, function_role
 from resume.github_oidc import subject, trust_policy
 from resume.parliament_notes import accept_parliament_findings
-from resume.scoped_policy import TAG_ON_CREATE_ACTIONS, Scope, grants, read_only, statements
+from resume.scoped_policy import (
+    TAG_ON_CREATE_ACTIONS,
+    RecordSet,
+    Scope,
+    grants,
+    read_only,
+    statements,
+)
 from visitor_counter import schema
 
 # A managed policy holds at most 6,144 characters (whitespace aside). Measured on the
@@ -36,6 +44,8 @@ ONE_HOUR_S = 3600
 # one set, and no other stage's role should be able to rewrite them.
 DOMAIN_STAGE = "prod"
 DOMAIN_SERVICES = frozenset({"route53", "acm"})
+# ACM's DNS validation record: "_<32 hex digits>.<name>" (ACM guide, "DNS validation").
+ACM_TOKEN_LENGTH = 32
 # parliament lints identity policies; these findings are its own blind spots.
 TRUST_POLICY_NOTES = {
     "MALFORMED": "A trust policy has no Resource: the role itself is the resource.",
@@ -67,7 +77,6 @@ class Account:
 
 def stage_scope(config: AppConfig, account: Account) -> Scope:
     """The names one stage's resources have (config is that stage's)."""
-    domain = config.domain_name.lower()
     return Scope(
         partition=account.partition,
         region=config.region,
@@ -76,29 +85,47 @@ def stage_scope(config: AppConfig, account: Account) -> Scope:
         stage=config.stage,
         table=config.resolved_table_name,
         hosted_zone=config.hosted_zone_id or "*",
-        boundary_arn=account.policy_arn(config.boundary_policy_name()),
         tag_keys=tuple(sorted(config.all_tags)),
-        # The site's A/AAAA aliases and ACM's validation CNAMEs (resume.static_site).
-        record_names=(domain, f"www.{domain}", f"_*.{domain}", f"_*.www.{domain}")
-        if domain
-        else (),
+        record_sets=site_records(config.domain_name),
+    )
+
+
+def site_records(domain_name: str) -> tuple[RecordSet, ...]:
+    """The site's records (resume.static_site), which a prod deploy may change, and no other.
+
+    A/AAAA aliases at the apex and www, and ACM's validation CNAMEs, whose first label is
+    "_" and 32 hex digits: a TXT at _acme-challenge or _dmarc, or any other name, is out of
+    reach.
+    """
+    if not domain_name:
+        return ()
+    domain = domain_name.lower()
+    validation = "_" + "?" * ACM_TOKEN_LENGTH
+    return (
+        RecordSet(names=(domain, f"www.{domain}"), types=("A", "AAAA")),
+        RecordSet(names=(f"{validation}.{domain}", f"{validation}.www.{domain}"), types=("CNAME",)),
+    )
+
+
+def function_resources(config: AppConfig, account: Account) -> FunctionResources:
+    """The stage function's resources by their names: its tables, their indexes, its logs."""
+    where = f"{config.region}:{account.account}"  # the account's id is a Terraform token
+    table = f"arn:{account.partition}:dynamodb:{where}:table/{config.resolved_table_name}"
+    logs = f"arn:{account.partition}:logs:{where}:log-group:/aws/lambda/{config.function_name}"
+    history = schema.history_table_name(table)
+    return FunctionResources(
+        table=table,
+        daily_table=schema.daily_table_name(table),
+        history_table=history,
+        table_indexes=f"{table}/index/{schema.TOP_PAGES_INDEX}",
+        history_indexes=f"{history}/index/{schema.PAGES_BY_DAY_INDEX}",
+        log_streams=f"{logs}:*",
     )
 
 
 def boundary_document(config: AppConfig, account: Account) -> dict[str, Any]:
-    """The most any role a stage's deploy creates may do: what the function's role grants."""
-    scope = stage_scope(config, account)
-    table = f"arn:{scope.partition}:dynamodb:{scope.region}:{scope.account}:table/{scope.table}"
-    logs = f"arn:{scope.partition}:logs:{scope.region}:{scope.account}:log-group:/aws/lambda/"
-    arns = FunctionResources(
-        table=table,
-        daily_table=schema.daily_table_name(table),
-        history_table=schema.history_table_name(table),
-        table_indexes=f"{table}/index/*",
-        history_indexes=f"{schema.history_table_name(table)}/index/*",
-        log_streams=f"{logs}{config.prefix}*",
-    )
-    return _document(policy_statements(arns, config.site_id))
+    """The most the stage function's role may ever do: every grant, on its exact resources."""
+    return _document(policy_statements(function_resources(config, account), config.site_id))
 
 
 def stage_actions(config: AppConfig) -> list[str]:
@@ -151,12 +178,22 @@ class GitHubRoles(Construct):
         self.deploy_roles: dict[str, IamRole] = {}
         for stage in stages:
             stage_config = replace(config, stage=stage)
-            IamPolicy(
+            boundary = IamPolicy(
                 self,
                 f"{stage}-boundary",
                 name=stage_config.boundary_policy_name(),
-                description=f"The most a role created by the {stage} deploy may do",
+                description=f"The most the {stage} function's role may do",
                 policy=json.dumps(boundary_document(stage_config, account), sort_keys=True),
+            )
+            # The stage's deploy only passes this role to Lambda: it cannot make or change one.
+            function_role(
+                Construct(self, f"{stage}-function"),
+                name=stage_config.function_role_name,
+                resources=function_resources(stage_config, account),
+                site_id=stage_config.site_id,
+                tracing=config.tracing,
+                permissions_boundary=boundary.arn,
+                policy_name=CI_POLICY_NAME,
             )
             self.deploy_roles[stage] = self._role(
                 f"deploy-{stage}",

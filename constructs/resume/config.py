@@ -66,6 +66,9 @@ def stage_name(project: str, stage: str) -> str:
 
 # The function's own defaults: a setting the deployment passes on starts from the same value.
 _HANDLER = Settings()
+DEV_STAGE = "dev"
+# The function's default origins (the local dev server), a dev stage's when none are set.
+DEV_ORIGINS = tuple(sorted(_HANDLER.allowed_origins))
 
 
 class ConfigError(ValueError):
@@ -81,7 +84,8 @@ class AppConfig:
     region: str = "eu-west-2"
     # Empty means derived: "<project>-<stage>-visitors".
     table_name: str = ""
-    allowed_origins: tuple[str, ...] = tuple(sorted(_HANDLER.allowed_origins))
+    # Origins allowed besides the site's own (always allowed); unset: see `origins`.
+    allowed_origins: tuple[str, ...] = ()
     domain_name: str = ""
     hosted_zone_id: str = ""
     # With a domain, which of its two hosts the site lives on; the other redirects (301).
@@ -89,6 +93,10 @@ class AppConfig:
     # The site's Content-Security-Policy header; empty: the default, which runs no inline
     # script or style (a generator build that inlines them needs their hashes, or more).
     site_csp: str = ""
+    # HSTS for the site's domain: max-age only by default. True adds includeSubDomains and
+    # preload, which force HTTPS on every subdomain of the owner's apex (and let anyone
+    # submit the domain to browsers' preload lists): an owner's decision, never a default.
+    hsts_preload: bool = False
     # Empty means derived: "<project>-<stage>-tfstate-<account id>" (bucket names are global).
     state_bucket: str = ""
     account_id: str = ""
@@ -177,6 +185,18 @@ class AppConfig:
     def stage_name(self) -> str:
         """The stage's name: "<project>-<stage>"."""
         return stage_name(self.project, self.stage)
+
+    @property
+    def origins(self) -> tuple[str, ...]:
+        """The origins allowed besides the site's own: `allowed_origins`, if set.
+
+        Unset, the local dev server's (the function's default) in the dev stage, and none
+        elsewhere: a page a visitor's own machine serves at localhost must never count in
+        production.
+        """
+        if self.allowed_origins:
+            return self.allowed_origins
+        return DEV_ORIGINS if self.stage == DEV_STAGE else ()
 
     @property
     def site_id(self) -> str:
@@ -328,8 +348,11 @@ def _validate(config: AppConfig) -> None:
         raise ConfigError(f"region: {config.region!r} is not an AWS region (e.g. eu-west-2)")
     if config.table_name:
         _check(TABLE_NAME.fullmatch(config.table_name), "table_name", config.table_name, "3-255")
-    if not config.allowed_origins:
-        raise ConfigError("allowed_origins: list at least one origin")
+    if config.table_name and config.github_repo:
+        raise ConfigError(
+            "table_name: leave it unset with github_repo: every stage's deploy role would be "
+            "granted the one table, so a dev deploy could change prod's"
+        )
     for origin in config.allowed_origins:
         try:
             parse_origin(origin)

@@ -1,21 +1,13 @@
-"""The Lambda that counts visits, its log group and its least-privilege role."""
+"""The Lambda that counts visits, its log group and (deployed from a laptop) its role."""
 
 from __future__ import annotations
 
-import json
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from cdktf import AssetType, TerraformAsset, TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
-from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
-    DataAwsIamPolicyDocument,
-    DataAwsIamPolicyDocumentStatement,
-    DataAwsIamPolicyDocumentStatementCondition,
-)
-from cdktf_cdktf_provider_aws.iam_role import IamRole
-from cdktf_cdktf_provider_aws.iam_role_policy import IamRolePolicy
 from cdktf_cdktf_provider_aws.lambda_function import (
     LambdaFunction,
     LambdaFunctionEnvironment,
@@ -28,28 +20,10 @@ from resume.checkov import accept_findings
 from resume.config import AppConfig
 from resume.counter_table import CounterTable
 from resume.daily_table import DailyTable
-from resume.function_grants import (
-    GRANTS,
-    LEADING_KEYS,
-    OWN_SITE_TEST,
-    FunctionResources,
-    own_site_keys,
-)
+from resume.function_grants import FunctionResources
+from resume.function_role import function_role
 from resume.history_table import HistoryTable
-from resume.parliament_notes import accept_parliament_findings
 from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME, zip_sha256_base64
-
-# Only Lambda may assume the function's role.
-LAMBDA_TRUST_POLICY = {
-    "Version": "2012-10-17",
-    "Statement": [
-        {
-            "Effect": "Allow",
-            "Principal": {"Service": "lambda.amazonaws.com"},
-            "Action": "sts:AssumeRole",
-        }
-    ],
-}
 
 FUNCTION_FINDINGS = {
     "CKV_AWS_50": "X-Ray is opt-in (tracing = true): it needs xray:PutTraceSegments on '*', "
@@ -103,9 +77,9 @@ class CounterFunction(Construct):
         zip_path: Path,
         tables: FunctionTables,
         environment: Mapping[str, str],
-        permissions_boundary: str | None = None,
+        role_arn: str | None = None,
     ) -> None:
-        """`permissions_boundary`: the policy ARN the role must carry (CI deploys need it)."""
+        """`role_arn`: the stage's role, made by the CI stack; None makes it here."""
         super().__init__(scope, id_)
         self.log_group = CloudwatchLogGroup(
             self,
@@ -114,48 +88,18 @@ class CounterFunction(Construct):
             retention_in_days=config.log_retention_days,
         )
         accept_findings(self.log_group, LOG_GROUP_FINDINGS)
-        self.role = self._role(config, tables, permissions_boundary)
+        # The role's ARN: the one the CI stack made, or one made here.
+        self.role_arn = role_arn or (
+            function_role(
+                self,
+                name=config.function_role_name,
+                resources=tables.resources(log_streams=f"{self.log_group.arn}:*"),
+                site_id=config.site_id,
+                tracing=config.tracing,
+            ).arn
+        )
         self.function = self._function(config, zip_path, environment)
         accept_findings(self.function, FUNCTION_FINDINGS)
-
-    def _role(
-        self, config: AppConfig, tables: FunctionTables, permissions_boundary: str | None
-    ) -> IamRole:
-        """The role only Lambda assumes, granted GRANTS on the tables and its own log streams."""
-        role = IamRole(
-            self,
-            "role",
-            name=config.function_role_name,
-            assume_role_policy=json.dumps(LAMBDA_TRUST_POLICY, sort_keys=True),
-            permissions_boundary=permissions_boundary,
-        )
-        accept_parliament_findings(
-            role, {"MALFORMED": "A trust policy has no Resource: the role is the resource."}
-        )
-        own_site_items = [
-            DataAwsIamPolicyDocumentStatementCondition(
-                test=OWN_SITE_TEST,
-                variable=LEADING_KEYS,
-                values=own_site_keys(config.site_id),
-            )
-        ]
-        arns = tables.resources(log_streams=f"{self.log_group.arn}:*")
-        permissions = DataAwsIamPolicyDocument(
-            self,
-            "permissions",
-            statement=[
-                DataAwsIamPolicyDocumentStatement(
-                    sid=grant.sid,
-                    actions=list(grant.actions),
-                    resources=grant.arns(arns),
-                    condition=own_site_items if grant.own_site_items else None,
-                )
-                for grant in GRANTS
-                if config.tracing or not grant.tracing_only
-            ],
-        )
-        IamRolePolicy(self, "policy", role=role.id, policy=permissions.json)
-        return role
 
     def _function(
         self, config: AppConfig, zip_path: Path, environment: Mapping[str, str]
@@ -167,7 +111,7 @@ class CounterFunction(Construct):
             self,
             "function",
             function_name=config.function_name,
-            role=self.role.arn,
+            role=self.role_arn,
             handler=HANDLER,
             runtime=RUNTIME,
             architectures=[ARCHITECTURE],

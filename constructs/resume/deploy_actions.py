@@ -83,17 +83,8 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         "dynamodb:UpdateTimeToLive", "dynamodb:ListTagsOfResource", "dynamodb:TagResource",
         "dynamodb:UntagResource",
     ),
-    # Creating or changing a role needs the boundary condition (resume.ci_roles); removing a
-    # boundary (iam:DeleteRolePermissionsBoundary) is deliberately absent.
-    "aws_iam_role": (
-        "iam:CreateRole", "iam:GetRole", "iam:UpdateRole", "iam:DeleteRole", "iam:TagRole",
-        "iam:UntagRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies",
-        "iam:ListInstanceProfilesForRole", "iam:UpdateAssumeRolePolicy",
-        "iam:PutRolePermissionsBoundary",
-        "iam:GetRolePolicy",  # every read of a role reads its inline policies
-    ),
-    "aws_iam_role_policy": ("iam:PutRolePolicy", "iam:GetRolePolicy", "iam:DeleteRolePolicy"),
-    # iam:PassRole is granted apart: the function's role only, to Lambda only.
+    # No aws_iam_role: the function's role is the CI stack's (resume.function_role), and
+    # iam:PassRole is granted apart: that role only, to Lambda only.
     "aws_lambda_function": (
         "lambda:CreateFunction", "lambda:GetFunction", "lambda:GetFunctionConfiguration",
         "lambda:UpdateFunctionCode", "lambda:UpdateFunctionConfiguration",

@@ -98,15 +98,6 @@ API_ARNS = (
     "arn:{partition}:apigateway:{region}::/apis/*",
     "arn:{partition}:apigateway:{region}::/tags/*",
 )
-# Role changes that must keep the stage's permissions boundary on the role, as AWS's
-# delegation example conditions them. Other role actions (GetRole, DeleteRole) take no
-# such condition: where AWS does not put the key in the request, StringEquals would deny.
-BOUNDED_ACTIONS = frozenset(
-    {
-        "iam:CreateRole", "iam:PutRolePolicy", "iam:DeleteRolePolicy", "iam:AttachRolePolicy",
-        "iam:DetachRolePolicy", "iam:PutRolePermissionsBoundary",
-    }
-)  # fmt: skip
 # Keys and distributions have generated ids and the highest stakes (a key policy, a
 # site's origin). Their destructive actions also require the stage's tags on the resource,
 # which the provider's default_tags put there at creation. Reads, creation and enabling
@@ -131,6 +122,11 @@ TAG_GUARDED_ACTIONS = frozenset(
 # own tag values; resume.ci_roles denies re-tagging another stage's resources.
 TAG_ON_CREATE_ACTIONS = frozenset({"kms:TagResource", "cloudfront:TagResource"})
 RECORD_NAMES_KEY = "route53:ChangeResourceRecordSetsNormalizedRecordNames"
+RECORD_TYPES_KEY = "route53:ChangeResourceRecordSetsRecordTypes"
+# Lambda's invoke permission may name API Gateway and nothing else: not another account,
+# not a function URL open to anyone (Lambda: lambda:Principal in AddPermission requests).
+PRINCIPAL_KEY = "lambda:Principal"
+INVOKING_SERVICE = "apigateway.amazonaws.com"
 # The deploy writes one item, the known-pages list (resume.known_pages_item); its item
 # actions may touch that item and no other (never a count, never a salt).
 KNOWN_PAGES_ITEM_ACTIONS = frozenset(
@@ -150,6 +146,14 @@ class UnscopedActionError(ValueError):
 
 
 @dataclass(frozen=True)
+class RecordSet:
+    """Route53 records a deploy may change: these names, with these types only."""
+
+    names: tuple[str, ...]
+    types: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class Scope:
     """One stage's names, and the account they live in (Terraform references allowed)."""
 
@@ -161,12 +165,11 @@ class Scope:
     table: str
     # Route53 zone id of the stage's domain, or "*" when the config names none.
     hosted_zone: str
-    # The permissions boundary every role the deploy touches must carry.
-    boundary_arn: str
     # The tag keys the stage's resources carry (provider default_tags).
     tag_keys: tuple[str, ...] = ("ManagedBy", "Project", "Stage")
-    # DNS names (normalized: lower case, no trailing dot; globs) the deploy may change.
-    record_names: tuple[str, ...] = ()
+    # The DNS records the deploy may change: names (normalized: lower case, no trailing dot;
+    # globs) and the record types allowed at those names.
+    record_sets: tuple[RecordSet, ...] = ()
     # The site whose known-pages item the deploy writes.
     site_id: str = DEFAULT_SITE_ID
 
@@ -252,28 +255,38 @@ def _grants(action: str, scope: Scope) -> list[Grant]:
     by_condition: dict[Condition, list[str]] = defaultdict(list)
     for entry in known:
         arn_format = entry["resource_arn_format"]
-        condition = _condition(action, arn_format, entry["condition_keys"], scope)
         arns = [scope.fill(t) for t in SCOPED_FORMATS[arn_format]]
         if action in DAILY_TABLE_ONLY_ACTIONS:
             arns = [arn for arn in arns if arn.endswith(DAILY_TABLE_SUFFIX)]
-        by_condition[condition] += arns
+        for condition in _conditions(action, arn_format, entry["condition_keys"], scope):
+            by_condition[condition] += arns
     return [
         Grant(action, level, tuple(resources), condition)
         for condition, resources in by_condition.items()
     ]
 
 
-def _condition(action: str, arn_format: str, keys: list[str], scope: Scope) -> Condition:
+def _conditions(action: str, arn_format: str, keys: list[str], scope: Scope) -> list[Condition]:
+    """The conditions the action needs; several when any one of them may allow it."""
     condition: list[tuple[str, str, str | tuple[str, ...]]] = []
-    if action in BOUNDED_ACTIONS and "iam:PermissionsBoundary" in keys:
-        condition.append(("StringEquals", "iam:PermissionsBoundary", scope.boundary_arn))
     if arn_format in TAG_SCOPED_FORMATS and action in TAG_GUARDED_ACTIONS:
         condition += _own_tags("aws:ResourceTag", scope)
     if action in KNOWN_PAGES_ITEM_ACTIONS and LEADING_KEYS in keys:
         condition.append(("ForAllValues:StringEquals", LEADING_KEYS, (scope.known_pages_key,)))
-    if RECORD_NAMES_KEY in keys and scope.record_names:
-        condition.append(("ForAllValues:StringLike", RECORD_NAMES_KEY, scope.record_names))
-    return tuple(condition)
+    if action == "lambda:AddPermission" and PRINCIPAL_KEY in keys:
+        condition.append(("StringEquals", PRINCIPAL_KEY, INVOKING_SERVICE))
+    if RECORD_NAMES_KEY in keys and scope.record_sets:
+        # One change batch is one record (one aws_route53_record), so each set is a
+        # statement of its own: a name of the set, with a type of the set.
+        return [
+            (
+                *condition,
+                ("ForAllValues:StringLike", RECORD_NAMES_KEY, records.names),
+                ("ForAllValues:StringEquals", RECORD_TYPES_KEY, records.types),
+            )
+            for records in scope.record_sets
+        ]
+    return [tuple(condition)]
 
 
 def _own_tags(prefix: str, scope: Scope) -> Condition:

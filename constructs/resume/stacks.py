@@ -21,6 +21,7 @@ from resume.counter_api import CounterApi
 from resume.counter_function import CounterFunction, FunctionTables
 from resume.counter_table import CounterTable
 from resume.daily_table import DailyTable
+from resume.function_role import LAPTOP_MADE_ROLE
 from resume.github_oidc import github_oidc_provider
 from resume.history_table import HistoryTable
 from resume.known_pages_item import KnownPagesItem
@@ -79,6 +80,7 @@ class FrontendStack(TerraformStack):
             canonical_host=config.canonical_host,
             content_security_policy=config.site_csp,
             extensionless=extensionless_style(project_root / config.site_dir),
+            hsts_preload=config.hsts_preload,
         )
         write_outputs(
             self,
@@ -114,7 +116,7 @@ class BackendStack(TerraformStack):
         aws_provider(self, config)
         state_backend(self, config, config.state_key("backend"))
         self.tables = self._tables(config, project_root)
-        origins = [*config.allowed_origins, *site.origins]
+        origins = [*config.origins, *site.origins]
         self.function = CounterFunction(
             self,
             "function",
@@ -122,9 +124,9 @@ class BackendStack(TerraformStack):
             zip_path=function_zip,
             tables=self.tables,
             environment=self._function_environment(config, origins),
-            permissions_boundary=self._boundary(config),
+            role_arn=self._ci_made_role(config),
         )
-        self.tables.daily.allow_items_only_to(self.function.role.arn)
+        self.tables.daily.allow_items_only_to(self.function.role_arn)
         self.api = CounterApi(
             self,
             "api",
@@ -186,11 +188,16 @@ class BackendStack(TerraformStack):
             log_level=config.log_level,
         )
 
-    def _boundary(self, config: AppConfig) -> str | None:
-        """GitHub deploys may create roles only under the boundary the CI stack made."""
+    def _ci_made_role(self, config: AppConfig) -> str | None:
+        """Deployed from GitHub, the function's role is the CI stack's (resume.function_role).
+
+        A stack that made the role itself before forgets it without deleting it: the CI
+        stack adopts the same role at the next `nox -s bootstrap`.
+        """
         if not config.github_repo:
             return None
-        return ci_account(self, "boundary").policy_arn(config.boundary_policy_name())
+        forget_without_destroying(self, LAPTOP_MADE_ROLE)
+        return ci_account(self, "account").role_arn(config.function_role_name)
 
     def _alarms(self, config: AppConfig) -> CounterAlarms:
         """The alarms on the function, the API and the table, and the monthly budget."""
@@ -257,6 +264,13 @@ def ci_account(scope: Construct, id_: str) -> Account:
     return Account(
         partition=DataAwsPartition(scope, f"{id_}-partition").partition,
         account=DataAwsCallerIdentity(scope, f"{id_}-account").account_id,
+    )
+
+
+def forget_without_destroying(stack: TerraformStack, addresses: tuple[str, ...]) -> None:
+    """Terraform `removed` blocks: drop these resources from the state, leave them in AWS."""
+    stack.add_override(
+        "removed", [{"from": address, "lifecycle": {"destroy": False}} for address in addresses]
     )
 
 

@@ -42,8 +42,13 @@ from resume.site_certificate import SiteCertificate
 # AWS-managed "CachingOptimized" cache policy: gzip/brotli, no cookies or query strings.
 CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
 NONCURRENT_SITE_VERSIONS_DAYS = 30
-HSTS_MAX_AGE_S = 63_072_000  # two years, as hstspreload.org asks
+HSTS_MAX_AGE_S = 63_072_000  # two years, as hstspreload.org asks of a preloaded domain
 
+HSTS_FINDINGS = {
+    "CKV_AWS_259": "HSTS is sent (two years) without includeSubDomains and preload, which "
+    "would force HTTPS on every subdomain of the owner's domain and invite its preload "
+    "submission by anyone: hsts_preload = true turns both on, as the owner's decision.",
+}
 DISTRIBUTION_FINDINGS = {
     "CKV_AWS_68": "AWS WAF costs more per month than a personal site's whole bill; "
     "the API stage is throttled instead.",
@@ -81,6 +86,7 @@ class StaticSite(Construct):
         canonical_host: str,
         content_security_policy: str = "",
         extensionless: str = "index",
+        hsts_preload: bool = False,
     ) -> None:
         """Build the site's bucket, distribution and viewer-request function.
 
@@ -88,7 +94,8 @@ class StaticSite(Construct):
         to it); `error_page` is the key of the site's 404 page, with a leading slash;
         `canonical_host` ("apex" or "www") is where the other host of a domain redirects;
         `content_security_policy` replaces the default policy when set; `extensionless` is
-        where "/x" goes: "index" (x/index.html) or "html" (x.html).
+        where "/x" goes: "index" (x/index.html) or "html" (x.html); `hsts_preload` adds
+        includeSubDomains and preload to HSTS.
         """
         super().__init__(scope, id_)
         # Pretty URLs ("/blog/" is blog/index.html) and the canonical host, at the edge.
@@ -117,6 +124,7 @@ class StaticSite(Construct):
                 self,
                 f"{id_}-security-headers",
                 content_security_policy or default_content_security_policy(api_region),
+                hsts_preload,
             )
         )
         self.aliases = [domain_name, f"www.{domain_name}"] if domain_name else []
@@ -266,16 +274,18 @@ def default_content_security_policy(api_region: str) -> str:
     )
 
 
-def _security_headers(scope: Construct, name: str, csp: str) -> CloudfrontResponseHeadersPolicy:
-    return CloudfrontResponseHeadersPolicy(
+def _security_headers(
+    scope: Construct, name: str, csp: str, hsts_preload: bool
+) -> CloudfrontResponseHeadersPolicy:
+    policy = CloudfrontResponseHeadersPolicy(
         scope,
         "security-headers",
         name=name,
         security_headers_config=CloudfrontResponseHeadersPolicySecurityHeadersConfig(
             strict_transport_security=CloudfrontResponseHeadersPolicySecurityHeadersConfigStrictTransportSecurity(
                 access_control_max_age_sec=HSTS_MAX_AGE_S,
-                include_subdomains=True,
-                preload=True,
+                include_subdomains=hsts_preload,
+                preload=hsts_preload,
                 override=True,
             ),
             content_security_policy=CloudfrontResponseHeadersPolicySecurityHeadersConfigContentSecurityPolicy(
@@ -292,3 +302,6 @@ def _security_headers(scope: Construct, name: str, csp: str) -> CloudfrontRespon
             ),
         ),
     )
+    if not hsts_preload:
+        accept_findings(policy, HSTS_FINDINGS)
+    return policy

@@ -1,4 +1,4 @@
-"""`nox -s bootstrap` on the local cloud: the CI stack applies, and a deploy still works under it.
+"""`nox -s bootstrap` on the local cloud: the CI stack applies, and a deploy works under it.
 
 It runs in a moto server of its own and synthesizes into its own folder (CDKTF_OUTDIR),
 so the session's local cloud and its stacks are not touched.
@@ -6,11 +6,14 @@ so the session's local cloud and its stacks are not touched.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from resume.config import EMULATOR_ACCOUNT_ID
+from resume.function_role import CI_POLICY_NAME, LAMBDA_TRUST_POLICY
 from resume_tools.local_cloud.cloud import LOCAL_REGION, emulator_client, emulator_env
 from resume_tools.local_cloud.emulator import Emulator
 from tests.support.alarm_topic import check_the_topics_own_key
@@ -44,9 +47,15 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
         "RESUME_ENCRYPT_ALARM_TOPIC": "true",
     }
 
+    iam = emulator_client("iam", endpoint)
+    laptop_made = deployed_from_a_laptop(iam)
+
     boot = run_tool("bootstrap", "--github-repo", REPO, env=env, timeout_s=BOOTSTRAP_TIMEOUT_S)
 
     assert boot.returncode == 0, boot.stderr + boot.stdout
+    # The CI stack adopted the role a laptop's deploy had made, and renamed its policy.
+    assert f"adopting {laptop_made}" in boot.stderr + boot.stdout
+    assert iam.list_role_policies(RoleName=laptop_made)["PolicyNames"] == [CI_POLICY_NAME]
     role = f"arn:aws:iam::{EMULATOR_ACCOUNT_ID}:role/{PROJECT}-ci"
     for stage in ("dev", "staging", "prod"):
         assert (
@@ -54,7 +63,6 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
             f"--body {role}-deploy-{stage}"
         ) in boot.stdout.splitlines()
     assert f"gh variable set AWS_PLAN_ROLE_ARN --repo {REPO} --body {role}-plan" in boot.stdout
-    iam = emulator_client("iam", endpoint)
     trust = iam.get_role(RoleName=f"{PROJECT}-ci-deploy-prod")["Role"]["AssumeRolePolicyDocument"]
     condition = trust["Statement"][0]["Condition"]["StringEquals"]
     assert condition["token.actions.githubusercontent.com:sub"] == f"repo:{REPO}:environment:prod"
@@ -73,12 +81,32 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
     )
 
     assert deploy.returncode == 0, deploy.stderr + deploy.stdout
-    function_role = iam.get_role(RoleName=f"{PROJECT}-dev-counter-role")["Role"]
+    function_role = iam.get_role(RoleName=laptop_made)["Role"]
     assert function_role["PermissionsBoundary"]["PermissionsBoundaryArn"] == (
         f"arn:aws:iam::{EMULATOR_ACCOUNT_ID}:policy/{PROJECT}-dev-boundary"
     )
+    lambda_client = emulator_client("lambda", endpoint)
+    function = lambda_client.get_function(FunctionName=f"{PROJECT}-dev-counter")
+    assert function["Configuration"]["Role"] == function_role["Arn"]
     assert iam.get_policy(PolicyArn=function_role["PermissionsBoundary"]["PermissionsBoundaryArn"])
     check_the_topics_own_key(endpoint)
+
+
+def deployed_from_a_laptop(iam: Any) -> str:
+    """The dev function's role as a laptop's deploy leaves it: Terraform's policy name."""
+    name = f"{PROJECT}-dev-counter-role"
+    iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST_POLICY))
+    iam.put_role_policy(
+        RoleName=name,
+        PolicyName="terraform-20261202000000000000000001",
+        PolicyDocument=json.dumps(
+            {
+                "Version": "2012-10-17",
+                "Statement": [{"Effect": "Allow", "Action": "logs:PutLogEvents", "Resource": "*"}],
+            }
+        ),
+    )
+    return name
 
 
 def test_bootstrap_without_a_repository_is_a_usage_error() -> None:

@@ -38,7 +38,7 @@ def production(production_config: AppConfig, production_dir: Path) -> Synthesize
 
 @pytest.fixture(scope="session")
 def with_domain(function_zip: Path, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    """The stacks with every option on: custom domain, alarm e-mail, tracing, log level."""
+    """The stacks with every option on: custom domain, alarm e-mail, tracing, HSTS preload."""
     config = AppConfig(
         function_zip=str(function_zip),
         state_bucket="example-state",
@@ -49,6 +49,7 @@ def with_domain(function_zip: Path, tmp_path_factory: pytest.TempPathFactory) ->
         tracing=True,
         encrypt_alarm_topic=True,
         log_level="WARNING",
+        hsts_preload=True,
     )
     return synth_app(config, tmp_path_factory.mktemp("cdktf-domain"))[1]
 

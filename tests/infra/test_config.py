@@ -18,6 +18,16 @@ def test_defaults_deploy_without_editing() -> None:
     assert config.resolved_state_bucket == "cloud-resume-dev-tfstate-111122223333"
 
 
+def test_only_the_dev_stage_allows_the_local_dev_server_unless_told() -> None:
+    dev = load_config({"RESUME_ACCOUNT_ID": "111122223333"})
+    prod = load_config({"RESUME_STAGE": "prod"})
+    told = load_config({"RESUME_STAGE": "prod", "RESUME_ALLOWED_ORIGINS": "http://localhost:4321"})
+
+    assert dev.origins == ("http://localhost:4321",)
+    assert prod.origins == ()
+    assert told.origins == ("http://localhost:4321",)
+
+
 def test_environment_overrides_every_kind_of_value() -> None:
     config = load_config(
         {
@@ -62,6 +72,10 @@ BAD = [
     ({"RESUME_STATS_RETENTION_DAYS": "0"}, "stats_retention_days: 0 is outside 1..3650"),
     ({"RESUME_DOMAIN_NAME": "example.com"}, "domain_name and hosted_zone_id: set both or neither"),
     ({"RESUME_TABLE_NAME": "x"}, "table_name: 'x' is not valid"),
+    (
+        {"RESUME_TABLE_NAME": "visitors", "RESUME_GITHUB_REPO": "octo/site"},
+        "table_name: leave it unset with github_repo: every stage's deploy role would be granted",
+    ),
     ({"RESUME_STATE_BUCKET": "Bad_Bucket"}, "state_bucket: 'Bad_Bucket' is not valid"),
     ({"RESUME_PROJECT": "My Project"}, "project: 'My Project' is not valid"),
     ({"RESUME_TAGS": "novalue"}, "tags: expected key=value pairs"),

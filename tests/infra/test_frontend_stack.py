@@ -55,6 +55,9 @@ def test_security_headers_policy_is_attached(production: Synthesized) -> None:
 
     headers = policy["security_headers_config"]
     assert headers["strict_transport_security"]["access_control_max_age_sec"] == 63_072_000
+    # Not the owner's every subdomain, nor a preload anyone may submit: hsts_preload's.
+    assert headers["strict_transport_security"]["include_subdomains"] is False
+    assert headers["strict_transport_security"]["preload"] is False
     assert headers["frame_options"]["frame_option"] == "DENY"
     assert headers["referrer_policy"]["referrer_policy"] == "strict-origin-when-cross-origin"
     assert headers["content_type_options"]["override"] is True
@@ -123,3 +126,11 @@ def test_custom_domain_origins_are_allowed_by_the_api(with_domain: Synthesized) 
 
 def test_outputs_site_url_bucket_and_distribution(production: Synthesized) -> None:
     assert set(production["frontend"]["output"]) >= {"site_url", "bucket_name", "distribution_id"}
+
+
+def test_hsts_preload_is_the_owners_choice(with_domain: Synthesized) -> None:
+    policy = only(with_domain["frontend"], "aws_cloudfront_response_headers_policy")
+
+    hsts = policy["security_headers_config"]["strict_transport_security"]
+    assert (hsts["include_subdomains"], hsts["preload"]) == (True, True)
+    assert "checkov" not in policy["//"]  # the finding does not arise

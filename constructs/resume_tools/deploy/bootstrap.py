@@ -7,6 +7,7 @@ applies with local state, then moves the state into the bucket it created.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -19,6 +20,7 @@ from resume_tools.artifacts.workspace import prepare
 from resume_tools.aws import aws_client, bucket_exists
 from resume_tools.errors import OpsError
 from resume_tools.log import Log
+from resume_tools.terraform.stack_runner import STACK_FILE, StackRunner
 
 # Environments whose deploys must come from main only.
 PROTECTED_STAGES = ("staging", "prod")
@@ -48,11 +50,12 @@ def bootstrap(root: Path, config: AppConfig, env: Mapping[str, str], log: Log) -
     runner = workspace.ci_runner
     if runner is None:  # prepare makes one whenever github_repo is set
         raise OpsError("the CI stack was not prepared")
+    iam = aws_client("iam", config)
     if bucket_exists(aws_client("s3", config), runner.state_bucket, workspace.account_id):
         runner.init()
-        changed = runner.apply()
+        changed = runner.apply(function_roles_to_adopt(iam, runner, config, runner.managed()))
     else:
-        runner.bootstrap()
+        runner.bootstrap(function_roles_to_adopt(iam, runner, config, set()))
         changed = True
     outputs = read_outputs(CiOutputs, runner.outputs())
     return CiIdentity(
@@ -63,6 +66,39 @@ def bootstrap(root: Path, config: AppConfig, env: Mapping[str, str], log: Log) -
         reused_oidc_provider=reuse,
         changed=changed,
     )
+
+
+def function_roles_to_adopt(
+    iam: Any, runner: StackRunner, config: AppConfig, managed: set[str]
+) -> dict[str, str]:
+    """{address: import id} of the stages' function roles that exist but the CI state lacks.
+
+    A stage deployed from a laptop (or before the CI stack made these roles) has its
+    function's role already; the CI stack takes it over, with its inline policy, instead of
+    failing to create it. Its policy, whatever its name, is adopted as the stack's, which
+    then renames it (resume.function_role.CI_POLICY_NAME).
+    """
+    names = {replace(config, stage=stage).function_role_name for stage in KNOWN_STAGES}
+    stack = json.loads((runner.stack_dir / STACK_FILE).read_text())["resource"]
+    imports: dict[str, str] = {}
+    for key, role in stack.get("aws_iam_role", {}).items():
+        address = f"aws_iam_role.{key}"
+        if role["name"] not in names or address in managed or not _role_exists(iam, role["name"]):
+            continue
+        imports[address] = role["name"]
+        policies = iam.list_role_policies(RoleName=role["name"])["PolicyNames"]
+        for policy_key, policy in stack.get("aws_iam_role_policy", {}).items():
+            if policy["role"] == f"${{aws_iam_role.{key}.id}}" and policies:
+                imports[f"aws_iam_role_policy.{policy_key}"] = f"{role['name']}:{policies[0]}"
+    return imports
+
+
+def _role_exists(iam: Any, name: str) -> bool:
+    try:
+        iam.get_role(RoleName=name)
+    except iam.exceptions.NoSuchEntityException:
+        return False
+    return True
 
 
 def foreign_oidc_provider(iam: Any, project: str) -> bool:

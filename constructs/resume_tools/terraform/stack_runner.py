@@ -18,6 +18,9 @@ from resume_tools.terraform.run import find_terraform, run_terraform
 _APPLY_SUMMARY = re.compile(r"Resources: (\d+) added, (\d+) changed, (\d+) destroyed")
 BOOTSTRAP_OVERRIDE = "bootstrap_override.tf.json"
 BOOTSTRAP_STATE = "bootstrap.tfstate"
+STACK_FILE = "cdk.tf.json"  # what cdktf synthesizes into each stack's folder
+# Import blocks for one apply: resources that exist but this stack's state lacks.
+IMPORTS_FILE = "imports.tf.json"  # not an override: Terraform takes no import blocks there
 NO_CHANGES, CHANGES = 0, 2  # terraform plan -detailed-exitcode
 # In .terraform/, beside what init wrote: the hash of everything that init read.
 INIT_STAMP = "resume-init"
@@ -73,7 +76,7 @@ class StackRunner:
 
     def _init_inputs(self) -> str:
         """What init read, and the backend it recorded: a hand-run init changes the latter."""
-        stack = json.loads((self.stack_dir / "cdk.tf.json").read_text())
+        stack = json.loads((self.stack_dir / STACK_FILE).read_text())
         binary = Path(find_terraform(self.env)).stat()
         recorded = self.stack_dir / ".terraform" / "terraform.tfstate"
         digest = hashlib.sha256()
@@ -116,16 +119,26 @@ class StackRunner:
             raise OpsError(_failure(self.name, "plan", result.stderr or result.stdout))
         return result.returncode == CHANGES, result.stdout
 
-    def apply(self) -> bool:
+    def apply(self, imports: Mapping[str, str] | None = None) -> bool:
         """Apply (plan and apply in one run); True if anything changed.
 
         One `apply -auto-approve` rather than `plan -out` + `apply plan`: each Terraform run
         starts the 700 MB provider three times, about 9 s, and the result is the same.
+        `imports`: {resource address: import id} to adopt into the state first.
         """
         self.log(f"[{self.name}] apply")
-        result = self._terraform(
-            "apply", "-input=false", "-auto-approve", "-lock-timeout=0s", check=False
-        )
+        override = self.stack_dir / IMPORTS_FILE
+        if imports:
+            for address, import_id in imports.items():
+                self.log(f"[{self.name}] adopting {import_id} as {address}")
+            blocks = [{"to": address, "id": import_id} for address, import_id in imports.items()]
+            override.write_text(json.dumps({"import": blocks}))
+        try:
+            result = self._terraform(
+                "apply", "-input=false", "-auto-approve", "-lock-timeout=0s", check=False
+            )
+        finally:
+            override.unlink(missing_ok=True)
         if result.returncode != 0:
             raise OpsError(_failure(self.name, "apply", result.stderr or result.stdout))
         summary = _APPLY_SUMMARY.search(result.stdout)
@@ -136,7 +149,12 @@ class StackRunner:
         self.log(f"[{self.name}] {added} added, {changed} changed, {destroyed} destroyed")
         return True
 
-    def bootstrap(self) -> None:
+    def managed(self) -> set[str]:
+        """The addresses in the stack's state (none before its first apply)."""
+        result = self._terraform("state", "list", check=False)
+        return set(result.stdout.split()) if result.returncode == 0 else set()
+
+    def bootstrap(self, imports: Mapping[str, str] | None = None) -> None:
         """First deploy of the state stack: apply with local state, then migrate it.
 
         The bucket that holds the state does not exist before this apply creates it, so an
@@ -151,7 +169,7 @@ class StackRunner:
         try:
             self.log(f"[{self.name}] init (local state)")
             self._init("-reconfigure")
-            self.apply()
+            self.apply(imports)
         finally:
             override.unlink()
         self.log(f"[{self.name}] moving its state into the new bucket")
