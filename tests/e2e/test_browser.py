@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
 
@@ -10,13 +10,16 @@ import pytest
 import requests
 from playwright.sync_api import Browser, Page
 
+from resume_tools.local_cloud.cloud import emulator_client
 from resume_tools.local_cloud.gateway import LocalGateway
 from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
 from resume_tools.local_cloud.stage_limits import StageLimits
 from tests.support.browser import shown
 from tests.support.cloud import RunningCloud
 from tests.support.events import BROWSER
+from tests.support.request_log import logged_requests
 from tests.support.synth import PROJECT_ROOT
+from tests.support.tables import all_items
 
 pytestmark = pytest.mark.e2e
 ARTIFACTS = PROJECT_ROOT / "test-artifacts"
@@ -154,15 +157,6 @@ PREFLIGHTED_POST = """async (api) => {
   });
   return {status: response.status, body: await response.json()};
 }"""
-READ_ANOTHER_ORIGIN = """async (api) => {
-  try {
-    const json = {"Content-Type": "application/json"};
-    await fetch(api + "/", {method: "POST", headers: json, body: "{}"});
-    return "read";
-  } catch (error) {
-    return "blocked";
-  }
-}"""
 
 
 def test_a_preflighted_post_from_the_site_counts_once_in_the_browser(
@@ -178,24 +172,70 @@ def test_a_preflighted_post_from_the_site_counts_once_in_the_browser(
     assert stored_visitors() == before + 1
 
 
-def test_a_page_of_another_origin_fails_the_preflight_and_counts_nothing(
-    cloud: RunningCloud,
-    page: Page,
-    stored_visitors: Callable[[], int],
-    deployed_origins: list[str],
+FOREIGN_PAGE_ID = "/e2e-foreign-origin"  # a known page (E2E_PAGE_PATTERNS): else a 404
+# Another site's page, embedding the counter as any page on the web can.
+FOREIGN_PAGE = """<!doctype html>
+<p><span data-counter="views"></span> <span data-counter="site"></span></p>
+<script src="{site}/counter.js" data-api="{api}" data-page="{page}"></script>"""
+# What such a page can send without counter.js: a beacon never waits for a CORS answer. Its
+# body is counter.js's own, a string, so text/plain: a simple request, as counter.js's are.
+BEACONS = """([api, page]) => {
+  const view = JSON.stringify({referrer: "", utm_source: ""});
+  return [
+    navigator.sendBeacon(api + "/pages/" + encodeURIComponent(page), view),
+    navigator.sendBeacon(api + "/"),
+  ];
+}"""
+
+
+@pytest.fixture
+def foreign_site(cloud: RunningCloud) -> Iterator[str]:
+    """The address of FOREIGN_PAGE, served from another loopback port: another origin.
+
+    A real server, not `page.route`: Chromium gives a routed page no address, so public,
+    and its Local Network Access rule would block every request to loopback before CORS.
+    """
+    html = FOREIGN_PAGE.format(site=cloud.site_url, api=cloud.api_url, page=FOREIGN_PAGE_ID)
+
+    class Page(QuietHandler):
+        def do_GET(self) -> None:  # noqa: N802 - http.server's dispatch name
+            self.reply(200, {"Content-Type": "text/html"}, html.encode())
+
+    server = LoopbackServer(Page, 0).start()
+    yield server.url
+    server.stop()
+
+
+def test_counter_js_and_beacons_on_a_page_of_another_origin_count_nothing(
+    cloud: RunningCloud, page: Page, foreign_site: str, deployed_origins: list[str]
 ) -> None:
-    other = "http://localhost:9"  # a loopback origin the deploy does not allow
-    page.route(
-        other + "/", lambda route: route.fulfill(body="<!doctype html>", content_type="text/html")
-    )
-    page.goto(other + "/")
-    before = stored_visitors()
+    """No preflight guards these requests: they reach the function, whose origin rule alone
+    keeps another site from counting its visitors here (CORS only hides the answer)."""
+    table = emulator_client("dynamodb", cloud.emulator_endpoint)
+    before = all_items(table, cloud.table_name)
+    seen = len(cloud.later_output)
 
-    outcome = page.evaluate(READ_ANOTHER_ORIGIN, cloud.api_url)
+    page.goto(foreign_site + "/")
+    fallbacks = [shown(page, f"[data-counter={kind}]") for kind in ("views", "site")]
+    queued = page.evaluate(BEACONS, [cloud.api_url, FOREIGN_PAGE_ID])
+    records = logged_requests(cloud, seen, 4)
 
-    assert other not in deployed_origins
-    assert outcome == "blocked"
-    assert stored_visitors() == before
+    assert foreign_site not in deployed_origins
+    # Requests only add and update items: whatever they wrote is here.
+    assert [item for item in all_items(table, cloud.table_name) if item not in before] == []
+    # Each request reached the function, none preflighted, and the origin rule (not the bot
+    # rule, not an unknown page) is what left each uncounted.
+    page_route = "POST /pages/" + FOREIGN_PAGE_ID
+    assert sorted((r["route"], r["outcome"]) for r in records) == [
+        ("POST /", "foreign_origin"),
+        ("POST /", "foreign_origin"),
+        (page_route, "foreign_origin"),
+        (page_route, "foreign_origin"),
+    ]
+    # Answered without CORS headers, the page cannot read the counts: counter.js's fetch
+    # rejects and it shows its fallback.
+    assert fallbacks == ["unavailable", "unavailable"]
+    assert queued == [True, True]
 
 
 def test_the_page_shows_the_fallback_when_the_stage_throttles(
