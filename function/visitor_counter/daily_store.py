@@ -22,9 +22,9 @@ class ClientView:
     within_limit: bool
     new_page_visitor: bool = False
     new_site_visitor: bool = False
-    # The client's first view of the page today (tracked or not): only such a view may bring
-    # the page's day a referrer host it does not have yet.
-    first_view_of_page: bool = False
+    # The view names the first referrer source the client named today: only such a view may
+    # bring a day (the page's, the site's) a source it does not have yet.
+    own_source: bool = False
 
 
 class DailyStore:
@@ -43,6 +43,7 @@ class DailyStore:
         hour: int,
         limit: int,
         visitor: bool,
+        source_tag: str | None,
         expires_at: int,
     ) -> ClientView:
         """Add a view of a page to the client's item, within its limits, in one update.
@@ -50,7 +51,9 @@ class DailyStore:
         Refused (not within its limit) when the client has `limit` views of the page in this
         UTC hour, or would view more than MAX_PAGES_PER_CLIENT_DAY pages today. With
         `visitor`, the page's tag joins ``seen`` and the client is flagged as the site's
-        visitor; the answer says whether either is new (unique visitors).
+        visitor; the answer says whether either is new (unique visitors). `source_tag`, the
+        keyed tag of the host or campaign the view names (None for "direct" and "other"),
+        becomes the client's source unless it has one: the answer says whether it is that.
         """
         this_hour = schema.client_hour_attribute(hour, page_tag)
         names = {
@@ -76,6 +79,10 @@ class DailyStore:
             values[":yes"] = {"BOOL": True}
             adds.append("#seen :tags")
             sets.append("#visitor = :yes")
+        if source_tag is not None:
+            names["#source"] = schema.CLIENT_SOURCE_ATTRIBUTE
+            values[":source"] = {"S": source_tag}
+            sets.append("#source = if_not_exists(#source, :source)")
         # The page's other hours go: only this hour's count is ever compared, and the item
         # stays at one counter per page.
         past = {
@@ -107,12 +114,12 @@ class DailyStore:
             return ClientView(within_limit=False)
         before = response.get("Attributes") or {}
         seen = (before.get(schema.CLIENT_SEEN_ATTRIBUTE) or {}).get("SS") or []
-        viewed = (before.get(schema.CLIENT_PAGES_ATTRIBUTE) or {}).get("SS") or []
+        source_before = (before.get(schema.CLIENT_SOURCE_ATTRIBUTE) or {}).get("S")
         return ClientView(
             within_limit=True,
             new_page_visitor=visitor and page_tag not in seen,
             new_site_visitor=visitor and schema.VISITOR_FLAG_ATTRIBUTE not in before,
-            first_view_of_page=page_tag not in viewed,
+            own_source=source_tag is not None and source_before in (None, source_tag),
         )
 
     def salt(self, day: str) -> bytes | None:

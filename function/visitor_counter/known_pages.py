@@ -8,6 +8,10 @@ view and again every few minutes, so a site deploy's new pages count within minu
 
 Patterns are page ids with globs: ``*`` is any text within one path segment, ``**`` any
 text across segments: ``/posts/*`` matches ``/posts/hello`` but not ``/posts/a/b``.
+
+A page is *listed* when the site names it exactly: one of its HTML files, or a pattern
+without a wildcard. A glob admits pages nobody named, so anyone can make up ids it matches:
+such pages count, but stay out of the public top list (see page_store).
 """
 
 from __future__ import annotations
@@ -19,28 +23,40 @@ from dataclasses import dataclass
 from typing import Protocol
 
 from visitor_counter.errors import CountUnavailable
-from visitor_counter.page_patterns import InvalidPattern, pattern_regex
+from visitor_counter.page_patterns import InvalidPattern, literal_page, pattern_regex
 
 
 @dataclass(frozen=True)
 class KnownPages:
-    """The page ids and patterns of one site; `allows` is a set lookup, then the patterns."""
+    """The listed page ids and the globs of one site; a set lookup, then the globs."""
 
     pages: frozenset[str]
     patterns: re.Pattern[str] | None
 
     @classmethod
     def of(cls, pages: Iterable[str], patterns: Iterable[str]) -> KnownPages:
-        """From page ids (normalized) and glob patterns (raise InvalidPattern on a bad one)."""
-        regexes = [pattern_regex(pattern) for pattern in patterns]
+        """From page ids (normalized) and patterns (raise InvalidPattern on a bad one)."""
+        listed = set(pages)
+        regexes = []
+        for pattern in patterns:
+            regex = pattern_regex(pattern)
+            literal = literal_page(pattern)
+            if literal is None:
+                regexes.append(regex)
+            else:
+                listed.add(literal)
         combined = re.compile("|".join(f"(?:{r})" for r in regexes)) if regexes else None
-        return cls(frozenset(pages), combined)
+        return cls(frozenset(listed), combined)
 
     def allows(self, page: str) -> bool:
-        """True if `page` (a normalized page id) may be counted."""
-        if page in self.pages:
+        """True if `page` (a normalized page id) may be counted: listed, or a glob's."""
+        if self.lists(page):
             return True
         return self.patterns is not None and self.patterns.fullmatch(page) is not None
+
+    def lists(self, page: str) -> bool:
+        """True if the site names `page` exactly, so no visitor can have made it up."""
+        return page in self.pages
 
 
 NO_PAGES = KnownPages(frozenset(), None)

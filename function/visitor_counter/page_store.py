@@ -31,26 +31,35 @@ class PageStore:
         self._table = table_name
         self._site = site_id
 
-    def add_view(self, page: str, *, new_visitor: bool) -> PageCounts:
-        """Add a view (and a visitor when new) and return the page's new counts."""
+    def add_view(self, page: str, *, new_visitor: bool, listed: bool) -> PageCounts:
+        """Add a view (and a visitor when new) and return the page's new counts.
+
+        `site` puts the item in the top-pages index, sorted by views: only a `listed` page
+        has it. A page only a glob admits could be any id a visitor made up, so it is
+        counted but kept out of the public top list (its `site` removed, should it have
+        one from before, or from when the site listed it).
+        """
+        values = {
+            ":one": {"N": "1"},
+            ":new": {"N": "1" if new_visitor else "0"},
+            ":page": {"S": page},
+        }
+        index = "SET #page = :page REMOVE #site"
+        if listed:
+            values[":site"] = {"S": self._site}
+            index = "SET #page = :page, #site = :site"
         response = call_dynamodb(
             self._client.update_item,
             TableName=self._table,
             Key=self._key(schema.page_key(self._site, page)),
-            # `site` and `page` put the item in the top-pages index, sorted by views.
-            UpdateExpression="ADD #views :one, #visitors :new SET #page = :page, #site = :site",
+            UpdateExpression=f"ADD #views :one, #visitors :new {index}",
             ExpressionAttributeNames={
                 "#views": schema.VIEWS_ATTRIBUTE,
                 "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
                 "#page": schema.PAGE_ATTRIBUTE,
                 "#site": schema.SITE_ATTRIBUTE,
             },
-            ExpressionAttributeValues={
-                ":one": {"N": "1"},
-                ":new": {"N": "1" if new_visitor else "0"},
-                ":page": {"S": page},
-                ":site": {"S": self._site},
-            },
+            ExpressionAttributeValues=values,
             ReturnValues="ALL_NEW",
         )
         return _page_counts(response.get("Attributes"), page)

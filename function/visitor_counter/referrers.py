@@ -59,6 +59,11 @@ def referrer_source(referrer: str, utm_source: str, own_hosts: Collection[str]) 
     return host
 
 
+def is_named(source: str) -> bool:
+    """True for a host or a campaign: a source a day keeps by name (not "direct", "other")."""
+    return source not in _RESERVED
+
+
 def hosts_of(origins: Collection[str]) -> frozenset[str]:
     """The host names of the site's origins (scheme://host[:port])."""
     return frozenset((urlsplit(origin).hostname or "").rstrip(".") for origin in origins) - {""}

@@ -5,7 +5,7 @@ Routes (anything else is 404; a known path with another method is 405 with Allow
 - ``POST /``                the original contract: count a hit of the site, ``{"visitors": N}``
 - ``POST /pages/{page}``    count a view of a known page, ``{"page", "views", "visitors"}``
 - ``GET /pages/{page}``     read a page's counts without counting
-- ``GET /pages?top=10``     the most viewed pages, ``{"pages": [...]}``
+- ``GET /pages?top=10``     the most viewed of the pages the site lists, ``{"pages": [...]}``
 - ``GET /stats/daily``, ``/stats/pages``, ``/stats/referrers``, ``/stats/export.csv``
                             the owner's history (resume.stats), behind the stats token
 - ``OPTIONS`` on each       the CORS preflight
@@ -203,7 +203,8 @@ class Router:
 
     def _count_page(self, request: Request) -> tuple[dict[str, Any], str, bool]:
         page = _page_of(request)
-        if not self._known_pages.current().allows(page):
+        known = self._known_pages.current()
+        if not known.allows(page):
             raise BadRequest(404, UNKNOWN_PAGE.format(page=page))
         uncounted = self._uncounted(request)
         if uncounted:
@@ -214,6 +215,7 @@ class Router:
             request.source_ip,
             track=not opted_out(request.headers),
             source=self._source(request),
+            listed=known.lists(page),
         )
         outcome = "counted" if view.counted else "client_limit"
         return view.counts.as_json(), outcome, view.new_visitor
@@ -227,7 +229,12 @@ class Router:
 
     def _top_pages(self, request: Request) -> tuple[dict[str, Any], str, bool]:
         limit = _top_limit(request.query)
-        return {"pages": [page.as_json() for page in self._pages.top(limit)]}, "read", False
+        known = self._known_pages.current()
+        # The index holds listed pages only, but items written before that rule, or of pages
+        # the site no longer has, may linger in it: skip them, reading as many as any request
+        # may ask for (one Query either way).
+        listed = [page for page in self._pages.top(MAX_TOP) if known.lists(page.page)]
+        return {"pages": [page.as_json() for page in listed[:limit]]}, "read", False
 
     def _read_stats(self, request: Request) -> tuple[dict[str, Any] | TextBody, str, bool]:
         # The token first: without it, nothing is said of the parameters either.

@@ -16,14 +16,18 @@ The daily table (no recovery, no backups, TTL: nothing in it outlives its day):
 - ``{site}#client#{digest}`` one address today, a keyed hash as the key: ``pages`` (keyed
   tags of the pages it viewed, at most MAX_PAGES_PER_CLIENT_DAY), ``seen`` (the tags it
   counted as a unique visitor of), ``h{HH}{tag}`` (its views of a page in the current UTC
-  hour; the other hours' are removed) and ``visitor`` (a unique visitor of the site today)
+  hour; the other hours' are removed), ``visitor`` (a unique visitor of the site today) and
+  ``source`` (the keyed tag of the first referrer source it named today)
 
 The history table (point-in-time recovery on, TTL: kept ``stats_retention_days``), keyed by
 ``ID`` and the UTC ``day``:
 
-- ``{site}#site``, day      the whole site's day: ``views``, ``visitors``, referrers
+- ``{site}#site``, day      the whole site's day: ``views``, ``visitors``, referrers, and
+  ``unlisted``, how many of the day's page days are of pages only a glob admits
 - ``{site}#page#{page}``, day   one page's day: the same, plus ``site`` and ``page``, which
-  put it in the pages-by-day index (``site``, ``day``) the range-wide reads query
+  put it in the pages-by-day index (``site``, ``day``) the range-wide reads query; an
+  unlisted page's day past the day's first MAX_UNLISTED_PAGES_PER_DAY has ``site`` set to
+  ``{site}#overflow``, a partition of the index that no read queries
 
 Referrers of a day: ``refs``, the set of distinct hosts (at most MAX_REFERRER_HOSTS), and
 ``r:{source}``, the views from each source (``r:direct`` and ``r:other`` included).
@@ -61,6 +65,12 @@ DEFAULT_SITE_ID: Final = "blog"
 # The daily table's client items.
 CLIENT_PAGES_ATTRIBUTE: Final = "pages"
 CLIENT_SEEN_ATTRIBUTE: Final = "seen"
+# The keyed tag of the first referrer source (a host or a campaign) a client named today: the
+# one source its views may bring a day that lacks it. One, not a few: a person's day on a
+# site has one way in (the views after it come from the site itself, "direct"), a later
+# source the day already has still counts by name, and one slot is bounded by itself:
+# SET if_not_exists in the update the view makes anyway, no set to cap, no round trip.
+CLIENT_SOURCE_ATTRIBUTE: Final = "source"
 # At most this many distinct pages an address views in a day (bounds its item: ~9 KB).
 MAX_PAGES_PER_CLIENT_DAY: Final = 200
 # The history table.
@@ -71,6 +81,13 @@ REFERRER_HOSTS_ATTRIBUTE: Final = "refs"
 REFERRER_PREFIX: Final = "r:"
 # Distinct referrer hosts one page (or the site) keeps a day; later ones count as "other".
 MAX_REFERRER_HOSTS: Final = 50
+# A day's pages that only a glob admits (anyone can make up their ids) are in the
+# range-wide lists (the pages-by-day index) up to this many; the site's day still counts
+# the views of the rest. More pages than a personal site's visitors view in a day, and few
+# enough that a year of days flooded with made-up pages (36,500 page days) leaves the stats'
+# reads (stats.MAX_PAGE_DAYS) room for the site's own pages.
+MAX_UNLISTED_PAGES_PER_DAY: Final = 100
+UNLISTED_PAGES_ATTRIBUTE: Final = "unlisted"
 DIRECT_SOURCE: Final = "direct"
 OTHER_SOURCE: Final = "other"
 # The counter table's stats-token item.
@@ -105,6 +122,11 @@ def site_history_key(site_id: str) -> str:
 def page_history_key(site_id: str, page: str) -> str:
     """History key of one page's days."""
     return page_key(site_id, page)
+
+
+def overflow_site(site_id: str) -> str:
+    """The `site` of unlisted page days past a day's cap: an index partition nobody queries."""
+    return f"{site_id}#overflow"
 
 
 def referrer_attribute(source: str) -> str:

@@ -29,8 +29,12 @@ MAX_PAGES: Final = 100
 CSV_TYPE: Final = "text/csv; charset=utf-8"
 CSV_HEADER: Final = ("date", "page", "views", "visitors")
 # Page days the range-wide routes read at most: 50,000 make ~2 MB of CSV and a few seconds
-# of queries, within Lambda's 6 MB response and the function's timeout.
+# of queries, within Lambda's 6 MB response and the function's timeout. A range holding
+# more is answered all the same, its oldest days' views as "other" (the owner's stats must
+# never be out of reach because of what visitors did).
 MAX_PAGE_DAYS: Final = 50_000
+# The page column of a day's views on pages the rows do not show (no page id is spelled so).
+OTHER_PAGES: Final = "other"
 FIRST_YEAR: Final = 2000
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -52,6 +56,18 @@ class StatsQuery:
     def as_json(self) -> dict[str, Any]:
         """The range as every answer repeats it."""
         return {"from": self.first.isoformat(), "to": self.last.isoformat()}
+
+
+@dataclass(frozen=True)
+class RangePages:
+    """A range's page days as the range-wide routes show them, and the views they leave out.
+
+    `other` holds, per day, the site's views that no page day of `days` shows: views of
+    pages past a day's cap of unlisted pages (history_store), and of days past MAX_PAGE_DAYS.
+    """
+
+    days: list[DayCounts]
+    other: dict[str, int]
 
 
 @dataclass(frozen=True)
@@ -111,15 +127,20 @@ class StatsReader:
         return {"page": query.page, **query.as_json(), "days": days}
 
     def pages(self, query: StatsQuery) -> dict[str, Any]:
-        """The range's most viewed pages; visitors are daily unique visitors, summed."""
+        """The range's most viewed pages, and the views of the others ("other").
+
+        Visitors are daily unique visitors, summed.
+        """
+        found = self._range_pages(query)
         views: Counter[str] = Counter()
         visitors: Counter[str] = Counter()
-        for day in self._page_days(query):
+        for day in found.days:
             views[str(day.page)] += day.views
             visitors[str(day.page)] += day.visitors
         ranked = sorted(views, key=lambda page: (-views[page], page))[: query.limit]
         pages = [{"page": p, "views": views[p], "visitors": visitors[p]} for p in ranked]
-        return {**query.as_json(), "pages": pages}
+        other = views.total() - sum(views[p] for p in ranked) + sum(found.other.values())
+        return {**query.as_json(), "pages": pages, "other": {"views": other}}
 
     def referrers(self, query: StatsQuery) -> dict[str, Any]:
         """The range's referrer sources, most views first."""
@@ -131,29 +152,46 @@ class StatsReader:
         return {"page": query.page, **query.as_json(), "referrers": referrers}
 
     def export_csv(self, query: StatsQuery) -> TextBody:
-        """One row per page per day with views, oldest day first, as CSV (RFC 4180)."""
-        rows = sorted(self._page_days(query), key=_row_order)
+        """One row per page per day with views, oldest day first, as CSV (RFC 4180).
+
+        A day's views that no row shows follow its rows as one "other" row, its visitors
+        left empty (unique visitors of several pages do not add up).
+        """
+        found = self._range_pages(query)
+        rows: list[tuple[str, str, int, int | str]] = [
+            (day.day, str(day.page), day.views, day.visitors) for day in found.days
+        ]
+        rows += [(day, OTHER_PAGES, views, "") for day, views in found.other.items()]
+        rows.sort(key=lambda row: (row[0], row[1] == OTHER_PAGES, row[1]))
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(CSV_HEADER)
-        writer.writerows((day.day, day.page, day.views, day.visitors) for day in rows)
+        writer.writerows(rows)
         name = f"stats-{query.first}-to-{query.last}.csv"
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         return TextBody(text.getvalue(), CSV_TYPE, headers)
 
-    def _page_days(self, query: StatsQuery) -> list[DayCounts]:
+    def _range_pages(self, query: StatsQuery) -> RangePages:
+        """The range's page days, whole days only, newest first; the views left out per day.
+
+        Two queries: the site's days (its views, the total each day's rows add up to) and
+        the page days (a call per MB of them).
+        """
+        site_days = self._history.days(*_bounds(query), page=None)
         days = self._history.page_days(*_bounds(query), most=MAX_PAGE_DAYS)
         if len(days) > MAX_PAGE_DAYS:
-            raise BadRequest(
-                400,
-                f"The range from {query.first} to {query.last} holds more than "
-                f"{MAX_PAGE_DAYS:,} page days: ask for a shorter range.",
-            )
-        return days
-
-
-def _row_order(day: DayCounts) -> tuple[str, str]:
-    return day.day, str(day.page)
+            # The oldest day read may be cut short: it goes to "other" whole, as older ones do.
+            cut = days[-1].day
+            days = [day for day in days if day.day != cut]
+        shown: Counter[str] = Counter()
+        for day in days:
+            shown[day.day] += day.views
+        other = {
+            site.day: site.views - shown[site.day]
+            for site in site_days
+            if site.views > shown[site.day]
+        }
+        return RangePages(days, other)
 
 
 def _bounds(query: StatsQuery) -> tuple[str, str]:

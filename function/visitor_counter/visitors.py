@@ -1,13 +1,14 @@
 """Unique visitors and per-client limits without cookies and without storing who they are.
 
 A client is known for one UTC day by HMAC-SHA256(day's salt, site, IP address), an IPv6
-address by its /64, and the pages it views by HMAC-SHA256(day's salt, page) tags: only
-those keyed hashes (an item of the daily table, expiring at midnight) are stored. The
-User-Agent is not part of it, so a client cannot become a new visitor, or escape its limit,
-by changing its User-Agent; people sharing one address (a household, an office) count as
-one visitor per day. The salt is 32 random bytes made by the day's first counted view;
-making it deletes the past week's salts, so yesterday's hashes cannot be recomputed or
-linked to today's. The address is read from the request, hashed and dropped.
+address by its /64, the pages it views by HMAC-SHA256(day's salt, page) tags, and the
+first referrer source it names by such a tag: only those keyed hashes (an item of the daily
+table, expiring at midnight) are stored. The User-Agent is not part of it, so a client
+cannot become a new visitor, or escape its limit, by changing its User-Agent; people sharing
+one address (a household, an office) count as one visitor per day. The salt is 32 random
+bytes made by the day's first counted view; making it deletes the past week's salts, so
+yesterday's hashes cannot be recomputed or linked to today's. The address is read from the
+request, hashed and dropped.
 """
 
 from __future__ import annotations
@@ -25,12 +26,13 @@ from typing import Final, NamedTuple
 
 from visitor_counter.daily_store import DailyStore
 from visitor_counter.errors import CountUnavailable, StoreUnavailable
-from visitor_counter.history_store import HistoryStore
+from visitor_counter.history_store import DayView, HistoryStore
 from visitor_counter.page_store import PageCounts, PageStore
+from visitor_counter.referrers import is_named
 
 SALT_BYTES: Final = 32
 DIGEST_HEX_CHARS: Final = 32  # 128 bits: collisions are out of reach at any site's traffic
-PAGE_TAG_HEX_CHARS: Final = 12
+TAG_HEX_CHARS: Final = 12  # a page's or a source's tag: 48 bits
 SWEEP_DAYS: Final = 7  # salts of days without views are swept too, up to a week back
 
 
@@ -60,8 +62,20 @@ def page_tag(salt: bytes, page: str) -> str:
     Two of a site's pages share a tag with odds of about one in 10^7 (for 10,000 pages);
     they would then share one client's hourly limit and unique-visitor flag for a day.
     """
-    message = "\0".join(("page", page)).encode("utf-8", "surrogatepass")
-    return hmac.new(salt, message, hashlib.sha256).hexdigest()[:PAGE_TAG_HEX_CHARS]
+    return _tag(salt, "page", page)
+
+
+def source_tag(salt: bytes, source: str) -> str:
+    """The keyed hash a client's item knows its referrer source by on the salt's day.
+
+    Keyed like the pages' tags, so the daily table does not say where an address came from.
+    """
+    return _tag(salt, "source", source)
+
+
+def _tag(salt: bytes, kind: str, value: str) -> str:
+    message = "\0".join((kind, value)).encode("utf-8", "surrogatepass")
+    return hmac.new(salt, message, hashlib.sha256).hexdigest()[:TAG_HEX_CHARS]
 
 
 def utc_day(now_s: float) -> tuple[str, int]:
@@ -154,13 +168,14 @@ class PageCounter:
         self._retention_s = retention_days * 86_400
         self._clock = clock
 
-    def count(self, page: str, ip: str, *, track: bool, source: str) -> ViewResult:
+    def count(self, page: str, ip: str, *, track: bool, source: str, listed: bool) -> ViewResult:
         """Add a view from `source` unless the client is over a limit; with `track`, a visitor.
 
         Four round trips: the client's item, the page's day and the site's day in the
         history, then the page's counters. Over the limit, one more reads the counts
         instead. A client that opted out (not `track`) is limited all the same, but never
-        counted as a visitor.
+        counted as a visitor. A page not `listed` (only a glob admits it) is counted, but
+        kept out of the public top list.
         """
         salt, midnight, day = self._salt.today()
         now = self._clock()
@@ -170,25 +185,25 @@ class PageCounter:
             hour=int(now // 3600 % 24),
             limit=self._limit,
             visitor=track,
+            source_tag=source_tag(salt, source) if is_named(source) else None,
             expires_at=midnight,
         )
         if not client.within_limit:
             return ViewResult(self.read(page) or PageCounts(page, 0, 0), False, False)
+        view = DayView(
+            day,
+            page,
+            listed=listed,
+            source=source,
+            new_page_visitor=client.new_page_visitor,
+            new_site_visitor=client.new_site_visitor,
+            # One client brings the day one source of its own at most: else one address
+            # could fill the site's day with made-up hosts, a new one on each page.
+            new_host_allowed=client.own_source,
+        )
         # A day's history is kept retention_days after the day ends.
-        kept_until = midnight + self._retention_s
-        for history_page, new_visitor in (
-            (page, client.new_page_visitor),
-            (None, client.new_site_visitor),
-        ):
-            self._history.add_view(
-                day,
-                history_page,
-                source=source,
-                new_visitor=new_visitor,
-                new_host_allowed=client.first_view_of_page,
-                expires_at=kept_until,
-            )
-        counts = self._pages.add_view(page, new_visitor=client.new_page_visitor)
+        self._history.add_view(view, expires_at=midnight + self._retention_s)
+        counts = self._pages.add_view(page, new_visitor=client.new_page_visitor, listed=listed)
         return ViewResult(counts, True, client.new_page_visitor)
 
     def read(self, page: str) -> PageCounts | None:

@@ -89,6 +89,8 @@ def test_a_deploys_new_pages_count_after_the_refresh_time(
         ("/Posts/", "/posts", True),  # spelled as page ids are: lower case, no trailing slash
         ("/a.b", "/axb", False),  # a dot is a dot
         ("/*", "/", True),
+        ("/**/*.html", "/a/b/c.html", True),  # one '**', one wildcard per segment
+        ("/docs/**.md", "/docs/a/b.md", True),
     ],
 )
 def test_pattern_globs(pattern: str, page: str, allowed: bool) -> None:
@@ -103,11 +105,56 @@ def test_pattern_globs(pattern: str, page: str, allowed: bool) -> None:
         ("/a?b", "must start with '/'"),
         ("/<b>", "angle brackets"),
         ("/***", "use '*' (one segment) or '**' (any depth)"),
+        ("/**/x/**", "use '**' once at most (more make a long page id slow to match)"),
+        (
+            "/posts/*-*.html",
+            "use one '*' or '**' per segment at most, as in '/posts/*.html' (more make a long "
+            "page id slow to match)",
+        ),
+        ("/a**b*", "use one '*' or '**' per segment at most"),
     ],
 )
 def test_bad_patterns_are_refused_with_the_reason(pattern: str, message: str) -> None:
     with pytest.raises(InvalidPattern, match=re.escape(message)):
         pattern_regex(pattern)
+
+
+# Each took from a third of a second to seconds to refuse a 255-byte page id, as a regex.
+PATHOLOGICAL = ("/**a**a**a**b", "/*a*a*a*b", "/a*a*a*a*a*b")
+LONG_ID = "/" + "a" * 254
+
+
+@pytest.mark.parametrize("pattern", PATHOLOGICAL)
+def test_patterns_that_could_take_seconds_per_page_are_refused(pattern: str) -> None:
+    with pytest.raises(InvalidPattern, match="slow to match"):
+        KnownPages.of([], [pattern])
+
+
+@pytest.mark.parametrize("pattern", PATHOLOGICAL)
+def test_a_hand_edited_slow_pattern_never_meets_a_page_id(
+    settings: Settings, handler_client: Any, dynamodb: Any, clock: Clock, pattern: str
+) -> None:
+    write_known_pages(dynamodb, ["/"], [pattern])
+    api = build_router(
+        settings, handler_client, requests=RequestLog("blog", "ERROR", io.StringIO()), clock=clock
+    )
+    before = all_items(dynamodb)
+
+    response = api.handle(http_event("POST", "/pages/" + LONG_ID.replace("/", "%2F")))
+
+    assert response["statusCode"] == 500
+    assert all_items(dynamodb) == before
+
+
+def test_patterns_without_wildcards_are_listed_pages_globs_are_not() -> None:
+    known = KnownPages.of(["/"], ["/Elsewhere/", "/posts/*"])
+
+    assert (known.lists("/"), known.lists("/elsewhere"), known.lists("/posts/a")) == (
+        True,
+        True,
+        False,
+    )
+    assert known.allows("/posts/a")
 
 
 def test_a_hand_edited_bad_pattern_is_a_500_not_a_crash(

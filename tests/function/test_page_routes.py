@@ -8,7 +8,8 @@ from typing import Any
 import pytest
 
 from tests.support.events import http_event
-from tests.support.tables import all_items, stored_count
+from tests.support.tables import TEST_TABLE_NAME, all_items, stored_count, write_known_pages
+from visitor_counter import schema
 from visitor_counter.router import Router
 from visitor_counter.routes import ROUTES, route_of
 
@@ -19,6 +20,12 @@ def body(response: dict[str, Any]) -> Any:
 
 def visit(api: Router, page: str, **kwargs: Any) -> dict[str, Any]:
     return api.handle(http_event("POST", f"/pages/{page}", **kwargs))
+
+
+def page_item(dynamodb: Any, page: str) -> dict[str, Any]:
+    key = {"ID": {"S": schema.page_key("blog", page)}}
+    item: dict[str, Any] = dynamodb.get_item(TableName=TEST_TABLE_NAME, Key=key)["Item"]
+    return item
 
 
 def test_post_counts_a_view_and_a_new_visitor(api: Router) -> None:
@@ -95,7 +102,8 @@ def test_get_of_a_page_never_viewed_is_404_and_creates_nothing(api: Router, dyna
     assert all_items(dynamodb) == []
 
 
-def test_top_lists_the_most_viewed_pages_first(api: Router) -> None:
+def test_top_lists_the_most_viewed_pages_first(api: Router, dynamodb: Any) -> None:
+    write_known_pages(dynamodb, ["/a", "/b", "/c"], [])
     for page, views in (("%2Fa", 1), ("%2Fb", 3), ("%2Fc", 2)):
         for _ in range(views):
             visit(api, page)
@@ -111,7 +119,8 @@ def test_top_lists_the_most_viewed_pages_first(api: Router) -> None:
     }
 
 
-def test_top_defaults_to_ten_and_leaves_out_the_site_total(api: Router) -> None:
+def test_top_defaults_to_ten_and_leaves_out_the_site_total(api: Router, dynamodb: Any) -> None:
+    write_known_pages(dynamodb, [f"/p{number}" for number in range(12)], [])
     api.handle(http_event("POST"))
     for number in range(12):
         visit(api, f"%2Fp{number}")
@@ -120,6 +129,54 @@ def test_top_defaults_to_ten_and_leaves_out_the_site_total(api: Router) -> None:
 
     assert len(pages) == 10
     assert all(page["page"].startswith("/p") for page in pages)
+
+
+def test_pages_only_a_glob_admits_count_but_stay_out_of_the_top_list(
+    api: Router, dynamodb: Any
+) -> None:
+    visit(api, "%2Fposts%2Fhello")  # listed: one of the site's pages
+    for number in range(5):  # the test site's glob "/*" admits any id one segment deep
+        visit(api, "%2Fmade-up", source_ip=f"192.0.2.{number}")
+
+    top = body(api.handle(http_event("GET", "/pages", query="top=10")))
+    made_up = api.handle(http_event("GET", "/pages/%2Fmade-up"))
+
+    assert top == {"pages": [{"page": "/posts/hello", "views": 1, "visitors": 1}]}
+    assert body(made_up) == {"page": "/made-up", "views": 5, "visitors": 5}
+    assert schema.SITE_ATTRIBUTE not in page_item(dynamodb, "/made-up")
+
+
+def test_a_pattern_without_wildcards_lists_its_page(api: Router, dynamodb: Any) -> None:
+    write_known_pages(dynamodb, [], ["/Elsewhere/Hosted/", "/*"])
+    visit(api, "%2Felsewhere%2Fhosted")
+    visit(api, "%2Fglob-only")
+
+    top = body(api.handle(http_event("GET", "/pages")))
+
+    assert top == {"pages": [{"page": "/elsewhere/hosted", "views": 1, "visitors": 1}]}
+
+
+def test_an_unlisted_page_in_the_index_from_before_is_skipped_and_leaves_it_when_viewed(
+    api: Router, dynamodb: Any
+) -> None:
+    visit(api, "%2F")
+    # Counted before only listed pages entered the index: a made-up page on top.
+    dynamodb.put_item(
+        TableName=TEST_TABLE_NAME,
+        Item={
+            "ID": {"S": schema.page_key("blog", "/junk")},
+            schema.VIEWS_ATTRIBUTE: {"N": "1000"},
+            schema.PAGE_VISITORS_ATTRIBUTE: {"N": "1"},
+            schema.PAGE_ATTRIBUTE: {"S": "/junk"},
+            schema.SITE_ATTRIBUTE: {"S": "blog"},
+        },
+    )
+
+    top = body(api.handle(http_event("GET", "/pages", query="top=1")))
+    visit(api, "%2Fjunk")
+
+    assert top == {"pages": [{"page": "/", "views": 1, "visitors": 1}]}
+    assert schema.SITE_ATTRIBUTE not in page_item(dynamodb, "/junk")
 
 
 @pytest.mark.parametrize(

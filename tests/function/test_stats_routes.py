@@ -136,39 +136,137 @@ def test_hosts_past_the_days_cap_count_as_other(api: Router) -> None:
     assert sources["h0.example.org"] == 2
 
 
-def test_a_clients_repeat_views_cannot_bring_new_hosts(api: Router) -> None:
-    visit(api, headers=HN)
-    for number in range(3):
-        visit(api, headers={"referer": f"https://made-up-{number}.example/"})
-    visit(api, headers=HN)  # a host the day has: still its own
-    visit(api, "%2Fb", headers={"referer": "https://t.co/"})  # its first view of /b
-
-    sources = {
-        row["source"]: row["views"]
-        for row in body(stats(api, "referrers", f"from={TODAY}&to={TODAY}"))["referrers"]
+def sources_of(api: Router, page: str | None = None) -> dict[str, int]:
+    query = f"from={TODAY}&to={TODAY}" + (f"&page={page}" if page else "")
+    return {
+        row["source"]: row["views"] for row in body(stats(api, "referrers", query))["referrers"]
     }
 
-    assert sources == {"news.ycombinator.com": 2, "other": 3, "t.co": 1}
+
+def site_day(dynamodb: Any) -> dict[str, Any]:
+    item: dict[str, Any] = dynamodb.get_item(
+        TableName=schema.history_table_name(TEST_TABLE_NAME),
+        Key={"ID": {"S": schema.site_history_key("blog")}, "day": {"S": TODAY}},
+    )["Item"]
+    return item
 
 
-def test_range_wide_routes_refuse_ranges_with_too_many_page_days(
-    api: Router, monkeypatch: pytest.MonkeyPatch
+def test_one_address_brings_the_day_one_referrer_source_of_its_own(
+    api: Router, dynamodb: Any
+) -> None:
+    # A made-up host on each of ten pages: each its first view of the page.
+    for number in range(10):
+        visit(api, f"%2Fp{number}", headers={"referer": f"https://made-up-{number}.example/"})
+
+    assert sources_of(api) == {"made-up-0.example": 1, "other": 9}
+    assert sources_of(api, "%2Fp1") == {"other": 1}
+    # Every view counted; the site's day (which every later view is billed by) holds one host.
+    assert body(stats(api, "daily", f"from={TODAY}&to={TODAY}"))["days"][0]["views"] == 10
+    assert site_day(dynamodb)[schema.REFERRER_HOSTS_ATTRIBUTE] == {"SS": ["made-up-0.example"]}
+
+
+def test_a_clients_own_source_may_join_each_day_other_sources_only_days_that_have_them(
+    api: Router,
+) -> None:
+    visit(api, headers=HN)  # its first source: its own
+    for number in range(3):
+        visit(api, headers={"referer": f"https://made-up-{number}.example/"})
+    visit(api, "%2Fb", headers=HN)  # its own source, new to /b's day
+    visit(api, "%2Fb", body='{"utm_source": "newsletter"}')  # a campaign is a source too
+    visit(api, body='{"referrer": "https://t.co"}', source_ip="192.0.2.2")  # another's own
+    visit(api, "%2Fb", headers={"referer": "https://t.co/"})  # the site's day has t.co
+
+    assert sources_of(api) == {"news.ycombinator.com": 2, "other": 4, "t.co": 2}
+    assert sources_of(api, "%2Fb") == {"news.ycombinator.com": 1, "other": 2}
+
+
+def test_the_clients_item_keeps_its_source_as_a_keyed_tag(api: Router, dynamodb: Any) -> None:
+    visit(api, headers={"referer": "https://mail.example.org/"})
+
+    daily = dynamodb.scan(TableName=schema.daily_table_name(TEST_TABLE_NAME))["Items"]
+    (client,) = [item for item in daily if "#client#" in item["ID"]["S"]]
+
+    assert "mail.example.org" not in json.dumps(daily, default=repr)
+    assert len(client[schema.CLIENT_SOURCE_ATTRIBUTE]["S"]) == 12
+
+
+TOMORROW = "2026-11-26"
+
+
+def test_a_range_with_more_page_days_than_are_read_answers_its_newest_days_and_other(
+    api: Router, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(stats_module, "MAX_PAGE_DAYS", 2)
     visit(api)
+    clock.now_s += 86_400
     visit(api, "%2Fb")
-    at_the_cap = stats(api, "pages")
     visit(api, "%2Fc")
+    visit(api, "%2Fc", source_ip="192.0.2.2")
 
-    for route in ("pages", "export.csv"):
-        response = stats(api, route, f"from={TODAY}&to={TODAY}")
+    pages = stats(api, "pages", f"from={TODAY}&to={TOMORROW}")
+    csv_answer = stats(api, "export.csv", f"from={TODAY}&to={TOMORROW}")
 
-        assert response["statusCode"] == 400
-        assert body(response) == {
-            "error": f"The range from {TODAY} to {TODAY} holds more than 2 page days: "
-            "ask for a shorter range."
-        }
-    assert at_the_cap["statusCode"] == 200
+    assert pages["statusCode"] == csv_answer["statusCode"] == 200
+    assert body(pages)["pages"] == [
+        {"page": "/c", "views": 2, "visitors": 2},
+        {"page": "/b", "views": 1, "visitors": 1},
+    ]
+    assert body(pages)["other"] == {"views": 1}  # today's /a, past the page days read
+    assert csv_answer["body"] == (
+        "date,page,views,visitors\r\n"
+        f"{TODAY},other,1,\r\n{TOMORROW},/b,1,1\r\n{TOMORROW},/c,2,2\r\n"
+    )
+
+
+def test_a_day_with_more_page_days_than_are_read_is_one_other_row(
+    api: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stats_module, "MAX_PAGE_DAYS", 2)
+    for page in ("%2Fa", "%2Fb", "%2Fc"):
+        visit(api, page)
+
+    csv_answer = stats(api, "export.csv", f"from={TODAY}&to={TODAY}")
+
+    assert csv_answer["body"] == f"date,page,views,visitors\r\n{TODAY},other,3,\r\n"
+
+
+def test_made_up_pages_past_the_days_cap_leave_the_range_lists_but_count(
+    api: Router, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(schema, "MAX_UNLISTED_PAGES_PER_DAY", 2)
+    for page in ("%2Fmade-up-1", "%2Fmade-up-2", "%2Fmade-up-3", "%2F", "%2Fmade-up-3"):
+        visit(api, page)  # "/" is listed; the others only the test site's glob "/*" admits
+
+    csv_answer = stats(api, "export.csv", f"from={TODAY}&to={TODAY}")
+    pages = body(stats(api, "pages", f"from={TODAY}&to={TODAY}"))
+    made_up_3 = body(stats(api, "daily", f"from={TODAY}&to={TODAY}&page=%2Fmade-up-3"))
+
+    assert csv_answer["body"] == (
+        "date,page,views,visitors\r\n"
+        f"{TODAY},/,1,1\r\n{TODAY},/made-up-1,1,1\r\n{TODAY},/made-up-2,1,1\r\n"
+        f"{TODAY},other,2,\r\n"
+    )
+    assert pages["other"] == {"views": 2}
+    assert made_up_3["days"] == [{"date": TODAY, "views": 2, "visitors": 1}]
+    assert body(stats(api, "daily", f"from={TODAY}&to={TODAY}"))["days"][0]["views"] == 5
+    day_item = dynamodb.get_item(
+        TableName=schema.history_table_name(TEST_TABLE_NAME),
+        Key={"ID": {"S": schema.page_history_key("blog", "/made-up-3")}, "day": {"S": TODAY}},
+    )["Item"]
+    assert day_item[schema.SITE_ATTRIBUTE] == {"S": "blog#overflow"}
+
+
+def test_listed_pages_stay_in_the_range_lists_past_the_days_cap(
+    api: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(schema, "MAX_UNLISTED_PAGES_PER_DAY", 1)
+    for page in ("%2Fmade-up-1", "%2Fmade-up-2", "%2F", "%2Fposts%2Fhello"):
+        visit(api, page)
+
+    pages = body(stats(api, "pages", f"from={TODAY}&to={TODAY}"))
+
+    assert [row["page"] for row in pages["pages"]] == ["/", "/made-up-1", "/posts/hello"]
+    assert pages["other"] == {"views": 1}
 
 
 def test_pages_ranks_the_ranges_pages(api: Router) -> None:
@@ -177,12 +275,14 @@ def test_pages_ranks_the_ranges_pages(api: Router) -> None:
     visit(api)
 
     pages = body(stats(api, "pages", f"from={TODAY}&to={TODAY}"))
+    top = body(stats(api, "pages", "limit=1"))
 
     assert pages["pages"] == [
         {"page": "/b", "views": 2, "visitors": 2},
         {"page": "/a", "views": 1, "visitors": 1},
     ]
-    assert body(stats(api, "pages", "limit=1"))["pages"] == [pages["pages"][0]]
+    assert pages["other"] == {"views": 0}
+    assert (top["pages"], top["other"]) == ([pages["pages"][0]], {"views": 1})
 
 
 def test_the_csv_export_has_a_row_per_page_per_day(api: Router, clock: Clock) -> None:
