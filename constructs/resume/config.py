@@ -21,6 +21,7 @@ from typing import Any
 
 from visitor_counter import schema
 from visitor_counter.page_patterns import InvalidPattern, pattern_regex
+from visitor_counter.routes import ROUTES
 from visitor_counter.settings import (
     CLIENT_HOUR_VIEWS_RANGE,
     LOG_LEVELS,
@@ -394,7 +395,8 @@ def _validate(config: AppConfig) -> None:
         _check(
             _EMAIL.fullmatch(config.alarm_email), "alarm_email", config.alarm_email, "an address"
         )
-    _in_range("throttle_burst_limit", config.throttle_burst_limit, 1, 5000)
+    # A request at once for each route at least: each route gets its share of the burst.
+    _in_range("throttle_burst_limit", config.throttle_burst_limit, len(ROUTES), 5000)
     _in_range("throttle_rate_limit_rps", config.throttle_rate_limit_rps, 1, 10000)
     _in_range("lambda_memory_mb", config.lambda_memory_mb, 128, 10240)
     _in_range("request_alarm_per_5min", config.request_alarm_per_5min, 1, 10_000_000)

@@ -1,5 +1,10 @@
 """The HTTP API in front of the counter: routes, throttled stage, access logs.
 
+HTTP APIs throttle route by route: the stage's settings give each route its own token bucket
+(AWS's HTTP API guide, "Route-level throttling"), so with one default for four routes the
+API would take four times the configured ceiling. Each route gets its own settings instead,
+its share (visitor_counter.routes) of the configured burst and rate, summing to them.
+
 CORS has one owner, the function: the API has no cors_configuration. With one, API Gateway
 answers preflights itself and drops the CORS headers the integration returns (AWS's HTTP API
 guide, "Configuring CORS"); without one, OPTIONS reaches the function through the ANY
@@ -9,6 +14,9 @@ routes, so the answers a browser sees are the handler's, locally and in AWS alik
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from decimal import Decimal
 
 from cdktf_cdktf_provider_aws.apigatewayv2_api import Apigatewayv2Api
 from cdktf_cdktf_provider_aws.apigatewayv2_integration import Apigatewayv2Integration
@@ -16,7 +24,7 @@ from cdktf_cdktf_provider_aws.apigatewayv2_route import Apigatewayv2Route
 from cdktf_cdktf_provider_aws.apigatewayv2_stage import (
     Apigatewayv2Stage,
     Apigatewayv2StageAccessLogSettings,
-    Apigatewayv2StageDefaultRouteSettings,
+    Apigatewayv2StageRouteSettings,
 )
 from cdktf_cdktf_provider_aws.cloudwatch_log_group import CloudwatchLogGroup
 from cdktf_cdktf_provider_aws.lambda_function import LambdaFunction
@@ -31,6 +39,7 @@ from visitor_counter.routes import ROUTES
 # catch-all routes on its paths keep those answers in one place. A path no route takes is
 # answered 404 by API Gateway, without invoking the function.
 ROUTE_KEYS = tuple(route.key for route in ROUTES)
+RATE_STEP_PER_S = Decimal("0.01")  # the routes' rates are split in hundredths of a request/s
 ACCESS_LOG_FORMAT = json.dumps(
     {
         "requestId": "$context.requestId",
@@ -43,6 +52,61 @@ ACCESS_LOG_FORMAT = json.dumps(
     },
     separators=(",", ":"),
 )
+
+
+@dataclass(frozen=True)
+class RouteThrottle:
+    """One route's throttle: `burst` requests at once, refilled at `rate_rps` a second."""
+
+    burst: int
+    rate_rps: float
+
+
+def route_throttles(burst_limit: int, rate_limit_rps: float) -> dict[str, RouteThrottle]:
+    """Each route's share of the stage's ceiling, by route key; they sum to the ceiling.
+
+    AWS takes a whole burst and a fractional rate: the burst is split in whole requests, the
+    rate in hundredths of a request a second (a ceiling finer than that loses the rest).
+    """
+    shares = [route.throttle_percent for route in ROUTES]
+    if sum(shares) != 100:
+        raise ValueError(f"the routes' throttle shares sum to {sum(shares)}%, not 100%")
+    bursts = apportion(burst_limit, shares)
+    rates = apportion(int(Decimal(str(rate_limit_rps)) / RATE_STEP_PER_S), shares)
+    # A route with no burst or no rate would be answered only 429.
+    if 0 in bursts:
+        raise ValueError(
+            f"throttle_burst_limit: {burst_limit} cannot give each of the API's {len(ROUTES)} "
+            f"routes a request at once: set {len(ROUTES)} or more"
+        )
+    if 0 in rates:
+        raise ValueError(
+            f"throttle_rate_limit_rps: {rate_limit_rps} cannot give each of the API's "
+            f"{len(ROUTES)} routes {RATE_STEP_PER_S} a second"
+        )
+    return {
+        route.key: RouteThrottle(burst, float(rate * RATE_STEP_PER_S))
+        for route, burst, rate in zip(ROUTES, bursts, rates, strict=True)
+    }
+
+
+def apportion(total: int, weights: Sequence[int]) -> list[int]:
+    """Whole parts of `total` in proportion to `weights`, summing to `total` exactly.
+
+    Each part is rounded down; the parts still missing go one each to the largest remainders
+    (the earlier on a tie); then a part left at 0 takes one from the largest part, so no
+    route is shut while another holds two or more.
+    """
+    whole = sum(weights)
+    parts = [total * weight // whole for weight in weights]
+    by_remainder = sorted(range(len(weights)), key=lambda i: -(total * weights[i] % whole))
+    for index in by_remainder[: total - sum(parts)]:
+        parts[index] += 1
+    for index, part in enumerate(parts):
+        if part == 0 and max(parts) > 1:
+            parts[parts.index(max(parts))] -= 1
+            parts[index] = 1
+    return parts
 
 
 class CounterApi(Construct):
@@ -74,6 +138,7 @@ class CounterApi(Construct):
             integration_uri=function.invoke_arn,
             payload_format_version="2.0",
         )
+        routes = []
         for route_key in ROUTE_KEYS:
             route = Apigatewayv2Route(
                 self,
@@ -85,10 +150,11 @@ class CounterApi(Construct):
             accept_findings(
                 route,
                 {
-                    "CKV_AWS_309": "A public visitor counter: anonymous by design, throttled at "
-                    "the stage, CORS-limited to the site's origins."
+                    "CKV_AWS_309": "A public visitor counter: anonymous by design, throttled "
+                    "route by route, CORS-limited to the site's origins."
                 },
             )
+            routes.append(route)
         self.access_logs = CloudwatchLogGroup(
             self,
             "access-logs",
@@ -102,13 +168,21 @@ class CounterApi(Construct):
             api_id=self.api.id,
             name="$default",
             auto_deploy=True,
-            default_route_settings=Apigatewayv2StageDefaultRouteSettings(
-                throttling_burst_limit=burst_limit,
-                throttling_rate_limit=rate_limit_rps,
-            ),
+            # Every route has its own settings, which replace the stage's default route
+            # settings for it: a default would apply to no route, so the stage sets none.
+            route_settings=[
+                Apigatewayv2StageRouteSettings(
+                    route_key=route_key,
+                    throttling_burst_limit=throttle.burst,
+                    throttling_rate_limit=throttle.rate_rps,
+                )
+                for route_key, throttle in route_throttles(burst_limit, rate_limit_rps).items()
+            ],
             access_log_settings=Apigatewayv2StageAccessLogSettings(
                 destination_arn=self.access_logs.arn, format=ACCESS_LOG_FORMAT
             ),
+            # AWS refuses settings for a route key the API does not have yet.
+            depends_on=routes,
         )
         LambdaPermission(
             self,

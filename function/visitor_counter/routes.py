@@ -2,7 +2,8 @@
 
 The one table of them. The router answers each route's methods (and OPTIONS, 404 and 405
 itself); the infrastructure creates one `ANY` route per entry (resume.counter_api), so a
-path no entry takes is answered 404 by API Gateway without invoking the function.
+path no entry takes is answered 404 by API Gateway without invoking the function, and
+gives each route its share of the stage's throttle: HTTP APIs throttle route by route.
 """
 
 from __future__ import annotations
@@ -13,13 +14,15 @@ from typing import Final
 
 @dataclass(frozen=True)
 class Route:
-    """One route: its HTTP API path and the methods the handler serves on it.
+    """One route: its HTTP API path, the methods the handler serves on it, its throttle share.
 
     A last `{name+}` in the path takes the rest of it.
     """
 
     path: str
     methods: tuple[str, ...]
+    # Percent of the stage's throttle (burst and rate) this route's own token bucket holds.
+    throttle_percent: int
 
     @property
     def key(self) -> str:
@@ -40,10 +43,13 @@ class Route:
         return path[len(prefix) :]
 
 
-SITE_TOTAL: Final = Route("/", ("POST",))
-TOP_PAGES: Final = Route("/pages", ("GET",))
-PAGE: Final = Route("/pages/{page+}", ("GET", "POST"))
-STATS: Final = Route("/stats/{route+}", ("GET",))
+# The shares sum to 100. Every counted view posts to its page; a page that shows the site's
+# total also posts to "/" at the same time, so "/" never carries more than the page route.
+# One look at the owner's stats page is three reads at once (days, referrers, top pages).
+SITE_TOTAL: Final = Route("/", ("POST",), throttle_percent=35)
+TOP_PAGES: Final = Route("/pages", ("GET",), throttle_percent=5)
+PAGE: Final = Route("/pages/{page+}", ("GET", "POST"), throttle_percent=45)
+STATS: Final = Route("/stats/{route+}", ("GET",), throttle_percent=15)
 ROUTES: Final = (SITE_TOTAL, TOP_PAGES, PAGE, STATS)
 
 

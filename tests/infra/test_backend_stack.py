@@ -6,10 +6,15 @@ import base64
 import hashlib
 import json
 import re
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import cdktf
+import pytest
 
+from resume.config import AppConfig
+from resume.counter_api import route_throttles
 from tests.support.synth import (
     Synthesized,
     counter_table,
@@ -146,12 +151,69 @@ def test_api_routes_every_method_of_the_handlers_paths_to_it(production: Synthes
     assert integration["integration_type"] == "AWS_PROXY"
 
 
-def test_default_stage_is_throttled_like_the_original(production: Synthesized) -> None:
+def test_each_route_is_throttled_with_its_own_share(production: Synthesized) -> None:
     stage = only(production["backend"], "aws_apigatewayv2_stage")
 
+    # HTTP APIs keep one token bucket per route: a stage-wide default would be each route's.
     assert stage["name"] == "$default"
-    assert stage["default_route_settings"]["throttling_burst_limit"] == 100
-    assert stage["default_route_settings"]["throttling_rate_limit"] == 50
+    assert "default_route_settings" not in stage
+    assert _route_throttles(stage) == {
+        "ANY /": (35, 17.5),
+        "ANY /pages": (5, 2.5),
+        "ANY /pages/{page+}": (45, 22.5),
+        "ANY /stats/{route+}": (15, 7.5),
+    }
+
+
+def test_the_routes_throttles_sum_to_the_configured_ceiling(
+    production: Synthesized, production_config: AppConfig
+) -> None:
+    throttles = _route_throttles(only(production["backend"], "aws_apigatewayv2_stage"))
+    route_keys = {
+        r["route_key"] for r in resources(production["backend"], "aws_apigatewayv2_route")
+    }
+
+    assert set(throttles) == route_keys
+    assert sum(burst for burst, _ in throttles.values()) == production_config.throttle_burst_limit
+    assert sum(rate for _, rate in throttles.values()) == production_config.throttle_rate_limit_rps
+
+
+def test_the_stage_is_created_after_the_routes_its_settings_name(production: Synthesized) -> None:
+    stage = only(production["backend"], "aws_apigatewayv2_stage")
+    routes = production["backend"]["resource"]["aws_apigatewayv2_route"]
+
+    # AWS refuses route settings for a route key the API does not have yet.
+    assert sorted(stage["depends_on"]) == sorted(f"aws_apigatewayv2_route.{r}" for r in routes)
+
+
+@pytest.mark.parametrize(
+    ("burst_limit", "rate_limit_rps"),
+    [(100, 50.0), (4, 1.0), (7, 1.0), (19, 3.33), (101, 33.3), (999, 0.29), (5000, 10000.0)],
+)
+def test_route_shares_are_whole_bursts_and_never_sum_above_the_ceiling(
+    burst_limit: int, rate_limit_rps: float
+) -> None:
+    throttles = route_throttles(burst_limit, rate_limit_rps).values()
+
+    assert all(isinstance(t.burst, int) and t.burst >= 1 for t in throttles)
+    assert all(t.rate_rps >= 0.01 for t in throttles)
+    assert sum(t.burst for t in throttles) == burst_limit
+    # Rates are split in hundredths: their sum is the ceiling, less what is finer than that.
+    rate_steps = sum(round(t.rate_rps * 100) for t in throttles)
+    assert rate_steps == int(Decimal(str(rate_limit_rps)) * 100)
+    assert all(t.rate_rps == round(t.rate_rps, 2) for t in throttles)
+
+
+def test_a_burst_too_small_for_every_route_stops_synthesis() -> None:
+    with pytest.raises(ValueError, match=r"throttle_burst_limit: 3 .* set 4 or more"):
+        route_throttles(3, 50.0)
+
+
+def _route_throttles(stage: dict[str, Any]) -> dict[str, tuple[int, float]]:
+    return {
+        s["route_key"]: (s["throttling_burst_limit"], s["throttling_rate_limit"])
+        for s in stage["route_settings"]
+    }
 
 
 def test_stage_writes_json_access_logs(production: Synthesized) -> None:

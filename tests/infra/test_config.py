@@ -71,6 +71,7 @@ BAD = [
     ({"RESUME_STATS_ACCESS": "open"}, "stats_access: 'open' is not private or public"),
     ({"RESUME_STATS_RETENTION_DAYS": "0"}, "stats_retention_days: 0 is outside 1..3650"),
     ({"RESUME_DOMAIN_NAME": "example.com"}, "domain_name and hosted_zone_id: set both or neither"),
+    ({"RESUME_THROTTLE_BURST_LIMIT": "3"}, "throttle_burst_limit: 3 is outside 4..5000"),
     ({"RESUME_TABLE_NAME": "x"}, "table_name: 'x' is not valid"),
     (
         {"RESUME_TABLE_NAME": "visitors", "RESUME_GITHUB_REPO": "octo/site"},

@@ -1,6 +1,7 @@
-"""The local stand-in for the HTTP API stage: throttle, payload limit, failed invocations.
+"""The local stand-in for the HTTP API stage: throttles, payload limit, failed invocations.
 
-Over real HTTP on loopback, with a stand-in Lambda handler whose calls are recorded.
+Over real HTTP on loopback, with a stand-in Lambda handler whose calls are recorded; the
+token buckets also on their own, with a clock the test moves.
 """
 
 from __future__ import annotations
@@ -12,8 +13,15 @@ from typing import Any
 import pytest
 import requests
 
+from resume.counter_api import ROUTE_KEYS, route_throttles
 from resume_tools.local_cloud.gateway import MAX_BODY_BYTES, LocalGateway
-from resume_tools.local_cloud.stage_limits import StageLimits, TokenBucket
+from resume_tools.local_cloud.stage_limits import (
+    StageLimits,
+    StageThrottle,
+    Throttle,
+    TokenBucket,
+    deployed_limits,
+)
 
 
 class Lambda:
@@ -125,3 +133,133 @@ def test_the_bucket_refills_at_the_rate_up_to_the_burst() -> None:
     assert first == [True, True, False]
     assert second == [True, False]
     assert third == [True, True, False]
+
+
+def test_a_route_over_its_throttle_leaves_the_other_routes_answering(serve: Any) -> None:
+    function = Lambda()
+    limits = StageLimits(
+        burst=None,
+        rate_rps=None,
+        timeout_s=5,
+        routes=("ANY /", "ANY /pages"),
+        route_throttles={"ANY /": Throttle(2, 0.001), "ANY /pages": Throttle(2, 0.001)},
+    )
+    url = serve(function, limits)
+
+    site = [requests.post(url + "/", timeout=10).status_code for _ in range(3)]
+    pages = [requests.get(url + "/pages?top=3", timeout=10).status_code for _ in range(3)]
+
+    assert site == [200, 200, 429]
+    assert pages == [200, 200, 429]
+    assert function.calls == 4
+
+
+def test_each_route_key_has_its_own_bucket() -> None:
+    clock = Clock()
+    limits = StageLimits(
+        burst=None,
+        rate_rps=None,
+        timeout_s=5,
+        routes=("ANY /", "ANY /pages"),
+        route_throttles={"ANY /": Throttle(2, 1), "ANY /pages": Throttle(1, 1)},
+    )
+    throttle = StageThrottle(limits, clock)
+
+    site = [throttle.take("ANY /") for _ in range(3)]
+    pages = [throttle.take("ANY /pages") for _ in range(2)]
+
+    assert site == [True, True, False]
+    assert pages == [True, False]
+
+
+def test_the_routes_buckets_together_take_the_configured_ceiling() -> None:
+    clock = Clock()
+    limits = StageLimits(
+        burst=None,
+        rate_rps=None,
+        timeout_s=5,
+        routes=ROUTE_KEYS,
+        route_throttles={
+            key: Throttle(t.burst, t.rate_rps) for key, t in route_throttles(100, 50.0).items()
+        },
+    )
+    throttle = StageThrottle(limits, clock)
+
+    at_once = sum(throttle.take(key) for key in ROUTE_KEYS for _ in range(200))
+    clock.now += 2  # two seconds' refill: whole tokens in every bucket, none over its burst
+    two_seconds_later = sum(throttle.take(key) for key in ROUTE_KEYS for _ in range(200))
+
+    assert at_once == 100  # the configured burst
+    assert two_seconds_later == 2 * 50  # the configured rate
+
+
+def test_a_routes_own_settings_replace_the_default_route_settings() -> None:
+    clock = Clock()
+    limits = StageLimits(
+        burst=1,
+        rate_rps=1,
+        timeout_s=5,
+        routes=("ANY /", "ANY /pages"),
+        route_throttles={"ANY /pages": Throttle(3, 1)},
+    )
+    throttle = StageThrottle(limits, clock)
+
+    default = [throttle.take("ANY /") for _ in range(2)]
+    overridden = [throttle.take("ANY /pages") for _ in range(4)]
+
+    assert default == [True, False]
+    assert overridden == [True, True, True, False]
+
+
+def test_without_a_stage_throttle_only_the_routes_own_limit_them() -> None:
+    throttle = StageThrottle(
+        StageLimits(burst=None, rate_rps=None, timeout_s=5, routes=("ANY /",)), Clock()
+    )
+
+    assert all(throttle.take("ANY /") for _ in range(1000))
+
+
+class Emulator:
+    """The read calls deployed_limits makes, answered as moto answers them."""
+
+    def __init__(self, stage: dict[str, Any]) -> None:
+        self.stage = stage
+
+    def get_apis(self) -> dict[str, Any]:
+        return {"Items": [{"ApiId": "abc123"}]}
+
+    def get_stage(self, ApiId: str, StageName: str) -> dict[str, Any]:  # noqa: N803
+        return self.stage
+
+    def get_routes(self, ApiId: str) -> dict[str, Any]:  # noqa: N803
+        return {"Items": [{"RouteKey": "ANY /pages"}, {"RouteKey": "ANY /"}]}
+
+    def get_function_configuration(self, FunctionName: str) -> dict[str, Any]:  # noqa: N803
+        return {"Timeout": 5}
+
+
+def test_the_deployed_route_settings_are_read_back() -> None:
+    emulator = Emulator(
+        {
+            # moto's answer for a stage created without default route settings
+            "DefaultRouteSettings": {"DetailedMetricsEnabled": False},
+            "RouteSettings": {
+                "ANY /": {
+                    "DetailedMetricsEnabled": False,
+                    "ThrottlingBurstLimit": 40,
+                    "ThrottlingRateLimit": 20.0,
+                },
+                "ANY /pages": {"DetailedMetricsEnabled": False},
+            },
+        }
+    )
+
+    limits = deployed_limits(emulator, emulator, "counter")
+
+    assert limits == StageLimits(
+        burst=None,
+        rate_rps=None,
+        timeout_s=5,
+        routes=("ANY /", "ANY /pages"),
+        route_throttles={"ANY /": Throttle(40, 20.0)},
+    )

@@ -12,15 +12,15 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
-from resume_tools.local_cloud.routes import NOT_FOUND, route_taken
-from resume_tools.local_cloud.stage_limits import StageLimits, TokenBucket
+from resume_tools.local_cloud.routes import NOT_FOUND, route_taking
+from resume_tools.local_cloud.stage_limits import StageLimits, StageThrottle
 
 Handler = Callable[[dict[str, Any], Any], dict[str, Any]]
 # API Gateway passes these bodies as text; anything else arrives base64-encoded.
 _TEXT_TYPES = ("text/", "application/json", "application/javascript", "application/xml")
 MAX_BODY_BYTES = 10 * 1024 * 1024  # API Gateway's payload limit
 _JSON = {"Content-Type": "application/json"}
-# API Gateway's own answers (HTTP APIs): over the stage throttle, and a failed invocation.
+# API Gateway's own answers (HTTP APIs): over a route's throttle, and a failed invocation.
 TOO_MANY_REQUESTS = b'{"message":"Too Many Requests"}'
 INTERNAL_SERVER_ERROR = b'{"message":"Internal Server Error"}'
 
@@ -94,7 +94,8 @@ class LocalGateway(LoopbackServer):
     """Serves a Lambda handler over HTTP on loopback, the way the deployed HTTP API stage does.
 
     A request none of the API's routes takes: 404, as API Gateway answers it. Over the
-    stage's throttle: 429 without invoking the function. A body over 10 MB: 413.
+    throttle of the route that takes it (each route has its own token bucket): 429 without
+    invoking the function. A body over 10 MB: 413.
     A function that crashes, or runs past its timeout (Lambda stops it): 500, the HTTP
     API's answer to a failed invocation; the connection never hangs.
     """
@@ -122,26 +123,27 @@ def invoke(handler: Handler, event: dict[str, Any], timeout_s: float) -> dict[st
 
 
 def _request_handler(handler: Handler, limits: StageLimits) -> type[QuietHandler]:
-    throttle = TokenBucket(limits.burst, limits.rate_rps)
+    throttle = StageThrottle(limits)
 
     class Forward(QuietHandler):
         def _forward(self) -> None:
+            route_key = route_taking(limits.routes, self.command, self.path)
             length = int(self.headers.get("Content-Length") or 0)
             if length > MAX_BODY_BYTES:
                 # The body stays unread, so the connection cannot be reused: say so, or a
                 # keep-alive client sends its next request into a closed socket.
                 self.close_connection = True
                 closing = {**_JSON, "Connection": "close"}
-                if throttle.take():
+                if throttle.take(route_key):
                     self.reply(413, closing, b'{"message":"Request Entity Too Large"}')
                 else:
                     self.reply(429, closing, TOO_MANY_REQUESTS)
                 return
             body = self.rfile.read(length) if length else b""
-            if not route_taken(limits.routes, self.command, self.path):
+            if route_key is None:
                 self.reply(404, _JSON, NOT_FOUND)
                 return
-            if not throttle.take():
+            if not throttle.take(route_key):
                 self.reply(429, _JSON, TOO_MANY_REQUESTS)
                 return
             event = build_event(
