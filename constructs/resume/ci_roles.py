@@ -117,7 +117,6 @@ def function_resources(config: AppConfig, account: Account) -> FunctionResources
         table=table,
         daily_table=schema.daily_table_name(table),
         history_table=history,
-        table_indexes=f"{table}/index/{schema.TOP_PAGES_INDEX}",
         history_indexes=f"{history}/index/{schema.PAGES_BY_DAY_INDEX}",
         log_streams=f"{logs}:*",
     )

@@ -15,7 +15,7 @@ from cdktf_cdktf_provider_aws.sns_topic_subscription import SnsTopicSubscription
 
 from constructs import Construct
 from resume.alarm_topic import alarm_topic
-from visitor_counter.schema import TOP_PAGES_INDEX
+from visitor_counter.schema import PAGES_BY_DAY_INDEX
 from visitor_counter.telemetry import DIMENSION, NAMESPACE
 
 PERIOD_S = 300
@@ -49,6 +49,7 @@ class CounterAlarms(Construct):
         function_name: str,
         api_id: str,
         table_name: str,
+        history_table_name: str,
         site_id: str,
         alarm_email: str,
         request_alarm_per_5min: int,
@@ -69,8 +70,8 @@ class CounterAlarms(Construct):
             SimpleAlarm("p99-latency", "AWS/Lambda", "Duration", {"FunctionName": function_name},
                         P99_LATENCY_MS, statistic="p99",
                         description=f"p99 function duration above {P99_LATENCY_MS} ms."),
-            # The table's own throttle events, then its index's, which a TableName-only
-            # metric leaves out: every page view rewrites the index's sort key.
+            # The table's own throttle events, then the history index's, which a
+            # TableName-only metric leaves out: every page view writes its entry.
             SimpleAlarm("dynamodb-write-throttles", "AWS/DynamoDB", "WriteThrottleEvents",
                         {"TableName": table_name}, 1,
                         description="DynamoDB throttled writes (counters, seen-markers, salts)."),
@@ -78,8 +79,9 @@ class CounterAlarms(Construct):
                         {"TableName": table_name}, 1,
                         description="DynamoDB throttled reads (page counts, salts)."),
             SimpleAlarm("dynamodb-index-throttles", "AWS/DynamoDB", "WriteThrottleEvents",
-                        {"TableName": table_name, "GlobalSecondaryIndexName": TOP_PAGES_INDEX},
-                        1, description="DynamoDB throttled writes to the top-pages index."),
+                        {"TableName": history_table_name,
+                         "GlobalSecondaryIndexName": PAGES_BY_DAY_INDEX},
+                        1, description="DynamoDB throttled writes to the pages-by-day index."),
             # A cost guard: every request costs; this many in 5 minutes is a flood or abuse.
             SimpleAlarm("api-request-surge", "AWS/ApiGateway", "Count", {"ApiId": api_id},
                         request_alarm_per_5min,

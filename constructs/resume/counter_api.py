@@ -14,9 +14,6 @@ routes, so the answers a browser sees are the handler's, locally and in AWS alik
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
-from dataclasses import dataclass
-from decimal import Decimal
 
 from cdktf_cdktf_provider_aws.apigatewayv2_api import Apigatewayv2Api
 from cdktf_cdktf_provider_aws.apigatewayv2_integration import Apigatewayv2Integration
@@ -33,13 +30,13 @@ from cdktf_cdktf_provider_aws.lambda_permission import LambdaPermission
 from constructs import Construct
 from resume.checkov import accept_findings
 from resume.counter_function import LOG_GROUP_FINDINGS
+from resume.route_throttles import route_throttles
 from visitor_counter.routes import ROUTES
 
 # The handler routes and answers every method itself (405 with Allow, 404, the preflight):
 # catch-all routes on its paths keep those answers in one place. A path no route takes is
 # answered 404 by API Gateway, without invoking the function.
 ROUTE_KEYS = tuple(route.key for route in ROUTES)
-RATE_STEP_PER_S = Decimal("0.01")  # the routes' rates are split in hundredths of a request/s
 ACCESS_LOG_FORMAT = json.dumps(
     {
         "requestId": "$context.requestId",
@@ -52,61 +49,6 @@ ACCESS_LOG_FORMAT = json.dumps(
     },
     separators=(",", ":"),
 )
-
-
-@dataclass(frozen=True)
-class RouteThrottle:
-    """One route's throttle: `burst` requests at once, refilled at `rate_rps` a second."""
-
-    burst: int
-    rate_rps: float
-
-
-def route_throttles(burst_limit: int, rate_limit_rps: float) -> dict[str, RouteThrottle]:
-    """Each route's share of the stage's ceiling, by route key; they sum to the ceiling.
-
-    AWS takes a whole burst and a fractional rate: the burst is split in whole requests, the
-    rate in hundredths of a request a second (a ceiling finer than that loses the rest).
-    """
-    shares = [route.throttle_percent for route in ROUTES]
-    if sum(shares) != 100:
-        raise ValueError(f"the routes' throttle shares sum to {sum(shares)}%, not 100%")
-    bursts = apportion(burst_limit, shares)
-    rates = apportion(int(Decimal(str(rate_limit_rps)) / RATE_STEP_PER_S), shares)
-    # A route with no burst or no rate would be answered only 429.
-    if 0 in bursts:
-        raise ValueError(
-            f"throttle_burst_limit: {burst_limit} cannot give each of the API's {len(ROUTES)} "
-            f"routes a request at once: set {len(ROUTES)} or more"
-        )
-    if 0 in rates:
-        raise ValueError(
-            f"throttle_rate_limit_rps: {rate_limit_rps} cannot give each of the API's "
-            f"{len(ROUTES)} routes {RATE_STEP_PER_S} a second"
-        )
-    return {
-        route.key: RouteThrottle(burst, float(rate * RATE_STEP_PER_S))
-        for route, burst, rate in zip(ROUTES, bursts, rates, strict=True)
-    }
-
-
-def apportion(total: int, weights: Sequence[int]) -> list[int]:
-    """Whole parts of `total` in proportion to `weights`, summing to `total` exactly.
-
-    Each part is rounded down; the parts still missing go one each to the largest remainders
-    (the earlier on a tie); then a part left at 0 takes one from the largest part, so no
-    route is shut while another holds two or more.
-    """
-    whole = sum(weights)
-    parts = [total * weight // whole for weight in weights]
-    by_remainder = sorted(range(len(weights)), key=lambda i: -(total * weights[i] % whole))
-    for index in by_remainder[: total - sum(parts)]:
-        parts[index] += 1
-    for index, part in enumerate(parts):
-        if part == 0 and max(parts) > 1:
-            parts[parts.index(max(parts))] -= 1
-            parts[index] = 1
-    return parts
 
 
 class CounterApi(Construct):

@@ -57,7 +57,6 @@ class FunctionTables:
             table=self.counter.arn,
             daily_table=self.daily.arn,
             history_table=self.history.arn,
-            table_indexes=self.counter.top_pages_index_arn,
             history_indexes=self.history.pages_by_day_index_arn,
             log_streams=log_streams,
         )

@@ -14,7 +14,8 @@ from typing import Any, Final
 
 # The DynamoDB item actions the handler calls, and only on its site's items: keys are
 # "{site}" or "{site}#...". Counter table: counts and the known-pages list.
-ITEM_ACTIONS: Final = ("dynamodb:GetItem", "dynamodb:UpdateItem")
+# The top pages are read by key, a BatchGetItem per 100.
+ITEM_ACTIONS: Final = ("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem")
 # Daily table: salts (made with PutItem, past days' swept with BatchWriteItem) and clients.
 DAILY_ITEM_ACTIONS: Final = (
     "dynamodb:BatchWriteItem",
@@ -40,7 +41,6 @@ class FunctionResources:
     table: str
     daily_table: str
     history_table: str
-    table_indexes: str
     history_indexes: str
     log_streams: str
 
@@ -68,7 +68,7 @@ GRANTS: Final = (
     Grant("CountVisits", ITEM_ACTIONS, ("table",), own_site_items=True),
     Grant("DailyItems", DAILY_ITEM_ACTIONS, ("daily_table",), own_site_items=True),
     Grant("HistoryItems", HISTORY_ITEM_ACTIONS, ("history_table",), own_site_items=True),
-    Grant("ListTopPages", INDEX_ACTIONS, ("table_indexes", "history_indexes")),
+    Grant("QueryPagesByDay", INDEX_ACTIONS, ("history_indexes",)),
     Grant("WriteOwnLogs", LOG_ACTIONS, ("log_streams",)),
     # X-Ray has no resource-level permissions: '*' is the only resource it takes.
     Grant("WriteTraces", TRACE_ACTIONS, (), tracing_only=True),

@@ -209,6 +209,7 @@ class BackendStack(TerraformStack):
             function_name=self.function.function.function_name,
             api_id=self.api.api.id,
             table_name=self.tables.counter.name,
+            history_table_name=self.tables.history.name,
             site_id=config.site_id,
             alarm_email=config.alarm_email,
             request_alarm_per_5min=config.request_alarm_per_5min,

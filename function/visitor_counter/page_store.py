@@ -1,13 +1,17 @@
-"""DynamoDB access for per-page counts and the list of known pages: one call per method."""
+"""DynamoDB access for per-page counts and the list of known pages."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from visitor_counter import schema
-from visitor_counter.errors import CountUnavailable
-from visitor_counter.store import call_dynamodb, read_number
+from visitor_counter.errors import CountUnavailable, StoreUnavailable
+from visitor_counter.store import RETRY_AFTER_UNAVAILABLE_S, call_dynamodb, read_number
+
+# Tries of a BatchGetItem whose keys DynamoDB leaves unprocessed (it does under throttling).
+BATCH_ATTEMPTS: Final = 3
 
 
 @dataclass(frozen=True)
@@ -31,35 +35,26 @@ class PageStore:
         self._table = table_name
         self._site = site_id
 
-    def add_view(self, page: str, *, new_visitor: bool, listed: bool) -> PageCounts:
+    def add_view(self, page: str, *, new_visitor: bool) -> PageCounts:
         """Add a view (and a visitor when new) and return the page's new counts.
 
-        `site` puts the item in the top-pages index, sorted by views: only a `listed` page
-        has it. A page only a glob admits could be any id a visitor made up, so it is
-        counted but kept out of the public top list (its `site` removed, should it have
-        one from before, or from when the site listed it).
+        One write unit: the table has no index, so no index entry moves with the views.
         """
-        values = {
-            ":one": {"N": "1"},
-            ":new": {"N": "1" if new_visitor else "0"},
-            ":page": {"S": page},
-        }
-        index = "SET #page = :page REMOVE #site"
-        if listed:
-            values[":site"] = {"S": self._site}
-            index = "SET #page = :page, #site = :site"
         response = call_dynamodb(
             self._client.update_item,
             TableName=self._table,
             Key=self._key(schema.page_key(self._site, page)),
-            UpdateExpression=f"ADD #views :one, #visitors :new {index}",
+            UpdateExpression="ADD #views :one, #visitors :new SET #page = :page",
             ExpressionAttributeNames={
                 "#views": schema.VIEWS_ATTRIBUTE,
                 "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
                 "#page": schema.PAGE_ATTRIBUTE,
-                "#site": schema.SITE_ATTRIBUTE,
             },
-            ExpressionAttributeValues=values,
+            ExpressionAttributeValues={
+                ":one": {"N": "1"},
+                ":new": {"N": "1" if new_visitor else "0"},
+                ":page": {"S": page},
+            },
             ReturnValues="ALL_NEW",
         )
         return _page_counts(response.get("Attributes"), page)
@@ -76,20 +71,43 @@ class PageStore:
         item = response.get("Item")
         return _page_counts(item, page) if item else None
 
-    def top(self, limit: int) -> list[PageCounts]:
-        """The most viewed pages, most first (the index is eventually consistent)."""
-        response = call_dynamodb(
-            self._client.query,
-            TableName=self._table,
-            IndexName=schema.TOP_PAGES_INDEX,
-            KeyConditionExpression="#site = :site",
-            ExpressionAttributeNames={"#site": schema.SITE_ATTRIBUTE},
-            ExpressionAttributeValues={":site": {"S": self._site}},
-            ScanIndexForward=False,
-            Limit=limit,
-        )
-        items = response.get("Items") or []
-        return [_page_counts(item, _page_of(item)) for item in items]
+    def counts_of(self, pages: Sequence[str]) -> list[PageCounts]:
+        """The counts of `pages` (those never viewed left out): a BatchGetItem per 100.
+
+        Eventually consistent reads, half a read unit a page. Keys DynamoDB leaves
+        unprocessed (throttling) are asked again, BATCH_ATTEMPTS times in all.
+        """
+        found: list[PageCounts] = []
+        for start in range(0, len(pages), schema.BATCH_GET_KEYS):
+            keys = [
+                self._key(schema.page_key(self._site, page))
+                for page in pages[start : start + schema.BATCH_GET_KEYS]
+            ]
+            for _ in range(BATCH_ATTEMPTS):
+                response = call_dynamodb(
+                    self._client.batch_get_item,
+                    RequestItems={
+                        self._table: {
+                            "Keys": keys,
+                            "ProjectionExpression": "#page, #views, #visitors",
+                            "ExpressionAttributeNames": {
+                                "#page": schema.PAGE_ATTRIBUTE,
+                                "#views": schema.VIEWS_ATTRIBUTE,
+                                "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
+                            },
+                        }
+                    },
+                )
+                items = (response.get("Responses") or {}).get(self._table) or []
+                found += [_page_counts(item, _page_of(item)) for item in items]
+                keys = ((response.get("UnprocessedKeys") or {}).get(self._table) or {}).get(
+                    "Keys"
+                ) or []
+                if not keys:
+                    break
+            if keys:
+                raise StoreUnavailable("UnprocessedKeys", RETRY_AFTER_UNAVAILABLE_S)
+        return found
 
     def known_pages(self) -> tuple[list[str], list[str]] | None:
         """The page ids and patterns the deploy allows, None when it wrote no list."""

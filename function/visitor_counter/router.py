@@ -229,12 +229,10 @@ class Router:
 
     def _top_pages(self, request: Request) -> tuple[dict[str, Any], str, bool]:
         limit = _top_limit(request.query)
-        known = self._known_pages.current()
-        # The index holds listed pages only, but items written before that rule, or of pages
-        # the site no longer has, may linger in it: skip them, reading as many as any request
-        # may ask for (one Query either way).
-        listed = [page for page in self._pages.top(MAX_TOP) if known.lists(page.page)]
-        return {"pages": [page.as_json() for page in listed[:limit]]}, "read", False
+        # The site's listed pages only: a page only a glob admits may be any id a visitor
+        # made up, so it never reaches the public list.
+        top = self._pages.top(self._known_pages.current().pages, limit)
+        return {"pages": [page.as_json() for page in top]}, "read", False
 
     def _read_stats(self, request: Request) -> tuple[dict[str, Any] | TextBody, str, bool]:
         # The token first: without it, nothing is said of the parameters either.

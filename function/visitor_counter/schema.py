@@ -50,9 +50,10 @@ PAGE_VISITORS_ATTRIBUTE: Final = "visitors"
 VIEWS_ATTRIBUTE: Final = "views"
 PAGE_ATTRIBUTE: Final = "page"
 SALT_ATTRIBUTE: Final = "salt"
-# Only page items carry it: the top-pages index holds pages and nothing else.
+# The history's page days carry it: the pages-by-day index holds them and nothing else.
 SITE_ATTRIBUTE: Final = "site"
-TOP_PAGES_INDEX: Final = "top-pages"
+# The most keys one BatchGetItem takes (the top pages are read this many at a time).
+BATCH_GET_KEYS: Final = 100
 # DynamoDB deletes items whose expires_at (epoch seconds) has passed: salts and seen-markers.
 TTL_ATTRIBUTE: Final = "expires_at"
 DEFAULT_TABLE_NAME: Final = "cloud-resume-challenge"

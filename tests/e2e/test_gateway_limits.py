@@ -12,7 +12,8 @@ import pytest
 import requests
 
 from resume.config import AppConfig
-from resume.counter_api import ROUTE_KEYS, route_throttles
+from resume.counter_api import ROUTE_KEYS
+from resume.route_throttles import route_throttles
 from resume_tools.local_cloud.cloud import emulator_client
 from resume_tools.local_cloud.stage_limits import StageLimits, Throttle, deployed_limits
 from tests.support.cloud import RunningCloud

@@ -11,7 +11,7 @@ import pytest
 import requests
 
 from resume.config import AppConfig
-from resume.counter_api import route_throttles
+from resume.route_throttles import route_throttles
 from tests.support.cloud import RunningCloud
 from tests.support.events import BROWSER
 

@@ -10,8 +10,9 @@ import pytest
 
 from tests.support.clock import Clock
 from tests.support.events import http_event
-from tests.support.faults import SECRET_AWS_MESSAGE, fail_operation
+from tests.support.faults import SECRET_AWS_MESSAGE, fail_operation, leave_keys_unprocessed
 from tests.support.tables import all_items, stored_count
+from visitor_counter.page_store import BATCH_ATTEMPTS
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.store import new_dynamodb_client
@@ -193,7 +194,7 @@ def test_small_body_is_accepted(api: Router, dynamodb: Any) -> None:
         ("POST", "/pages/%2Fa", "GetItem"),  # reading the known pages, then the day's salt
         ("POST", "/pages/%2Fa", "UpdateItem"),  # recording the client's view
         ("GET", "/pages/%2Fa", "GetItem"),
-        ("GET", "/pages", "Query"),
+        ("GET", "/pages", "BatchGetItem"),
     ],
 )
 def test_dynamodb_trouble_on_page_routes_is_503_and_changes_nothing(
@@ -234,3 +235,27 @@ def test_a_page_item_of_the_wrong_type_is_500_and_unchanged(api: Router, dynamod
     assert response["statusCode"] == 500
     assert json.loads(response["body"]) == {"error": "Visitor count unavailable."}
     assert all_items(dynamodb) == [item]
+
+
+def test_keys_left_unprocessed_are_asked_again(api: Router, handler_client: Any) -> None:
+    api.handle(http_event("POST", "/pages/%2F"))
+    answered = leave_keys_unprocessed(handler_client, times=BATCH_ATTEMPTS - 1)
+
+    response = api.handle(http_event("GET", "/pages", query="top=5"))
+
+    assert len(answered) == BATCH_ATTEMPTS - 1
+    assert json.loads(response["body"]) == {"pages": [{"page": "/", "views": 1, "visitors": 1}]}
+
+
+def test_keys_still_unprocessed_after_every_attempt_are_503_and_change_nothing(
+    api: Router, dynamodb: Any, handler_client: Any
+) -> None:
+    api.handle(http_event("POST", "/pages/%2Fa"))
+    api.handle(http_event("GET", "/pages/%2Fa"))  # the known pages, read and cached
+    before = all_items(dynamodb)
+    leave_keys_unprocessed(handler_client, times=BATCH_ATTEMPTS)
+
+    response = api.handle(http_event("GET", "/pages", query="top=5"))
+
+    assert response["statusCode"] == 503
+    assert all_items(dynamodb) == before

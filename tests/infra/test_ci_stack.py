@@ -396,7 +396,7 @@ def test_the_boundary_is_the_function_policy_statement_for_statement(
     assert bounds[0] == {
         "Sid": "CountVisits",
         "Effect": "Allow",
-        "Action": ["dynamodb:GetItem", "dynamodb:UpdateItem"],
+        "Action": ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"],
         "Resource": table,
         "Condition": {"ForAllValues:StringLike": {"dynamodb:LeadingKeys": ["blog", "blog#*"]}},
     }

@@ -51,10 +51,13 @@ def test_api_5xx_rate_alarm_divides_5xx_by_requests(production: Synthesized) -> 
     assert alarm["threshold"] == 5
 
 
-def test_the_index_alarm_watches_the_top_pages_index(production: Synthesized) -> None:
+def test_the_index_alarm_watches_the_pages_by_day_index(production: Synthesized) -> None:
     alarm = alarms(production["backend"])["cloud-resume-dev-dynamodb-index-throttles"]
 
-    assert alarm["dimensions"]["GlobalSecondaryIndexName"] == "top-pages"
+    assert alarm["dimensions"]["GlobalSecondaryIndexName"] == "pages-by-day"
+    assert re.fullmatch(
+        r"\$\{aws_dynamodb_table\.history_table_\w+\.name\}", alarm["dimensions"]["TableName"]
+    )
 
 
 def test_every_alarm_notifies_the_topic(production: Synthesized) -> None:

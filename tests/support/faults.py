@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from botocore.awsrequest import AWSResponse
@@ -23,3 +24,26 @@ def fail_operation(
         return http, body
 
     client.meta.events.register(f"before-call.dynamodb.{operation}", answer)
+
+
+def leave_keys_unprocessed(client: Any, times: int) -> list[int]:
+    """Answer the client's next `times` BatchGetItem calls as throttled DynamoDB may.
+
+    Every key is left unprocessed and nothing read; the list returned counts those answers.
+    """
+    answered: list[int] = []
+
+    def answer(params: dict[str, Any], **_: Any) -> tuple[AWSResponse, dict[str, Any]] | None:
+        if len(answered) >= times:
+            return None
+        answered.append(1)
+        requested = json.loads(params["body"])["RequestItems"]
+        body = {
+            "Responses": {table: [] for table in requested},
+            "UnprocessedKeys": requested,
+            "ResponseMetadata": {"HTTPStatusCode": 200},
+        }
+        return AWSResponse("https://dynamodb.local", 200, {}, None), body
+
+    client.meta.events.register("before-call.dynamodb.BatchGetItem", answer)
+    return answered

@@ -46,8 +46,12 @@ def only(document: dict[str, Any], resource_type: str) -> dict[str, Any]:
 
 
 def counter_table(document: dict[str, Any]) -> dict[str, Any]:
-    """The backend's counter table (the one with the top-pages index)."""
-    return _table_with_index(document, schema.TOP_PAGES_INDEX)
+    """The backend's counter table (named for the stage, without the others' suffixes)."""
+    suffixes = (schema.DAILY_TABLE_SUFFIX, schema.HISTORY_TABLE_SUFFIX)
+    (found,) = [
+        t for t in resources(document, "aws_dynamodb_table") if not t["name"].endswith(suffixes)
+    ]
+    return found
 
 
 def history_table(document: dict[str, Any]) -> dict[str, Any]:
@@ -58,7 +62,9 @@ def history_table(document: dict[str, Any]) -> dict[str, Any]:
 def daily_table(document: dict[str, Any]) -> dict[str, Any]:
     """The backend's daily table (salts and clients)."""
     (found,) = [
-        t for t in resources(document, "aws_dynamodb_table") if "global_secondary_index" not in t
+        t
+        for t in resources(document, "aws_dynamodb_table")
+        if t["name"].endswith(schema.DAILY_TABLE_SUFFIX)
     ]
     return found
 

@@ -17,18 +17,6 @@ def counter_table_request(table_name: str) -> dict[str, Any]:
         "KeySchema": [{"AttributeName": schema.PARTITION_KEY, "KeyType": "HASH"}],
         "AttributeDefinitions": [
             {"AttributeName": schema.PARTITION_KEY, "AttributeType": schema.PARTITION_KEY_TYPE},
-            {"AttributeName": schema.SITE_ATTRIBUTE, "AttributeType": "S"},
-            {"AttributeName": schema.VIEWS_ATTRIBUTE, "AttributeType": "N"},
-        ],
-        "GlobalSecondaryIndexes": [
-            {
-                "IndexName": schema.TOP_PAGES_INDEX,
-                "KeySchema": [
-                    {"AttributeName": schema.SITE_ATTRIBUTE, "KeyType": "HASH"},
-                    {"AttributeName": schema.VIEWS_ATTRIBUTE, "KeyType": "RANGE"},
-                ],
-                "Projection": {"ProjectionType": "ALL"},
-            }
         ],
         "BillingMode": "PAY_PER_REQUEST",
     }

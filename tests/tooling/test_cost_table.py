@@ -2,7 +2,15 @@
 
 from __future__ import annotations
 
-from resume_tools.bench.cost import PRICES_CHECKED, cost_table
+from resume_tools.bench.cost import (
+    ALWAYS_FREE,
+    PRICES_CHECKED,
+    cost_table,
+    counter_per_million_views_usd,
+    dollars,
+    fixed_usage,
+    per_million_views_usd,
+)
 from tests.support.synth import PROJECT_ROOT
 
 
@@ -11,3 +19,16 @@ def test_the_cost_page_shows_the_computed_table_and_the_prices_date() -> None:
 
     assert cost_table() in page
     assert PRICES_CHECKED in page
+    assert f"${per_million_views_usd():.2f}" in page
+    assert f"(the counter ${counter_per_million_views_usd():.2f}," in page
+
+
+def test_the_readme_quotes_the_models_price_of_a_million_views() -> None:
+    readme = (PROJECT_ROOT / "README.md").read_text()
+
+    assert f"${counter_per_million_views_usd():.2f} per million views for the counter" in readme
+
+
+def test_the_fixed_cost_is_within_the_always_free_tiers_by_default() -> None:
+    assert dollars(fixed_usage(), free=ALWAYS_FREE) == 0
+    assert dollars(fixed_usage(topic_key=True), free=ALWAYS_FREE) == 1.00

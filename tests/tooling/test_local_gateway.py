@@ -13,7 +13,8 @@ from typing import Any
 import pytest
 import requests
 
-from resume.counter_api import ROUTE_KEYS, route_throttles
+from resume.counter_api import ROUTE_KEYS
+from resume.route_throttles import route_throttles
 from resume_tools.local_cloud.gateway import MAX_BODY_BYTES, LocalGateway
 from resume_tools.local_cloud.stage_limits import (
     StageLimits,

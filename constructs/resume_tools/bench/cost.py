@@ -1,87 +1,254 @@
-"""The monthly cost table (docs/observability.md), from the round trips tests count and prices.
+"""The monthly cost model (docs/observability.md): usage from what the tests count, times prices.
 
-Prices are AWS's public us-east-1 list prices (eu-west-2 is about 10% higher), as published
-in 2025 and unchanged in the copies checked offline on PRICES_CHECKED; no free tier is
-subtracted except CloudFront's always-free 10 M requests and 1 TB. Change a price here and
+Each month's usage is built from quantities the code and tests pin: the write units a view
+costs (tests/function/test_round_trips.py counts the updates; the indexes' writes follow
+the tables' keys), the bytes of each log line (the function's own line is rendered here from
+its code), the API requests and invocations. Prices are AWS's public us-east-1 list prices
+(eu-west-2 is about 10% higher) as checked on PRICES_CHECKED. Two totals: at list price, and
+after the always-free tiers (per account and month, not the 12-month offers), which a
+site's account may already spend elsewhere. Change a price or a count here and
 `tests/tooling/test_cost_table.py` asks for the page to follow.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, fields
 from typing import Final
 
-PRICES_CHECKED: Final = "2026-11-26"
-# Per one million.
-API_REQUEST: Final = 1.00  # HTTP API
-LAMBDA_REQUEST: Final = 0.20
-DYNAMODB_WRITE_UNIT: Final = 0.625  # on-demand, since the November 2024 price cut
-# Per unit.
-LAMBDA_GB_SECOND: Final = 0.0000133334  # arm64
-LOG_INGEST_GB: Final = 0.50
-CUSTOM_METRIC_MONTH: Final = 0.30
-ALARM_METRIC_MONTH: Final = 0.10
-KMS_KEY_MONTH: Final = 1.00
+from resume.config import AppConfig
+from resume.route_throttles import route_throttles
+from visitor_counter.settings import Settings
+from visitor_counter.telemetry import RequestRecord, emf_document, metrics_only
 
-# One page view as deployed: one API request, one invocation, four updates (the client's
-# item, the page's day, the site's day, the page's counters: tests/function/test_round_trips.py),
-# two log lines. Write units, items under 1 KB: 1 each, plus the indexes' own writes: the
-# pages-by-day index 1 (its projected counts change), the top-pages index 2 (its sort key,
-# views, changes: DynamoDB deletes the old index entry and puts a new one).
-WRITES_PER_VIEW: Final = 4 + 1 + 2
-LAMBDA_MEMORY_GB: Final = 0.25
-# Assumed billed duration of a warm view: four DynamoDB round trips of a few ms each.
-LAMBDA_BILLED_S: Final = 0.030
-LOG_BYTES_PER_VIEW: Final = 680 + 350  # the function's EMF line, the API's access log line
-# Fixed: the function's six EMF metrics, alarm metrics (the 5xx-rate alarm has two), and
-# with encrypt_alarm_topic (off by default) the topic's customer-managed key. Dashboards
-# (up to 3) and two budgets are free.
+PRICES_CHECKED: Final = "2026-11-26"
+MONTH_S: Final = 30 * 24 * 3600
+MONTHLY_VIEWS: Final = (1_000, 10_000, 100_000, 1_000_000, 10_000_000)
+
+
+@dataclass(frozen=True)
+class Usage:
+    """What a month uses, in the units AWS bills."""
+
+    api_requests: float = 0  # HTTP API, per request (512 KB increments: ours are small)
+    lambda_requests: float = 0
+    lambda_gb_s: float = 0  # arm64, INIT included (billed since August 2025)
+    write_units: float = 0  # DynamoDB on-demand
+    read_units: float = 0
+    log_gb: float = 0  # CloudWatch Logs ingestion (26 bytes of overhead per event)
+    cloudfront_requests: float = 0  # HTTPS requests to the site
+    edge_function_runs: float = 0  # the CloudFront Function, on every site request
+    custom_metrics: float = 0  # the function's EMF metrics, per metric and month
+    alarm_metrics: float = 0  # per alarm metric and month
+    kms_keys: float = 0
+
+    def __add__(self, other: Usage) -> Usage:
+        return Usage(
+            **{f.name: getattr(self, f.name) + getattr(other, f.name) for f in fields(self)}
+        )
+
+    def times(self, factor: float) -> Usage:
+        """The same usage, `factor` times over."""
+        return Usage(**{f.name: getattr(self, f.name) * factor for f in fields(self)})
+
+
+# Dollars per unit of each Usage field.
+PRICES: Final = Usage(
+    api_requests=1.00 / 1e6,
+    lambda_requests=0.20 / 1e6,
+    lambda_gb_s=0.0000133334,
+    write_units=0.625 / 1e6,  # since the November 2024 price cut
+    read_units=0.125 / 1e6,
+    log_gb=0.50,
+    cloudfront_requests=1.00 / 1e6,  # $0.0100 per 10,000 HTTPS requests
+    edge_function_runs=0.10 / 1e6,
+    custom_metrics=0.30,
+    alarm_metrics=0.10,
+    kms_keys=1.00,
+)
+# What every account gets each month for free, for good (not the first year's offers: the
+# HTTP API's 1 M requests are one of those, so none is subtracted; on-demand DynamoDB has
+# no free requests).
+ALWAYS_FREE: Final = Usage(
+    lambda_requests=1e6,
+    lambda_gb_s=400_000,
+    log_gb=5,
+    cloudfront_requests=10e6,
+    edge_function_runs=2e6,
+    custom_metrics=10,
+    alarm_metrics=10,
+)
+
+# A counted view: one API request, one invocation, four updates (the client's item, the
+# page's day, the site's day, the page's counters), each under 1 KB while the day is young,
+# plus the pages-by-day index's write (its projected counts change). The counter table has
+# no index: one sorted by views moved a page's entry on every view (two more units).
+UPDATES_PER_VIEW: Final = 4
+INDEX_WRITES_PER_VIEW: Final = 1
+LAMBDA_MEMORY_GB: Final = AppConfig.lambda_memory_mb / 1024
+WARM_BILLED_S: Final = 0.030  # four DynamoDB round trips of a few ms each
+COLD_INIT_S: Final = 0.45  # the runtime, botocore's DynamoDB model, the crawler rules
+# Lambda recycles an idle container within minutes: at a few views an hour nearly every
+# view is a cold start; past about one a minute, a warm container takes most of them.
+COLD_STARTS_MAX: Final = MONTH_S / 600
+# The site's requests per page view: the page, its stylesheet, counter.js and its
+# config.json (CloudFront caches them, but every request is billed and runs the function).
+SITE_REQUESTS_PER_VIEW: Final = 4
+# Lambda's own lines per invocation (START, END, REPORT; INIT_START on a cold start), as
+# AWS writes them in the Text format, and the API's access log line.
+PLATFORM_LOG_BYTES: Final = 62 + 50 + 160
+ACCESS_LOG_BYTES: Final = 240
+LOG_EVENT_OVERHEAD: Final = 26
+# Fixed: the function's six EMF metrics; the alarms' nine metrics (the 5xx-rate alarm has
+# two); with encrypt_alarm_topic (off by default) the topic's own key. Dashboards (up to
+# 3), two budgets and SNS's first 1,000 e-mails are free.
 CUSTOM_METRICS: Final = 6
 ALARM_METRICS: Final = 9
-MONTHLY_VIEWS: Final = (10_000, 100_000, 1_000_000)
+
+
+def function_log_bytes() -> int:
+    """The function's line for a counted view at the default LOG_LEVEL, as it writes it."""
+    record = RequestRecord(
+        request_id="c0ffee00-1111-2222-3333-444455556666",
+        route="POST /pages/{page+}",
+        status=200,
+        latency_ms=12.345,
+        cold_start=False,
+        outcome="counted",
+        new_visitor=True,
+    )
+    document = emf_document(record, Settings().site_id, 1_764_662_400_000)
+    if Settings().log_level not in ("DEBUG", "INFO"):
+        document = metrics_only(document)
+    return len(json.dumps(document, separators=(",", ":"))) + 1
+
+
+def view_usage(views: float) -> Usage:
+    """What `views` counted page views a month use (cold starts included)."""
+    cold = min(views, COLD_STARTS_MAX)
+    events = 1 + 3 + 1  # the function's line, Lambda's three, the access log's
+    log_bytes = (
+        function_log_bytes() + PLATFORM_LOG_BYTES + ACCESS_LOG_BYTES + events * LOG_EVENT_OVERHEAD
+    )
+    return Usage(
+        api_requests=views,
+        lambda_requests=views,
+        lambda_gb_s=LAMBDA_MEMORY_GB * (views * WARM_BILLED_S + cold * COLD_INIT_S),
+        write_units=views * (UPDATES_PER_VIEW + INDEX_WRITES_PER_VIEW),
+        log_gb=views * log_bytes / 1e9,
+        cloudfront_requests=views * SITE_REQUESTS_PER_VIEW,
+        edge_function_runs=views * SITE_REQUESTS_PER_VIEW,
+    )
+
+
+def fixed_usage(*, topic_key: bool = False) -> Usage:
+    """What the stack uses a month with no traffic; `topic_key`: with encrypt_alarm_topic."""
+    return Usage(
+        custom_metrics=CUSTOM_METRICS, alarm_metrics=ALARM_METRICS, kms_keys=int(topic_key)
+    )
+
+
+def dollars(usage: Usage, *, free: Usage | None = None) -> float:
+    """What `usage` costs, less the `free` amounts (none by default)."""
+    free = free or Usage()
+    return float(
+        sum(
+            max(0.0, getattr(usage, f.name) - getattr(free, f.name)) * getattr(PRICES, f.name)
+            for f in fields(Usage)
+        )
+    )
 
 
 @dataclass(frozen=True)
 class MonthlyCost:
-    """One row: views a month, and the dollars they cost."""
+    """One row: views a month, and what they and the stack cost."""
 
     views: int
-    per_view_usd: float
+    traffic_usd: float
     fixed_usd: float
+    after_free_tiers_usd: float
 
     @property
     def total_usd(self) -> float:
-        """The month's bill for the counter."""
-        return self.fixed_usd + self.views * self.per_view_usd
+        """The month's bill for the counter at list price."""
+        return self.traffic_usd + self.fixed_usd
 
 
-def per_view_usd() -> float:
-    """What one counted page view costs."""
-    return (
-        API_REQUEST / 1e6
-        + LAMBDA_REQUEST / 1e6
-        + LAMBDA_MEMORY_GB * LAMBDA_BILLED_S * LAMBDA_GB_SECOND
-        + WRITES_PER_VIEW * DYNAMODB_WRITE_UNIT / 1e6
-        + LOG_BYTES_PER_VIEW / 1e9 * LOG_INGEST_GB
+def monthly_cost(views: int) -> MonthlyCost:
+    """The default deployment's month at `views` counted page views."""
+    traffic, fixed = view_usage(views), fixed_usage()
+    return MonthlyCost(
+        views=views,
+        traffic_usd=dollars(traffic),
+        fixed_usd=dollars(fixed),
+        after_free_tiers_usd=dollars(traffic + fixed, free=ALWAYS_FREE),
     )
 
 
-def fixed_usd(*, topic_key: bool = False) -> float:
-    """What the stack costs a month with no traffic; `topic_key`: with encrypt_alarm_topic."""
-    metrics = CUSTOM_METRICS * CUSTOM_METRIC_MONTH + ALARM_METRICS * ALARM_METRIC_MONTH
-    return metrics + (KMS_KEY_MONTH if topic_key else 0.0)
+def per_million_views_usd() -> float:
+    """What a million more views cost at list price, past the cold starts' ceiling."""
+    return dollars(view_usage(2e6)) - dollars(view_usage(1e6))
+
+
+def counter_per_million_views_usd() -> float:
+    """The same, for the counter alone (the site's CloudFront requests left out)."""
+    return per_million_views_usd() - dollars(_site(view_usage(1e6)))
+
+
+# The worst an abuser can force at the default limits: every route at its own sustained
+# rate all month (resume.route_throttles), each request as dear as it can be made. A page
+# route's request a counted view (a forged Origin and User-Agent, a new address for each
+# client limit) with every item at its bound: the client's ~9 KB (200 pages a day), the
+# page's and the site's day ~7 KB (50 sources), so 9 + 7 + 7 + 1 units, and the index's 1.
+# `/` adds to the site total (1 unit); a stats request without a token reads the token's
+# hash (half a unit); the top list is read at most once a minute per container.
+ABUSE_WRITE_UNITS: Final = {"ANY /pages/{page+}": 9 + 7 + 7 + 1 + 1, "ANY /": 1}
+ABUSE_READ_UNITS: Final = {"ANY /stats/{route+}": 0.5}
+
+
+def abuse_usage() -> Usage:
+    """A month of the most expensive traffic the default throttles let through."""
+    throttles = route_throttles(AppConfig.throttle_burst_limit, AppConfig.throttle_rate_limit_rps)
+    total = Usage()
+    for route, throttle in throttles.items():
+        requests = throttle.rate_rps * MONTH_S
+        log_bytes = function_log_bytes() + PLATFORM_LOG_BYTES + ACCESS_LOG_BYTES + 5 * 26
+        total += Usage(
+            api_requests=requests,
+            lambda_requests=requests,
+            lambda_gb_s=LAMBDA_MEMORY_GB * requests * WARM_BILLED_S,
+            write_units=requests * ABUSE_WRITE_UNITS.get(route, 0),
+            read_units=requests * ABUSE_READ_UNITS.get(route, 0),
+            log_gb=requests * log_bytes / 1e9,
+        )
+    return total
+
+
+def _site(usage: Usage) -> Usage:
+    return Usage(
+        cloudfront_requests=usage.cloudfront_requests, edge_function_runs=usage.edge_function_runs
+    )
 
 
 def cost_table() -> str:
     """The Markdown table docs/observability.md shows."""
-    rows = [MonthlyCost(views, per_view_usd(), fixed_usd()) for views in MONTHLY_VIEWS]
     lines = [
-        "| page views a month | traffic | fixed | total |",
-        "| --- | --- | --- | --- |",
-        *(
-            f"| {row.views:,} | ${row.views * row.per_view_usd:.2f} | ${row.fixed_usd:.2f} "
-            f"| **${row.total_usd:.2f}** |"
-            for row in rows
-        ),
+        "| views a month | counter | site (CloudFront) | fixed | total at list price "
+        "| after the always-free tiers |",
+        "| --- | --- | --- | --- | --- | --- |",
     ]
+    for views in MONTHLY_VIEWS:
+        row = monthly_cost(views)
+        site = dollars(_site(view_usage(views)))
+        lines.append(
+            f"| {views:,} | ${row.traffic_usd - site:.2f} | ${site:.2f} | ${row.fixed_usd:.2f} "
+            f"| **${row.total_usd:.2f}** | ${row.after_free_tiers_usd:.2f} |"
+        )
+    abuse = abuse_usage()
+    lines.append(
+        f"| worst case at the default throttles ({abuse.api_requests / 1e6:,.0f} M requests) "
+        f"| ${dollars(abuse):,.0f} | | ${dollars(fixed_usage()):.2f} "
+        f"| **${dollars(abuse + fixed_usage()):,.0f}** "
+        f"| ${dollars(abuse + fixed_usage(), free=ALWAYS_FREE):,.0f} |"
+    )
     return "\n".join(lines)
