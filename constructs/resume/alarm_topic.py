@@ -79,13 +79,10 @@ def alarm_topic(scope: Construct, *, name: str, region: str, encrypted: bool) ->
             description=f"Encrypts the {name} alarm notifications (SNS)",
             enable_key_rotation=True,
             deletion_window_in_days=KEY_DELETION_WINDOW_DAYS,
-            # KMS's lockout check at CreateKey asks whether the caller could later call
-            # PutKeyPolicy. A CI deploy role may, only on keys carrying its stage's tags,
-            # and KMS does not document whether a key's tags count before it exists: the
-            # check could fail the first deploy. It guards nothing here: the policy's first
-            # statement keeps PutKeyPolicy with the account (its administrators, via IAM),
-            # so the key can never become unmanageable (a test pins both).
-            bypass_policy_lockout_safety_check=True,
+            # KMS's lockout check at CreateKey: the policy must let the caller put a policy
+            # later. Its first statement gives the account kms:PutKeyPolicy, as AWS's
+            # default key policy does, which delegates to the caller's IAM policy (a test
+            # pins it). Not skipped: AWS advises the bypass only to lock the caller out.
             # A key policy, not an IAM policy: its Resource "*" is this key and nothing else.
             policy=json.dumps(
                 _key_policy(f"arn:{partition}:iam::{account}:root", account, publishers)

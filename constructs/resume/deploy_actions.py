@@ -92,10 +92,6 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         "lambda:GetFunctionCodeSigningConfig", "lambda:PutFunctionConcurrency",
         "lambda:DeleteFunctionConcurrency", "lambda:TagResource", "lambda:UntagResource",
     ),
-    # Deleting it is a Put back to "Auto".
-    "aws_lambda_runtime_management_config": (
-        "lambda:PutRuntimeManagementConfig", "lambda:GetRuntimeManagementConfig",
-    ),
     "aws_lambda_permission": (
         "lambda:AddPermission", "lambda:RemovePermission", "lambda:GetPolicy",
     ),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 
+from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocument,
     DataAwsIamPolicyDocumentStatement,
@@ -94,5 +95,14 @@ def function_role(
             if tracing or not grant.tracing_only
         ],
     )
-    IamRolePolicy(scope, "policy", name=policy_name, role=role.id, policy=permissions.json)
+    IamRolePolicy(
+        scope,
+        "policy",
+        name=policy_name,
+        role=role.id,
+        policy=permissions.json,
+        # Renaming an adopted policy (bootstrap) replaces it: the new one first, so the
+        # running function is never without its grants.
+        lifecycle=TerraformResourceLifecycle(create_before_destroy=True) if policy_name else None,
+    )
     return role

@@ -10,13 +10,12 @@ from typing import Final
 HANDLER: Final = "visitor_counter.handler.lambda_handler"
 RUNTIME: Final = "python3.13"
 ARCHITECTURE: Final = "arm64"
-# The handler runs on the botocore the runtime ships (the zip holds no third-party code).
-# Lambda's default ("Auto") swaps the runtime, and that botocore, under a running function
-# at any time; "FunctionUpdate" swaps it only when a deploy updates the function, and every
-# deploy then proves the counting path on it (the smoke check). What the handler relies on
-# from botocore: `Config(retries={"total_max_attempts": 1})` turning its own retries off
-# (since botocore 1.15), connect and read timeouts, and its exception classes.
-RUNTIME_UPDATES: Final = "FunctionUpdate"
+# The handler runs on the botocore the runtime ships (the zip holds no third-party code),
+# which Lambda updates with the runtime's security patches ("Auto", its default, kept: a
+# function pinned to "FunctionUpdate" gets none until its code changes). What the handler
+# relies on from botocore is small and stable since botocore 1.15: `Config(retries=
+# {"total_max_attempts": 1})` turning its own retries off, connect and read timeouts, and
+# its exception classes (docs/architecture.md).
 
 
 def zip_sha256_base64(zip_path: Path) -> str:

@@ -32,6 +32,7 @@ _LOG_STREAMS = (
     "arn:${Partition}:logs:${Region}:${Account}:log-group:${LogGroupName}"
     ":log-stream:${LogStreamName}"
 )
+ZONE_ARN = "arn:{partition}:route53:::hostedzone/{zone}"
 # Formats policy_sentry reports, and the stage's ARNs for each ({placeholders} below).
 SCOPED_FORMATS: dict[str, tuple[str, ...]] = {
     "arn:${Partition}:s3:::${BucketName}": ("arn:{partition}:s3:::{prefix}*",),
@@ -69,7 +70,7 @@ SCOPED_FORMATS: dict[str, tuple[str, ...]] = {
     "arn:${Partition}:budgets::${Account}:budget/${BudgetName}": (
         "arn:{partition}:budgets::{account}:budget/{prefix}*",
     ),
-    "arn:${Partition}:route53:::hostedzone/${Id}": ("arn:{partition}:route53:::hostedzone/{zone}",),
+    "arn:${Partition}:route53:::hostedzone/${Id}": (ZONE_ARN,),
     # Generated ids: the account's (and region's) resources of the type.
     "arn:${Partition}:kms:${Region}:${Account}:key/${KeyId}": (
         "arn:{partition}:kms:{region}:{account}:key/*",

@@ -134,6 +134,7 @@ class DailySalt:
             self._store.delete_salts(past_days)
         return salt
 
+
 # How long a container keeps the top list it read (a view it counts clears it sooner).
 TOP_PAGES_FOR_S: Final = 60
 
@@ -177,7 +178,9 @@ class PageCounter:
         """Add a view from `source` unless the client is over a limit; with `track`, a visitor.
 
         Four round trips: the client's item, the page's day and the site's day in the
-        history, then the page's counters. Over the limit, one more reads the counts
+        history, then the page's counters; up to seven when a day item refuses a source it
+        lacks (one more each) or a flood of made-up pages moves a new day out of the lists
+        (docs/counting.md has the table). Over the limit, one more reads the counts
         instead. A client that opted out (not `track`) is limited all the same, but never
         counted as a visitor. A page not `listed` (only a glob admits it) is counted, but
         kept out of the public top list.

@@ -7,6 +7,7 @@ so the session's local cloud and its stacks are not touched.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -54,7 +55,9 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
 
     assert boot.returncode == 0, boot.stderr + boot.stdout
     # The CI stack adopted the role a laptop's deploy had made, and renamed its policy.
-    assert f"adopting {laptop_made}" in boot.stderr + boot.stdout
+    output = boot.stderr + boot.stdout
+    assert re.search(rf"adopting {laptop_made} as aws_iam_role\.\S+", output)
+    assert re.search(rf"adopting {laptop_made}:terraform-\d+ as aws_iam_role_policy\.", output)
     assert iam.list_role_policies(RoleName=laptop_made)["PolicyNames"] == [CI_POLICY_NAME]
     role = f"arn:aws:iam::{EMULATOR_ACCOUNT_ID}:role/{PROJECT}-ci"
     for stage in ("dev", "staging", "prod"):

@@ -7,6 +7,7 @@ the synthesized JSON, rendered as AWS would receive it.
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 
 from resume.app import STACK_KINDS
 from resume.config import KNOWN_STAGES, AppConfig
+from resume.counter_api import ACCESS_LOG_FORMAT
 from resume.deploy_actions import FREE_DATA_SOURCES, RESOURCE_ACTIONS
 from tests.support.policies import ACCOUNT, render
 from tests.support.synth import CI, Synthesized, resources
@@ -278,7 +280,7 @@ def test_another_stages_tagged_resources_cannot_be_retagged(
     denies = [
         s
         for s in role_statements(with_ci, f"cloud-resume-ci-deploy-{stage}")
-        if s["Effect"] == "Deny"
+        if s["Effect"] == "Deny" and s["Sid"].startswith("NoRetagging")
     ]
 
     assert {tuple(s["Action"]) for s in denies} == {
@@ -298,6 +300,46 @@ def test_another_stages_tagged_resources_cannot_be_retagged(
 
 
 @pytest.mark.parametrize("stage", KNOWN_STAGES)
+def test_another_stages_api_and_any_access_log_but_ours_are_refused(
+    with_ci: Synthesized, stage: str
+) -> None:
+    """A branch's deploy cannot change another stage's API, nor make any stage's API log
+    visitors' addresses ($context.identity) where it can read them."""
+    denies = {
+        s["Sid"]: s
+        for s in role_statements(with_ci, f"cloud-resume-ci-deploy-{stage}")
+        if s["Effect"] == "Deny"
+    }
+    apis = "arn:aws:apigateway:eu-west-2::/apis"
+    logs = f"arn:aws:logs:eu-west-2:{ACCOUNT}:log-group:/aws/apigateway/cloud-resume-{stage}-*"
+
+    for tag, value in (("Project", "cloud-resume"), ("Stage", stage)):
+        assert denies[f"NoOtherApis{tag}"] == {
+            "Sid": f"NoOtherApis{tag}",
+            "Effect": "Deny",
+            "Action": ["apigateway:DELETE", "apigateway:PATCH", "apigateway:POST"],
+            "Resource": f"{apis}/*",
+            "Condition": {
+                "Null": {f"aws:ResourceTag/{tag}": "false"},
+                "StringNotEquals": {f"aws:ResourceTag/{tag}": value},
+            },
+        }
+    for what, operator, value in (
+        ("Format", "StringNotEquals", ACCESS_LOG_FORMAT),
+        ("Destination", "StringNotLike", logs),
+    ):
+        key = f"apigateway:Request/AccessLogging{what}"
+        assert denies[f"OnlyOurAccessLog{what}"] == {
+            "Sid": f"OnlyOurAccessLog{what}",
+            "Effect": "Deny",
+            "Action": ["apigateway:PATCH", "apigateway:POST"],
+            "Resource": [f"{apis}/*/stages", f"{apis}/*/stages/*"],
+            "Condition": {"Null": {key: "false"}, operator: {key: value}},
+        }
+    assert "identity" not in ACCESS_LOG_FORMAT
+
+
+@pytest.mark.parametrize("stage", KNOWN_STAGES)
 def test_only_prod_manages_the_domain_and_only_its_names(with_ci: Synthesized, stage: str) -> None:
     statements = role_statements(with_ci, f"cloud-resume-ci-deploy-{stage}")
     domain = [s for s in statements if any(a.startswith(("route53:", "acm:")) for a in actions(s))]
@@ -305,7 +347,15 @@ def test_only_prod_manages_the_domain_and_only_its_names(with_ci: Synthesized, s
     if stage != "prod":
         assert domain == []
         return
-    changes = [s for s in domain if "route53:ChangeResourceRecordSets" in actions(s)]
+    assert {s["Sid"] for s in domain if s["Effect"] == "Deny"} == {
+        "NoOtherUnderscoreNames",
+        "NoUnderscoreNamesBelowOtherHosts",
+    }
+    changes = [
+        s
+        for s in domain
+        if "route53:ChangeResourceRecordSets" in actions(s) and s["Effect"] == "Allow"
+    ]
     acm = "_" + "?" * 32  # ACM's validation names: "_" and 32 hex digits
     assert sorted((s["Condition"] for s in changes), key=str) == [
         {
@@ -318,6 +368,56 @@ def test_only_prod_manages_the_domain_and_only_its_names(with_ci: Synthesized, s
         },
     ]
     assert all(actions(s) == ["route53:ChangeResourceRecordSets"] for s in changes)
+
+
+def iam_like(pattern: str, value: str) -> bool:
+    """IAM's StringLike: "*" any run of characters, "?" any one, "." and "-" included."""
+    return (
+        re.fullmatch(re.escape(pattern).replace(r"\*", ".*").replace(r"\?", "."), value) is not None
+    )
+
+
+def record_allowed(statements: list[dict[str, Any]], name: str, kind: str) -> bool:
+    """How IAM decides one ChangeResourceRecordSets of one record: an Allow, and no Deny."""
+
+    def applies(statement: dict[str, Any]) -> bool:
+        for operator, keys in statement.get("Condition", {}).items():
+            for key, values in keys.items():
+                value = kind if key == TYPES else name
+                matched = any(
+                    iam_like(v, value) if "Like" in operator else v == value for v in values
+                )
+                if matched == ("Not" in operator):
+                    return False
+        return True
+
+    changes = [s for s in statements if "route53:ChangeResourceRecordSets" in actions(s)]
+    allowed = any(applies(s) for s in changes if s["Effect"] == "Allow")
+    return allowed and not any(applies(s) for s in changes if s["Effect"] == "Deny")
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "allowed"),
+    [
+        ("example.com", "A", True),
+        ("www.example.com", "AAAA", True),
+        ("_" + "0f" * 16 + ".example.com", "CNAME", True),
+        ("_" + "0f" * 16 + ".www.example.com", "CNAME", True),
+        ("example.com", "TXT", False),
+        ("_acme-challenge.example.com", "TXT", False),
+        ("_acme-challenge.abcdefghijklmnopq.example.com", "CNAME", False),  # 32 after "_"
+        ("_dmarc." + "x" * 25 + ".example.com", "CNAME", False),
+        ("_github-pages-challenge-abcdefghi.example.com", "CNAME", False),
+        ("_dmarc." + "x" * 22 + ".www.example.com", "CNAME", False),
+        ("mail.example.com", "A", False),
+    ],
+)
+def test_what_the_prod_role_may_write_in_the_zone(
+    with_ci: Synthesized, name: str, kind: str, allowed: bool
+) -> None:
+    statements = role_statements(with_ci, "cloud-resume-ci-deploy-prod")
+
+    assert record_allowed(statements, name, kind) is allowed
 
 
 def test_the_stage_may_turn_on_api_access_logging(with_ci: Synthesized) -> None:

@@ -73,6 +73,11 @@ BAD = [
     ({"RESUME_DOMAIN_NAME": "example.com"}, "domain_name and hosted_zone_id: set both or neither"),
     ({"RESUME_THROTTLE_BURST_LIMIT": "3"}, "throttle_burst_limit: 3 is outside 4..5000"),
     ({"RESUME_TABLE_NAME": "x"}, "table_name: 'x' is not valid"),
+    ({"RESUME_PAGE_PATTERNS": "/a" + "b" * 254}, "page_patterns: '/abbbbbb"),
+    (
+        {"RESUME_PAGE_PATTERNS": ",".join(f"/p{n}/*" for n in range(101))},
+        "page_patterns: at most 100",
+    ),
     (
         {"RESUME_TABLE_NAME": "visitors", "RESUME_GITHUB_REPO": "octo/site"},
         "table_name: leave it unset with github_repo: every stage's deploy role would be granted",

@@ -92,18 +92,15 @@ def test_with_encrypt_alarm_topic_the_topic_has_a_key_of_its_own(with_ci: Synthe
     assert "checkov" not in topic["//"]  # nothing accepted: the finding does not arise
 
 
-def test_the_key_skips_the_lockout_check_because_the_account_keeps_its_policy(
-    with_ci: Synthesized,
-) -> None:
-    """KMS's lockout check could fail a CI deploy's CreateKey (its PutKeyPolicy grant needs
-    tags a new key may not count yet); skipping it is safe only while the key policy itself
-    lets the account's administrators put a new policy."""
+def test_the_key_policy_lets_the_account_put_its_next_policy(with_ci: Synthesized) -> None:
+    """What KMS's lockout check at CreateKey asks of the policy: the account (so the caller,
+    through its IAM policy) may call PutKeyPolicy later. The check is not skipped."""
     key = only(with_ci["backend"], "aws_kms_key")
     (account,) = [
         s for s in json.loads(key["policy"])["Statement"] if s["Sid"] == "AccountAdministersTheKey"
     ]
 
-    assert key["bypass_policy_lockout_safety_check"] is True
+    assert "bypass_policy_lockout_safety_check" not in key
     assert account["Effect"] == "Allow"
     assert account["Principal"]["AWS"].endswith(":root")
     assert "kms:PutKeyPolicy" in account["Action"]

@@ -61,7 +61,10 @@ def deployed_site_url(config: AppConfig) -> str | None:
 
     try:
         account = caller_account(config)
-        bucket = config.state_bucket_name(account)
+    except (BotoCoreError, ClientError, OpsError):
+        return None
+    bucket = config.state_bucket_name(account)
+    try:
         state = aws_client("s3", config).get_object(
             Bucket=bucket, Key=config.state_key("frontend"), ExpectedBucketOwner=account
         )
