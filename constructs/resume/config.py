@@ -24,6 +24,7 @@ from visitor_counter.page_patterns import InvalidPattern, pattern_regex
 from visitor_counter.routes import ROUTES
 from visitor_counter.settings import (
     CLIENT_HOUR_VIEWS_RANGE,
+    DAY_VIEWS_RANGE,
     LOG_LEVELS,
     RETENTION_DAYS_RANGE,
     STATS_ACCESS,
@@ -122,6 +123,8 @@ class AppConfig:
     page_patterns: tuple[str, ...] = ()
     # One address adds at most this many views of one page per hour.
     max_views_per_client_hour: int = _HANDLER.max_views_per_client_hour
+    # The site's counted views a UTC day at most; past it, counting stops until midnight.
+    max_views_per_day: int = _HANDLER.max_views_per_day
     # Who may read the stats routes and page: "private" (the owner's token, made by
     # `nox -s stats-token`) or "public" (anyone).
     stats_access: str = _HANDLER.stats_access
@@ -407,6 +410,7 @@ def _validate(config: AppConfig) -> None:
     _in_range(
         "max_views_per_client_hour", config.max_views_per_client_hour, *CLIENT_HOUR_VIEWS_RANGE
     )
+    _in_range("max_views_per_day", config.max_views_per_day, *DAY_VIEWS_RANGE)
     if config.stats_access not in STATS_ACCESS:
         raise ConfigError(
             f"stats_access: {config.stats_access!r} is not {' or '.join(STATS_ACCESS)}"

@@ -183,6 +183,7 @@ class BackendStack(TerraformStack):
             stats_access=config.stats_access,
             stats_retention_days=str(config.stats_retention_days),
             max_views_per_client_hour=str(config.max_views_per_client_hour),
+            max_views_per_day=str(config.max_views_per_day),
             site_id=config.site_id,
             allowed_origins=ORIGIN_SEPARATOR.join(origins),
             log_level=config.log_level,

@@ -29,6 +29,14 @@ class StoreUnavailable(Exception):
         self.retry_after_s = retry_after_s
 
 
+class CeilingReached(Exception):
+    """The site counted its day's ceiling of views: nothing is counted until midnight UTC."""
+
+    def __init__(self, retry_after_s: int) -> None:
+        super().__init__(f"ceiling reached for {retry_after_s} s")
+        self.retry_after_s = retry_after_s
+
+
 class CountUnavailable(Exception):
     """The update ran (or failed permanently) but no count came back."""
 

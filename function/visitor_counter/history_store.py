@@ -57,8 +57,10 @@ class HistoryStore:
         self._table = table_name
         self._site = site_id
 
-    def add_view(self, view: DayView, *, expires_at: int) -> None:
+    def add_view(self, view: DayView, *, expires_at: int) -> int:
         """Add a view to its page's day and to the site's day: an UpdateItem each.
+
+        Returns the site's views that day, this one included (the update's own answer).
 
         A source the day lacks counts as "other" when the day has MAX_REFERRER_HOSTS
         already, or when the view may not bring one (not its client's own source): the
@@ -76,6 +78,7 @@ class HistoryStore:
             > schema.MAX_UNLISTED_PAGES_PER_DAY
         ):
             self._move_to_overflow(view.day, view.page)
+        return read_number(site_day, schema.VIEWS_ATTRIBUTE)
 
     def _add(
         self, view: DayView, page: str | None, expires_at: int, *, new_unlisted_page: bool = False
@@ -130,10 +133,10 @@ class HistoryStore:
                     f"attribute_not_exists(#hosts) OR {condition} OR size(#hosts) < :max_hosts"
                 )
             request["ConditionExpression"] = condition
-        # Only an unlisted page's view reads the answer: did it make the page's day, how many
-        # such days has the site's day. Other views leave the attributes (a day's hosts among
-        # them) unsent.
-        answered = new_unlisted_page if page is None else not view.listed
+        # The site's day answers its views (the daily ceiling), and how many unlisted pages'
+        # days it has; a page's day answers only for an unlisted page (did the view make the
+        # day). The answer costs no write unit, only the bytes.
+        answered = page is None or not view.listed
         response = call_dynamodb(
             self._client.update_item,
             TableName=self._table,

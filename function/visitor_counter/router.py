@@ -24,7 +24,12 @@ from typing import Any
 from urllib.parse import parse_qsl
 
 from visitor_counter.counting_rules import BotRules, opted_out, origin_verdict
-from visitor_counter.errors import BadRequest, CountUnavailable, StoreUnavailable
+from visitor_counter.errors import (
+    BadRequest,
+    CeilingReached,
+    CountUnavailable,
+    StoreUnavailable,
+)
 from visitor_counter.http import (
     CORS_HEADERS,
     STATS_CORS_HEADERS,
@@ -52,6 +57,9 @@ from visitor_counter.visitors import PageCounter
 
 COUNT_UNAVAILABLE = "Visitor count unavailable."
 RETRY_LATER = "Visitor count temporarily unavailable, please retry later."
+CEILING_REACHED = (
+    "This site counted its most views for today (max_views_per_day); counting resumes at 00:00 UTC."
+)
 NOT_FOUND = "Not found."
 UNKNOWN_PAGE = (
     "Page {page!r} is not one of this site's pages, so it is not counted: the deploy lists "
@@ -199,6 +207,7 @@ class Router:
         uncounted = self._uncounted(request)
         if uncounted:
             return {"visitors": self._site_total.read(site)}, uncounted, False
+        self._pages.check_ceiling()
         return {"visitors": self._site_total.increment(site)}, "counted", False
 
     def _count_page(self, request: Request) -> tuple[dict[str, Any], str, bool]:
@@ -255,6 +264,10 @@ def _answer(action: _Action, request: Request, cors: dict[str, str]) -> _Result:
     except BadRequest as exc:
         response = json_response(exc.status, {"error": exc.message}, {**cors, **exc.headers})
         return _Result(response, "rejected", request.request_id)
+    except CeilingReached as exc:
+        headers = {**cors, "Retry-After": str(exc.retry_after_s)}
+        response = json_response(503, {"error": CEILING_REACHED}, headers)
+        return _Result(response, "ceiling", request.request_id)
     except StoreUnavailable as exc:
         headers = {**cors, "Retry-After": str(exc.retry_after_s)}
         response = json_response(503, {"error": RETRY_LATER}, headers)

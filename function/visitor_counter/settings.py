@@ -21,6 +21,7 @@ MAX_RETENTION_DAYS = 3650
 # The bounds of the settings a deployment may choose, inclusive (resume.config checks them
 # at synth with the same numbers).
 CLIENT_HOUR_VIEWS_RANGE: Final = (1, 100_000)
+DAY_VIEWS_RANGE: Final = (1, 100_000_000)
 RETENTION_DAYS_RANGE: Final = (1, MAX_RETENTION_DAYS)
 ORIGIN_SEPARATOR: Final = ","
 # The environment variable each Settings field is read from: the one place its name is
@@ -40,6 +41,7 @@ VARIABLES: Final = {
     "dynamodb_max_attempts": "DYNAMODB_MAX_ATTEMPTS",
     "log_level": "LOG_LEVEL",
     "max_views_per_client_hour": "MAX_VIEWS_PER_CLIENT_HOUR",
+    "max_views_per_day": "MAX_VIEWS_PER_DAY",
     "known_pages_refresh_s": "KNOWN_PAGES_REFRESH_S",
     "stats_access": "STATS_ACCESS",
     "stats_retention_days": "STATS_RETENTION_DAYS",
@@ -74,6 +76,9 @@ class Settings:
     log_level: str = "INFO"
     # One client (address) adds at most this many views of a page per UTC hour.
     max_views_per_client_hour: int = 30
+    # The site's counted views a UTC day at most: past it, counting stops until midnight
+    # (a ceiling on what abuse can cost; ~600,000 views a month, ~$3 of writes at most).
+    max_views_per_day: int = 20_000
     # How long a container uses the known-pages list before reading it again.
     known_pages_refresh_s: int = 300
     # "private": the stats routes need the owner's token; "public": anyone may read them.
@@ -120,6 +125,9 @@ class Settings:
                 v["max_views_per_client_hour"],
                 d.max_views_per_client_hour,
                 *CLIENT_HOUR_VIEWS_RANGE,
+            ),
+            max_views_per_day=_integer(
+                env, v["max_views_per_day"], d.max_views_per_day, *DAY_VIEWS_RANGE
             ),
             known_pages_refresh_s=_integer(
                 env, v["known_pages_refresh_s"], d.known_pages_refresh_s, 0, 86_400

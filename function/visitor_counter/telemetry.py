@@ -27,9 +27,11 @@ METRICS: Final = {
 }
 # foreign_origin / missing_origin: a counting request whose Origin is not allowed, or
 # absent; all a log line says of the Origin (never its value). client_limit: a page view
-# over its client's hourly limit.
+# over its client's hourly limit. ceiling: a counting request after the site's day reached
+# max_views_per_day, answered 503 without a round trip.
 OUTCOMES: Final = (
-    "counted", "bot", "foreign_origin", "missing_origin", "client_limit", "read", "preflight",
+    "counted", "bot", "foreign_origin", "missing_origin", "client_limit", "ceiling", "read",
+    "preflight",
     "rejected", "error",
 )  # fmt: skip
 _LEVEL_BY_OUTCOME: Final = {"rejected": "WARNING", "error": "ERROR"}

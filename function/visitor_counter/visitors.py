@@ -25,7 +25,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Final, NamedTuple
 
 from visitor_counter.daily_store import DailyStore
-from visitor_counter.errors import CountUnavailable, StoreUnavailable
+from visitor_counter.errors import CeilingReached, CountUnavailable, StoreUnavailable
 from visitor_counter.history_store import DayView, HistoryStore
 from visitor_counter.page_store import PageCounts, PageStore
 from visitor_counter.referrers import is_named
@@ -161,6 +161,7 @@ class PageCounter:
         site_id: str,
         views_per_client_hour: int,
         retention_days: int,
+        views_per_day: int,
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._pages = pages
@@ -170,7 +171,11 @@ class PageCounter:
         self._site = site_id
         self._limit = views_per_client_hour
         self._retention_s = retention_days * 86_400
+        self._views_per_day = views_per_day
         self._clock = clock
+        # Until when this container counts nothing: the next midnight, once it has seen the
+        # site's day reach its ceiling (other containers learn it from their next view).
+        self._closed_until = 0.0
         # The last top list read: for which pages, when, and the pages' counts in order.
         self._top: tuple[frozenset[str], float, list[PageCounts]] | None = None
 
@@ -181,10 +186,12 @@ class PageCounter:
         history, then the page's counters; up to seven when a day item refuses a source it
         lacks (one more each) or a flood of made-up pages moves a new day out of the lists
         (docs/counting.md has the table). Over the limit, one more reads the counts
-        instead. A client that opted out (not `track`) is limited all the same, but never
-        counted as a visitor. A page not `listed` (only a glob admits it) is counted, but
-        kept out of the public top list.
+        instead. Once the site's day has counted `views_per_day`, none until midnight UTC:
+        CeilingReached, before any round trip. A client that opted out (not `track`) is
+        limited all the same, but never counted as a visitor. A page not `listed` (only a
+        glob admits it) is counted, but kept out of the public top list.
         """
+        self.check_ceiling()
         salt, midnight, day = self._salt.today()
         now = self._clock()
         client = self._daily.record_view(
@@ -210,10 +217,18 @@ class PageCounter:
             new_host_allowed=client.own_source,
         )
         # A day's history is kept retention_days after the day ends.
-        self._history.add_view(view, expires_at=midnight + self._retention_s)
+        site_views = self._history.add_view(view, expires_at=midnight + self._retention_s)
+        if site_views >= self._views_per_day:
+            self._closed_until = midnight
         counts = self._pages.add_view(page, new_visitor=client.new_page_visitor)
         self._top = None  # this container's list no longer holds this view
         return ViewResult(counts, True, client.new_page_visitor)
+
+    def check_ceiling(self) -> None:
+        """Raise CeilingReached while the site's day is past its ceiling (no round trip)."""
+        now = self._clock()
+        if now < self._closed_until:
+            raise CeilingReached(int(self._closed_until - now) + 1)
 
     def read(self, page: str) -> PageCounts | None:
         """A page's counts, None when never viewed: one round trip."""

@@ -49,6 +49,7 @@ def build_router(
         site_id=settings.site_id,
         views_per_client_hour=settings.max_views_per_client_hour,
         retention_days=settings.stats_retention_days,
+        views_per_day=settings.max_views_per_day,
         clock=clock,
     )
     return Router(

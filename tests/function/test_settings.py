@@ -57,6 +57,7 @@ def test_values_are_read_from_the_environment() -> None:
         ({"DYNAMODB_CONNECT_TIMEOUT_S": "0"}, "DYNAMODB_CONNECT_TIMEOUT_S=0.0 is outside"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL='LOUD' is not one of DEBUG, ERROR, INFO, WARNING"),
         ({"SITE_ID": ""}, "SITE_ID='' does not match"),
+        ({"MAX_VIEWS_PER_DAY": "0"}, "MAX_VIEWS_PER_DAY=0 is outside 1..100000000"),
     ],
 )
 def test_bad_values_name_the_variable(env: dict[str, str], message: str) -> None:

@@ -73,6 +73,7 @@ BAD = [
     ({"RESUME_DOMAIN_NAME": "example.com"}, "domain_name and hosted_zone_id: set both or neither"),
     ({"RESUME_THROTTLE_BURST_LIMIT": "3"}, "throttle_burst_limit: 3 is outside 4..5000"),
     ({"RESUME_TABLE_NAME": "x"}, "table_name: 'x' is not valid"),
+    ({"RESUME_MAX_VIEWS_PER_DAY": "0"}, "max_views_per_day: 0 is outside 1..100000000"),
     ({"RESUME_PAGE_PATTERNS": "/a" + "b" * 254}, "page_patterns: '/abbbbbb"),
     (
         {"RESUME_PAGE_PATTERNS": ",".join(f"/p{n}/*" for n in range(101))},

@@ -37,6 +37,7 @@ SAMPLES = {
     "dynamodb_max_attempts": "3",
     "log_level": "ERROR",
     "max_views_per_client_hour": "5",
+    "max_views_per_day": "1000",
     "known_pages_refresh_s": "60",
     "stats_access": "public",
     "stats_retention_days": "30",

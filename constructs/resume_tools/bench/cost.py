@@ -199,25 +199,31 @@ def counter_per_million_views_usd() -> float:
 # rate all month (resume.route_throttles), each request as dear as it can be made. A page
 # route's request a counted view (a forged Origin and User-Agent, a new address for each
 # client limit) with every item at its bound: the client's ~9 KB (200 pages a day), the
-# page's and the site's day ~7 KB (50 sources), so 9 + 7 + 7 + 1 units, and the index's 1.
-# `/` adds to the site total (1 unit); a stats request without a token reads the token's
-# hash (half a unit); the top list is read at most once a minute per container.
+# page's and the site's day ~7 KB (50 sources), so 9 + 7 + 7 + 1 units, and the index's 1;
+# but only max_views_per_day of them a day (and one more per container, which learns the
+# ceiling from its own next view): the rest are answered 503 without a round trip. `/` adds
+# to the site total (1 unit; counted as if it never met a closed container); a stats
+# request without a token reads the token's hash (half a unit); the top list is read at
+# most once a minute per container.
 ABUSE_WRITE_UNITS: Final = {"ANY /pages/{page+}": 9 + 7 + 7 + 1 + 1, "ANY /": 1}
 ABUSE_READ_UNITS: Final = {"ANY /stats/{route+}": 0.5}
+COUNTED_ROUTE: Final = "ANY /pages/{page+}"
 
 
 def abuse_usage() -> Usage:
-    """A month of the most expensive traffic the default throttles let through."""
+    """A month of the most expensive traffic the default throttles and ceiling let through."""
     throttles = route_throttles(AppConfig.throttle_burst_limit, AppConfig.throttle_rate_limit_rps)
+    counted_a_month = (AppConfig.max_views_per_day + AppConfig.lambda_reserved_concurrency) * 30
     total = Usage()
     for route, throttle in throttles.items():
         requests = throttle.rate_rps * MONTH_S
+        writing = min(requests, counted_a_month) if route == COUNTED_ROUTE else requests
         log_bytes = function_log_bytes() + PLATFORM_LOG_BYTES + ACCESS_LOG_BYTES + 5 * 26
         total += Usage(
             api_requests=requests,
             lambda_requests=requests,
             lambda_gb_s=LAMBDA_MEMORY_GB * requests * WARM_BILLED_S,
-            write_units=requests * ABUSE_WRITE_UNITS.get(route, 0),
+            write_units=writing * ABUSE_WRITE_UNITS.get(route, 0),
             read_units=requests * ABUSE_READ_UNITS.get(route, 0),
             log_gb=requests * log_bytes / 1e9,
         )
