@@ -3,19 +3,27 @@
 from __future__ import annotations
 
 import os
+import time
 from dataclasses import replace
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
+import requests
 
 from resume.config import AppConfig
+from resume_tools.bench.write_units import deployed_tables, snapshot
 from resume_tools.deploy.deploy import deploy
 from resume_tools.errors import OpsError
 from resume_tools.local_cloud.cloud import emulator_client, emulator_env, local_config
-from tests.support.cloud import E2E_PAGE_PATTERNS, RunningCloud
+from tests.support.cloud import E2E_PAGE_PATTERNS, RunningCloud, client_at
+from tests.support.events import BROWSER
 from tests.support.synth import PROJECT_ROOT
+from visitor_counter import schema
 
 pytestmark = pytest.mark.e2e
+# Longer than the local gateway takes to notice a deployed function changed (1 s).
+RECHECK_S = 1.5
 
 
 @pytest.fixture
@@ -100,3 +108,50 @@ def test_a_read_only_plan_needs_no_lock_and_shows_no_values(
     assert "ERROR" not in text  # the new value itself
     assert "arn:" not in text
     assert "ERROR" in plans["backend"].text  # which Terraform's own plan text shows
+
+
+def test_past_the_daily_ceiling_nothing_is_written_and_a_deploy_raising_it_counts_again(
+    cloud: RunningCloud, config: AppConfig
+) -> None:
+    """The manual way back: raise max_views_per_day and deploy (Lambda starts new
+    containers, which have not seen the ceiling). Last in this module: it deploys the
+    cloud's own configuration back."""
+    dynamodb = emulator_client("dynamodb", cloud.emulator_endpoint)
+    history = schema.history_table_name(cloud.table_name)
+    today = datetime.now(UTC).date().isoformat()
+    site_day = {"ID": {"S": schema.site_history_key(config.site_id)}, "day": {"S": today}}
+
+    def site_views() -> int:
+        item = dynamodb.get_item(TableName=history, Key=site_day).get("Item")
+        return int(item["views"]["N"]) if item else 0
+
+    def view(address: str) -> requests.Response:
+        return client_at(address).post(
+            f"{cloud.api_url}/pages/%2F",
+            headers={"User-Agent": BROWSER, "Origin": cloud.site_url},
+            timeout=10,
+        )
+
+    ceiling = site_views() + 2
+    deploy(PROJECT_ROOT, replace(config, max_views_per_day=ceiling), os.environ, print)
+    time.sleep(RECHECK_S)
+    try:
+        assert [view(f"127.0.0.9{n}").status_code for n in (1, 2)] == [200, 200]
+        tables = deployed_tables(cloud.table_name)
+        before = snapshot(dynamodb, tables)
+
+        refused = view("127.0.0.93")
+
+        assert refused.status_code == 503
+        assert refused.json()["error"].startswith("This site counted its most views for today")
+        assert 0 < int(refused.headers["Retry-After"]) <= 86_400
+        assert snapshot(dynamodb, tables) == before  # no paid work: nothing written
+        assert site_views() == ceiling
+    finally:
+        deploy(PROJECT_ROOT, config, os.environ, print)
+        time.sleep(RECHECK_S)
+
+    again = view("127.0.0.93")
+
+    assert again.status_code == 200
+    assert site_views() == ceiling + 1

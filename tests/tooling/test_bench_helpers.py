@@ -50,6 +50,19 @@ def test_the_report_has_a_bot_rules_row() -> None:
     )
 
 
+def test_the_report_sets_the_stored_write_units_beside_the_model() -> None:
+    figure = {
+        "list_coverage": 0.99, "browser_false_positives": [], "met": True,
+        "time": {k: {"agents": 1, "p50_us": 1.0, "p99_us": 1.0} for k in ("bots", "browsers")},
+    }  # fmt: skip
+
+    report = table(_results(bot_rules=figure))
+
+    row = next(line for line in report.splitlines() if "Write units" in line)
+
+    assert row.endswith("| 5 (5-5) | model 5 | = the model | yes |")
+
+
 def _results(**figures: Any) -> dict[str, Any]:
     """Results as the bench writes them, every figure a stand-in but those given."""
     one = Stats.of([1.0], "s")
@@ -65,6 +78,7 @@ def _results(**figures: Any) -> dict[str, Any]:
             "deploy": {"dev_from_nothing_s": 1.0, "deploy_again_nothing_changed_s": 1.0},
             "throughput": {"requests_per_s": {"api": one, "direct_update_item": one},
                            "ratio": 1.0, "lost_updates": 0, "met": True},
+            "write_units": {"model": 5, "stored": Stats.of([5.0, 5.0], "WCU"), "met": True},
         },
         **figures,
     }  # fmt: skip

@@ -30,5 +30,5 @@ def test_the_readme_quotes_the_models_price_of_a_million_views() -> None:
 
 
 def test_the_fixed_cost_is_within_the_always_free_tiers_by_default() -> None:
-    assert dollars(fixed_usage(), free=ALWAYS_FREE) == 0
-    assert dollars(fixed_usage(topic_key=True), free=ALWAYS_FREE) == 1.00
+    assert dollars(fixed_usage(), free=ALWAYS_FREE) < 0.01  # the salts' writes: $0.0002
+    assert round(dollars(fixed_usage(topic_key=True), free=ALWAYS_FREE), 2) == 1.00

@@ -104,6 +104,9 @@ LOG_EVENT_OVERHEAD: Final = 26
 # 3), two budgets and SNS's first 1,000 e-mails are free.
 CUSTOM_METRICS: Final = 6
 ALARM_METRICS: Final = 9
+# The day's salt: one PutItem, and a BatchWriteItem deleting the past week's (a delete is
+# billed whether or not the item is there).
+SALT_WRITES_A_MONTH: Final = (1 + 7) * 30
 
 
 def function_log_bytes() -> int:
@@ -144,7 +147,10 @@ def view_usage(views: float) -> Usage:
 def fixed_usage(*, topic_key: bool = False) -> Usage:
     """What the stack uses a month with no traffic; `topic_key`: with encrypt_alarm_topic."""
     return Usage(
-        custom_metrics=CUSTOM_METRICS, alarm_metrics=ALARM_METRICS, kms_keys=int(topic_key)
+        custom_metrics=CUSTOM_METRICS,
+        alarm_metrics=ALARM_METRICS,
+        kms_keys=int(topic_key),
+        write_units=SALT_WRITES_A_MONTH,
     )
 
 

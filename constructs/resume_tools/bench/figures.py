@@ -246,6 +246,7 @@ def local_cloud_figures(env: Mapping[str, str], requests: int, threads: int) -> 
             item = dynamodb.get_item(TableName=table, Key={"ID": {"S": "blog"}}).get("Item")
             return int(item["visitors"]["N"]) if item else 0
 
+        units = stored_write_units(dynamodb, table, session, cloud.api_url, views=20)
         before = stored()
         rates: dict[str, list[float]] = {"api": [], "direct_update_item": []}
         for _ in range(3):
@@ -268,4 +269,28 @@ def local_cloud_figures(env: Mapping[str, str], requests: int, threads: int) -> 
             "target": ">= 0.8, zero lost updates",
             "met": ratio >= 0.8 and lost == 0,
         },
+        "write_units": units,
     }
+
+
+def stored_write_units(
+    dynamodb: Any, table: str, session: Any, api_url: str, views: int
+) -> dict[str, Any]:
+    """Write units per counted view, by DynamoDB's size rules, beside the cost model's.
+
+    From the items stored before and after each view (moto's ConsumedCapacity is a
+    constant, so it is not used).
+    """
+    from resume_tools.bench.cost import INDEX_WRITES_PER_VIEW, UPDATES_PER_VIEW
+    from resume_tools.bench.write_units import deployed_tables, snapshot, units_between
+
+    tables = deployed_tables(table)
+    pages = ("%2F", "%2Fposts%2Fhello.html")
+    session.post(f"{api_url}/pages/%2F", timeout=30).raise_for_status()  # the day's salt
+    measured: list[float] = []
+    for n in range(views):
+        before = snapshot(dynamodb, tables)
+        session.post(f"{api_url}/pages/{pages[n % 2]}", timeout=30).raise_for_status()
+        measured.append(units_between(before, snapshot(dynamodb, tables), tables))
+    model = UPDATES_PER_VIEW + INDEX_WRITES_PER_VIEW
+    return {"model": model, "stored": Stats.of(measured, "WCU"), "met": set(measured) == {model}}

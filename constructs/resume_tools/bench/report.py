@@ -50,6 +50,11 @@ def table(results: dict[str, Any]) -> str:
             f"{thr['ratio']:.2f}x, {thr['lost_updates']} lost", ">= 0.8x, 0 lost", thr["met"],
         ),
         (
+            "Write units per counted view: stored items (DynamoDB's size rules) vs the model",
+            _spread(loc["write_units"]["stored"], fmt=".0f"),
+            f"model {loc['write_units']['model']}", "= the model", loc["write_units"]["met"],
+        ),
+        (
             "Package: cold / cached build (ms)",
             f"{_spread(pkg['time']['cold'], 1000)} / {_spread(pkg['time']['cached'], 1000)}",
             f"{pkg['size_bytes']} bytes", "", None,

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 from resume_tools.bench import figures
+from resume_tools.bench.cost import cost_table
 from resume_tools.bench.measure import machine
 from resume_tools.bench.report import table
 from resume_tools.cli import Command
@@ -41,6 +42,7 @@ def main(argv: list[str] | None = None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=asdict) + "\n")
     print(table(results))
+    print(cost_table())
     print(f"bench: wrote {args.out}")
     return 0
 

@@ -21,7 +21,7 @@ from resume_tools.deploy.smoke import smoke_check
 from resume_tools.deploy.stats_token import new_stats_token, stats_page_url
 from resume_tools.errors import OpsError
 from resume_tools.local_cloud.demo_history import seed_demo_history
-from resume_tools.local_cloud.deployed_handler import deployed_handler
+from resume_tools.local_cloud.deployed_handler import DeployedFunction
 from resume_tools.local_cloud.edge_function import EdgeFunction
 from resume_tools.local_cloud.emulator import Emulator, port_is_free
 from resume_tools.local_cloud.gateway import LocalGateway
@@ -116,7 +116,7 @@ def local_cloud(
         config = local_config(cloud_env, emulator.endpoint, ports, stage)
         deployment = deploy(root, config, cloud_env, log, site_api_url=api_url)
         lambda_client = emulator_client("lambda", emulator.endpoint)
-        handler = deployed_handler(
+        handler = DeployedFunction(
             lambda_client,
             deployment.backend.function_name,
             deployment.package,

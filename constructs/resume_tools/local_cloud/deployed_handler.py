@@ -5,6 +5,8 @@ from __future__ import annotations
 import importlib
 import os
 import sys
+import threading
+import time
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
@@ -16,19 +18,68 @@ from resume_tools.errors import OpsError
 from resume_tools.local_cloud.gateway import Handler
 
 
-def deployed_handler(
-    lambda_client: Any, function_name: str, package: Package, workdir: Path, env: Mapping[str, str]
-) -> Handler:
-    """The handler of the function as deployed: its code hash checked, its environment used."""
-    configuration = lambda_client.get_function_configuration(FunctionName=function_name)
-    expected = zip_sha256_base64(package.path)
-    if configuration["CodeSha256"] != expected:
-        raise OpsError(
-            f"{function_name} runs code {configuration['CodeSha256']}, not {package.path} "
-            f"({expected}): deploy again"
-        )
-    variables = configuration.get("Environment", {}).get("Variables", {})
-    return load_handler(package.path, package.sha256, workdir, {**env, **variables})
+class DeployedFunction:
+    """The deployed function's handler, started again whenever its code or environment changes.
+
+    Lambda starts new execution environments once a function is updated, so a container's
+    state (its caches, the daily ceiling it has seen) does not outlive a deploy.
+
+    The deployed configuration is read at most once every `recheck_s`, not per request.
+    """
+
+    def __init__(
+        self,
+        lambda_client: Any,
+        function_name: str,
+        package: Package,
+        workdir: Path,
+        env: Mapping[str, str],
+        recheck_s: float = 1.0,
+    ) -> None:
+        self._lambda = lambda_client
+        self._name = function_name
+        self._package = package
+        self._workdir = workdir
+        self._env = dict(env)
+        self._recheck_s = recheck_s
+        self._lock = threading.Lock()
+        self._checked_at = -recheck_s
+        self._deployed: tuple[str, tuple[tuple[str, str], ...]] | None = None
+        self._handler: Handler | None = None
+        self._refresh()
+
+    def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
+        """Invoke the handler of the function as deployed now."""
+        handler = self._refresh()
+        return handler(event, context)
+
+    def _refresh(self) -> Handler:
+        handler = self._handler  # read without the lock: requests on the fast path never wait
+        if handler is not None and time.monotonic() - self._checked_at < self._recheck_s:
+            return handler
+        with self._lock:
+            now = time.monotonic()
+            if self._handler is not None and now - self._checked_at < self._recheck_s:
+                return self._handler
+            self._checked_at = now
+            configuration = self._lambda.get_function_configuration(FunctionName=self._name)
+            variables = configuration.get("Environment", {}).get("Variables", {})
+            deployed = (configuration["CodeSha256"], tuple(sorted(variables.items())))
+            if self._handler is None or deployed != self._deployed:
+                expected = zip_sha256_base64(self._package.path)
+                if deployed[0] != expected:
+                    raise OpsError(
+                        f"{self._name} runs code {deployed[0]}, not {self._package.path} "
+                        f"({expected}): deploy again"
+                    )
+                self._handler = load_handler(
+                    self._package.path,
+                    self._package.sha256,
+                    self._workdir,
+                    {**self._env, **variables},
+                )
+                self._deployed = deployed
+            return self._handler
 
 
 def load_handler(zip_path: Path, sha256: str, workdir: Path, env: Mapping[str, str]) -> Handler:
