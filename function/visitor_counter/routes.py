@@ -45,9 +45,10 @@ class Route:
 
 # The shares sum to 100. Every counted view posts to its page; a page that shows the site's
 # total also posts to "/" at the same time, so "/" never carries more than the page route.
-# One look at the owner's stats page is three reads at once (days, referrers, top pages).
-SITE_TOTAL: Final = Route("/", ("POST",), throttle_percent=35)
-TOP_PAGES: Final = Route("/pages", ("GET",), throttle_percent=5)
+# One look at the owner's stats page is three reads at once (days, referrers, top pages);
+# the top list serves pages that show it and each deploy's smoke check, a few a second.
+SITE_TOTAL: Final = Route("/", ("POST",), throttle_percent=30)
+TOP_PAGES: Final = Route("/pages", ("GET",), throttle_percent=10)
 PAGE: Final = Route("/pages/{page+}", ("GET", "POST"), throttle_percent=45)
 STATS: Final = Route("/stats/{route+}", ("GET",), throttle_percent=15)
 ROUTES: Final = (SITE_TOTAL, TOP_PAGES, PAGE, STATS)

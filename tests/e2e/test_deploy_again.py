@@ -133,7 +133,8 @@ def test_past_the_daily_ceiling_nothing_is_written_and_a_deploy_raising_it_count
         )
 
     ceiling = site_views() + 2
-    deploy(PROJECT_ROOT, replace(config, max_views_per_day=ceiling), os.environ, print)
+    raised = replace(config, max_views_per_day=ceiling)
+    deploy(PROJECT_ROOT, raised, os.environ, print, site_api_url=cloud.api_url)
     time.sleep(RECHECK_S)
     try:
         assert [view(f"127.0.0.9{n}").status_code for n in (1, 2)] == [200, 200]
@@ -148,7 +149,7 @@ def test_past_the_daily_ceiling_nothing_is_written_and_a_deploy_raising_it_count
         assert snapshot(dynamodb, tables) == before  # no paid work: nothing written
         assert site_views() == ceiling
     finally:
-        deploy(PROJECT_ROOT, config, os.environ, print)
+        deploy(PROJECT_ROOT, config, os.environ, print, site_api_url=cloud.api_url)
         time.sleep(RECHECK_S)
 
     again = view("127.0.0.93")

@@ -150,8 +150,8 @@ def test_each_route_is_throttled_with_its_own_share(production: Synthesized) -> 
     assert stage["name"] == "$default"
     assert "default_route_settings" not in stage
     assert _route_throttles(stage) == {
-        "ANY /": (35, 17.5),
-        "ANY /pages": (5, 2.5),
+        "ANY /": (30, 15.0),
+        "ANY /pages": (10, 5.0),
         "ANY /pages/{page+}": (45, 22.5),
         "ANY /stats/{route+}": (15, 7.5),
     }

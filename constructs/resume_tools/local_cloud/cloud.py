@@ -123,6 +123,7 @@ def local_cloud(
             root / ".local-cloud" / "function",
             emulator_env(emulator.endpoint),
         )
+        running.callback(handler.close)
         limits = deployed_limits(
             emulator_client("apigatewayv2", emulator.endpoint),
             lambda_client,

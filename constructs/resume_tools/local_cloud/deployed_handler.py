@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
 import sys
 import threading
-import time
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
+
+from botocore.exceptions import BotoCoreError, ClientError
 
 from resume.runtime import HANDLER, zip_sha256_base64
 from resume_tools.artifacts.package import Package
@@ -22,9 +24,9 @@ class DeployedFunction:
     """The deployed function's handler, started again whenever its code or environment changes.
 
     Lambda starts new execution environments once a function is updated, so a container's
-    state (its caches, the daily ceiling it has seen) does not outlive a deploy.
-
-    The deployed configuration is read at most once every `recheck_s`, not per request.
+    state (its caches, the daily ceiling it has seen) does not outlive a deploy. A thread
+    reads the deployed configuration every `recheck_s`; requests never wait on it (nor on
+    moto, which a test may pause to stall the store).
     """
 
     def __init__(
@@ -41,45 +43,44 @@ class DeployedFunction:
         self._package = package
         self._workdir = workdir
         self._env = dict(env)
-        self._recheck_s = recheck_s
-        self._lock = threading.Lock()
-        self._checked_at = -recheck_s
         self._deployed: tuple[str, tuple[tuple[str, str], ...]] | None = None
-        self._handler: Handler | None = None
-        self._refresh()
+        self._handler: Handler = self._load()  # a deploy that cannot run fails here, loudly
+        self._stopped = threading.Event()
+        self._watcher = threading.Thread(target=self._watch, args=(recheck_s,), daemon=True)
+        self._watcher.start()
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
         """Invoke the handler of the function as deployed now."""
-        handler = self._refresh()
-        return handler(event, context)
+        return self._handler(event, context)
 
-    def _refresh(self) -> Handler:
-        handler = self._handler  # read without the lock: requests on the fast path never wait
-        if handler is not None and time.monotonic() - self._checked_at < self._recheck_s:
-            return handler
-        with self._lock:
-            now = time.monotonic()
-            if self._handler is not None and now - self._checked_at < self._recheck_s:
-                return self._handler
-            self._checked_at = now
-            configuration = self._lambda.get_function_configuration(FunctionName=self._name)
-            variables = configuration.get("Environment", {}).get("Variables", {})
-            deployed = (configuration["CodeSha256"], tuple(sorted(variables.items())))
-            if self._handler is None or deployed != self._deployed:
-                expected = zip_sha256_base64(self._package.path)
-                if deployed[0] != expected:
-                    raise OpsError(
-                        f"{self._name} runs code {deployed[0]}, not {self._package.path} "
-                        f"({expected}): deploy again"
-                    )
-                self._handler = load_handler(
-                    self._package.path,
-                    self._package.sha256,
-                    self._workdir,
-                    {**self._env, **variables},
-                )
-                self._deployed = deployed
+    def close(self) -> None:
+        """Stop watching the deployed function."""
+        self._stopped.set()
+        self._watcher.join(timeout=5)
+
+    def _watch(self, recheck_s: float) -> None:
+        while not self._stopped.wait(recheck_s):
+            # A deploy under way, or moto paused by a test: serve the last one meanwhile.
+            with contextlib.suppress(OpsError, BotoCoreError, ClientError):
+                self._handler = self._load()
+
+    def _load(self) -> Handler:
+        configuration = self._lambda.get_function_configuration(FunctionName=self._name)
+        variables = configuration.get("Environment", {}).get("Variables", {})
+        deployed = (configuration["CodeSha256"], tuple(sorted(variables.items())))
+        if deployed == self._deployed:
             return self._handler
+        expected = zip_sha256_base64(self._package.path)
+        if deployed[0] != expected:
+            raise OpsError(
+                f"{self._name} runs code {deployed[0]}, not {self._package.path} "
+                f"({expected}): deploy again"
+            )
+        handler = load_handler(
+            self._package.path, self._package.sha256, self._workdir, {**self._env, **variables}
+        )
+        self._deployed = deployed
+        return handler
 
 
 def load_handler(zip_path: Path, sha256: str, workdir: Path, env: Mapping[str, str]) -> Handler:
