@@ -80,6 +80,18 @@ class HistoryStore:
             self._move_to_overflow(view.day, view.page)
         return read_number(site_day, schema.VIEWS_ATTRIBUTE)
 
+    def site_views(self, day: str) -> int:
+        """The site's views that day so far (an eventually consistent GetItem: half a unit)."""
+        response = call_dynamodb(
+            self._client.get_item,
+            TableName=self._table,
+            Key=self._key(None, day),
+            ProjectionExpression="#views",
+            ExpressionAttributeNames={"#views": schema.VIEWS_ATTRIBUTE},
+        )
+        item = response.get("Item")
+        return read_number(item, schema.VIEWS_ATTRIBUTE) if item else 0
+
     def _add(
         self, view: DayView, page: str | None, expires_at: int, *, new_unlisted_page: bool = False
     ) -> dict[str, Any]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
@@ -12,6 +13,7 @@ from visitor_counter.store import RETRY_AFTER_UNAVAILABLE_S, call_dynamodb, read
 
 # Tries of a BatchGetItem whose keys DynamoDB leaves unprocessed (it does under throttling).
 BATCH_ATTEMPTS: Final = 3
+UNPROCESSED_BACKOFF_S: Final = 0.05
 
 
 @dataclass(frozen=True)
@@ -83,7 +85,9 @@ class PageStore:
                 self._key(schema.page_key(self._site, page))
                 for page in pages[start : start + schema.BATCH_GET_KEYS]
             ]
-            for _ in range(BATCH_ATTEMPTS):
+            for attempt in range(BATCH_ATTEMPTS):
+                if attempt:
+                    time.sleep(UNPROCESSED_BACKOFF_S * 2 ** (attempt - 1))  # as AWS advises
                 response = call_dynamodb(
                     self._client.batch_get_item,
                     RequestItems={

@@ -45,7 +45,9 @@ RETRY_AFTER_MISCONFIGURED_S = 60
 # Between retries of a request DynamoDB did not apply: short, the Lambda has seconds.
 RETRY_BACKOFF_S = 0.05
 # The data-plane calls the handler makes; every one goes through the retry rule below.
-_OPERATIONS = frozenset({"get_item", "put_item", "update_item", "query", "batch_write_item"})
+_OPERATIONS = frozenset(
+    {"get_item", "put_item", "update_item", "query", "batch_write_item", "batch_get_item"}
+)
 
 
 def new_dynamodb_client(settings: Settings) -> Any:

@@ -137,6 +137,9 @@ class DailySalt:
 
 # How long a container keeps the top list it read (a view it counts clears it sooner).
 TOP_PAGES_FOR_S: Final = 60
+# How often an open container reads the site's day views, to close at the daily ceiling
+# even when its own requests never update the site's day.
+CEILING_LOOK_S: Final = 60
 
 
 @dataclass(frozen=True)
@@ -176,6 +179,7 @@ class PageCounter:
         # Until when this container counts nothing: the next midnight, once it has seen the
         # site's day reach its ceiling (other containers learn it from their next view).
         self._closed_until = 0.0
+        self._next_look = 0.0  # when this container next reads the site's day views
         # The last top list read: for which pages, when, and the pages' counts in order.
         self._top: tuple[frozenset[str], float, list[PageCounts]] | None = None
 
@@ -219,16 +223,32 @@ class PageCounter:
         # A day's history is kept retention_days after the day ends.
         site_views = self._history.add_view(view, expires_at=midnight + self._retention_s)
         if site_views >= self._views_per_day:
-            self._closed_until = midnight
+            self._close(midnight)
         counts = self._pages.add_view(page, new_visitor=client.new_page_visitor)
         self._top = None  # this container's list no longer holds this view
         return ViewResult(counts, True, client.new_page_visitor)
 
     def check_ceiling(self) -> None:
-        """Raise CeilingReached while the site's day is past its ceiling (no round trip)."""
+        """Raise CeilingReached while the site's day is past its ceiling.
+
+        No round trip once closed. While open, a container looks at the site's day on its
+        first counting request and then once every CEILING_LOOK_S (half a read unit): so a
+        container that only counts `POST /`, or only meets clients over their limit, or
+        starts after the ceiling, closes too.
+        """
         now = self._clock()
         if now < self._closed_until:
             raise CeilingReached(int(self._closed_until - now) + 1)
+        if now >= self._next_look:
+            self._next_look = now + CEILING_LOOK_S
+            day, midnight = utc_day(now)
+            if self._history.site_views(day) >= self._views_per_day:
+                self._close(midnight)
+                raise CeilingReached(int(midnight - now) + 1)
+
+    def _close(self, midnight: float) -> None:
+        # Never earlier than a close already made (threads of the local gateway may race).
+        self._closed_until = max(self._closed_until, midnight)
 
     def read(self, page: str) -> PageCounts | None:
         """A page's counts, None when never viewed: one round trip."""
@@ -243,7 +263,9 @@ class PageCounter:
         a minute per container.
         """
         now = self._clock()
-        if self._top is None or self._top[0] != pages or now - self._top[1] >= TOP_PAGES_FOR_S:
+        top = self._top  # read once: a view counted meanwhile may clear it
+        if top is None or top[0] != pages or now - top[1] >= TOP_PAGES_FOR_S:
             counts = self._pages.counts_of(sorted(pages))
-            self._top = (pages, now, sorted(counts, key=lambda c: (-c.views, c.page)))
-        return self._top[2][:limit]
+            top = (pages, now, sorted(counts, key=lambda c: (-c.views, c.page)))
+            self._top = top
+        return top[2][:limit]

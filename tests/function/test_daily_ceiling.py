@@ -19,6 +19,7 @@ from visitor_counter.router import CEILING_REACHED, Router
 from visitor_counter.settings import Settings
 from visitor_counter.store import new_dynamodb_client
 from visitor_counter.telemetry import RequestLog
+from visitor_counter.visitors import CEILING_LOOK_S
 from visitor_counter.wiring import build_router
 
 CEILING = 3
@@ -96,13 +97,24 @@ def test_counting_starts_again_at_midnight_with_the_counts_before_it_kept(
     assert json.loads(response["body"])["views"] == CEILING + 1
 
 
-def test_another_container_counts_one_more_view_then_stops_too(
+def test_a_container_started_after_the_ceiling_counts_nothing_either(
     capped: Router, settings: Settings, clock: Clock, log_stream: io.StringIO
 ) -> None:
-    """Each container learns the ceiling from its own next view: the day's overshoot is one
-    view a container at most (the function's reserved concurrency bounds the containers)."""
+    """A new container looks at the site's day before its first count."""
     reach_the_ceiling(capped)
     other = container(settings, new_dynamodb_client(settings), clock, log_stream)
 
-    assert view(other, "192.0.2.50")["statusCode"] == 200
-    assert view(other, "192.0.2.51")["statusCode"] == 503
+    assert view(other, "192.0.2.50")["statusCode"] == 503
+    assert other.handle(http_event("POST", "/", source_ip="192.0.2.50"))["statusCode"] == 503
+
+
+def test_a_container_that_only_counts_the_site_total_closes_within_a_minute(
+    capped: Router, settings: Settings, clock: Clock, log_stream: io.StringIO
+) -> None:
+    other = container(settings, new_dynamodb_client(settings), clock, log_stream)
+    assert other.handle(http_event("POST", "/"))["statusCode"] == 200  # open: it looked
+    reach_the_ceiling(capped)  # another container's views reach it
+
+    clock.now_s += CEILING_LOOK_S
+
+    assert other.handle(http_event("POST", "/"))["statusCode"] == 503

@@ -16,7 +16,7 @@ from visitor_counter import schema
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestLog
-from visitor_counter.visitors import TOP_PAGES_FOR_S
+from visitor_counter.visitors import CEILING_LOOK_S, TOP_PAGES_FOR_S
 from visitor_counter.wiring import build_router
 
 DAY = 86_400
@@ -34,13 +34,30 @@ def calls(handler_client: Any) -> list[str]:
 
 def test_the_site_total_is_one_round_trip(api: Router, calls: list[str]) -> None:
     api.handle(http_event("POST"))
+    calls.clear()
+
+    api.handle(http_event("POST"))
 
     assert calls == ["UpdateItem"]
+
+
+def test_a_containers_counting_looks_at_the_daily_ceiling_once_a_minute(
+    api: Router, calls: list[str], clock: Clock
+) -> None:
+    api.handle(http_event("POST"))
+    api.handle(http_event("POST"))
+    clock.now_s += CEILING_LOOK_S
+    api.handle(http_event("POST"))
+
+    # The site's day views (half a read unit), on the first counting request and a minute on.
+    assert calls == [CEILING_LOOK, "UpdateItem", "UpdateItem", CEILING_LOOK, "UpdateItem"]
 
 
 # A counted page view, once the container knows the day's salt and the known pages: the
 # client's item (limits, visitor flags), the page's day, the site's day, the page's counters.
 PAGE_VIEW = ["UpdateItem"] * 4
+# An open container's look at the site's day views (the daily ceiling), once a minute.
+CEILING_LOOK = "GetItem"
 
 
 def test_a_page_view_is_four_round_trips_once_the_salt_is_known(
@@ -125,6 +142,7 @@ def test_the_days_first_page_view_reads_the_known_pages_makes_the_salt_and_sweep
 
     assert calls == [
         "GetItem",  # the known pages, once per container every few minutes
+        CEILING_LOOK,  # the site's day views, once a minute per container
         "GetItem",  # today's salt: none yet
         "PutItem",
         "BatchWriteItem",
@@ -141,7 +159,7 @@ def test_the_known_pages_are_read_again_after_their_refresh_time(
 
     api.handle(http_event("POST", "/pages/%2Fa"))
 
-    assert calls == ["GetItem", *PAGE_VIEW]
+    assert calls == ["GetItem", CEILING_LOOK, *PAGE_VIEW]
 
 
 def test_the_top_list_is_read_by_key_once_a_minute_or_after_a_view(
@@ -150,13 +168,15 @@ def test_the_top_list_is_read_by_key_once_a_minute_or_after_a_view(
     """The known pages say which pages the site lists; one BatchGetItem reads 100 of them."""
     top = http_event("GET", "/pages", query="top=10")
     api.handle(top)
-    api.handle(top)
+    api.handle(top)  # within the minute: from the container's list
+    first = list(calls)
     clock.now_s += TOP_PAGES_FOR_S
     api.handle(top)
     api.handle(http_event("POST", "/pages/%2Fa"))
     calls.clear()
     api.handle(top)
 
+    assert first == ["GetItem", "BatchGetItem"]  # the known pages, then the listed pages
     assert calls == ["BatchGetItem"]
 
 

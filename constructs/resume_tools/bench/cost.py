@@ -20,6 +20,7 @@ from resume.config import AppConfig
 from resume.route_throttles import route_throttles
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestRecord, emf_document, metrics_only
+from visitor_counter.visitors import CEILING_LOOK_S, TOP_PAGES_FOR_S
 
 PRICES_CHECKED: Final = "2026-11-26"
 MONTH_S: Final = 30 * 24 * 3600
@@ -205,32 +206,45 @@ def counter_per_million_views_usd() -> float:
 # rate all month (resume.route_throttles), each request as dear as it can be made. A page
 # route's request a counted view (a forged Origin and User-Agent, a new address for each
 # client limit) with every item at its bound: the client's ~9 KB (200 pages a day), the
-# page's and the site's day ~7 KB (50 sources), so 9 + 7 + 7 + 1 units, and the index's 1;
-# but only max_views_per_day of them a day (and one more per container, which learns the
-# ceiling from its own next view): the rest are answered 503 without a round trip. `/` adds
-# to the site total (1 unit; counted as if it never met a closed container); a stats
-# request without a token reads the token's hash (half a unit); the top list is read at
-# most once a minute per container.
-ABUSE_WRITE_UNITS: Final = {"ANY /pages/{page+}": 9 + 7 + 7 + 1 + 1, "ANY /": 1}
-ABUSE_READ_UNITS: Final = {"ANY /stats/{route+}": 0.5}
+# page's and the site's day ~7 KB (50 sources), each day written twice when its source is
+# refused (a refused conditional write is billed by the item's size too): 9 + 14 + 14 + 1
+# units, and the index's 1; but only max_views_per_day of them a day (and the views a
+# container counts in the minute before it looks again): the rest are answered 503 without
+# a write, or read a page's counts (half a unit). `/` adds to the site total (1 unit,
+# counted as if it never met a closed container); a stats request without a token reads
+# the token's hash (half a unit); the top list reads its TOP_LIST_PAGES listed pages (half
+# a unit each) once a minute per container and after each counted view.
+ABUSE_WRITE_UNITS: Final = {"ANY /pages/{page+}": 9 + 14 + 14 + 1 + 1, "ANY /": 1}
+ABUSE_READ_UNITS: Final = {"ANY /stats/{route+}": 0.5, "ANY /pages/{page+}": 0.5}
+TOP_LIST_PAGES: Final = 100  # a site's listed pages, assumed
 COUNTED_ROUTE: Final = "ANY /pages/{page+}"
 
 
 def abuse_usage() -> Usage:
     """A month of the most expensive traffic the default throttles and ceiling let through."""
     throttles = route_throttles(AppConfig.throttle_burst_limit, AppConfig.throttle_rate_limit_rps)
-    counted_a_month = (AppConfig.max_views_per_day + AppConfig.lambda_reserved_concurrency) * 30
-    total = Usage()
+    containers = AppConfig.lambda_reserved_concurrency
+    # A container counts at most a minute of its share of the page route before it looks.
+    late = containers * throttles[COUNTED_ROUTE].rate_rps * CEILING_LOOK_S
+    counted_a_month = (AppConfig.max_views_per_day + late) * 30
+    page_requests = throttles[COUNTED_ROUTE].rate_rps * MONTH_S
+    counted_a_month = min(counted_a_month, page_requests)
+    top_refreshes = counted_a_month + containers * (MONTH_S / TOP_PAGES_FOR_S)
+    total = Usage(read_units=top_refreshes * TOP_LIST_PAGES * 0.5)
     for route, throttle in throttles.items():
         requests = throttle.rate_rps * MONTH_S
         writing = min(requests, counted_a_month) if route == COUNTED_ROUTE else requests
-        log_bytes = function_log_bytes() + PLATFORM_LOG_BYTES + ACCESS_LOG_BYTES + 5 * 26
+        log_bytes = (
+            function_log_bytes() + PLATFORM_LOG_BYTES + ACCESS_LOG_BYTES + 5 * LOG_EVENT_OVERHEAD
+        )
         total += Usage(
             api_requests=requests,
             lambda_requests=requests,
             lambda_gb_s=LAMBDA_MEMORY_GB * requests * WARM_BILLED_S,
             write_units=writing * ABUSE_WRITE_UNITS.get(route, 0),
-            read_units=requests * ABUSE_READ_UNITS.get(route, 0),
+            read_units=(requests - writing) * ABUSE_READ_UNITS.get(route, 0)
+            if route == COUNTED_ROUTE
+            else requests * ABUSE_READ_UNITS.get(route, 0),
             log_gb=requests * log_bytes / 1e9,
         )
     return total

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from resume.config import KNOWN_STAGES, PLAN_STAGE, AppConfig, ConfigError
+from resume.function_role import CI_POLICY_NAME
 from resume.github_oidc import ISSUER
 from resume.outputs import CiOutputs, read_outputs
 from resume_tools.artifacts.workspace import prepare
@@ -87,9 +88,12 @@ def function_roles_to_adopt(
             continue
         imports[address] = role["name"]
         policies = iam.list_role_policies(RoleName=role["name"])["PolicyNames"]
+        # The stack's own policy if the role has it (a state lost), else the one Terraform
+        # named when the backend made the role.
+        adopted = CI_POLICY_NAME if CI_POLICY_NAME in policies else next(iter(policies), None)
         for policy_key, policy in stack.get("aws_iam_role_policy", {}).items():
-            if policy["role"] == f"${{aws_iam_role.{key}.id}}" and policies:
-                imports[f"aws_iam_role_policy.{policy_key}"] = f"{role['name']}:{policies[0]}"
+            if policy["role"] == f"${{aws_iam_role.{key}.id}}" and adopted:
+                imports[f"aws_iam_role_policy.{policy_key}"] = f"{role['name']}:{adopted}"
     return imports
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
+import hashlib
 import importlib
 import os
 import sys
@@ -44,13 +44,21 @@ class DeployedFunction:
         self._workdir = workdir
         self._env = dict(env)
         self._deployed: tuple[str, tuple[tuple[str, str], ...]] | None = None
+        self._applied: set[str] = set()
+        self._failure: str | None = None
         self._handler: Handler = self._load()  # a deploy that cannot run fails here, loudly
         self._stopped = threading.Event()
         self._watcher = threading.Thread(target=self._watch, args=(recheck_s,), daemon=True)
         self._watcher.start()
 
     def __call__(self, event: dict[str, Any], context: Any) -> dict[str, Any]:
-        """Invoke the handler of the function as deployed now."""
+        """Invoke the handler of the function as deployed now.
+
+        While the deployed function cannot be loaded (a code or environment it cannot
+        start with), every invocation fails, as Lambda's would: the gateway answers 500.
+        """
+        if self._failure is not None:
+            raise RuntimeError(self._failure)
         return self._handler(event, context)
 
     def close(self) -> None:
@@ -60,9 +68,14 @@ class DeployedFunction:
 
     def _watch(self, recheck_s: float) -> None:
         while not self._stopped.wait(recheck_s):
-            # A deploy under way, or moto paused by a test: serve the last one meanwhile.
-            with contextlib.suppress(OpsError, BotoCoreError, ClientError):
+            try:
                 self._handler = self._load()
+                self._failure = None
+            except (BotoCoreError, ClientError):
+                continue  # moto paused by a test, or busy: the deployed function is unchanged
+            except Exception as exc:  # noqa: BLE001 - any start-up failure of the new code
+                self._failure = f"{self._name} cannot start as deployed: {exc}"
+                print(f"local cloud: {self._failure}", file=sys.stderr, flush=True)
 
     def _load(self) -> Handler:
         configuration = self._lambda.get_function_configuration(FunctionName=self._name)
@@ -70,15 +83,21 @@ class DeployedFunction:
         deployed = (configuration["CodeSha256"], tuple(sorted(variables.items())))
         if deployed == self._deployed:
             return self._handler
+        # The package's zip as it is now: a deploy rebuilds it in place.
         expected = zip_sha256_base64(self._package.path)
         if deployed[0] != expected:
             raise OpsError(
                 f"{self._name} runs code {deployed[0]}, not {self._package.path} "
                 f"({expected}): deploy again"
             )
+        digest = hashlib.sha256(self._package.path.read_bytes()).hexdigest()
+        # The function's variables replace the last ones: a variable a deploy removed is gone.
+        for name in self._applied:
+            os.environ.pop(name, None)
         handler = load_handler(
-            self._package.path, self._package.sha256, self._workdir, {**self._env, **variables}
+            self._package.path, digest, self._workdir, {**self._env, **variables}
         )
+        self._applied = set(variables)
         self._deployed = deployed
         return handler
 
