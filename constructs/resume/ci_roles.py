@@ -260,12 +260,19 @@ def _retagging_guard(config: AppConfig) -> list[dict[str, Any]]:
     distribution as its own and then manage it.
     """
     actions = sorted(TAG_ON_CREATE_ACTIONS | {"kms:UntagResource", "cloudfront:UntagResource"})
+    return _deny_if_tagged_otherwise(config, "NoRetaggingOther", actions, "*")
+
+
+def _deny_if_tagged_otherwise(
+    config: AppConfig, sid: str, actions: list[str], resource: str
+) -> list[dict[str, Any]]:
+    """Deny `actions` on `resource` where it carries another project's or stage's tag."""
     return [
         {
-            "Sid": f"NoRetaggingOther{tag}",
+            "Sid": f"{sid}{tag}",
             "Effect": "Deny",
             "Action": actions,
-            "Resource": "*",
+            "Resource": resource,
             "Condition": {
                 "Null": {f"aws:ResourceTag/{tag}": "false"},
                 "StringNotEquals": {f"aws:ResourceTag/{tag}": value},
@@ -321,19 +328,7 @@ def _api_guard(config: AppConfig, account: Account) -> list[dict[str, Any]]:
         f"/aws/apigateway/{config.prefix}*"
     )
     writes = ["apigateway:DELETE", "apigateway:PATCH", "apigateway:POST"]
-    foreign = [
-        {
-            "Sid": f"NoOtherApis{tag}",
-            "Effect": "Deny",
-            "Action": writes,
-            "Resource": f"{apis}/*",
-            "Condition": {
-                "Null": {f"aws:ResourceTag/{tag}": "false"},
-                "StringNotEquals": {f"aws:ResourceTag/{tag}": value},
-            },
-        }
-        for tag, value in (("Project", config.project), ("Stage", config.stage))
-    ]
+    foreign = _deny_if_tagged_otherwise(config, "NoOtherApis", writes, f"{apis}/*")
     access_logs = [
         {
             "Sid": f"OnlyOurAccessLog{what}",
