@@ -100,6 +100,7 @@ SITE_REQUESTS_PER_VIEW: Final = 4
 PLATFORM_LOG_BYTES: Final = 62 + 50 + 160
 ACCESS_LOG_BYTES: Final = 240
 LOG_EVENT_OVERHEAD: Final = 26
+LOG_EVENTS_PER_REQUEST: Final = 1 + 3 + 1  # the function's line, Lambda's three, the access log's
 # Fixed: the function's six EMF metrics; the alarms' nine metrics (the 5xx-rate alarm has
 # two); with encrypt_alarm_topic (off by default) the topic's own key. Dashboards (up to
 # 3), two budgets and SNS's first 1,000 e-mails are free.
@@ -121,25 +122,32 @@ def function_log_bytes() -> int:
         outcome="counted",
         new_visitor=True,
     )
-    document = emf_document(record, Settings().site_id, 1_764_662_400_000)
-    if Settings().log_level not in ("DEBUG", "INFO"):
+    defaults = Settings()
+    document = emf_document(record, defaults.site_id, 1_764_662_400_000)
+    if defaults.log_level not in ("DEBUG", "INFO"):
         document = metrics_only(document)
     return len(json.dumps(document, separators=(",", ":"))) + 1
+
+
+def log_bytes_per_request() -> int:
+    """The bytes of logs one invocation ingests: its lines, and CloudWatch's per event."""
+    return (
+        function_log_bytes()
+        + PLATFORM_LOG_BYTES
+        + ACCESS_LOG_BYTES
+        + LOG_EVENTS_PER_REQUEST * LOG_EVENT_OVERHEAD
+    )
 
 
 def view_usage(views: float) -> Usage:
     """What `views` counted page views a month use (cold starts included)."""
     cold = min(views, COLD_STARTS_MAX)
-    events = 1 + 3 + 1  # the function's line, Lambda's three, the access log's
-    log_bytes = (
-        function_log_bytes() + PLATFORM_LOG_BYTES + ACCESS_LOG_BYTES + events * LOG_EVENT_OVERHEAD
-    )
     return Usage(
         api_requests=views,
         lambda_requests=views,
         lambda_gb_s=LAMBDA_MEMORY_GB * (views * WARM_BILLED_S + cold * COLD_INIT_S),
         write_units=views * (UPDATES_PER_VIEW + INDEX_WRITES_PER_VIEW),
-        log_gb=views * log_bytes / 1e9,
+        log_gb=views * log_bytes_per_request() / 1e9,
         cloudfront_requests=views * SITE_REQUESTS_PER_VIEW,
         edge_function_runs=views * SITE_REQUESTS_PER_VIEW,
     )
@@ -226,26 +234,22 @@ def abuse_usage() -> Usage:
     containers = AppConfig.lambda_reserved_concurrency
     # A container counts at most a minute of its share of the page route before it looks.
     late = containers * throttles[COUNTED_ROUTE].rate_rps * CEILING_LOOK_S
-    counted_a_month = (AppConfig.max_views_per_day + late) * 30
     page_requests = throttles[COUNTED_ROUTE].rate_rps * MONTH_S
-    counted_a_month = min(counted_a_month, page_requests)
+    counted_a_month = min((AppConfig.max_views_per_day + late) * 30, page_requests)
     top_refreshes = counted_a_month + containers * (MONTH_S / TOP_PAGES_FOR_S)
     total = Usage(read_units=top_refreshes * TOP_LIST_PAGES * 0.5)
     for route, throttle in throttles.items():
         requests = throttle.rate_rps * MONTH_S
-        writing = min(requests, counted_a_month) if route == COUNTED_ROUTE else requests
-        log_bytes = (
-            function_log_bytes() + PLATFORM_LOG_BYTES + ACCESS_LOG_BYTES + 5 * LOG_EVENT_OVERHEAD
-        )
+        # The page route writes for its counted views and reads a page's counts for the rest.
+        writing = counted_a_month if route == COUNTED_ROUTE else requests
+        reading = requests - counted_a_month if route == COUNTED_ROUTE else requests
         total += Usage(
             api_requests=requests,
             lambda_requests=requests,
             lambda_gb_s=LAMBDA_MEMORY_GB * requests * WARM_BILLED_S,
             write_units=writing * ABUSE_WRITE_UNITS.get(route, 0),
-            read_units=(requests - writing) * ABUSE_READ_UNITS.get(route, 0)
-            if route == COUNTED_ROUTE
-            else requests * ABUSE_READ_UNITS.get(route, 0),
-            log_gb=requests * log_bytes / 1e9,
+            read_units=reading * ABUSE_READ_UNITS.get(route, 0),
+            log_gb=requests * log_bytes_per_request() / 1e9,
         )
     return total
 
