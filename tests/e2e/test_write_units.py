@@ -7,10 +7,12 @@ and compared with what the cost model bills (resume_tools.bench.cost).
 
 from __future__ import annotations
 
+from functools import partial
+
 import pytest
 
 from resume_tools.bench.cost import INDEX_WRITES_PER_VIEW, UPDATES_PER_VIEW
-from resume_tools.bench.write_units import deployed_tables, snapshot, units_between
+from resume_tools.bench.write_units import deployed_tables, units_of
 from resume_tools.local_cloud.cloud import emulator_client
 from tests.e2e.test_page_counts import post_page
 from tests.support.cloud import RunningCloud, client_at
@@ -30,11 +32,11 @@ def test_each_counted_view_stores_what_the_cost_model_bills(cloud: RunningCloud)
 
     # The day's first view anywhere also makes the day's salt (the model's fixed cost).
     assert post_page(cloud, "%2F", client=client_at("127.0.0.80")).status_code == 200
-    measured = []
-    for address, page, headers in visits:
-        before = snapshot(dynamodb, tables)
+
+    def counted(address: str, page: str, headers: dict[str, str]) -> None:
         answer = post_page(cloud, page, client=client_at(address), headers=headers)
         assert answer.status_code == 200, answer.text
-        measured.append(units_between(before, snapshot(dynamodb, tables), tables))
+
+    measured = [units_of(dynamodb, tables, partial(counted, *visit)) for visit in visits]
 
     assert measured == [UPDATES_PER_VIEW + INDEX_WRITES_PER_VIEW] * len(visits)

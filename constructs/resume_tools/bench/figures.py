@@ -282,15 +282,17 @@ def stored_write_units(
     constant, so it is not used).
     """
     from resume_tools.bench.cost import INDEX_WRITES_PER_VIEW, UPDATES_PER_VIEW
-    from resume_tools.bench.write_units import deployed_tables, snapshot, units_between
+    from resume_tools.bench.write_units import deployed_tables, units_of
 
     tables = deployed_tables(table)
     pages = ("%2F", "%2Fposts%2Fhello.html")
     session.post(f"{api_url}/pages/%2F", timeout=30).raise_for_status()  # the day's salt
-    measured: list[float] = []
-    for n in range(views):
-        before = snapshot(dynamodb, tables)
-        session.post(f"{api_url}/pages/{pages[n % 2]}", timeout=30).raise_for_status()
-        measured.append(units_between(before, snapshot(dynamodb, tables), tables))
+
+    def view(page: str) -> None:
+        session.post(f"{api_url}/pages/{page}", timeout=30).raise_for_status()
+
+    measured: list[float] = [
+        units_of(dynamodb, tables, partial(view, pages[n % 2])) for n in range(views)
+    ]
     model = UPDATES_PER_VIEW + INDEX_WRITES_PER_VIEW
     return {"model": model, "stored": Stats.of(measured, "WCU"), "met": set(measured) == {model}}

@@ -13,7 +13,7 @@ its projected attributes, plus 100 bytes.
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -150,3 +150,11 @@ def units_between(before: Snapshot, after: Snapshot, tables: Iterable[Table]) ->
         for key in old.keys() | new.keys():
             total += write_units(old.get(key), new.get(key), table.keys, table.indexes)
     return total
+
+
+def units_of(dynamodb: Any, tables: Iterable[Table], write: Callable[[], object]) -> int:
+    """The write units `write()` costs, from every item before and after it."""
+    tables = tuple(tables)
+    before = snapshot(dynamodb, tables)
+    write()
+    return units_between(before, snapshot(dynamodb, tables), tables)
