@@ -3,6 +3,19 @@
 The line is an Embedded Metric Format (EMF) document: CloudWatch Logs extracts the metrics
 named under "_aws" from it, with no API call from the function, and keeps the rest of the
 fields as a queryable log event. It never holds the client's IP address or User-Agent.
+
+How much of the log a line carries depends on LOG_LEVEL; its metrics never do:
+
+| line                               | DEBUG | INFO    | WARNING      | ERROR        |
+| ---------------------------------- | ----- | ------- | ------------ | ------------ |
+| routine (ROUTINE_OUTCOMES)         | full  | compact | metrics only | metrics only |
+| ceiling                            | full  | full    | metrics only | metrics only |
+| rejected (level WARNING)           | full  | full    | full         | metrics only |
+| error (level ERROR)                | full  | full    | full         | full         |
+
+Every line is billed by the byte in CloudWatch Logs, and a routine request's full line
+repeats what the metrics say or the API's access log holds; the compact line keeps what
+its metrics cannot: the outcome, and the container's cold start.
 """
 
 from __future__ import annotations
@@ -34,6 +47,12 @@ OUTCOMES: Final = (
     "preflight",
     "rejected", "error",
 )  # fmt: skip
+# The expected answers to well-formed requests, many a day: at INFO their line is compact.
+# A ceiling, a rejected request and an error keep their full line (request id, route,
+# status, latency, error type): those are what an operator looks into.
+ROUTINE_OUTCOMES: Final = frozenset(
+    {"counted", "bot", "foreign_origin", "missing_origin", "client_limit", "read", "preflight"}
+)
 _LEVEL_BY_OUTCOME: Final = {"rejected": "WARNING", "error": "ERROR"}
 _RANK: Final = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}
 
@@ -95,21 +114,48 @@ def metrics_only(document: dict[str, Any]) -> dict[str, Any]:
     return {key: document[key] for key in ("_aws", DIMENSION, *METRICS)}
 
 
+def compact(document: dict[str, Any]) -> dict[str, Any]:
+    """A routine line at INFO: the metrics, the outcome, and cold_start only when true.
+
+    No "level": Lambda reads a JSON line without one as INFO, which this line is. No
+    request id, route, status or latency: the outcome says how the request was answered,
+    HandlerLatency is its latency, and the API's access log has every request's id, route
+    and status (LOG_LEVEL = DEBUG brings the full line back).
+    """
+    line = {**metrics_only(document), "outcome": document["outcome"]}
+    if document["cold_start"]:
+        line["cold_start"] = True
+    return line
+
+
+def request_line(
+    record: RequestRecord, site_id: str, level: str, timestamp_ms: int
+) -> dict[str, Any]:
+    """The document RequestLog writes for `record` at LOG_LEVEL `level` (the table above)."""
+    document = emf_document(record, site_id, timestamp_ms)
+    threshold = _RANK[level]
+    if _RANK[document["level"]] < threshold:
+        return metrics_only(document)
+    if record.outcome in ROUTINE_OUTCOMES and threshold > _RANK["DEBUG"]:
+        return compact(document)
+    return document
+
+
 class RequestLog:
     """Writes each request's line to stdout (Lambda sends stdout to CloudWatch Logs).
 
-    A request below `level` still gets its line, reduced to the metrics: LOG_LEVEL quiets
-    the log, never the numbers the alarms and the dashboard are built on.
+    Every request gets its line, with every metric: LOG_LEVEL quiets the log, never the
+    numbers the alarms and the dashboard are built on.
     """
 
     def __init__(self, site_id: str, level: str = "INFO", stream: TextIO | None = None) -> None:
+        if level not in _RANK:
+            raise ValueError(f"level: {level!r} is not one of {', '.join(_RANK)}")
         self._site_id = site_id
-        self._threshold = _RANK[level]
+        self._level = level
         self._stream = stream
 
     def write(self, record: RequestRecord) -> None:
         """Write the request's line."""
-        document = emf_document(record, self._site_id, int(time.time() * 1000))
-        if _RANK[document["level"]] < self._threshold:
-            document = metrics_only(document)
+        document = request_line(record, self._site_id, self._level, int(time.time() * 1000))
         (self._stream or sys.stdout).write(json.dumps(document, separators=(",", ":")) + "\n")

@@ -225,13 +225,7 @@ def test_counter_js_and_beacons_on_a_page_of_another_origin_count_nothing(
     assert [item for item in all_items(table, cloud.table_name) if item not in before] == []
     # Each request reached the function, none preflighted, and the origin rule (not the bot
     # rule, not an unknown page) is what left each uncounted.
-    page_route = "POST /pages/" + FOREIGN_PAGE_ID
-    assert sorted((r["route"], r["outcome"]) for r in records) == [
-        ("POST /", "foreign_origin"),
-        ("POST /", "foreign_origin"),
-        (page_route, "foreign_origin"),
-        (page_route, "foreign_origin"),
-    ]
+    assert [r["outcome"] for r in records] == ["foreign_origin"] * 4
     # Answered without CORS headers, the page cannot read the counts: counter.js's fetch
     # rejects and it shows its fallback.
     assert fallbacks == ["unavailable", "unavailable"]

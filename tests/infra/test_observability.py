@@ -197,6 +197,23 @@ def test_tracing_on_turns_on_x_ray_with_its_only_possible_grant(with_domain: Syn
     assert traces[0]["actions"] == ["xray:PutTraceSegments", "xray:PutTelemetryRecords"]
 
 
+def test_lambda_logs_json_without_its_routine_lines_and_keeps_every_line_of_the_function(
+    production: Synthesized,
+) -> None:
+    """System logs at WARN: no START/END/REPORT for a successful invocation. Application
+    logs at INFO: Lambda files the function's lines as INFO, so none (and no metric) is
+    dropped (resume.counter_function says why, from AWS's guides)."""
+    function = only(production["backend"], "aws_lambda_function")
+
+    config = function["logging_config"]
+    assert (config["log_format"], config["system_log_level"], config["application_log_level"]) == (
+        "JSON",
+        "WARN",
+        "INFO",
+    )
+    assert re.fullmatch(r"\$\{aws_cloudwatch_log_group\.\w+\.name\}", config["log_group"])
+
+
 def test_log_level_comes_from_config(production: Synthesized, with_domain: Synthesized) -> None:
     def level(document: dict[str, Any]) -> str:
         function = only(document, "aws_lambda_function")
