@@ -124,6 +124,7 @@ def function_resources(config: AppConfig, account: Account) -> FunctionResources
         daily_table=schema.daily_table_name(table),
         history_table=history,
         history_indexes=f"{history}/index/{schema.PAGES_BY_DAY_INDEX}",
+        live_days_index=f"{table}/index/{schema.LIVE_DAYS_INDEX}",
         log_streams=f"{logs}:*",
     )
 

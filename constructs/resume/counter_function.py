@@ -38,6 +38,29 @@ LOG_GROUP_FINDINGS = {
     "CKV_AWS_338": "Retention is configurable (log_retention_days); a year costs more than "
     "a visitor counter's debugging needs.",
 }
+# JSON log format, so that Lambda filters by level (Lambda guide, "Log-level filtering",
+# docs.aws.amazon.com/lambda/latest/dg/monitoring-cloudwatchlogs-log-level.html: filtering
+# needs the JSON format). System logs at WARN: Lambda sends those at the chosen level and
+# less detailed, and by the page's system log-level event mapping a successful
+# invocation's platform.start and platform.report (Text's START and REPORT) are INFO, its
+# platform.runtimeDone (END) DEBUG: none is written, about 350 bytes an invocation. A
+# failed or timed-out invocation's report is WARN and still is; the API's access line
+# keeps the integration's error, and the alarms read AWS/Lambda's metrics (Errors,
+# Throttles, Duration), which no log level touches.
+SYSTEM_LOG_LEVEL = "WARN"
+# Application logs at INFO, neither more nor less. The function writes its own JSON lines
+# to stdout (visitor_counter.telemetry); Lambda structures only the logging module's
+# records and "doesn't double-encode any logs that are already JSON encoded" (Lambda
+# guide, "Configuring JSON and plain text log formats", ...monitoring-cloudwatchlogs-
+# logformat.html), so each line reaches CloudWatch as written and stays an EMF document
+# (CloudWatch guide, "Specification: Embedded metric format": on Lambda, JSON on stdout
+# is enough). But Lambda reads such a line's "level" to filter it, and files a line
+# whose level is missing or invalid, or that has no RFC 3339 "timestamp", as INFO (the
+# log-level page): that is every line the function writes, metrics-only ones included.
+# Any level above INFO would drop them and their metrics. Below INFO, the Python
+# runtime sets the root logger to DEBUG (awslambdaric's bootstrap sets it from
+# AWS_LAMBDA_LOG_LEVEL) and botocore would log every DynamoDB call.
+APPLICATION_LOG_LEVEL = "INFO"
 
 
 @dataclass(frozen=True)
@@ -55,6 +78,7 @@ class FunctionTables:
             daily_table=self.daily.arn,
             history_table=self.history.arn,
             history_indexes=self.history.pages_by_day_index_arn,
+            live_days_index=self.counter.live_days_index_arn,
             log_streams=log_streams,
         )
 
@@ -124,7 +148,10 @@ class CounterFunction(Construct):
             reserved_concurrent_executions=config.lambda_reserved_concurrency,
             environment=LambdaFunctionEnvironment(variables=dict(environment)),
             logging_config=LambdaFunctionLoggingConfig(
-                log_format="Text", log_group=self.log_group.name
+                log_format="JSON",
+                log_group=self.log_group.name,
+                system_log_level=SYSTEM_LOG_LEVEL,
+                application_log_level=APPLICATION_LOG_LEVEL,
             ),
             depends_on=[self.log_group],
             # moto does not return logging_config, so locally every plan would re-add it.

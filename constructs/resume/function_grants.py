@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 # The DynamoDB item actions the handler calls, and only on its site's items: keys are
-# "{site}" or "{site}#...". Counter table: counts and the known-pages list.
+# "{site}" or "{site}#...". Counter table: counts, live days and the known-pages list.
 # The top pages are read by key, a BatchGetItem per 100.
 ITEM_ACTIONS: Final = ("dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem")
 # Daily table: salts (made with PutItem, past days' swept with BatchWriteItem) and clients.
@@ -24,8 +24,10 @@ DAILY_ITEM_ACTIONS: Final = (
     "dynamodb:UpdateItem",
 )
 INDEX_ACTIONS: Final = ("dynamodb:Query",)
-# History table: a view adds to its page's and the site's day; the stats query them.
-HISTORY_ITEM_ACTIONS: Final = ("dynamodb:Query", "dynamodb:UpdateItem")
+# History table: a page's past day arrives in the move's transaction (UpdateItem is what
+# TransactWriteItems asks of each Update in it), a few views add to the site's day, the
+# daily ceiling reads the site's day's estimate; the stats query them.
+HISTORY_ITEM_ACTIONS: Final = ("dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem")
 LOG_ACTIONS: Final = ("logs:CreateLogStream", "logs:PutLogEvents")
 TRACE_ACTIONS: Final = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 # The condition that keeps item actions on the site's own items: every key the request
@@ -42,6 +44,7 @@ class FunctionResources:
     daily_table: str
     history_table: str
     history_indexes: str
+    live_days_index: str
     log_streams: str
 
 
@@ -68,7 +71,7 @@ GRANTS: Final = (
     Grant("CountVisits", ITEM_ACTIONS, ("table",), own_site_items=True),
     Grant("DailyItems", DAILY_ITEM_ACTIONS, ("daily_table",), own_site_items=True),
     Grant("HistoryItems", HISTORY_ITEM_ACTIONS, ("history_table",), own_site_items=True),
-    Grant("QueryPagesByDay", INDEX_ACTIONS, ("history_indexes",)),
+    Grant("QueryPagesByDay", INDEX_ACTIONS, ("history_indexes", "live_days_index")),
     Grant("WriteOwnLogs", LOG_ACTIONS, ("log_streams",)),
     # X-Ray has no resource-level permissions: '*' is the only resource it takes.
     Grant("WriteTraces", TRACE_ACTIONS, (), tracing_only=True),

@@ -9,7 +9,7 @@ from resume.tables import on_demand_table
 from visitor_counter import schema
 
 # What the range-wide reads (top pages, the CSV export) need of each page's day: the index
-# leaves the referrers out, so its writes stay small.
+# leaves the referrers out, so its entries stay small (the site's day sums them instead).
 PAGES_BY_DAY_ATTRIBUTES = (
     schema.PAGE_ATTRIBUTE,
     schema.VIEWS_ATTRIBUTE,
@@ -31,7 +31,9 @@ class HistoryTable(Construct):
                 schema.HISTORY_SORT_KEY: "S",
                 schema.SITE_ATTRIBUTE: "S",
             },
-            # Every page's days of a range in one Query: only page days carry `site`.
+            # Every page's days of a range in one Query: only page days carry `site`. A
+            # page's day is written once, whole, when it is past (live_pages): one entry
+            # write a page day, not one a view.
             index=DynamodbTableGlobalSecondaryIndex(
                 name=schema.PAGES_BY_DAY_INDEX,
                 hash_key=schema.SITE_ATTRIBUTE,

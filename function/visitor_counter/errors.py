@@ -8,6 +8,7 @@ the router maps each to its answer.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from typing import Any
 
 
 class BadRequest(Exception):
@@ -42,4 +43,20 @@ class CountUnavailable(Exception):
 
 
 class ConditionFailed(CountUnavailable):
-    """A conditional write found its condition false; callers that expect it catch it."""
+    """A conditional write found its condition false; callers that expect it catch it.
+
+    `item`: the item as the condition found it, when the request asked for it (DynamoDB's
+    ReturnValuesOnConditionCheckFailure); None when it did not, or the item was not there.
+    `reasons`: a cancelled transaction's reason for each of its items, in order
+    ("None", "ConditionalCheckFailed", "TransactionConflict", ...).
+    """
+
+    def __init__(
+        self,
+        reason: str,
+        item: dict[str, Any] | None = None,
+        reasons: list[str] | None = None,
+    ) -> None:
+        super().__init__(reason)
+        self.item = item
+        self.reasons = reasons or []

@@ -1,31 +1,38 @@
-"""DynamoDB access for the history table: views, visitors and referrers per UTC day.
+"""DynamoDB access for the history table: views, visitors and referrers per past UTC day.
 
-A view adds to two items, its page's day and the site's day: one UpdateItem each. Reads
-query one partition (a page's or the site's days) or the pages-by-day index (every page's
-days of a range), a call per MB of items.
+A page's day comes here once, whole, when the page's live day moves on (live_pages): two
+Updates in that move's transaction, one adding it to its page's day, one to the site's day
+(its views, entries as visitors, referrers), so the site's day is the sum of its pages'
+past days. Else the site's day is written only for what no page's day can say: how many
+unlisted pages' days it has (once per such day), the views of those past the cap (one a
+view), and the daily ceiling's estimate (a fraction of views). Reads query one partition
+(a page's or the site's days) or the pages-by-day index (every page's days of a range), a
+call per MB of items.
 
 A page the site lists is always in the range-wide lists (the index). A page only a glob
 admits may be an id a visitor made up, any number of them: a day lists at most
 MAX_UNLISTED_PAGES_PER_DAY of them, so made-up pages cannot bury the site's own in the
-owner's stats or make them too many to read.
+owner's stats or make them too many to read; the site's day counts the views of the rest.
 """
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from datetime import date, timedelta
 from itertools import islice
 from typing import Any
 
 from visitor_counter import schema
-from visitor_counter.errors import ConditionFailed, CountUnavailable
+from visitor_counter.errors import CountUnavailable
 from visitor_counter.referrers import is_named
 from visitor_counter.store import call_dynamodb, read_number
 
 
 @dataclass(frozen=True)
 class DayView:
-    """A counted view, as the history adds it to its page's day and to the site's day."""
+    """A counted view, as its page's live day adds it."""
 
     day: str
     page: str
@@ -40,13 +47,23 @@ class DayView:
 
 @dataclass(frozen=True)
 class DayCounts:
-    """One item of the history: a day of a page (or of the site, page None)."""
+    """A day of a page (or of the site, page None): views, visitors, entries, referrers.
+
+    `entries`: the day's new visitors of the site who came in by the page; a site's day
+    has as many visitors as its pages' days have entries.
+    """
 
     day: str
     page: str | None
     views: int
     visitors: int
     referrers: dict[str, int]
+    entries: int = 0
+
+
+def day_end(day: str) -> int:
+    """The epoch second a UTC day (YYYY-MM-DD) ends: its next midnight."""
+    return (date.fromisoformat(day) + timedelta(days=1) - date(1970, 1, 1)).days * 86_400
 
 
 class HistoryStore:
@@ -57,124 +74,157 @@ class HistoryStore:
         self._table = table_name
         self._site = site_id
 
-    def add_view(self, view: DayView, *, expires_at: int) -> int:
-        """Add a view to its page's day and to the site's day: an UpdateItem each.
+    def archive(self, past: DayCounts, *, site: str, expires_at: int) -> dict[str, Any]:
+        """The Update (of a TransactWriteItems) that adds a page's past live day to its day.
 
-        Returns the site's views that day, this one included (the update's own answer).
-
-        A source the day lacks counts as "other" when the day has MAX_REFERRER_HOSTS
-        already, or when the view may not bring one (not its client's own source): the
-        update's condition refuses it and a second adds the view so (a round trip more per
-        day item, only for such views). An unlisted page's new day past the day's first
-        MAX_UNLISTED_PAGES_PER_DAY is moved out of the range-wide lists (a round trip more,
-        once a day per such page): the site's day still counts its views.
+        ADD, not a put: a day written before the live days (the day they were deployed)
+        keeps what it had. `site` is the index partition the day goes to (the site's, or
+        its overflow for an unlisted page past the day's cap).
         """
-        page_day = self._add(view, view.page, expires_at)
-        # A day's views only ever grow by one: 1 is the view that made the page's day.
-        new_unlisted = not view.listed and read_number(page_day, schema.VIEWS_ATTRIBUTE) == 1
-        site_day = self._add(view, None, expires_at, new_unlisted_page=new_unlisted)
-        if new_unlisted and (
-            read_number(site_day, schema.UNLISTED_PAGES_ATTRIBUTE)
-            > schema.MAX_UNLISTED_PAGES_PER_DAY
-        ):
-            self._move_to_overflow(view.day, view.page)
-        return read_number(site_day, schema.VIEWS_ATTRIBUTE)
+        if past.page is None:
+            raise ValueError("only a page's day is archived")
+        update = self._add_day(past, past.page, expires_at)
+        update["ExpressionAttributeNames"] |= {
+            "#site": schema.SITE_ATTRIBUTE,
+            "#page": schema.PAGE_ATTRIBUTE,
+        }
+        update["ExpressionAttributeValues"] |= {
+            ":site": {"S": site},
+            ":page": {"S": past.page},
+        }
+        update["UpdateExpression"] += ", #site = :site, #page = :page"
+        return update
+
+    def _add_day(self, past: DayCounts, page: str | None, expires_at: int) -> dict[str, Any]:
+        """An Update adding a day's counts to a day item (ADD), its expiry SET last."""
+        names = {
+            "#views": schema.VIEWS_ATTRIBUTE,
+            "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
+            "#expires": schema.TTL_ATTRIBUTE,
+        }
+        values: dict[str, Any] = {
+            ":views": {"N": str(past.views)},
+            ":visitors": {"N": str(past.visitors)},
+            ":expires": {"N": str(expires_at)},
+        }
+        adds = ["#views :views", "#visitors :visitors"]
+        if page is not None:
+            names["#entries"] = schema.ENTRIES_ATTRIBUTE
+            values[":entries"] = {"N": str(past.entries)}
+            adds.append("#entries :entries")
+        for n, (source, views) in enumerate(sorted(past.referrers.items())):
+            names[f"#r{n}"] = schema.referrer_attribute(source)
+            values[f":r{n}"] = {"N": str(views)}
+            adds.append(f"#r{n} :r{n}")
+        hosts = sorted(source for source in past.referrers if is_named(source))
+        if hosts:
+            names["#hosts"] = schema.REFERRER_HOSTS_ATTRIBUTE
+            values[":hosts"] = {"SS": hosts}
+            adds.append("#hosts :hosts")
+        return {
+            "TableName": self._table,
+            "Key": self._key(page, past.day),
+            "UpdateExpression": f"ADD {', '.join(adds)} SET #expires = :expires",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+
+    def add_to_site(self, past: DayCounts, *, hosts: bool, expires_at: int) -> dict[str, Any]:
+        """The Update (of the same transaction) that adds a page's past day to the site's day.
+
+        The site's day keeps at most about 2 * MAX_REFERRER_HOSTS hosts: with `hosts`, the
+        update may add the page's hosts only while the day has fewer than MAX_REFERRER_HOSTS
+        (its condition); without, they join the site's day as "other".
+        """
+        referrers = Counter(past.referrers)
+        if not hosts:
+            named = {source for source in referrers if is_named(source)}
+            referrers[schema.OTHER_SOURCE] += sum(referrers.pop(source) for source in named)
+        site_day = replace(past, page=None, visitors=past.entries, referrers=dict(referrers))
+        update = self._add_day(site_day, None, expires_at)
+        if any(is_named(source) for source in referrers):
+            update["ExpressionAttributeValues"][":max_hosts"] = {
+                "N": str(schema.MAX_REFERRER_HOSTS)
+            }
+            update["ConditionExpression"] = (
+                "attribute_not_exists(#hosts) OR size(#hosts) < :max_hosts"
+            )
+        return update
+
+    def count_unlisted_page(self, day: str, *, expires_at: int) -> int:
+        """Count a new day of an unlisted page in the site's day; the day's count so far."""
+        return self._add_to_site_day(schema.UNLISTED_PAGES_ATTRIBUTE, day, 1, expires_at)
+
+    def add_overflow_view(self, view: DayView, *, expires_at: int) -> None:
+        """Count a view of an unlisted page past the day's cap in the site's day at once.
+
+        No page day of the range-wide lists holds it, nor ever moves it here. Its source
+        counts as "direct" or "other" (a made-up page's day may not bring the site hosts).
+        """
+        source = view.source if view.source == schema.DIRECT_SOURCE else schema.OTHER_SOURCE
+        day = DayCounts(view.day, None, 1, int(view.new_site_visitor), {source: 1}, 0)
+        call_dynamodb(self._client.update_item, **self._add_day(day, None, expires_at))
+
+    def add_estimate(self, day: str, weight: int, *, expires_at: int) -> int:
+        """Add a sampled view, `weight` views' worth, to the day's estimate; the estimate."""
+        return self._add_to_site_day(schema.ESTIMATE_ATTRIBUTE, day, weight, expires_at)
 
     def site_views(self, day: str) -> int:
-        """The site's views that day so far (an eventually consistent GetItem: half a unit)."""
+        """The site's views that day as the ceiling knows them (eventually consistent).
+
+        The sampled estimate, or the views a day written before the live days counted.
+        """
         response = call_dynamodb(
             self._client.get_item,
             TableName=self._table,
             Key=self._key(None, day),
-            ProjectionExpression="#views",
-            ExpressionAttributeNames={"#views": schema.VIEWS_ATTRIBUTE},
+            ProjectionExpression="#estimate, #views",
+            ExpressionAttributeNames={
+                "#estimate": schema.ESTIMATE_ATTRIBUTE,
+                "#views": schema.VIEWS_ATTRIBUTE,
+            },
         )
-        item = response.get("Item")
-        return read_number(item, schema.VIEWS_ATTRIBUTE) if item else 0
+        item = response.get("Item") or {}
+        return max(_number(item, schema.ESTIMATE_ATTRIBUTE), _number(item, schema.VIEWS_ATTRIBUTE))
 
-    def _add(
-        self, view: DayView, page: str | None, expires_at: int, *, new_unlisted_page: bool = False
-    ) -> dict[str, Any]:
-        """Add the view to a day item; its attributes as updated, when an unlisted page's.
-
-        The page's day, or the site's when `page` is None. A source that may not join the
-        day is refused by the update's condition, and the view added again as "other".
-        """
-        try:
-            return self._update(view, page, expires_at, new_unlisted_page)
-        except ConditionFailed:
-            as_other = replace(view, source=schema.OTHER_SOURCE, new_host_allowed=False)
-            return self._update(as_other, page, expires_at, new_unlisted_page)
-
-    def _update(
-        self, view: DayView, page: str | None, expires_at: int, new_unlisted_page: bool
-    ) -> dict[str, Any]:
-        new_visitor = view.new_site_visitor if page is None else view.new_page_visitor
-        names = {
-            "#views": schema.VIEWS_ATTRIBUTE,
-            "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
-            "#source": schema.referrer_attribute(view.source),
-            "#expires": schema.TTL_ATTRIBUTE,
-        }
-        values: dict[str, Any] = {
-            ":one": {"N": "1"},
-            ":new": {"N": "1" if new_visitor else "0"},
-            ":expires": {"N": str(expires_at)},
-        }
-        adds = ["#views :one", "#visitors :new", "#source :one"]
-        sets = ["#expires = :expires"]
-        if page is not None:
-            # `site` and `page` put a page's days in the pages-by-day index. An unlisted
-            # page's keeps the `site` it has: one moved to the overflow stays there.
-            names |= {"#site": schema.SITE_ATTRIBUTE, "#page": schema.PAGE_ATTRIBUTE}
-            values |= {":site": {"S": self._site}, ":page": {"S": page}}
-            site = ":site" if view.listed else "if_not_exists(#site, :site)"
-            sets += [f"#site = {site}", "#page = :page"]
-        if new_unlisted_page:
-            names["#unlisted"] = schema.UNLISTED_PAGES_ATTRIBUTE
-            adds.append("#unlisted :one")
-        request: dict[str, Any] = {}
-        if is_named(view.source):
-            names["#hosts"] = schema.REFERRER_HOSTS_ATTRIBUTE
-            values |= {":hosts": {"SS": [view.source]}, ":host": {"S": view.source}}
-            adds.append("#hosts :hosts")
-            condition = "contains(#hosts, :host)"
-            if view.new_host_allowed:
-                values[":max_hosts"] = {"N": str(schema.MAX_REFERRER_HOSTS)}
-                condition = (
-                    f"attribute_not_exists(#hosts) OR {condition} OR size(#hosts) < :max_hosts"
-                )
-            request["ConditionExpression"] = condition
-        # The site's day answers its views (the daily ceiling), and how many unlisted pages'
-        # days it has; a page's day answers only for an unlisted page (did the view make the
-        # day). The answer costs no write unit, only the bytes.
-        answered = page is None or not view.listed
+    def _add_to_site_day(self, attribute: str, day: str, amount: int, expires_at: int) -> int:
         response = call_dynamodb(
             self._client.update_item,
             TableName=self._table,
-            Key=self._key(page, view.day),
-            UpdateExpression=f"ADD {', '.join(adds)} SET {', '.join(sets)}",
-            ExpressionAttributeNames=names,
-            ExpressionAttributeValues=values,
-            ReturnValues="UPDATED_NEW" if answered else "NONE",
-            **request,
+            Key=self._key(None, day),
+            UpdateExpression="ADD #count :amount SET #expires = :expires",
+            ExpressionAttributeNames={"#count": attribute, "#expires": schema.TTL_ATTRIBUTE},
+            ExpressionAttributeValues={
+                ":amount": {"N": str(amount)},
+                ":expires": {"N": str(expires_at)},
+            },
+            ReturnValues="UPDATED_NEW",
         )
-        return response.get("Attributes") or {}
+        return read_number(response.get("Attributes"), attribute)
 
-    def _move_to_overflow(self, day: str, page: str) -> None:
-        """Take an unlisted page's day out of the range-wide lists (the site's day keeps it)."""
-        call_dynamodb(
-            self._client.update_item,
-            TableName=self._table,
-            Key=self._key(page, day),
-            UpdateExpression="SET #site = :overflow",
-            ExpressionAttributeNames={"#site": schema.SITE_ATTRIBUTE},
-            ExpressionAttributeValues={":overflow": {"S": schema.overflow_site(self._site)}},
-        )
+    def days(self, first: str, last: str, page: str) -> list[DayCounts]:
+        """A page's past days from `first` to `last`, those with views only."""
+        return [_day_counts(item, page) for item in self._partition_days(first, last, page)]
 
-    def days(self, first: str, last: str, page: str | None) -> list[DayCounts]:
-        """A page's (or the site's) days from `first` to `last`, those with views only."""
-        items = self._query(
+    def site_days(self, first: str, last: str) -> list[DayCounts]:
+        """The site's days from `first` to `last` as its own items hold them.
+
+        Its pages' past days, and the views of unlisted pages past the cap; not its pages'
+        live days.
+        """
+        return [
+            DayCounts(
+                day=_text(item, schema.HISTORY_SORT_KEY),
+                page=None,
+                views=_number(item, schema.VIEWS_ATTRIBUTE),
+                visitors=_number(item, schema.PAGE_VISITORS_ATTRIBUTE),
+                referrers=_referrers(item),
+            )
+            for item in self._partition_days(first, last, None)
+        ]
+
+    def _partition_days(self, first: str, last: str, page: str | None) -> Iterator[Any]:
+        return self._query(
             KeyConditionExpression="#id = :id AND #day BETWEEN :first AND :last",
             ExpressionAttributeNames={
                 "#id": schema.PARTITION_KEY,
@@ -186,13 +236,12 @@ class HistoryStore:
                 ":last": {"S": last},
             },
         )
-        return [_day_counts(item, page) for item in items]
 
-    def page_days(self, first: str, last: str, most: int) -> list[DayCounts]:
-        """The range-wide lists' page days from `first` to `last`, newest day first.
+    def page_days(self, first: str, last: str, most: int | None = None) -> list[DayCounts]:
+        """The range-wide lists' past page days from `first` to `last`, newest day first.
 
-        Without referrers (not in the index). At most `most` + 1 of them: one more than
-        `most` tells the caller there are more.
+        At most `most` + 1 of them (one more than `most` tells the caller there are more);
+        all of them without `most`.
         """
         items = self._query(
             IndexName=schema.PAGES_BY_DAY_INDEX,
@@ -209,7 +258,7 @@ class HistoryStore:
                 ":last": {"S": last},
             },
         )
-        found = islice(items, most + 1)
+        found = items if most is None else islice(items, most + 1)
         return [_day_counts(item, _text(item, schema.PAGE_ATTRIBUTE)) for item in found]
 
     def _query(self, **request: Any) -> Iterator[dict[str, Any]]:
@@ -246,16 +295,26 @@ def _text(item: Any, attribute: str) -> str:
         raise CountUnavailable(f"history item without {attribute!r}") from exc
 
 
-def _day_counts(item: Any, page: str | None) -> DayCounts:
-    referrers = {
+def _number(item: Any, attribute: str) -> int:
+    """A number attribute the item may lack (0 then)."""
+    return read_number(item, attribute) if attribute in item else 0
+
+
+def _referrers(item: Any) -> dict[str, int]:
+    return {
         name[len(schema.REFERRER_PREFIX) :]: read_number(item, name)
         for name in item
         if name.startswith(schema.REFERRER_PREFIX)
     }
+
+
+def _day_counts(item: Any, page: str | None) -> DayCounts:
     return DayCounts(
         day=_text(item, schema.HISTORY_SORT_KEY),
         page=page,
         views=read_number(item, schema.VIEWS_ATTRIBUTE),
         visitors=read_number(item, schema.PAGE_VISITORS_ATTRIBUTE),
-        referrers=referrers,
+        referrers=_referrers(item),
+        # Days written before the live days have no entries: their site's day counted them.
+        entries=_number(item, schema.ENTRIES_ATTRIBUTE),
     )

@@ -2,18 +2,13 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Any
 
 from visitor_counter import schema
-from visitor_counter.errors import CountUnavailable, StoreUnavailable
-from visitor_counter.store import RETRY_AFTER_UNAVAILABLE_S, call_dynamodb, read_number
-
-# Tries of a BatchGetItem whose keys DynamoDB leaves unprocessed (it does under throttling).
-BATCH_ATTEMPTS: Final = 3
-UNPROCESSED_BACKOFF_S: Final = 0.05
+from visitor_counter.errors import CountUnavailable
+from visitor_counter.store import batch_get, call_dynamodb, read_number
 
 
 @dataclass(frozen=True)
@@ -37,30 +32,6 @@ class PageStore:
         self._table = table_name
         self._site = site_id
 
-    def add_view(self, page: str, *, new_visitor: bool) -> PageCounts:
-        """Add a view (and a visitor when new) and return the page's new counts.
-
-        One write unit: the table has no index, so no index entry moves with the views.
-        """
-        response = call_dynamodb(
-            self._client.update_item,
-            TableName=self._table,
-            Key=self._key(schema.page_key(self._site, page)),
-            UpdateExpression="ADD #views :one, #visitors :new SET #page = :page",
-            ExpressionAttributeNames={
-                "#views": schema.VIEWS_ATTRIBUTE,
-                "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
-                "#page": schema.PAGE_ATTRIBUTE,
-            },
-            ExpressionAttributeValues={
-                ":one": {"N": "1"},
-                ":new": {"N": "1" if new_visitor else "0"},
-                ":page": {"S": page},
-            },
-            ReturnValues="ALL_NEW",
-        )
-        return _page_counts(response.get("Attributes"), page)
-
     def read(self, page: str) -> PageCounts | None:
         """The page's counts, None when it was never viewed."""
         response = call_dynamodb(
@@ -79,39 +50,19 @@ class PageStore:
         Eventually consistent reads, half a read unit a page. Keys DynamoDB leaves
         unprocessed (throttling) are asked again, BATCH_ATTEMPTS times in all.
         """
-        found: list[PageCounts] = []
-        for start in range(0, len(pages), schema.BATCH_GET_KEYS):
-            keys = [
-                self._key(schema.page_key(self._site, page))
-                for page in pages[start : start + schema.BATCH_GET_KEYS]
-            ]
-            for attempt in range(BATCH_ATTEMPTS):
-                if attempt:
-                    time.sleep(UNPROCESSED_BACKOFF_S * 2 ** (attempt - 1))  # as AWS advises
-                response = call_dynamodb(
-                    self._client.batch_get_item,
-                    RequestItems={
-                        self._table: {
-                            "Keys": keys,
-                            "ProjectionExpression": "#page, #views, #visitors",
-                            "ExpressionAttributeNames": {
-                                "#page": schema.PAGE_ATTRIBUTE,
-                                "#views": schema.VIEWS_ATTRIBUTE,
-                                "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
-                            },
-                        }
-                    },
-                )
-                items = (response.get("Responses") or {}).get(self._table) or []
-                found += [_page_counts(item, _page_of(item)) for item in items]
-                keys = ((response.get("UnprocessedKeys") or {}).get(self._table) or {}).get(
-                    "Keys"
-                ) or []
-                if not keys:
-                    break
-            if keys:
-                raise StoreUnavailable("UnprocessedKeys", RETRY_AFTER_UNAVAILABLE_S)
-        return found
+        keys = [self._key(schema.page_key(self._site, page)) for page in pages]
+        items = batch_get(
+            self._client,
+            self._table,
+            keys,
+            ProjectionExpression="#page, #views, #visitors",
+            ExpressionAttributeNames={
+                "#page": schema.PAGE_ATTRIBUTE,
+                "#views": schema.VIEWS_ATTRIBUTE,
+                "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
+            },
+        )
+        return [_page_counts(item, _page_of(item)) for item in items]
 
     def known_pages(self) -> tuple[list[str], list[str]] | None:
         """The page ids and patterns the deploy allows, None when it wrote no list."""

@@ -6,7 +6,12 @@ never holds '#').
 The counter table (point-in-time recovery on: counts are worth restoring):
 
 - ``{site}``                the site total of the original contract: ``visitors``
-- ``{site}#page#{page}``    one page: ``views``, ``visitors`` (unique per day), ``page``, ``site``
+- ``{site}#page#{page}``    one page: ``views``, ``visitors`` (unique per day), ``page``, and
+  its live day: ``day``, ``day_views``, ``day_visitors``, ``day_entries`` (the day's new
+  visitors of the site who came in by this page), its referrers, and ``site``, which puts it
+  in the live-days index (``site``, ``day``); past the day's cap of unlisted pages, ``site``
+  is ``{site}#overflow``, a partition of the index that no read queries. A view of a later
+  day moves the live day into the history (one transaction) and starts the new one
 - ``{site}#known-pages``    the pages that may be counted, written by the deploy
 - ``{site}#stats-token``    the SHA-256 of the owner's stats token (never the token)
 
@@ -22,12 +27,14 @@ The daily table (no recovery, no backups, TTL: nothing in it outlives its day):
 The history table (point-in-time recovery on, TTL: kept ``stats_retention_days``), keyed by
 ``ID`` and the UTC ``day``:
 
-- ``{site}#site``, day      the whole site's day: ``views``, ``visitors``, referrers, and
-  ``unlisted``, how many of the day's page days are of pages only a glob admits
-- ``{site}#page#{page}``, day   one page's day: the same, plus ``site`` and ``page``, which
-  put it in the pages-by-day index (``site``, ``day``) the range-wide reads query; an
-  unlisted page's day past the day's first MAX_UNLISTED_PAGES_PER_DAY has ``site`` set to
-  ``{site}#overflow``, a partition of the index that no read queries
+- ``{site}#site``, day      the whole site's day: ``views``, ``visitors``, referrers, the sum
+  of its pages' past days (each moved here with its page's day) and the views of unlisted
+  pages past the day's cap (added one a view); ``unlisted``, how many of the day's page days
+  are of pages only a glob admits; ``estimate``, the day's views as the daily ceiling
+  counts them. Its pages' live days are not in it until they move
+- ``{site}#page#{page}``, day   one page's past day, moved from its live day: ``views``,
+  ``visitors``, ``entries``, referrers, plus ``site`` and ``page``, which put it in the
+  pages-by-day index (``site``, ``day``) the range-wide reads query
 
 Referrers of a day: ``refs``, the set of distinct hosts (at most MAX_REFERRER_HOSTS), and
 ``r:{source}``, the views from each source (``r:direct`` and ``r:other`` included).
@@ -77,6 +84,16 @@ MAX_PAGES_PER_CLIENT_DAY: Final = 200
 # The history table.
 HISTORY_TABLE_SUFFIX: Final = "-history"
 HISTORY_SORT_KEY: Final = "day"
+# A page item's live day: its UTC day (the same attribute name as the history's sort key),
+# and the day's counts; the history's page days hold the counts as views, visitors, entries.
+DAY_ATTRIBUTE: Final = HISTORY_SORT_KEY
+DAY_VIEWS_ATTRIBUTE: Final = "day_views"
+DAY_VISITORS_ATTRIBUTE: Final = "day_visitors"
+DAY_ENTRIES_ATTRIBUTE: Final = "day_entries"
+ENTRIES_ATTRIBUTE: Final = "entries"
+LIVE_DAYS_INDEX: Final = "live-days"
+# The site's day: its views as the daily ceiling counts them (visitors.PageCounter).
+ESTIMATE_ATTRIBUTE: Final = "estimate"
 PAGES_BY_DAY_INDEX: Final = "pages-by-day"
 REFERRER_HOSTS_ATTRIBUTE: Final = "refs"
 REFERRER_PREFIX: Final = "r:"

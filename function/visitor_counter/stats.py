@@ -17,8 +17,9 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
+from visitor_counter.day_reader import DayReader
 from visitor_counter.errors import BadRequest
-from visitor_counter.history_store import DayCounts, HistoryStore
+from visitor_counter.history_store import DayCounts
 from visitor_counter.http import whole_number
 from visitor_counter.pages import InvalidPage, normalize_page
 
@@ -103,10 +104,10 @@ def parse_query(query: str, accepted: Iterable[str], today: date) -> StatsQuery:
 
 
 class StatsReader:
-    """Answers the stats routes from the history."""
+    """Answers the stats routes from the days, past and live."""
 
-    def __init__(self, history: HistoryStore, clock: Callable[[], float] = time.time) -> None:
-        self._history = history
+    def __init__(self, days: DayReader, clock: Callable[[], float] = time.time) -> None:
+        self._days = days
         self._clock = clock
 
     def today(self) -> date:
@@ -115,7 +116,7 @@ class StatsReader:
 
     def daily(self, query: StatsQuery) -> dict[str, Any]:
         """Views and visitors of every day of the range, zeros included."""
-        found = {day.day: day for day in self._history.days(*_bounds(query), page=query.page)}
+        found = {day.day: day for day in self._days_of(query)}
         days = [
             {
                 "date": day,
@@ -145,7 +146,7 @@ class StatsReader:
     def referrers(self, query: StatsQuery) -> dict[str, Any]:
         """The range's referrer sources, most views first."""
         views: Counter[str] = Counter()
-        for day in self._history.days(*_bounds(query), page=query.page):
+        for day in self._days_of(query):
             views.update(day.referrers)
         ranked = sorted(views, key=lambda source: (-views[source], source))
         referrers = [{"source": source, "views": views[source]} for source in ranked]
@@ -171,14 +172,18 @@ class StatsReader:
         headers = {"Content-Disposition": f'attachment; filename="{name}"'}
         return TextBody(text.getvalue(), CSV_TYPE, headers)
 
+    def _days_of(self, query: StatsQuery) -> list[DayCounts]:
+        if query.page is None:
+            return self._days.site(*_bounds(query), most=MAX_PAGE_DAYS)
+        return self._days.page(*_bounds(query), query.page)
+
     def _range_pages(self, query: StatsQuery) -> RangePages:
         """The range's page days, whole days only, newest first; the views left out per day.
 
-        Two queries: the site's days (its views, the total each day's rows add up to) and
-        the page days (a call per MB of them).
+        The page days (a call per MB of them, and the live ones) and the site's days: the
+        site's views, the total each day's rows add up to.
         """
-        site_days = self._history.days(*_bounds(query), page=None)
-        days = self._history.page_days(*_bounds(query), most=MAX_PAGE_DAYS)
+        site_days, days = self._days.range(*_bounds(query), most=MAX_PAGE_DAYS)
         if len(days) > MAX_PAGE_DAYS:
             # The oldest day read may be cut short: it goes to "other" whole, as older ones do.
             cut = days[-1].day

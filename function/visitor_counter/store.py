@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from botocore.config import Config
@@ -26,6 +26,9 @@ _THROTTLED = frozenset(
         "ThrottlingException",
         "RequestLimitExceeded",
         "LimitExceededException",
+        # A write to an item a transaction is writing (a page's day moving) is refused,
+        # not applied ("TransactionConflictException", DynamoDB API reference).
+        "TransactionConflictException",
     }
 )
 _UNAVAILABLE = frozenset(
@@ -44,9 +47,20 @@ RETRY_AFTER_UNAVAILABLE_S = 5
 RETRY_AFTER_MISCONFIGURED_S = 60
 # Between retries of a request DynamoDB did not apply: short, the Lambda has seconds.
 RETRY_BACKOFF_S = 0.05
+# Tries of a BatchGetItem whose keys DynamoDB leaves unprocessed (it does under throttling).
+BATCH_ATTEMPTS = 3
+UNPROCESSED_BACKOFF_S = 0.05
 # The data-plane calls the handler makes; every one goes through the retry rule below.
 _OPERATIONS = frozenset(
-    {"get_item", "put_item", "update_item", "query", "batch_write_item", "batch_get_item"}
+    {
+        "get_item",
+        "put_item",
+        "update_item",
+        "query",
+        "batch_write_item",
+        "batch_get_item",
+        "transact_write_items",
+    }
 )
 
 
@@ -117,6 +131,32 @@ def call_dynamodb(operation: Callable[..., dict[str, Any]], **request: Any) -> d
         raise StoreUnavailable(type(exc).__name__, RETRY_AFTER_UNAVAILABLE_S) from exc
 
 
+def batch_get(
+    client: Any, table: str, keys: Sequence[dict[str, Any]], **read: Any
+) -> list[dict[str, Any]]:
+    """The items of `keys` that exist (in no order): a BatchGetItem per 100 keys.
+
+    `read`: a ProjectionExpression and its names, if any. Keys DynamoDB leaves unprocessed
+    (throttling) are asked again with backoff, BATCH_ATTEMPTS times in all.
+    """
+    items: list[dict[str, Any]] = []
+    for start in range(0, len(keys), schema.BATCH_GET_KEYS):
+        batch = list(keys[start : start + schema.BATCH_GET_KEYS])
+        for attempt in range(BATCH_ATTEMPTS):
+            if attempt:
+                time.sleep(UNPROCESSED_BACKOFF_S * 2 ** (attempt - 1))  # as AWS advises
+            response = call_dynamodb(
+                client.batch_get_item, RequestItems={table: {"Keys": batch, **read}}
+            )
+            items += (response.get("Responses") or {}).get(table) or []
+            batch = ((response.get("UnprocessedKeys") or {}).get(table) or {}).get("Keys") or []
+            if not batch:
+                break
+        if batch:
+            raise StoreUnavailable("UnprocessedKeys", RETRY_AFTER_UNAVAILABLE_S)
+    return items
+
+
 class SiteTotal:
     """Counts hits of one site in the counter table."""
 
@@ -164,7 +204,15 @@ def _classify(exc: ClientError) -> Exception:
     if code in _MISCONFIGURED:
         return StoreUnavailable(code, RETRY_AFTER_MISCONFIGURED_S)
     if code == "ConditionalCheckFailedException":
-        return ConditionFailed(code)
+        return ConditionFailed(code, exc.response.get("Item"))
+    if code == "TransactionCanceledException":
+        # A condition of the transaction was false, or another write to its items was under
+        # way (TransactionConflict): either way nothing was applied, and the caller tries
+        # again; the reasons say which item refused, in the order of the request's items.
+        reasons = [
+            str(reason.get("Code")) for reason in exc.response.get("CancellationReasons", [])
+        ]
+        return ConditionFailed(code, reasons=reasons)
     return CountUnavailable(code)
 
 

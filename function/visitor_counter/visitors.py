@@ -20,13 +20,14 @@ import secrets
 import time
 from collections.abc import Callable
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Final, NamedTuple
 
 from visitor_counter.daily_store import DailyStore
 from visitor_counter.errors import CeilingReached, CountUnavailable, StoreUnavailable
-from visitor_counter.history_store import DayView, HistoryStore
+from visitor_counter.history_store import DayView, HistoryStore, day_end
+from visitor_counter.live_pages import LivePages
 from visitor_counter.page_store import PageCounts, PageStore
 from visitor_counter.referrers import is_named
 
@@ -140,6 +141,10 @@ TOP_PAGES_FOR_S: Final = 60
 # How often an open container reads the site's day views, to close at the daily ceiling
 # even when its own requests never update the site's day.
 CEILING_LOOK_S: Final = 60
+# Writes a day of the ceiling's estimate at the ceiling: each open container adds its views
+# max_views_per_day / CEILING_SAMPLES at a time (20 at the default 20,000), so the estimate
+# lags the views by fewer than that per container; a ceiling below it counts every view.
+CEILING_SAMPLES: Final = 1_000
 
 
 @dataclass(frozen=True)
@@ -157,6 +162,7 @@ class PageCounter:
     def __init__(
         self,
         pages: PageStore,
+        live: LivePages,
         daily: DailyStore,
         history: HistoryStore,
         salt: DailySalt,
@@ -168,6 +174,7 @@ class PageCounter:
         clock: Callable[[], float] = time.time,
     ) -> None:
         self._pages = pages
+        self._live = live
         self._daily = daily
         self._history = history
         self._salt = salt
@@ -175,9 +182,14 @@ class PageCounter:
         self._limit = views_per_client_hour
         self._retention_s = retention_days * 86_400
         self._views_per_day = views_per_day
+        # The day's estimate: each container adds its views `_sample_weight` at a time, so
+        # CEILING_SAMPLES writes a day at the ceiling (every view below it); its views not
+        # yet added (fewer than the weight each) are what the estimate lacks.
+        self._sample_weight = max(1, views_per_day // CEILING_SAMPLES)
+        self._unsampled = ("", 0)  # this container's views of a day not yet added
         self._clock = clock
         # Until when this container counts nothing: the next midnight, once it has seen the
-        # site's day reach its ceiling (other containers learn it from their next view).
+        # site's day reach its ceiling (other containers learn it from their next look).
         self._closed_until = 0.0
         self._next_look = 0.0  # when this container next reads the site's day views
         # The last top list read: for which pages, when, and the pages' counts in order.
@@ -186,14 +198,14 @@ class PageCounter:
     def count(self, page: str, ip: str, *, track: bool, source: str, listed: bool) -> ViewResult:
         """Add a view from `source` unless the client is over a limit; with `track`, a visitor.
 
-        Four round trips: the client's item, the page's day and the site's day in the
-        history, then the page's counters; up to seven when a day item refuses a source it
-        lacks (one more each) or a flood of made-up pages moves a new day out of the lists
-        (docs/counting.md has the table). Over the limit, one more reads the counts
-        instead. Once the site's day has counted `views_per_day`, none until midnight UTC:
-        CeilingReached, before any round trip. A client that opted out (not `track`) is
-        limited all the same, but never counted as a visitor. A page not `listed` (only a
-        glob admits it) is counted, but kept out of the public top list.
+        Two round trips: the client's item, then the page's live day (live_pages); a page's
+        first view of a day moves its past day to the history (two more), an unlisted page's
+        new day counts in the site's day (one more), and one view in `_sample_weight` adds to the
+        day's estimate (docs/counting.md has the table). Over the limit, one more reads the
+        counts instead. Once the site's day has counted `views_per_day` (as its estimate says), none
+        until midnight UTC: CeilingReached, before any round trip. A client that opted out
+        (not `track`) is limited all the same, but never counted as a visitor. A page not
+        `listed` (only a glob admits it) is counted, but kept out of the public top list.
         """
         self.check_ceiling()
         salt, midnight, day = self._salt.today()
@@ -220,21 +232,39 @@ class PageCounter:
             # could fill the site's day with made-up hosts, a new one on each page.
             new_host_allowed=client.own_source,
         )
-        # A day's history is kept retention_days after the day ends.
-        site_views = self._history.add_view(view, expires_at=midnight + self._retention_s)
-        if site_views >= self._views_per_day:
-            self._close(midnight)
-        counts = self._pages.add_view(page, new_visitor=client.new_page_visitor)
+        live = self._live.add_view(view)
+        # The day the page counted it in (a view its page's day has left counts in that).
+        day, midnight = live.day, day_end(live.day)
+        # A day's site item is kept as long as its pages' days: retention_days after it ends.
+        kept_until = midnight + self._retention_s
+        if live.overflow:
+            self._history.add_overflow_view(replace(view, day=day), expires_at=kept_until)
+        # The estimate is the ceiling's, not a count: a failure to add to it fails no view.
+        with suppress(StoreUnavailable, CountUnavailable):
+            self._sample(day, midnight, kept_until)
         self._top = None  # this container's list no longer holds this view
-        return ViewResult(counts, True, client.new_page_visitor)
+        return ViewResult(live.counts, True, client.new_page_visitor)
+
+    def _sample(self, day: str, midnight: int, kept_until: int) -> None:
+        """Add this container's views to the day's estimate, `_sample_weight` at a time."""
+        if self._unsampled[0] != day:
+            self._unsampled = (day, 0)  # a past day's few are past the ceiling's concern
+        views = self._unsampled[1] + 1
+        if views < self._sample_weight:
+            self._unsampled = (day, views)
+            return
+        self._unsampled = (day, 0)
+        if self._history.add_estimate(day, views, expires_at=kept_until) >= self._views_per_day:
+            self._close(midnight)
 
     def check_ceiling(self) -> None:
         """Raise CeilingReached while the site's day is past its ceiling.
 
-        No round trip once closed. While open, a container looks at the site's day on its
-        first counting request and then once every CEILING_LOOK_S (half a read unit): so a
-        container that only counts `POST /`, or only meets clients over their limit, or
-        starts after the ceiling, closes too.
+        No round trip once closed. While open, a container looks at the site's day's
+        estimate on its first counting request and then once every CEILING_LOOK_S (half a
+        read unit): so a container that only counts `POST /`, or only meets clients over
+        their limit, or whose views are not in the sample, or starts after the ceiling,
+        closes too.
         """
         now = self._clock()
         if now < self._closed_until:

@@ -12,8 +12,10 @@ from typing import Any
 
 from visitor_counter.counting_rules import BotRules, default_bot_rules
 from visitor_counter.daily_store import DailyStore
+from visitor_counter.day_reader import DayReader
 from visitor_counter.history_store import HistoryStore
 from visitor_counter.known_pages import KnownPagesCache
+from visitor_counter.live_pages import LivePages
 from visitor_counter.page_store import PageStore
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
@@ -41,8 +43,16 @@ def build_router(
     pages = PageStore(client, settings.table_name, settings.site_id)
     daily = DailyStore(client, settings.daily_table, settings.site_id)
     history = HistoryStore(client, settings.history_table, settings.site_id)
+    live = LivePages(
+        client,
+        settings.table_name,
+        history,
+        settings.site_id,
+        retention_days=settings.stats_retention_days,
+    )
     counter = PageCounter(
         pages,
+        live,
         daily,
         history,
         DailySalt(daily, clock),
@@ -58,7 +68,7 @@ def build_router(
         SiteTotal(client, settings.table_name),
         counter,
         KnownPagesCache(pages, settings.known_pages_refresh_s, clock),
-        StatsReader(history, clock),
+        StatsReader(DayReader(history, live), clock),
         StatsGate(
             client,
             settings.table_name,

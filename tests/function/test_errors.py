@@ -12,10 +12,9 @@ from tests.support.clock import Clock
 from tests.support.events import http_event
 from tests.support.faults import SECRET_AWS_MESSAGE, fail_operation, leave_keys_unprocessed
 from tests.support.tables import all_items, stored_count
-from visitor_counter.page_store import BATCH_ATTEMPTS
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
-from visitor_counter.store import new_dynamodb_client
+from visitor_counter.store import BATCH_ATTEMPTS, new_dynamodb_client
 from visitor_counter.telemetry import RequestLog
 from visitor_counter.wiring import build_router
 

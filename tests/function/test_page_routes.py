@@ -143,7 +143,6 @@ def test_pages_only_a_glob_admits_count_but_stay_out_of_the_top_list(
 
     assert top == {"pages": [{"page": "/posts/hello", "views": 1, "visitors": 1}]}
     assert body(made_up) == {"page": "/made-up", "views": 5, "visitors": 5}
-    assert schema.SITE_ATTRIBUTE not in page_item(dynamodb, "/made-up")
 
 
 def test_a_pattern_without_wildcards_lists_its_page(api: Router, dynamodb: Any) -> None:

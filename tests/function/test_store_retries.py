@@ -120,3 +120,17 @@ def test_an_internal_error_is_not_retried(api: Router, handler_client: Any) -> N
 
     assert response["statusCode"] == 503
     assert attempts == ["UpdateItem"]
+
+
+def test_a_write_refused_by_a_running_transaction_is_sent_again_and_counted(
+    api: Router, handler_client: Any, dynamodb: Any
+) -> None:
+    """DynamoDB refuses a write to an item a transaction is writing (a page's day moving):
+    TransactionConflictException, nothing applied, so it is sent again."""
+    attempts = fail_first(handler_client, ["TransactionConflictException"])
+
+    response = api.handle(http_event("POST"))
+
+    assert response["statusCode"] == 200
+    assert attempts == ["UpdateItem", "UpdateItem"]
+    assert stored_count(dynamodb) == 1

@@ -10,6 +10,7 @@ from tests.support.clock import Clock
 from tests.support.events import http_event
 from tests.support.faults import fail_operation
 from tests.support.tables import TEST_DAILY_TABLE_NAME, all_items
+from visitor_counter import schema
 from visitor_counter.daily_store import DailyStore
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
@@ -41,8 +42,9 @@ def test_neither_ip_nor_user_agent_reaches_the_table_or_the_log(
     api.handle(http_event("POST", source_ip=PROBE_IP, user_agent=PROBE_AGENT))
 
     items = all_items(dynamodb)
-    # Site total, 2 pages, salt, the client item, 2 page days, the site's day: all scanned.
-    assert len(items) == 8
+    # Site total, 2 pages (their live days), salt, the client item, the site's day (its
+    # unlisted pages): all scanned.
+    assert len(items) == 6
     stored = json.dumps(items, default=repr)
     logged = log_stream.getvalue()
     for text in (stored, logged):
@@ -101,12 +103,20 @@ def test_one_address_is_one_visitor_of_the_site_and_of_each_page(
     visit(api, source_ip="192.0.2.77")
 
     day = utc_day(clock.now_s)[0]
-    history = {
-        item["ID"]["S"]: (int(item["views"]["N"]), int(item["visitors"]["N"]))
+    live = {
+        item["ID"]["S"]: tuple(
+            int(item[name]["N"])
+            for name in (
+                schema.DAY_VIEWS_ATTRIBUTE,
+                schema.DAY_VISITORS_ATTRIBUTE,
+                schema.DAY_ENTRIES_ATTRIBUTE,
+            )
+        )
         for item in all_items(dynamodb)
-        if item.get("day", {}).get("S") == day
+        if item.get(schema.DAY_ATTRIBUTE, {}).get("S") == day and "#page#" in item["ID"]["S"]
     }
-    assert history == {"blog#site": (4, 2), "blog#page#/a": (2, 2), "blog#page#/b": (2, 1)}
+    # Views, visitors of the page, new visitors of the site (2: one each address).
+    assert live == {"blog#page#/a": (2, 2, 2), "blog#page#/b": (2, 1, 0)}
 
 
 def test_the_days_salt_is_random_and_expires_at_midnight(

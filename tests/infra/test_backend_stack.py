@@ -33,7 +33,11 @@ def test_table_is_on_demand_with_recovery_encryption_and_ttl(production: Synthes
             "name": "cloud-resume-dev-visitors",
             "billing_mode": "PAY_PER_REQUEST",
             "hash_key": "ID",
-            "attribute": [{"name": "ID", "type": "S"}],
+            "attribute": [
+                {"name": "ID", "type": "S"},
+                {"name": "site", "type": "S"},
+                {"name": "day", "type": "S"},
+            ],
             "point_in_time_recovery": {"enabled": True},
             "server_side_encryption": {"enabled": True},
             "ttl": {"attribute_name": "expires_at", "enabled": True},
@@ -42,12 +46,24 @@ def test_table_is_on_demand_with_recovery_encryption_and_ttl(production: Synthes
     )
 
 
-def test_the_counter_table_has_no_index_to_move_on_every_view(production: Synthesized) -> None:
-    """An index sorted by views moves a page's entry on each view: two write units more."""
+def test_the_counter_tables_one_index_holds_keys_a_view_does_not_change(
+    production: Synthesized,
+) -> None:
+    """An index sorted by views moves a page's entry on each view: two write units more.
+
+    The live-days index is keyed by the page's site and live day, which only a page's new
+    day changes, and holds nothing else: a view writes no entry.
+    """
     table = counter_table(production["backend"])
 
-    assert "global_secondary_index" not in table
-    assert table["attribute"] == [{"name": schema.PARTITION_KEY, "type": "S"}]
+    assert table["global_secondary_index"] == [
+        {
+            "name": schema.LIVE_DAYS_INDEX,
+            "hash_key": schema.SITE_ATTRIBUTE,
+            "range_key": schema.DAY_ATTRIBUTE,
+            "projection_type": "KEYS_ONLY",
+        }
+    ]
 
 
 def test_function_is_arm64_python313(production: Synthesized) -> None:
@@ -104,15 +120,16 @@ def test_role_may_only_use_its_sites_items_and_the_history_index_and_write_its_l
         }
     ]
     history = statements["HistoryItems"]
-    assert history["actions"] == ["dynamodb:Query", "dynamodb:UpdateItem"]
+    assert history["actions"] == ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]
     assert re.fullmatch(r"\$\{aws_dynamodb_table\.history_table_\w+\.arn\}", *history["resources"])
     assert history["condition"] == count["condition"]
     by_day = statements["QueryPagesByDay"]
     assert by_day["actions"] == ["dynamodb:Query"]
-    (pages_by_day,) = by_day["resources"]
+    pages_by_day, live_days = by_day["resources"]
     assert re.fullmatch(
         r"\$\{aws_dynamodb_table\.history_table_\w+\.arn\}/index/pages-by-day", pages_by_day
     )
+    assert re.fullmatch(r"\$\{aws_dynamodb_table\.table_\w+\.arn\}/index/live-days", live_days)
     assert statements["WriteOwnLogs"]["actions"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     (logs,) = statements["WriteOwnLogs"]["resources"]
     assert re.fullmatch(r"\$\{aws_cloudwatch_log_group\.function_logs_\w+\.arn\}:\*", logs)
@@ -213,6 +230,20 @@ def test_stage_writes_json_access_logs(production: Synthesized) -> None:
 
     assert json.loads(settings["format"])["status"] == "$context.status"
     assert "aws_cloudwatch_log_group.api_access-logs" in settings["destination_arn"]
+
+
+def test_an_access_log_line_holds_what_tells_a_failed_request_and_no_time(
+    production: Synthesized,
+) -> None:
+    """Each CloudWatch log event has its own timestamp: the line need not repeat it."""
+    settings = only(production["backend"], "aws_apigatewayv2_stage")["access_log_settings"]
+
+    assert json.loads(settings["format"]) == {
+        "requestId": "$context.requestId",
+        "route": "$context.routeKey",
+        "status": "$context.status",
+        "integrationError": "$context.integrationErrorMessage",
+    }
 
 
 def test_invoke_permission_is_scoped_to_this_api(production: Synthesized) -> None:

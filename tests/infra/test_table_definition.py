@@ -5,12 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from resume_tools.bench.cost import INDEX_WRITES_PER_VIEW
-from tests.support.synth import Synthesized, counter_table, history_table, resources
+from resume_tools.bench.write_units import deployed_tables
+from tests.support.synth import Synthesized, counter_table, daily_table, history_table
 from tests.support.table_definition import (
     counter_table_request,
     counter_table_ttl,
     history_table_request,
 )
+from visitor_counter import schema
 
 
 def synthesized_table(production: Synthesized) -> dict[str, Any]:
@@ -96,12 +98,38 @@ def test_the_history_table_agrees(production: Synthesized) -> None:
     assert table["ttl"] == {"attribute_name": counter_table_ttl()["AttributeName"], "enabled": True}
 
 
-def test_the_model_counts_a_write_for_every_index_a_view_moves(production: Synthesized) -> None:
-    """Each table index a view's item is in takes one write (its projected counts change)."""
-    indexes = [
-        index
-        for table in resources(production["backend"], "aws_dynamodb_table")
-        for index in table.get("global_secondary_index", [])
+def test_a_views_write_moves_no_index_entry(production: Synthesized) -> None:
+    """The model bills a view no index write: no index has a key or attribute a view changes.
+
+    A view updates only its page's item in the counter table (and the client's, in the
+    daily table, which has no index); the live-days index holds the keys alone, and its
+    keys (the page's site and live day) change only with a page's new day. The history's
+    index is written when a page's day moves there, once a page and day.
+    """
+    (live,) = counter_table(production["backend"])["global_secondary_index"]
+    assert "global_secondary_index" not in daily_table(production["backend"])
+
+    assert (live["hash_key"], live["range_key"]) == (schema.SITE_ATTRIBUTE, schema.DAY_ATTRIBUTE)
+    assert live["projection_type"] == "KEYS_ONLY"
+    assert INDEX_WRITES_PER_VIEW == 0
+
+
+def test_the_write_unit_model_sizes_the_deployed_indexes(production: Synthesized) -> None:
+    """resume_tools.bench.write_units prices index entries as the tables define them."""
+    synthesized = [
+        [
+            ((index["hash_key"], index["range_key"]), tuple(index.get("non_key_attributes", ())))
+            for index in table.get("global_secondary_index", [])
+        ]
+        for table in (
+            counter_table(production["backend"]),
+            daily_table(production["backend"]),
+            history_table(production["backend"]),
+        )
     ]
 
-    assert len(indexes) == INDEX_WRITES_PER_VIEW
+    modelled = [
+        [(index.keys, index.projected) for index in table.indexes] for table in deployed_tables("t")
+    ]
+
+    assert modelled == synthesized

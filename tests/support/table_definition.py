@@ -17,6 +17,18 @@ def counter_table_request(table_name: str) -> dict[str, Any]:
         "KeySchema": [{"AttributeName": schema.PARTITION_KEY, "KeyType": "HASH"}],
         "AttributeDefinitions": [
             {"AttributeName": schema.PARTITION_KEY, "AttributeType": schema.PARTITION_KEY_TYPE},
+            {"AttributeName": schema.SITE_ATTRIBUTE, "AttributeType": "S"},
+            {"AttributeName": schema.DAY_ATTRIBUTE, "AttributeType": "S"},
+        ],
+        "GlobalSecondaryIndexes": [
+            {
+                "IndexName": schema.LIVE_DAYS_INDEX,
+                "KeySchema": [
+                    {"AttributeName": schema.SITE_ATTRIBUTE, "KeyType": "HASH"},
+                    {"AttributeName": schema.DAY_ATTRIBUTE, "KeyType": "RANGE"},
+                ],
+                "Projection": {"ProjectionType": "KEYS_ONLY"},
+            }
         ],
         "BillingMode": "PAY_PER_REQUEST",
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 from resume_tools.bench.cost import (
     ALWAYS_FREE,
     PRICES_CHECKED,
+    abuse_usage,
     cost_table,
     counter_per_million_views_usd,
     dollars,
@@ -27,6 +28,8 @@ def test_the_readme_quotes_the_models_price_of_a_million_views() -> None:
     readme = (PROJECT_ROOT / "README.md").read_text()
 
     assert f"${counter_per_million_views_usd():.2f} per million views for the counter" in readme
+    worst = dollars(abuse_usage() + fixed_usage())
+    assert f"the worst an abuser can force at the default limits is ${worst:,.0f} a month" in readme
 
 
 def test_the_fixed_cost_is_within_the_always_free_tiers_by_default() -> None:

@@ -6,9 +6,11 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 from resume_tools.local_cloud.demo_history import DEMO_DAYS, SPIKE_DAYS_AGO, seed_demo_history
-from tests.support.tables import TEST_HISTORY_TABLE_NAME, all_items
+from tests.support.tables import TEST_HISTORY_TABLE_NAME, TEST_TABLE_NAME, all_items
 from visitor_counter import schema
+from visitor_counter.day_reader import DayReader
 from visitor_counter.history_store import HistoryStore
+from visitor_counter.live_pages import LivePages
 from visitor_counter.stats import StatsQuery, StatsReader
 
 TODAY = date(2026, 11, 26)
@@ -23,7 +25,9 @@ def seed(client: Any) -> None:
 
 
 def reader(client: Any) -> StatsReader:
-    return StatsReader(HistoryStore(client, TEST_HISTORY_TABLE_NAME, SITE))
+    history = HistoryStore(client, TEST_HISTORY_TABLE_NAME, SITE)
+    live = LivePages(client, TEST_TABLE_NAME, history, SITE, retention_days=400)
+    return StatsReader(DayReader(history, live))
 
 
 def test_sixty_days_before_today_read_back_through_the_stats(dynamodb: Any) -> None:

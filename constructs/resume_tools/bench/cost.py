@@ -13,14 +13,16 @@ site's account may already spend elsewhere. Change a price or a count here and
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, fields
 from typing import Final
 
 from resume.config import AppConfig
+from resume.counter_api import ACCESS_LOG_FORMAT
 from resume.route_throttles import route_throttles
 from visitor_counter.settings import Settings
-from visitor_counter.telemetry import RequestRecord, emf_document, metrics_only
-from visitor_counter.visitors import CEILING_LOOK_S, TOP_PAGES_FOR_S
+from visitor_counter.telemetry import RequestRecord, request_line
+from visitor_counter.visitors import CEILING_LOOK_S, CEILING_SAMPLES, TOP_PAGES_FOR_S
 
 PRICES_CHECKED: Final = "2026-11-26"
 MONTH_S: Final = 30 * 24 * 3600
@@ -80,14 +82,27 @@ ALWAYS_FREE: Final = Usage(
     alarm_metrics=10,
 )
 
-# A counted view: one API request, one invocation, four updates (the client's item, the
-# page's day, the site's day, the page's counters), each under 1 KB while the day is young,
-# plus the pages-by-day index's write (its projected counts change). The counter table has
-# no index: one sorted by views moved a page's entry on every view (two more units).
-UPDATES_PER_VIEW: Final = 4
-INDEX_WRITES_PER_VIEW: Final = 1
+# A counted view: one API request, one invocation, two updates (the client's item, the
+# page's item with its live day), each under 1 KB while the day is young. No index entry
+# moves: the live-days index holds keys a view does not change (an index sorted by views
+# would move a page's entry on every view, two more units; each view also writing its
+# page's day and the site's day in the history, and that day's index entry, three more).
+UPDATES_PER_VIEW: Final = 2
+INDEX_WRITES_PER_VIEW: Final = 0
+# A page's first view of a day writes more, once a page and day (visitor_counter.live_pages):
+# the refused update (billed like any write), then one transaction, which DynamoDB bills
+# twice, of the page's item, the history's page day and the site's day (2 + 2 + 2 units
+# where a view writes 1), the live-days index's entry moved (a delete and a put: 2) and the
+# pages-by-day entry (1).
+PAGE_DAY_STORED_UNITS: Final = 1 + 1 + 1 + 1 + 2 + 1  # what the stored items show, client's too
+PAGE_DAY_EXTRA_UNITS: Final = PAGE_DAY_STORED_UNITS - UPDATES_PER_VIEW + 1 + 3
+# Pages a day's views spread over (a personal site's): its page days a month are at most
+# this many a day, and never more than its views.
+PAGES_VIEWED_A_DAY: Final = 20
+# The daily ceiling's estimate: each container adds its views this many at a time.
+ESTIMATE_WEIGHT: Final = max(1, AppConfig.max_views_per_day // CEILING_SAMPLES)
 LAMBDA_MEMORY_GB: Final = AppConfig.lambda_memory_mb / 1024
-WARM_BILLED_S: Final = 0.030  # four DynamoDB round trips of a few ms each
+WARM_BILLED_S: Final = 0.020  # two DynamoDB round trips of a few ms each, and the handler
 COLD_INIT_S: Final = 0.45  # the runtime, botocore's DynamoDB model, the crawler rules
 # Lambda recycles an idle container within minutes: at a few views an hour nearly every
 # view is a cold start; past about one a minute, a warm container takes most of them.
@@ -95,12 +110,25 @@ COLD_STARTS_MAX: Final = MONTH_S / 600
 # The site's requests per page view: the page, its stylesheet, counter.js and its
 # config.json (CloudFront caches them, but every request is billed and runs the function).
 SITE_REQUESTS_PER_VIEW: Final = 4
-# Lambda's own lines per invocation (START, END, REPORT; INIT_START on a cold start), as
-# AWS writes them in the Text format, and the API's access log line.
-PLATFORM_LOG_BYTES: Final = 62 + 50 + 160
-ACCESS_LOG_BYTES: Final = 240
+# Lambda's own lines per invocation: none. The function logs in the JSON format with its
+# system logs at WARN (resume.counter_function), and a successful invocation's start and
+# report are INFO, its runtimeDone DEBUG (in the Text format START, END and REPORT were
+# 272 bytes). A cold start's few extra bytes (the line's "cold_start", botocore's INFO line
+# on finding its credentials) come at most COLD_STARTS_MAX times a month: left out.
+PLATFORM_LOG_BYTES: Final = 0
+# The API's access log line, ACCESS_LOG_FORMAT with each variable's value for a counted
+# page view; a variable the format gains without a value here fails the import.
+ACCESS_LOG_VALUES: Final = {
+    "$context.requestId": "JpsXAhGjoAMEJ6Q=",  # an HTTP API's request ids: 16 characters
+    "$context.routeKey": "ANY /pages/{page+}",
+    "$context.status": "200",
+    "$context.integrationErrorMessage": "-",  # API Gateway logs an empty variable as "-"
+}
+ACCESS_LOG_BYTES: Final = len(
+    re.sub(r"\$context\.[\w.]+", lambda m: ACCESS_LOG_VALUES[m[0]], ACCESS_LOG_FORMAT).encode()
+)
 LOG_EVENT_OVERHEAD: Final = 26
-LOG_EVENTS_PER_REQUEST: Final = 1 + 3 + 1  # the function's line, Lambda's three, the access log's
+LOG_EVENTS_PER_REQUEST: Final = 1 + 1  # the function's line, the access log's
 # Fixed: the function's six EMF metrics; the alarms' nine metrics (the 5xx-rate alarm has
 # two); with encrypt_alarm_topic (off by default) the topic's own key. Dashboards (up to
 # 3), two budgets and SNS's first 1,000 e-mails are free.
@@ -123,9 +151,7 @@ def function_log_bytes() -> int:
         new_visitor=True,
     )
     defaults = Settings()
-    document = emf_document(record, defaults.site_id, 1_764_662_400_000)
-    if defaults.log_level not in ("DEBUG", "INFO"):
-        document = metrics_only(document)
+    document = request_line(record, defaults.site_id, defaults.log_level, 1_764_662_400_000)
     return len(json.dumps(document, separators=(",", ":"))) + 1
 
 
@@ -146,7 +172,8 @@ def view_usage(views: float) -> Usage:
         api_requests=views,
         lambda_requests=views,
         lambda_gb_s=LAMBDA_MEMORY_GB * (views * WARM_BILLED_S + cold * COLD_INIT_S),
-        write_units=views * (UPDATES_PER_VIEW + INDEX_WRITES_PER_VIEW),
+        write_units=views * (UPDATES_PER_VIEW + INDEX_WRITES_PER_VIEW + 1 / ESTIMATE_WEIGHT)
+        + min(views, PAGES_VIEWED_A_DAY * 30) * PAGE_DAY_EXTRA_UNITS,
         log_gb=views * log_bytes_per_request() / 1e9,
         cloudfront_requests=views * SITE_REQUESTS_PER_VIEW,
         edge_function_runs=views * SITE_REQUESTS_PER_VIEW,
@@ -214,15 +241,17 @@ def counter_per_million_views_usd() -> float:
 # rate all month (resume.route_throttles), each request as dear as it can be made. A page
 # route's request a counted view (a forged Origin and User-Agent, a new address for each
 # client limit) with every item at its bound: the client's ~9 KB (200 pages a day), the
-# page's and the site's day ~7 KB (50 sources), each day written twice when its source is
-# refused (a refused conditional write is billed by the item's size too): 9 + 14 + 14 + 1
-# units, and the index's 1; but only max_views_per_day of them a day (and the views a
+# page's item ~7 KB (its live day's 50 sources), written twice when its source is refused
+# (a refused conditional write is billed by the item's size too): 9 + 14 units, the site's
+# day's for a made-up page past the day's cap (1) and the estimate's (1 at most); a made-up
+# page's first view costs less (its item is new and small), a page's new day is once a
+# page and day; but only max_views_per_day of them a day (and the views a
 # container counts in the minute before it looks again): the rest are answered 503 without
 # a write, or read a page's counts (half a unit). `/` adds to the site total (1 unit,
 # counted as if it never met a closed container); a stats request without a token reads
 # the token's hash (half a unit); the top list reads its TOP_LIST_PAGES listed pages (half
 # a unit each) once a minute per container and after each counted view.
-ABUSE_WRITE_UNITS: Final = {"ANY /pages/{page+}": 9 + 14 + 14 + 1 + 1, "ANY /": 1}
+ABUSE_WRITE_UNITS: Final = {"ANY /pages/{page+}": 9 + 14 + 1 + 1, "ANY /": 1}
 ABUSE_READ_UNITS: Final = {"ANY /stats/{route+}": 0.5, "ANY /pages/{page+}": 0.5}
 TOP_LIST_PAGES: Final = 100  # a site's listed pages, assumed
 COUNTED_ROUTE: Final = "ANY /pages/{page+}"

@@ -1,6 +1,7 @@
 """Plausible past days for the local cloud's stats page (`nox -s dev -- --seed-demo-history`).
 
-Writes the days before today into the history table, in the items the function writes:
+Writes the days before today into the history table, as the function moves its pages' live
+days there (visitor_counter.live_pages), each page's day and the site's, their sum:
 a site that grows a little, quieter weekends, one post that made the front page of Hacker
 News, search engines and a newsletter. Today is left to real views. Seeded by a fixed
 number, so every run shows the same history.
@@ -50,8 +51,7 @@ def seed_demo_history(
         day = today - timedelta(days=back)
         expires = _midnight_after(day) + retention_days * 86_400
         site_views = _site_views(rng, day, back)
-        site_referrers: Counter[str] = Counter()
-        site_visitors = 0
+        site = DaySum()
         for page, weight in weights.items():
             views = round(site_views * weight * rng.uniform(0.7, 1.3))
             if back == SPIKE_DAYS_AGO and page == _spike_page(pages):
@@ -60,14 +60,15 @@ def seed_demo_history(
                 continue
             visitors = max(1, round(views * rng.uniform(0.6, 0.8)))
             referrers = _referrers(rng, views, hacker_news=back == SPIKE_DAYS_AGO and weight < 0.5)
-            site_referrers.update(referrers)
-            site_visitors += visitors
-            items.append(_item(site_id, day, page, views, visitors, referrers, expires))
-        total = sum(site_referrers.values())
-        if total:
-            # One person reads a few pages: the site has fewer visitors than its pages sum to.
-            visitors = max(1, round(site_visitors * 0.8))
-            items.append(_item(site_id, day, None, total, visitors, site_referrers, expires))
+            # One person reads a few pages: most of a page's visitors came in by it (its
+            # entries, the site's visitors), the rest from another page of the site.
+            entries = max(1, round(visitors * 0.8))
+            items.append(_item(site_id, day, page, views, visitors, entries, referrers, expires))
+            site.add(views, entries, referrers)
+        if site.views:
+            items.append(
+                _item(site_id, day, None, site.views, site.visitors, 0, site.referrers, expires)
+            )
     for start in range(0, len(items), BATCH):
         batch = [{"PutRequest": {"Item": item}} for item in items[start : start + BATCH]]
         dynamodb.batch_write_item(RequestItems={history_table: batch})
@@ -108,12 +109,28 @@ def _midnight_after(day: date) -> int:
     return (day - date(1970, 1, 1)).days * 86_400 + 86_400
 
 
+class DaySum:
+    """The site's day as the moves of its pages' days add it up: entries are its visitors."""
+
+    def __init__(self) -> None:
+        self.views = 0
+        self.visitors = 0
+        self.referrers: Counter[str] = Counter()
+
+    def add(self, views: int, entries: int, referrers: Counter[str]) -> None:
+        """Add a page's day."""
+        self.views += views
+        self.visitors += entries
+        self.referrers.update(referrers)
+
+
 def _item(
     site_id: str,
     day: date,
     page: str | None,
     views: int,
     visitors: int,
+    entries: int,
     referrers: Counter[str],
     expires: int,
 ) -> dict[str, Any]:
@@ -132,6 +149,7 @@ def _item(
     if hosts:
         item[schema.REFERRER_HOSTS_ATTRIBUTE] = {"SS": hosts}
     if page is not None:
+        item[schema.ENTRIES_ATTRIBUTE] = {"N": str(entries)}
         item[schema.SITE_ATTRIBUTE] = {"S": site_id}
         item[schema.PAGE_ATTRIBUTE] = {"S": page}
     return item

@@ -1,0 +1,343 @@
+"""A page's live day: one write per counted view, and the move of a past day to the history.
+
+A page's item in the counter table holds its all-time counts and its live day: the UTC day
+of its latest views, with that day's views, visitors, entries (new visitors of the site who
+came in by the page) and referrers. A counted view is one UpdateItem of that item: one
+write unit while the item is under 1 KB, where each view used to write the page, its day and
+the site's day (three units, and an index's). The site's day is the sum of its pages' days.
+
+The first view of a later day finds the item on its past day (the update's condition says
+so and hands the item back): one transaction then moves the past day into the history and
+starts the new one, so no view is ever in both or in neither. A view whose day the page has
+already left (a request started before midnight, written after another's first view of
+the new day) counts in the page's current day.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, replace
+from typing import Any, Final
+
+from visitor_counter import schema
+from visitor_counter.errors import ConditionFailed, CountUnavailable, StoreUnavailable
+from visitor_counter.history_store import DayCounts, DayView, HistoryStore, day_end
+from visitor_counter.page_store import PageCounts
+from visitor_counter.referrers import is_named
+from visitor_counter.store import RETRY_AFTER_THROTTLED_S, batch_get, call_dynamodb, read_number
+
+# Tries of a view whose page's day another view keeps moving (a day's first views racing).
+DAY_ATTEMPTS: Final = 4
+# How long a view waits after its move met another transaction on one of its items (the
+# site's day, when many pages' days move at midnight): transactions take milliseconds.
+CONFLICT_BACKOFF_S: Final = 0.02
+
+
+@dataclass(frozen=True)
+class LiveView:
+    """What counting a view did: the page's new all-time counts, the day it counted in.
+
+    `overflow`: the page's day is past the day's cap of unlisted pages, so no page day
+    lists it and the site's day counts its views (HistoryStore.add_overflow_view).
+    """
+
+    counts: PageCounts
+    day: str
+    overflow: bool
+
+
+class LivePages:
+    """Counts views into one site's pages' live days; reads the live days."""
+
+    def __init__(
+        self,
+        client: Any,
+        table_name: str,
+        history: HistoryStore,
+        site_id: str,
+        *,
+        retention_days: int,
+    ) -> None:
+        self._client = client
+        self._table = table_name
+        self._history = history
+        self._site = site_id
+        self._retention_s = retention_days * 86_400
+
+    def add_view(self, view: DayView) -> LiveView:
+        """Count `view` in its page's live day: one round trip, three on a day's first view.
+
+        A source the day lacks counts as "other" when the day has MAX_REFERRER_HOSTS
+        already, or when the view may not bring one (not its client's own source): the
+        update's condition refuses it and a second adds the view so.
+        """
+        for _ in range(DAY_ATTEMPTS):
+            try:
+                return self._add(view)
+            except ConditionFailed as failed:
+                found = failed.item or {}
+            live_day = _text(found, schema.DAY_ATTRIBUTE) if schema.DAY_ATTRIBUTE in found else ""
+            if live_day == view.day:
+                # The day refused the source.
+                view = replace(view, source=schema.OTHER_SOURCE, new_host_allowed=False)
+            elif live_day > view.day:
+                view = replace(view, day=live_day)
+            else:
+                try:
+                    return self._start_day(view, found)
+                except ConditionFailed as refused:
+                    # Another view moved the day first (add to the day it made), or another
+                    # transaction held an item (give it a moment to finish).
+                    if "TransactionConflict" in refused.reasons:
+                        time.sleep(CONFLICT_BACKOFF_S)
+        raise StoreUnavailable("the page's live day kept moving", RETRY_AFTER_THROTTLED_S)
+
+    def _add(self, view: DayView) -> LiveView:
+        names = {
+            "#day": schema.DAY_ATTRIBUTE,
+            "#views": schema.VIEWS_ATTRIBUTE,
+            "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
+            "#day_views": schema.DAY_VIEWS_ATTRIBUTE,
+            "#day_visitors": schema.DAY_VISITORS_ATTRIBUTE,
+            "#entries": schema.DAY_ENTRIES_ATTRIBUTE,
+            "#source": schema.referrer_attribute(view.source),
+        }
+        values: dict[str, Any] = {":day": {"S": view.day}, **_view_values(view)}
+        adds = [
+            "#views :one",
+            "#visitors :new",
+            "#day_views :one",
+            "#day_visitors :new",
+            "#entries :entry",
+            "#source :one",
+        ]
+        condition = "#day = :day"
+        if is_named(view.source):
+            names["#hosts"] = schema.REFERRER_HOSTS_ATTRIBUTE
+            values |= {":hosts": {"SS": [view.source]}, ":host": {"S": view.source}}
+            adds.append("#hosts :hosts")
+            hosts = "contains(#hosts, :host)"
+            if view.new_host_allowed:
+                values[":max_hosts"] = {"N": str(schema.MAX_REFERRER_HOSTS)}
+                hosts = f"attribute_not_exists(#hosts) OR {hosts} OR size(#hosts) < :max_hosts"
+            condition = f"{condition} AND ({hosts})"
+        response = call_dynamodb(
+            self._client.update_item,
+            TableName=self._table,
+            Key=self._key(view.page),
+            UpdateExpression=f"ADD {', '.join(adds)}",
+            ConditionExpression=condition,
+            ExpressionAttributeNames=names,
+            ExpressionAttributeValues=values,
+            ReturnValues="ALL_NEW",
+            # When the day is not the view's, the item as it is: which day it is on.
+            ReturnValuesOnConditionCheckFailure="ALL_OLD",
+        )
+        item = response.get("Attributes") or {}
+        return LiveView(_page_counts(item, view.page), view.day, self._is_overflow(item))
+
+    def _start_day(self, view: DayView, found: dict[str, Any]) -> LiveView:
+        """Start the page's day with `view`; the past live day in `found` moves to the history.
+
+        ConditionFailed when another view changed the item since it was `found`.
+        """
+        site = self._site
+        midnight = day_end(view.day)
+        if not view.listed:
+            unlisted = self._history.count_unlisted_page(
+                view.day, expires_at=midnight + self._retention_s
+            )
+            if unlisted > schema.MAX_UNLISTED_PAGES_PER_DAY:
+                site = schema.overflow_site(self._site)
+        # A fresh day has no source yet: a host may join only as the client's own.
+        if is_named(view.source) and not view.new_host_allowed:
+            view = replace(view, source=schema.OTHER_SOURCE)
+        names = {
+            "#day": schema.DAY_ATTRIBUTE,
+            "#views": schema.VIEWS_ATTRIBUTE,
+            "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
+            "#day_views": schema.DAY_VIEWS_ATTRIBUTE,
+            "#day_visitors": schema.DAY_VISITORS_ATTRIBUTE,
+            "#entries": schema.DAY_ENTRIES_ATTRIBUTE,
+            "#source": schema.referrer_attribute(view.source),
+            "#site": schema.SITE_ATTRIBUTE,
+            "#page": schema.PAGE_ATTRIBUTE,
+        }
+        values: dict[str, Any] = {
+            ":day": {"S": view.day},
+            ":site": {"S": site},
+            ":page": {"S": view.page},
+            **_view_values(view),
+        }
+        sets = [
+            "#day = :day",
+            "#day_views = :one",
+            "#day_visitors = :new",
+            "#entries = :entry",
+            "#source = :one",
+            "#site = :site",
+            "#page = :page",
+        ]
+        if is_named(view.source):
+            names["#hosts"] = schema.REFERRER_HOSTS_ATTRIBUTE
+            values[":hosts"] = {"SS": [view.source]}
+            sets.append("#hosts = :hosts")
+        # The past day's referrers go with it (the new day's own source is SET above).
+        gone = [
+            name
+            for name in found
+            if (name.startswith(schema.REFERRER_PREFIX) and name != names["#source"])
+            or (name == schema.REFERRER_HOSTS_ATTRIBUTE and "#hosts" not in names)
+        ]
+        names |= {f"#gone{n}": name for n, name in enumerate(gone)}
+        removes = f" REMOVE {', '.join(f'#gone{n}' for n in range(len(gone)))}" if gone else ""
+        update = {
+            "TableName": self._table,
+            "Key": self._key(view.page),
+            "UpdateExpression": (f"SET {', '.join(sets)} ADD #views :one, #visitors :new{removes}"),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        if schema.DAY_ATTRIBUTE not in found:
+            # A page's first view, or its first since the live days (no past day to move).
+            response = call_dynamodb(
+                self._client.update_item,
+                **update,
+                ConditionExpression="attribute_not_exists(#day)",
+                ReturnValues="ALL_NEW",
+            )
+            item = response.get("Attributes") or {}
+            return LiveView(_page_counts(item, view.page), view.day, site != self._site)
+        past = _live_day(found, view.page)
+        # Unchanged since it was found: same day, same views (every write adds one).
+        values |= {":past_day": {"S": past.day}, ":past_views": {"N": str(past.views)}}
+        update["ConditionExpression"] = "#day = :past_day AND #day_views = :past_views"
+        self._move(update, past, found)
+        counts = _page_counts(found, view.page)
+        return LiveView(
+            PageCounts(view.page, counts.views + 1, counts.visitors + int(view.new_page_visitor)),
+            view.day,
+            site != self._site,
+        )
+
+    def _move(self, update: dict[str, Any], past: DayCounts, found: dict[str, Any]) -> None:
+        """Start the page's new day (`update`) and move its past day, in one transaction.
+
+        The past day is added to its page's day in the history and, unless the page was
+        past the cap, to the site's day.
+
+        ConditionFailed when the page's item changed since it was `found`. When only the
+        site's day refused the page's hosts (it has MAX_REFERRER_HOSTS), again with them as
+        "other" there.
+        """
+        listed = _text(found, schema.SITE_ATTRIBUTE) if schema.SITE_ATTRIBUTE in found else ""
+        expires_at = day_end(past.day) + self._retention_s
+        archive = self._history.archive(past, site=listed or self._site, expires_at=expires_at)
+        items = [{"Update": update}, {"Update": archive}]
+        if listed in ("", self._site):  # a day past the cap is in the site's day already
+            to_site = self._history.add_to_site(past, hosts=True, expires_at=expires_at)
+            items.append({"Update": to_site})
+        try:
+            call_dynamodb(self._client.transact_write_items, TransactItems=items)
+        except ConditionFailed as refused:
+            if refused.reasons[:3] != ["None", "None", "ConditionalCheckFailed"]:
+                raise
+            to_site = self._history.add_to_site(past, hosts=False, expires_at=expires_at)
+            items[2] = {"Update": to_site}
+            call_dynamodb(self._client.transact_write_items, TransactItems=items)
+
+    def _is_overflow(self, item: dict[str, Any]) -> bool:
+        site = item.get(schema.SITE_ATTRIBUTE, {}).get("S")
+        return site is not None and site != self._site
+
+    def day_of(self, page: str) -> DayCounts | None:
+        """The page's live day (eventually consistent), None when it has none."""
+        response = call_dynamodb(self._client.get_item, TableName=self._table, Key=self._key(page))
+        item = response.get("Item") or {}
+        return _live_day(item, page) if schema.DAY_ATTRIBUTE in item else None
+
+    def days(self, first: str, last: str, most: int) -> list[DayCounts]:
+        """The live days from `first` to `last` of the pages the range-wide lists show.
+
+        The newest `most` + 1 at most: a Query of the live-days index (keys only: a view
+        writes no index entry), newest first, then a BatchGetItem per 100 pages.
+        """
+        keys: list[dict[str, Any]] = []
+        start: dict[str, Any] | None = None
+        while len(keys) <= most:
+            response = call_dynamodb(
+                self._client.query,
+                TableName=self._table,
+                IndexName=schema.LIVE_DAYS_INDEX,
+                ScanIndexForward=False,
+                KeyConditionExpression="#site = :site AND #day BETWEEN :first AND :last",
+                ExpressionAttributeNames={
+                    "#site": schema.SITE_ATTRIBUTE,
+                    "#day": schema.DAY_ATTRIBUTE,
+                },
+                ExpressionAttributeValues={
+                    ":site": {"S": self._site},
+                    ":first": {"S": first},
+                    ":last": {"S": last},
+                },
+                **({"ExclusiveStartKey": start} if start else {}),
+            )
+            keys += [
+                {schema.PARTITION_KEY: item[schema.PARTITION_KEY]}
+                for item in response.get("Items") or []
+            ]
+            start = response.get("LastEvaluatedKey")
+            if not start:
+                break
+        found = [
+            _live_day(item, _text(item, schema.PAGE_ATTRIBUTE))
+            for item in batch_get(self._client, self._table, keys[: most + 1])
+        ]
+        # The index is eventually consistent: a page may have moved on since.
+        return [day for day in found if first <= day.day <= last]
+
+    def _key(self, page: str) -> dict[str, Any]:
+        return {schema.PARTITION_KEY: {"S": schema.page_key(self._site, page)}}
+
+
+def _view_values(view: DayView) -> dict[str, Any]:
+    return {
+        ":one": {"N": "1"},
+        ":new": {"N": "1" if view.new_page_visitor else "0"},
+        ":entry": {"N": "1" if view.new_site_visitor else "0"},
+    }
+
+
+def _text(item: Any, attribute: str) -> str:
+    try:
+        return str(item[attribute]["S"])
+    except (KeyError, TypeError) as exc:
+        raise CountUnavailable(f"page item without {attribute!r}") from exc
+
+
+def _number(item: Any, attribute: str) -> int:
+    return read_number(item, attribute) if attribute in item else 0
+
+
+def _page_counts(item: Any, page: str) -> PageCounts:
+    return PageCounts(
+        page=page,
+        views=read_number(item, schema.VIEWS_ATTRIBUTE),
+        visitors=read_number(item, schema.PAGE_VISITORS_ATTRIBUTE),
+    )
+
+
+def _live_day(item: Any, page: str) -> DayCounts:
+    """A page item's live day as a day of the history."""
+    return DayCounts(
+        day=_text(item, schema.DAY_ATTRIBUTE),
+        page=page,
+        views=_number(item, schema.DAY_VIEWS_ATTRIBUTE),
+        visitors=_number(item, schema.DAY_VISITORS_ATTRIBUTE),
+        referrers={
+            name[len(schema.REFERRER_PREFIX) :]: read_number(item, name)
+            for name in item
+            if name.startswith(schema.REFERRER_PREFIX)
+        },
+        entries=_number(item, schema.DAY_ENTRIES_ATTRIBUTE),
+    )
