@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from resume_tools.bench.write_units import Index, item_bytes, number_bytes, write_units
+from resume_tools.bench.write_units import (
+    Index,
+    Table,
+    item_bytes,
+    number_bytes,
+    units_between,
+    write_units,
+)
 
 KEYS = ("ID", "day")
 BY_DAY = Index(keys=("site", "day"), projected=("page", "views"))
@@ -50,3 +57,17 @@ def test_an_index_takes_a_write_when_its_projection_changes_and_two_when_its_key
     assert write_units(viewed, again, KEYS, [BY_DAY]) == 2
     assert write_units(again, other_source, KEYS, [BY_DAY]) == 1  # not projected
     assert write_units(again, moved, KEYS, [BY_DAY]) == 3
+
+
+def test_a_skipped_partitions_writes_are_left_out() -> None:
+    table = Table("t", ("ID",))
+    before = {"t": {}}
+    after = {
+        "t": {
+            ("blog#site",): {"ID": {"S": "blog#site"}, "n": {"N": "1"}},
+            ("blog#page#/",): {"ID": {"S": "blog#page#/"}, "n": {"N": "1"}},
+        }
+    }
+
+    assert units_between(before, after, [table]) == 2
+    assert units_between(before, after, [table], skip=["blog#site"]) == 1

@@ -144,7 +144,8 @@ def snapshot(dynamodb: Any, tables: Iterable[Table]) -> Snapshot:
         items: dict[tuple[str, ...], dict[str, Any]] = {}
         for page in dynamodb.get_paginator("scan").paginate(TableName=table.name):
             for item in page["Items"]:
-                items[tuple(str(item[k]) for k in table.keys)] = item
+                # By the keys' values ({"S": "blog#site"} as "blog#site").
+                items[tuple(str(next(iter(item[k].values()))) for k in table.keys)] = item
         found[table.name] = items
     return found
 
