@@ -19,6 +19,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from resume.capacity import Capacity
+from resume.capacity import problems as capacity_problems
 from visitor_counter import schema
 from visitor_counter.page_patterns import InvalidPattern, pattern_regex
 from visitor_counter.routes import ROUTES
@@ -29,9 +31,11 @@ from visitor_counter.settings import (
     RETENTION_DAYS_RANGE,
     STATS_ACCESS,
     TABLE_NAME,
+    WRITE_SHARDS_RANGE,
     Settings,
     parse_origin,
 )
+from visitor_counter.visitors import CEILING_SAMPLES
 
 ENV_PREFIX = "RESUME_"
 CONFIG_FILE_ENV = "RESUME_CONFIG_FILE"
@@ -130,6 +134,11 @@ class AppConfig:
     stats_access: str = _HANDLER.stats_access
     # Days the daily history is kept after each day (by DynamoDB's TTL).
     stats_retention_days: int = _HANDLER.stats_retention_days
+    # How many ways the keys every view writes are split (a page's item, the site total,
+    # the site's day, the indexes' partitions): raise it for a throttle that lets more views
+    # reach one key than DynamoDB takes (resume.capacity says how many; the config refuses
+    # fewer). Only ever raise it: reads sum the shards below it.
+    write_shards: int = _HANDLER.write_shards
     # An AWS Budgets budget on the account's monthly cost, alerting the alarm topic at 80%
     # actual and 100% forecast spend; 0 creates none.
     monthly_budget_usd: float = 5.0
@@ -152,6 +161,17 @@ class AppConfig:
 
     def __post_init__(self) -> None:
         _validate(self)
+
+    @property
+    def capacity(self) -> Capacity:
+        """What the deployment can carry: its throttle, concurrency, write shards."""
+        return Capacity(
+            rate_limit_rps=self.throttle_rate_limit_rps,
+            burst_limit=self.throttle_burst_limit,
+            reserved_concurrency=self.lambda_reserved_concurrency,
+            write_shards=self.write_shards,
+            estimate_weight=max(1, self.max_views_per_day // CEILING_SAMPLES),
+        )
 
     @property
     def emulated(self) -> bool:
@@ -416,6 +436,7 @@ def _validate(config: AppConfig) -> None:
             f"stats_access: {config.stats_access!r} is not {' or '.join(STATS_ACCESS)}"
         )
     _in_range("stats_retention_days", config.stats_retention_days, *RETENTION_DAYS_RANGE)
+    _in_range("write_shards", config.write_shards, *WRITE_SHARDS_RANGE)
     _in_range("monthly_budget_usd", config.monthly_budget_usd, 0, 1_000_000)
     # The owner writes them, but every page view of a glob page runs them all: bounded.
     if len(config.page_patterns) > MAX_PAGE_PATTERNS:
@@ -432,6 +453,10 @@ def _validate(config: AppConfig) -> None:
             raise ConfigError(f"page_patterns: {exc}") from None
     _in_range("lambda_timeout_s", config.lambda_timeout_s, 1, 29)  # API Gateway gives up at 30 s
     _in_range("lambda_reserved_concurrency", config.lambda_reserved_concurrency, -1, 1000)
+    # What the throttle lets through must fit the keys, and the function's concurrency.
+    problems = capacity_problems(config.capacity)
+    if problems:
+        raise ConfigError(problems[0])
     if config.log_level not in LOG_LEVELS:
         raise ConfigError(
             f"log_level: {config.log_level!r} is not {', '.join(LOG_LEVELS[:-1])} or "

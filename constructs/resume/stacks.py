@@ -184,6 +184,7 @@ class BackendStack(TerraformStack):
             stats_retention_days=str(config.stats_retention_days),
             max_views_per_client_hour=str(config.max_views_per_client_hour),
             max_views_per_day=str(config.max_views_per_day),
+            write_shards=str(config.write_shards),
             site_id=config.site_id,
             allowed_origins=ORIGIN_SEPARATOR.join(origins),
             log_level=config.log_level,

@@ -31,9 +31,7 @@ class DayReader:
     def page(self, first: str, last: str, page: str) -> list[DayCounts]:
         """A page's days from `first` to `last`, those with views only, oldest first."""
         days = self._history.days(first, last, page)
-        live = self._live.day_of(page)
-        if live is not None and first <= live.day <= last:
-            days.append(live)
+        days += [day for day in self._live.days_of(page) if first <= day.day <= last]
         return sorted(_joined(days), key=lambda day: day.day)
 
     def site(self, first: str, last: str, most: int) -> list[DayCounts]:

@@ -43,6 +43,8 @@ class DayView:
     new_site_visitor: bool
     # It may bring a day a source the day does not have yet.
     new_host_allowed: bool
+    # The write shard it goes to (schema.shard_key): its page's item, days and the site's.
+    shard: int = 0
 
 
 @dataclass(frozen=True)
@@ -69,12 +71,13 @@ def day_end(day: str) -> int:
 class HistoryStore:
     """Reads and writes one site's items in the history table."""
 
-    def __init__(self, client: Any, table_name: str, site_id: str) -> None:
+    def __init__(self, client: Any, table_name: str, site_id: str, shards: int = 1) -> None:
         self._client = client
         self._table = table_name
         self._site = site_id
+        self._shards = shards
 
-    def archive(self, past: DayCounts, *, site: str, expires_at: int) -> dict[str, Any]:
+    def archive(self, past: DayCounts, *, site: str, expires_at: int, shard: int) -> dict[str, Any]:
         """The Update (of a TransactWriteItems) that adds a page's past live day to its day.
 
         ADD, not a put: a day written before the live days (the day they were deployed)
@@ -83,7 +86,7 @@ class HistoryStore:
         """
         if past.page is None:
             raise ValueError("only a page's day is archived")
-        update = self._add_day(past, past.page, expires_at)
+        update = self._add_day(past, past.page, expires_at, shard)
         update["ExpressionAttributeNames"] |= {
             "#site": schema.SITE_ATTRIBUTE,
             "#page": schema.PAGE_ATTRIBUTE,
@@ -95,7 +98,9 @@ class HistoryStore:
         update["UpdateExpression"] += ", #site = :site, #page = :page"
         return update
 
-    def _add_day(self, past: DayCounts, page: str | None, expires_at: int) -> dict[str, Any]:
+    def _add_day(
+        self, past: DayCounts, page: str | None, expires_at: int, shard: int
+    ) -> dict[str, Any]:
         """An Update adding a day's counts to a day item (ADD), its expiry SET last."""
         names = {
             "#views": schema.VIEWS_ATTRIBUTE,
@@ -123,13 +128,15 @@ class HistoryStore:
             adds.append("#hosts :hosts")
         return {
             "TableName": self._table,
-            "Key": self._key(page, past.day),
+            "Key": self._key(page, past.day, shard),
             "UpdateExpression": f"ADD {', '.join(adds)} SET #expires = :expires",
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
         }
 
-    def add_to_site(self, past: DayCounts, *, hosts: bool, expires_at: int) -> dict[str, Any]:
+    def add_to_site(
+        self, past: DayCounts, *, hosts: bool, expires_at: int, shard: int
+    ) -> dict[str, Any]:
         """The Update (of the same transaction) that adds a page's past day to the site's day.
 
         The site's day keeps at most about 2 * MAX_REFERRER_HOSTS hosts: with `hosts`, the
@@ -141,7 +148,7 @@ class HistoryStore:
             named = {source for source in referrers if is_named(source)}
             referrers[schema.OTHER_SOURCE] += sum(referrers.pop(source) for source in named)
         site_day = replace(past, page=None, visitors=past.entries, referrers=dict(referrers))
-        update = self._add_day(site_day, None, expires_at)
+        update = self._add_day(site_day, None, expires_at, shard)
         if any(is_named(source) for source in referrers):
             update["ExpressionAttributeValues"][":max_hosts"] = {
                 "N": str(schema.MAX_REFERRER_HOSTS)
@@ -163,7 +170,8 @@ class HistoryStore:
         """
         source = view.source if view.source == schema.DIRECT_SOURCE else schema.OTHER_SOURCE
         day = DayCounts(view.day, None, 1, int(view.new_site_visitor), {source: 1}, 0)
-        call_dynamodb(self._client.update_item, **self._add_day(day, None, expires_at))
+        update = self._add_day(day, None, expires_at, view.shard)
+        call_dynamodb(self._client.update_item, **update)
 
     def add_estimate(self, day: str, weight: int, *, expires_at: int) -> int:
         """Add a sampled view, `weight` views' worth, to the day's estimate; the estimate."""
@@ -177,7 +185,7 @@ class HistoryStore:
         response = call_dynamodb(
             self._client.get_item,
             TableName=self._table,
-            Key=self._key(None, day),
+            Key=self._key(None, day, 0),
             ProjectionExpression="#estimate, #views",
             ExpressionAttributeNames={
                 "#estimate": schema.ESTIMATE_ATTRIBUTE,
@@ -191,7 +199,7 @@ class HistoryStore:
         response = call_dynamodb(
             self._client.update_item,
             TableName=self._table,
-            Key=self._key(None, day),
+            Key=self._key(None, day, 0),
             UpdateExpression="ADD #count :amount SET #expires = :expires",
             ExpressionAttributeNames={"#count": attribute, "#expires": schema.TTL_ATTRIBUTE},
             ExpressionAttributeValues={
@@ -203,7 +211,7 @@ class HistoryStore:
         return read_number(response.get("Attributes"), attribute)
 
     def days(self, first: str, last: str, page: str) -> list[DayCounts]:
-        """A page's past days from `first` to `last`, those with views only."""
+        """A page's past days from `first` to `last`, a day per write shard that has it."""
         return [_day_counts(item, page) for item in self._partition_days(first, last, page)]
 
     def site_days(self, first: str, last: str) -> list[DayCounts]:
@@ -224,18 +232,20 @@ class HistoryStore:
         ]
 
     def _partition_days(self, first: str, last: str, page: str | None) -> Iterator[Any]:
-        return self._query(
-            KeyConditionExpression="#id = :id AND #day BETWEEN :first AND :last",
-            ExpressionAttributeNames={
-                "#id": schema.PARTITION_KEY,
-                "#day": schema.HISTORY_SORT_KEY,
-            },
-            ExpressionAttributeValues={
-                ":id": {"S": self._partition(page)},
-                ":first": {"S": first},
-                ":last": {"S": last},
-            },
-        )
+        """Every write shard's items of a page's (or the site's) days: a Query each."""
+        for shard in range(self._shards):
+            yield from self._query(
+                KeyConditionExpression="#id = :id AND #day BETWEEN :first AND :last",
+                ExpressionAttributeNames={
+                    "#id": schema.PARTITION_KEY,
+                    "#day": schema.HISTORY_SORT_KEY,
+                },
+                ExpressionAttributeValues={
+                    ":id": {"S": schema.shard_key(self._partition(page), shard)},
+                    ":first": {"S": first},
+                    ":last": {"S": last},
+                },
+            )
 
     def page_days(self, first: str, last: str, most: int | None = None) -> list[DayCounts]:
         """The range-wide lists' past page days from `first` to `last`, newest day first.
@@ -243,23 +253,27 @@ class HistoryStore:
         At most `most` + 1 of them (one more than `most` tells the caller there are more);
         all of them without `most`.
         """
-        items = self._query(
-            IndexName=schema.PAGES_BY_DAY_INDEX,
-            # Newest first: a range holding more than `most` loses detail on its oldest days.
-            ScanIndexForward=False,
-            KeyConditionExpression="#site = :site AND #day BETWEEN :first AND :last",
-            ExpressionAttributeNames={
-                "#site": schema.SITE_ATTRIBUTE,
-                "#day": schema.HISTORY_SORT_KEY,
-            },
-            ExpressionAttributeValues={
-                ":site": {"S": self._site},
-                ":first": {"S": first},
-                ":last": {"S": last},
-            },
-        )
-        found = items if most is None else islice(items, most + 1)
-        return [_day_counts(item, _text(item, schema.PAGE_ATTRIBUTE)) for item in found]
+        found: list[DayCounts] = []
+        for shard in range(self._shards):  # each write shard's partition of the index
+            items = self._query(
+                IndexName=schema.PAGES_BY_DAY_INDEX,
+                # Newest first: a range holding more than `most` loses its oldest days.
+                ScanIndexForward=False,
+                KeyConditionExpression="#site = :site AND #day BETWEEN :first AND :last",
+                ExpressionAttributeNames={
+                    "#site": schema.SITE_ATTRIBUTE,
+                    "#day": schema.HISTORY_SORT_KEY,
+                },
+                ExpressionAttributeValues={
+                    ":site": {"S": schema.shard_key(self._site, shard)},
+                    ":first": {"S": first},
+                    ":last": {"S": last},
+                },
+            )
+            read = items if most is None else islice(items, most + 1)
+            found += [_day_counts(item, _text(item, schema.PAGE_ATTRIBUTE)) for item in read]
+        found.sort(key=lambda day: day.day, reverse=True)
+        return found if most is None else found[: most + 1]
 
     def _query(self, **request: Any) -> Iterator[dict[str, Any]]:
         """Every item a query finds, a call per page of results (1 MB each)."""
@@ -281,9 +295,9 @@ class HistoryStore:
             return schema.site_history_key(self._site)
         return schema.page_history_key(self._site, page)
 
-    def _key(self, page: str | None, day: str) -> dict[str, Any]:
+    def _key(self, page: str | None, day: str, shard: int) -> dict[str, Any]:
         return {
-            schema.PARTITION_KEY: {"S": self._partition(page)},
+            schema.PARTITION_KEY: {"S": schema.shard_key(self._partition(page), shard)},
             schema.HISTORY_SORT_KEY: {"S": day},
         }
 

@@ -16,6 +16,7 @@ the new day) counts in the page's current day.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
@@ -28,6 +29,10 @@ from visitor_counter.store import RETRY_AFTER_THROTTLED_S, batch_get, call_dynam
 
 # Tries of a view whose page's day another view keeps moving (a day's first views racing).
 DAY_ATTEMPTS: Final = 4
+# How long a container answers a page's views with its other write shards' counts as last
+# read; and the most pages it keeps them for (a flood of made-up pages empties the list).
+OTHER_SHARDS_FOR_S: Final = 1.0
+MAX_PAGES_KEPT: Final = 1_000
 # How long a view waits after its move met another transaction on one of its items (the
 # site's day, when many pages' days move at midnight): transactions take milliseconds.
 CONFLICT_BACKOFF_S: Final = 0.02
@@ -57,12 +62,18 @@ class LivePages:
         site_id: str,
         *,
         retention_days: int,
+        shards: int = 1,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._table = table_name
         self._history = history
         self._site = site_id
         self._retention_s = retention_days * 86_400
+        self._shards = shards
+        self._clock = clock
+        # The other write shards' counts of a page as last read: when, and by shard.
+        self._others: dict[str, tuple[float, dict[int, tuple[int, int]]]] = {}
 
     def add_view(self, view: DayView) -> LiveView:
         """Count `view` in its page's live day: one round trip, three on a day's first view.
@@ -124,7 +135,7 @@ class LivePages:
         response = call_dynamodb(
             self._client.update_item,
             TableName=self._table,
-            Key=self._key(view.page),
+            Key=self._key(view.page, view.shard),
             UpdateExpression=f"ADD {', '.join(adds)}",
             ConditionExpression=condition,
             ExpressionAttributeNames=names,
@@ -134,14 +145,15 @@ class LivePages:
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
         item = response.get("Attributes") or {}
-        return LiveView(_page_counts(item, view.page), view.day, self._is_overflow(item))
+        counts = self._with_other_shards(_page_counts(item, view.page), view.shard)
+        return LiveView(counts, view.day, self._is_overflow(item))
 
     def _start_day(self, view: DayView, found: dict[str, Any]) -> LiveView:
         """Start the page's day with `view`; the past live day in `found` moves to the history.
 
         ConditionFailed when another view changed the item since it was `found`.
         """
-        site = self._site
+        site = schema.shard_key(self._site, view.shard)  # the live-days index's partition
         midnight = day_end(view.day)
         if not view.listed:
             unlisted = self._history.count_unlisted_page(
@@ -193,7 +205,7 @@ class LivePages:
         removes = f" REMOVE {', '.join(f'#gone{n}' for n in range(len(gone)))}" if gone else ""
         update = {
             "TableName": self._table,
-            "Key": self._key(view.page),
+            "Key": self._key(view.page, view.shard),
             "UpdateExpression": (f"SET {', '.join(sets)} ADD #views :one, #visitors :new{removes}"),
             "ExpressionAttributeNames": names,
             "ExpressionAttributeValues": values,
@@ -207,20 +219,72 @@ class LivePages:
                 ReturnValues="ALL_NEW",
             )
             item = response.get("Attributes") or {}
-            return LiveView(_page_counts(item, view.page), view.day, site != self._site)
+            counts = self._with_other_shards(_page_counts(item, view.page), view.shard)
+            return LiveView(counts, view.day, self._is_overflow(item))
         past = _live_day(found, view.page)
         # Unchanged since it was found: same day, same views (every write adds one).
         values |= {":past_day": {"S": past.day}, ":past_views": {"N": str(past.views)}}
         update["ConditionExpression"] = "#day = :past_day AND #day_views = :past_views"
-        self._move(update, past, found)
-        counts = _page_counts(found, view.page)
+        self._move(update, past, found, view.shard)
+        before = _page_counts(found, view.page)
+        counts = PageCounts(
+            view.page, before.views + 1, before.visitors + int(view.new_page_visitor)
+        )
         return LiveView(
-            PageCounts(view.page, counts.views + 1, counts.visitors + int(view.new_page_visitor)),
+            self._with_other_shards(counts, view.shard),
             view.day,
-            site != self._site,
+            site == schema.overflow_site(self._site),
         )
 
-    def _move(self, update: dict[str, Any], past: DayCounts, found: dict[str, Any]) -> None:
+    def _with_other_shards(self, counts: PageCounts, shard: int) -> PageCounts:
+        """A page's counts in `shard` plus its other write shards', as last read.
+
+        The others are read (eventually consistent, half a unit each) at most once every
+        OTHER_SHARDS_FOR_S per page and container: the answer is exact for the view's own
+        shard and at most that far behind on the others; what is stored is exact.
+        """
+        if self._shards == 1:
+            return counts
+        now = self._clock()
+        read_at, by_shard = self._others.get(counts.page, (-OTHER_SHARDS_FOR_S, {}))
+        if now - read_at >= OTHER_SHARDS_FOR_S:
+            by_shard = self._read_shards(counts.page)
+            if len(self._others) >= MAX_PAGES_KEPT:
+                self._others.clear()
+            self._others[counts.page] = (now, by_shard)
+        others = [counted for other, counted in by_shard.items() if other != shard]
+        return PageCounts(
+            counts.page,
+            counts.views + sum(views for views, _ in others),
+            counts.visitors + sum(visitors for _, visitors in others),
+        )
+
+    def _read_shards(self, page: str) -> dict[int, tuple[int, int]]:
+        """Each write shard's all-time views and visitors of a page."""
+        shard_of = {self._key(page, n)[schema.PARTITION_KEY]["S"]: n for n in range(self._shards)}
+        keys = [self._key(page, n) for n in range(self._shards)]
+        items = batch_get(
+            self._client,
+            self._table,
+            keys,
+            ProjectionExpression="#id, #views, #visitors",
+            ExpressionAttributeNames={
+                "#id": schema.PARTITION_KEY,
+                "#views": schema.VIEWS_ATTRIBUTE,
+                "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
+            },
+        )
+        return {
+            shard_of[item[schema.PARTITION_KEY]["S"]]: (
+                _number(item, schema.VIEWS_ATTRIBUTE),
+                _number(item, schema.PAGE_VISITORS_ATTRIBUTE),
+            )
+            for item in items
+        }
+
+    def _move(
+        self, update: dict[str, Any], past: DayCounts, found: dict[str, Any], shard: int
+    ) -> None:
         """Start the page's new day (`update`) and move its past day, in one transaction.
 
         The past day is added to its page's day in the history and, unless the page was
@@ -232,29 +296,38 @@ class LivePages:
         """
         listed = _text(found, schema.SITE_ATTRIBUTE) if schema.SITE_ATTRIBUTE in found else ""
         expires_at = day_end(past.day) + self._retention_s
-        archive = self._history.archive(past, site=listed or self._site, expires_at=expires_at)
+        where = {"expires_at": expires_at, "shard": shard}
+        index = listed or schema.shard_key(self._site, shard)
+        archive = self._history.archive(past, site=index, **where)
         items = [{"Update": update}, {"Update": archive}]
-        if listed in ("", self._site):  # a day past the cap is in the site's day already
-            to_site = self._history.add_to_site(past, hosts=True, expires_at=expires_at)
+        if index != schema.overflow_site(self._site):  # that day is in the site's day already
+            to_site = self._history.add_to_site(past, hosts=True, **where)
             items.append({"Update": to_site})
         try:
             call_dynamodb(self._client.transact_write_items, TransactItems=items)
         except ConditionFailed as refused:
             if refused.reasons[:3] != ["None", "None", "ConditionalCheckFailed"]:
                 raise
-            to_site = self._history.add_to_site(past, hosts=False, expires_at=expires_at)
+            to_site = self._history.add_to_site(past, hosts=False, **where)
             items[2] = {"Update": to_site}
             call_dynamodb(self._client.transact_write_items, TransactItems=items)
 
     def _is_overflow(self, item: dict[str, Any]) -> bool:
-        site = item.get(schema.SITE_ATTRIBUTE, {}).get("S")
-        return site is not None and site != self._site
+        return bool(
+            item.get(schema.SITE_ATTRIBUTE, {}).get("S") == schema.overflow_site(self._site)
+        )
 
-    def day_of(self, page: str) -> DayCounts | None:
-        """The page's live day (eventually consistent), None when it has none."""
-        response = call_dynamodb(self._client.get_item, TableName=self._table, Key=self._key(page))
-        item = response.get("Item") or {}
-        return _live_day(item, page) if schema.DAY_ATTRIBUTE in item else None
+    def days_of(self, page: str) -> list[DayCounts]:
+        """The page's live days, one a write shard that has one (eventually consistent)."""
+        if self._shards == 1:
+            response = call_dynamodb(
+                self._client.get_item, TableName=self._table, Key=self._key(page, 0)
+            )
+            items = [response["Item"]] if response.get("Item") else []
+        else:
+            keys = [self._key(page, shard) for shard in range(self._shards)]
+            items = batch_get(self._client, self._table, keys)
+        return [_live_day(item, page) for item in items if schema.DAY_ATTRIBUTE in item]
 
     def days(self, first: str, last: str, most: int) -> list[DayCounts]:
         """The live days from `first` to `last` of the pages the range-wide lists show.
@@ -262,6 +335,13 @@ class LivePages:
         The newest `most` + 1 at most: a Query of the live-days index (keys only: a view
         writes no index entry), newest first, then a BatchGetItem per 100 pages.
         """
+        found: list[DayCounts] = []
+        for shard in range(self._shards):  # each write shard's partition of the index
+            found += self._shard_days(first, last, most, schema.shard_key(self._site, shard))
+        found.sort(key=lambda day: day.day, reverse=True)
+        return found[: most + 1]
+
+    def _shard_days(self, first: str, last: str, most: int, site: str) -> list[DayCounts]:
         keys: list[dict[str, Any]] = []
         start: dict[str, Any] | None = None
         while len(keys) <= most:
@@ -276,7 +356,7 @@ class LivePages:
                     "#day": schema.DAY_ATTRIBUTE,
                 },
                 ExpressionAttributeValues={
-                    ":site": {"S": self._site},
+                    ":site": {"S": site},
                     ":first": {"S": first},
                     ":last": {"S": last},
                 },
@@ -296,8 +376,10 @@ class LivePages:
         # The index is eventually consistent: a page may have moved on since.
         return [day for day in found if first <= day.day <= last]
 
-    def _key(self, page: str) -> dict[str, Any]:
-        return {schema.PARTITION_KEY: {"S": schema.page_key(self._site, page)}}
+    def _key(self, page: str, shard: int) -> dict[str, Any]:
+        return {
+            schema.PARTITION_KEY: {"S": schema.shard_key(schema.page_key(self._site, page), shard)}
+        }
 
 
 def _view_values(view: DayView) -> dict[str, Any]:

@@ -27,17 +27,20 @@ class PageCounts:
 class PageStore:
     """Reads and writes one site's page items in the counter table."""
 
-    def __init__(self, client: Any, table_name: str, site_id: str) -> None:
+    def __init__(self, client: Any, table_name: str, site_id: str, shards: int = 1) -> None:
         self._client = client
         self._table = table_name
         self._site = site_id
+        self._shards = shards
 
     def read(self, page: str) -> PageCounts | None:
-        """The page's counts, None when it was never viewed."""
+        """The page's counts (its write shards' sum), None when it was never viewed."""
+        if self._shards > 1:
+            return _sum(page, batch_get(self._client, self._table, self._keys(page), **_STRONG))
         response = call_dynamodb(
             self._client.get_item,
             TableName=self._table,
-            Key=self._key(schema.page_key(self._site, page)),
+            Key=self._keys(page)[0],
             # A read right after a view must include it.
             ConsistentRead=True,
         )
@@ -50,7 +53,7 @@ class PageStore:
         Eventually consistent reads, half a read unit a page. Keys DynamoDB leaves
         unprocessed (throttling) are asked again, BATCH_ATTEMPTS times in all.
         """
-        keys = [self._key(schema.page_key(self._site, page)) for page in pages]
+        keys = [key for page in pages for key in self._keys(page)]
         items = batch_get(
             self._client,
             self._table,
@@ -62,7 +65,10 @@ class PageStore:
                 "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
             },
         )
-        return [_page_counts(item, _page_of(item)) for item in items]
+        by_page: dict[str, list[Any]] = {}
+        for item in items:
+            by_page.setdefault(_page_of(item), []).append(item)
+        return [counts for page, shards in by_page.items() if (counts := _sum(page, shards))]
 
     def known_pages(self) -> tuple[list[str], list[str]] | None:
         """The page ids and patterns the deploy allows, None when it wrote no list."""
@@ -78,9 +84,26 @@ class PageStore:
             item, schema.PAGE_PATTERNS_ATTRIBUTE
         )
 
+    def _keys(self, page: str) -> list[dict[str, Any]]:
+        """The keys of the page's write shards' items."""
+        page_key = schema.page_key(self._site, page)
+        return [self._key(schema.shard_key(page_key, shard)) for shard in range(self._shards)]
+
     @staticmethod
     def _key(item_id: str) -> dict[str, Any]:
         return {schema.PARTITION_KEY: {"S": item_id}}
+
+
+# A read right after a view must include it.
+_STRONG = {"ConsistentRead": True}
+
+
+def _sum(page: str, items: list[Any]) -> PageCounts | None:
+    """A page's counts, its write shards' items added up; None without any."""
+    if not items:
+        return None
+    counts = [_page_counts(item, page) for item in items]
+    return PageCounts(page, sum(c.views for c in counts), sum(c.visitors for c in counts))
 
 
 def _lines(item: Any, attribute: str) -> list[str]:

@@ -38,6 +38,12 @@ The history table (point-in-time recovery on, TTL: kept ``stats_retention_days``
 
 Referrers of a day: ``refs``, the set of distinct hosts (at most MAX_REFERRER_HOSTS), and
 ``r:{source}``, the views from each source (``r:direct`` and ``r:other`` included).
+
+Write shards (settings.write_shards, 1 by default: none): every key a view writes, and
+every index partition its page's day moves through, is split that many ways by
+shard_key: a page's item and its days, the site total, the site's day, and the ``site``
+value of a page's item and day (the indexes' partitions). Shard 0 is the key itself, so a
+site that never split reads as it always did.
 """
 
 from __future__ import annotations
@@ -94,6 +100,8 @@ ENTRIES_ATTRIBUTE: Final = "entries"
 LIVE_DAYS_INDEX: Final = "live-days"
 # The site's day: its views as the daily ceiling counts them (visitors.PageCounter).
 ESTIMATE_ATTRIBUTE: Final = "estimate"
+# The most ways the hot keys may be split (resume.capacity says how many a throttle needs).
+MAX_WRITE_SHARDS: Final = 64
 PAGES_BY_DAY_INDEX: Final = "pages-by-day"
 REFERRER_HOSTS_ATTRIBUTE: Final = "refs"
 REFERRER_PREFIX: Final = "r:"
@@ -110,6 +118,15 @@ DIRECT_SOURCE: Final = "direct"
 OTHER_SOURCE: Final = "other"
 # The counter table's stats-token item.
 TOKEN_HASH_ATTRIBUTE: Final = "sha256"  # noqa: S105 - an attribute name, no secret
+
+
+def shard_key(key: str, shard: int) -> str:
+    """One of the write shards of `key`: the key itself for shard 0, ``{key}#{shard}`` else.
+
+    No page id holds '#' (pages.normalize_page), and no other kind of key ends in digits
+    after its last '#', so a shard's key is no other item's.
+    """
+    return key if shard == 0 else f"{key}#{shard}"
 
 
 def page_key(site_id: str, page: str) -> str:

@@ -23,6 +23,7 @@ MAX_RETENTION_DAYS = 3650
 CLIENT_HOUR_VIEWS_RANGE: Final = (1, 100_000)
 DAY_VIEWS_RANGE: Final = (1, 100_000_000)
 RETENTION_DAYS_RANGE: Final = (1, MAX_RETENTION_DAYS)
+WRITE_SHARDS_RANGE: Final = (1, schema.MAX_WRITE_SHARDS)
 ORIGIN_SEPARATOR: Final = ","
 # The environment variable each Settings field is read from: the one place its name is
 # written. The infrastructure writes the function's environment through
@@ -45,6 +46,7 @@ VARIABLES: Final = {
     "known_pages_refresh_s": "KNOWN_PAGES_REFRESH_S",
     "stats_access": "STATS_ACCESS",
     "stats_retention_days": "STATS_RETENTION_DAYS",
+    "write_shards": "WRITE_SHARDS",
 }
 
 
@@ -85,6 +87,9 @@ class Settings:
     stats_access: str = "private"
     # Days of history kept after a day ends (the history items' TTL).
     stats_retention_days: int = 400
+    # The keys every view may write are split this many ways (schema.shard_key): a view
+    # writes one shard, chosen at random, and reads sum them all. 1: no split.
+    write_shards: int = 1
 
     @property
     def daily_table(self) -> str:
@@ -141,6 +146,7 @@ class Settings:
             stats_retention_days=_integer(
                 env, v["stats_retention_days"], d.stats_retention_days, *RETENTION_DAYS_RANGE
             ),
+            write_shards=_integer(env, v["write_shards"], d.write_shards, *WRITE_SHARDS_RANGE),
         )
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable, Sequence
 from typing import Any
@@ -158,37 +159,69 @@ def batch_get(
 
 
 class SiteTotal:
-    """Counts hits of one site in the counter table."""
+    """Counts hits of one site in the counter table, its total split in write shards."""
 
-    def __init__(self, client: Any, table_name: str) -> None:
+    def __init__(
+        self,
+        client: Any,
+        table_name: str,
+        shards: int = 1,
+        pick: Callable[[int], int] = random.randrange,
+    ) -> None:
         self._client = client
         self._table_name = table_name
+        self._shards = shards
+        self._pick = pick
 
     def increment(self, item_id: str) -> int:
-        """Add one to the item's counter and return the new value, in one round trip."""
+        """Add one to the total and return the new value: one round trip, two when split.
+
+        The hit goes to one write shard, picked at random; the others are read after it
+        (eventually consistent: half a read unit each).
+        """
+        shard = self._pick(self._shards)
         response = call_dynamodb(
             self._client.update_item,
             TableName=self._table_name,
-            Key={schema.PARTITION_KEY: {"S": item_id}},
+            Key=self._key(item_id, shard),
             UpdateExpression="ADD #count :one",
             ExpressionAttributeNames={"#count": schema.SITE_TOTAL_ATTRIBUTE},
             ExpressionAttributeValues={":one": {"N": "1"}},
             ReturnValues="UPDATED_NEW",
         )
-        return read_number(response.get("Attributes"), schema.SITE_TOTAL_ATTRIBUTE)
+        total = read_number(response.get("Attributes"), schema.SITE_TOTAL_ATTRIBUTE)
+        others = [self._key(item_id, n) for n in range(self._shards) if n != shard]
+        return total + self._sum(batch_get(self._client, self._table_name, others, **_COUNT))
 
     def read(self, item_id: str) -> int:
-        """The item's counter without changing it (0 before the first hit), in one round trip."""
+        """The total without changing it (0 before the first hit), in one round trip."""
+        if self._shards > 1:
+            keys = [self._key(item_id, n) for n in range(self._shards)]
+            items = batch_get(self._client, self._table_name, keys, ConsistentRead=True, **_COUNT)
+            return self._sum(items)
         response = call_dynamodb(
             self._client.get_item,
             TableName=self._table_name,
-            Key={schema.PARTITION_KEY: {"S": item_id}},
-            ProjectionExpression="#count",
-            ExpressionAttributeNames={"#count": schema.SITE_TOTAL_ATTRIBUTE},
+            Key=self._key(item_id, 0),
             ConsistentRead=True,
+            **_COUNT,
         )
         item = response.get("Item")
         return read_number(item, schema.SITE_TOTAL_ATTRIBUTE) if item else 0
+
+    @staticmethod
+    def _key(item_id: str, shard: int) -> dict[str, Any]:
+        return {schema.PARTITION_KEY: {"S": schema.shard_key(item_id, shard)}}
+
+    @staticmethod
+    def _sum(items: list[dict[str, Any]]) -> int:
+        return sum(read_number(item, schema.SITE_TOTAL_ATTRIBUTE) for item in items)
+
+
+_COUNT: dict[str, Any] = {
+    "ProjectionExpression": "#count",
+    "ExpressionAttributeNames": {"#count": schema.SITE_TOTAL_ATTRIBUTE},
+}
 
 
 def _error_code(exc: ClientError) -> str:

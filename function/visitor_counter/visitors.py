@@ -16,6 +16,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import ipaddress
+import random
 import secrets
 import time
 from collections.abc import Callable
@@ -171,7 +172,9 @@ class PageCounter:
         views_per_client_hour: int,
         retention_days: int,
         views_per_day: int,
+        shards: int = 1,
         clock: Callable[[], float] = time.time,
+        pick: Callable[[int], int] = random.randrange,
     ) -> None:
         self._pages = pages
         self._live = live
@@ -188,6 +191,8 @@ class PageCounter:
         self._sample_weight = max(1, views_per_day // CEILING_SAMPLES)
         self._unsampled = ("", 0)  # this container's views of a day not yet added
         self._clock = clock
+        self._shards = shards
+        self._pick = pick  # a view's write shard (schema.shard_key): any, at random
         # Until when this container counts nothing: the next midnight, once it has seen the
         # site's day reach its ceiling (other containers learn it from their next look).
         self._closed_until = 0.0
@@ -231,6 +236,7 @@ class PageCounter:
             # One client brings the day one source of its own at most: else one address
             # could fill the site's day with made-up hosts, a new one on each page.
             new_host_allowed=client.own_source,
+            shard=self._pick(self._shards),
         )
         live = self._live.add_view(view)
         # The day the page counted it in (a view its page's day has left counts in that).

@@ -6,6 +6,7 @@ the same wiring the deployed function runs.
 
 from __future__ import annotations
 
+import random
 import time
 from collections.abc import Callable
 from typing import Any
@@ -33,22 +34,27 @@ def build_router(
     requests: RequestLog | None = None,
     clock: Callable[[], float] = time.time,
     bots: BotRules | None = None,
+    pick: Callable[[int], int] = random.randrange,
 ) -> Router:
     """A Router over `client` (botocore DynamoDB, or a stand-in with the same calls).
 
     `requests` defaults to a RequestLog on stdout at the settings' level; `clock` is what the
     daily salt reads the time from (tests move it across midnight); `bots` to the packaged
-    crawler list's rules, read here: a function without them fails its cold start.
+    crawler list's rules, read here: a function without them fails its cold start; `pick`
+    chooses a view's write shard (random; tests take turns).
     """
-    pages = PageStore(client, settings.table_name, settings.site_id)
+    shards = settings.write_shards
+    pages = PageStore(client, settings.table_name, settings.site_id, shards)
     daily = DailyStore(client, settings.daily_table, settings.site_id)
-    history = HistoryStore(client, settings.history_table, settings.site_id)
+    history = HistoryStore(client, settings.history_table, settings.site_id, shards)
     live = LivePages(
         client,
         settings.table_name,
         history,
         settings.site_id,
         retention_days=settings.stats_retention_days,
+        shards=shards,
+        clock=clock,
     )
     counter = PageCounter(
         pages,
@@ -60,12 +66,14 @@ def build_router(
         views_per_client_hour=settings.max_views_per_client_hour,
         retention_days=settings.stats_retention_days,
         views_per_day=settings.max_views_per_day,
+        shards=shards,
         clock=clock,
+        pick=pick,
     )
     return Router(
         settings,
         bots or default_bot_rules(),
-        SiteTotal(client, settings.table_name),
+        SiteTotal(client, settings.table_name, shards, pick),
         counter,
         KnownPagesCache(pages, settings.known_pages_refresh_s, clock),
         StatsReader(DayReader(history, live), clock),

@@ -41,6 +41,7 @@ SAMPLES = {
     "known_pages_refresh_s": "60",
     "stats_access": "public",
     "stats_retention_days": "30",
+    "write_shards": "4",
 }
 
 

@@ -6,6 +6,7 @@ import pytest
 
 from resume_tools.bench.write_units import (
     Index,
+    Snapshot,
     Table,
     item_bytes,
     number_bytes,
@@ -61,8 +62,8 @@ def test_an_index_takes_a_write_when_its_projection_changes_and_two_when_its_key
 
 def test_a_skipped_partitions_writes_are_left_out() -> None:
     table = Table("t", ("ID",))
-    before = {"t": {}}
-    after = {
+    before: Snapshot = {"t": {}}
+    after: Snapshot = {
         "t": {
             ("blog#site",): {"ID": {"S": "blog#site"}, "n": {"N": "1"}},
             ("blog#page#/",): {"ID": {"S": "blog#page#/"}, "n": {"N": "1"}},

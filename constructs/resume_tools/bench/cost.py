@@ -17,12 +17,13 @@ import re
 from dataclasses import dataclass, fields
 from typing import Final
 
+from resume.capacity import WARM_INVOCATION_S
 from resume.config import AppConfig
 from resume.counter_api import ACCESS_LOG_FORMAT
 from resume.route_throttles import route_throttles
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestRecord, request_line
-from visitor_counter.visitors import CEILING_LOOK_S, CEILING_SAMPLES, TOP_PAGES_FOR_S
+from visitor_counter.visitors import CEILING_LOOK_S, TOP_PAGES_FOR_S
 
 PRICES_CHECKED: Final = "2026-11-26"
 MONTH_S: Final = 30 * 24 * 3600
@@ -100,9 +101,9 @@ PAGE_DAY_EXTRA_UNITS: Final = PAGE_DAY_STORED_UNITS - UPDATES_PER_VIEW + 1 + 3
 # this many a day, and never more than its views.
 PAGES_VIEWED_A_DAY: Final = 20
 # The daily ceiling's estimate: each container adds its views this many at a time.
-ESTIMATE_WEIGHT: Final = max(1, AppConfig.max_views_per_day // CEILING_SAMPLES)
+ESTIMATE_WEIGHT: Final = AppConfig().capacity.estimate_weight
 LAMBDA_MEMORY_GB: Final = AppConfig.lambda_memory_mb / 1024
-WARM_BILLED_S: Final = 0.020  # two DynamoDB round trips of a few ms each, and the handler
+WARM_BILLED_S: Final = WARM_INVOCATION_S
 COLD_INIT_S: Final = 0.45  # the runtime, botocore's DynamoDB model, the crawler rules
 # Lambda recycles an idle container within minutes: at a few views an hour nearly every
 # view is a cold start; past about one a minute, a warm container takes most of them.

@@ -1,0 +1,79 @@
+"""The capacity table the README shows: traffic shapes against the default and a large site.
+
+resume.capacity computes each row; tests/tooling/test_capacity_table.py keeps the README in
+step with it.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Final
+
+from resume.capacity import Capacity, Traffic, first_limit, loads, throttled_worst
+from resume.config import AppConfig
+from visitor_counter.routes import PAGE, SITE_TOTAL
+
+
+def large_site() -> AppConfig:
+    """A site with real traffic.
+
+    The API's account quota as its throttle, the account's Lambda concurrency, the write
+    shards that throttle needs, a ceiling out of the way.
+    """
+    return dataclasses.replace(
+        AppConfig(),
+        throttle_rate_limit_rps=10_000.0,
+        throttle_burst_limit=5_000,
+        lambda_reserved_concurrency=-1,
+        write_shards=32,
+        max_views_per_day=100_000_000,
+        request_alarm_per_5min=10_000_000,
+    )
+
+
+# A front page on a large aggregator: many views, most of them on one post.
+SPIKE: Final = Traffic(views_per_s=1_000, hottest_page_share=0.9, hits_per_s=0, pages=20)
+# The issue's scale: 10,000 counted views a second, 1,000 of them on one page.
+INTERNET_SCALE: Final = Traffic(
+    views_per_s=10_000, hottest_page_share=0.1, hits_per_s=1_000, pages=200
+)
+
+
+def rows() -> list[tuple[str, str, Traffic, Capacity]]:
+    """The table's rows: (configuration, traffic, its shape, the configuration's side).
+
+    Each configuration at the worst its throttle lets through, and at a spike and at
+    internet scale.
+    """
+    default = AppConfig().capacity
+    large = large_site().capacity
+    return [
+        ("default", "the worst its throttle lets through", throttled_worst(default), default),
+        ("default", "1,000 views/s, 90% on one page", SPIKE, default),
+        ("large site", "the worst its throttle lets through", throttled_worst(large), large),
+        ("large site", "10,000 views/s, 1,000 on one page", INTERNET_SCALE, large),
+    ]
+
+
+def capacity_table() -> str:
+    """The Markdown table: the busiest DynamoDB key and the first limit each row meets."""
+    lines = [
+        "| configuration | traffic offered | busiest DynamoDB key | its write units/s "
+        "(of 1,000) | first limit met | offered / limit |",
+        "| --- | --- | --- | --- | --- | --- |",
+    ]
+    for config, shape, traffic, capacity in rows():
+        # The keys see what the throttle lets through; the first limit, what was offered.
+        admitted = dataclasses.replace(
+            traffic,
+            views_per_s=min(traffic.views_per_s, capacity.route_rps(PAGE.key)),
+            hits_per_s=min(traffic.hits_per_s, capacity.route_rps(SITE_TOTAL.key)),
+        )
+        keys = [load for load in loads(admitted, capacity) if load.unit == "write units/s"]
+        busiest = max(keys, key=lambda load: load.per_s)
+        first = first_limit(traffic, capacity)
+        lines.append(
+            f"| {config} | {shape} | {busiest.name} | {busiest.per_s:,.0f} "
+            f"| {first.name} | {first.share:.2f} |"
+        )
+    return "\n".join(lines)

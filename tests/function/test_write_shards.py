@@ -1,0 +1,134 @@
+"""Write shards: every key a view writes split `write_shards` ways, every count still exact.
+
+A view writes one shard picked at random (here in turn, so each is used); every read sums
+them: the answers, the top list, the stats, the site total of the original contract.
+"""
+
+from __future__ import annotations
+
+import io
+import itertools
+import json
+import re
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from tests.support.clock import Clock
+from tests.support.events import http_event
+from tests.support.stats import OWNER
+from tests.support.tables import TEST_HISTORY_TABLE_NAME, all_items
+from visitor_counter import schema
+from visitor_counter.live_pages import OTHER_SHARDS_FOR_S
+from visitor_counter.router import Router
+from visitor_counter.settings import Settings
+from visitor_counter.telemetry import RequestLog
+from visitor_counter.visitors import utc_day
+from visitor_counter.wiring import build_router
+
+SHARDS = 3
+DAY = 86_400
+
+
+@pytest.fixture
+def sharded(settings: Settings, handler_client: Any, clock: Clock) -> Router:
+    """A router whose views (and site hits) go to each of SHARDS shards in turn."""
+    turns = itertools.cycle(range(SHARDS))
+    return build_router(
+        replace(settings, write_shards=SHARDS),
+        handler_client,
+        requests=RequestLog("blog", "ERROR", io.StringIO()),
+        clock=clock,
+        pick=lambda shards: next(turns) % shards,
+    )
+
+
+def answer(api: Router, method: str, path: str, **kw: Any) -> dict[str, Any]:
+    response = api.handle(http_event(method, path, **kw))
+    assert response["statusCode"] == 200, response
+    return dict(json.loads(response["body"]))
+
+
+def test_views_spread_over_the_shards_and_every_answer_sums_them(
+    sharded: Router, dynamodb: Any, clock: Clock
+) -> None:
+    first = utc_day(clock.now_s)[0]
+    answers = []
+    for n in range(7):
+        answers.append(answer(sharded, "POST", "/pages/%2F", source_ip=f"192.0.2.{n}")["views"])
+        clock.now_s += OTHER_SHARDS_FOR_S  # the other shards read again for the next
+    totals = [answer(sharded, "POST", "/", source_ip=f"192.0.2.{n}")["visitors"] for n in range(4)]
+    clock.now_s += DAY
+    answer(sharded, "POST", "/pages/%2F", source_ip="192.0.2.50")  # a shard's day moves
+    second = utc_day(clock.now_s)[0]
+    query = f"from={first}&to={second}"
+
+    pages = {
+        item["ID"]["S"]
+        for item in all_items(dynamodb)
+        if item["ID"]["S"].startswith(schema.page_key("blog", "/"))
+    }
+    assert pages == {"blog#page#/", "blog#page#/#1", "blog#page#/#2"}
+    assert answers == [1, 2, 3, 4, 5, 6, 7]
+    assert totals == [1, 2, 3, 4]
+    totals_stored = {
+        item["ID"]["S"]
+        for item in all_items(dynamodb)
+        if re.fullmatch(r"blog(#[0-9]+)?", item["ID"]["S"])
+    }
+    assert totals_stored == {"blog", "blog#1", "blog#2"}
+    assert answer(sharded, "GET", "/pages/%2F") == {"page": "/", "views": 8, "visitors": 8}
+    assert answer(sharded, "GET", "/pages", query="top=1")["pages"][0]["views"] == 8
+    daily = answer(sharded, "GET", "/stats/daily", query=query, headers=OWNER)["days"]
+    assert [(d["views"], d["visitors"]) for d in daily] == [(7, 7), (1, 1)]
+    page_daily = answer(sharded, "GET", "/stats/daily", query=f"{query}&page=%2F", headers=OWNER)[
+        "days"
+    ]
+    assert [(d["views"], d["visitors"]) for d in page_daily] == [(7, 7), (1, 1)]
+    top = answer(sharded, "GET", "/stats/pages", query=query, headers=OWNER)
+    assert top["pages"] == [{"page": "/", "views": 8, "visitors": 8}]
+    assert top["other"] == {"views": 0}
+
+
+def test_a_shards_day_moves_to_its_own_partitions(
+    sharded: Router, dynamodb: Any, clock: Clock
+) -> None:
+    """Each shard's past day goes to a history item, site's day and index partition of its
+    own, so a busy page's shards moving at midnight do not write one key."""
+    for n in range(SHARDS):
+        answer(sharded, "POST", "/pages/%2F", source_ip=f"192.0.2.{n}")
+    clock.now_s += DAY
+    for n in range(SHARDS):
+        answer(sharded, "POST", "/pages/%2F", source_ip=f"192.0.2.{n}")
+
+    history = dynamodb.scan(TableName=TEST_HISTORY_TABLE_NAME)["Items"]
+    moved = sorted(
+        (item["ID"]["S"], item.get(schema.SITE_ATTRIBUTE, {}).get("S"), item["views"]["N"])
+        for item in history
+        if "views" in item
+    )
+
+    assert moved == [
+        ("blog#page#/", "blog", "1"),
+        ("blog#page#/#1", "blog#1", "1"),
+        ("blog#page#/#2", "blog#2", "1"),
+        ("blog#site", None, "1"),
+        ("blog#site#1", None, "1"),
+        ("blog#site#2", None, "1"),
+    ]
+
+
+def test_within_a_second_a_views_answer_has_its_shard_exact_and_the_others_as_read(
+    sharded: Router,
+) -> None:
+    """A container reads a page's other shards at most once a second: a busy page's views
+    cost no more reads than that, and their answers lag the others by that much at most."""
+    answers = [
+        answer(sharded, "POST", "/pages/%2F", source_ip=f"192.0.2.{n}")["views"] for n in range(4)
+    ]
+
+    # Shards 0, 1, 2, 0: the second and third views see the first's shard as first read
+    # (1), the fourth its own shard exactly (2) and the others as read (0 and 0).
+    assert answers == [1, 2, 2, 2]
+    assert answer(sharded, "GET", "/pages/%2F")["views"] == 4  # a read sums them all
