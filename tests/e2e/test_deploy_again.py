@@ -16,7 +16,8 @@ from resume_tools.bench.write_units import deployed_tables, snapshot
 from resume_tools.deploy.deploy import deploy
 from resume_tools.errors import OpsError
 from resume_tools.local_cloud.cloud import emulator_client, emulator_env, local_config
-from tests.support.cloud import E2E_PAGE_PATTERNS, RunningCloud, client_at
+from resume_tools.local_cloud.loopback import client_at
+from tests.support.cloud import E2E_PAGE_PATTERNS, RunningCloud
 from tests.support.events import BROWSER
 from tests.support.synth import PROJECT_ROOT
 from visitor_counter import schema

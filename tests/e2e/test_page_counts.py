@@ -11,7 +11,8 @@ import pytest
 import requests
 
 from resume_tools.local_cloud.cloud import emulator_client
-from tests.support.cloud import RunningCloud, client_at
+from resume_tools.local_cloud.loopback import client_at
+from tests.support.cloud import RunningCloud
 from tests.support.events import BROWSER
 from tests.support.tables import all_items
 from visitor_counter import schema

@@ -13,8 +13,9 @@ import pytest
 import requests
 
 from resume_tools.local_cloud.cloud import emulator_client, emulator_env
+from resume_tools.local_cloud.loopback import client_at
 from tests.support.cli import run_tool
-from tests.support.cloud import RunningCloud, client_at
+from tests.support.cloud import RunningCloud
 from tests.support.events import BROWSER
 from tests.support.stats import store_token, utc_today
 from tests.support.tables import all_items

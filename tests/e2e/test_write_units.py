@@ -14,8 +14,9 @@ import pytest
 from resume_tools.bench.cost import INDEX_WRITES_PER_VIEW, UPDATES_PER_VIEW
 from resume_tools.bench.write_units import deployed_tables, units_of
 from resume_tools.local_cloud.cloud import emulator_client
+from resume_tools.local_cloud.loopback import client_at
 from tests.e2e.test_page_counts import post_page
-from tests.support.cloud import RunningCloud, client_at
+from tests.support.cloud import RunningCloud
 from visitor_counter import schema
 
 pytestmark = pytest.mark.e2e

@@ -40,7 +40,7 @@ def sharded(settings: Settings, handler_client: Any, clock: Clock) -> Router:
         handler_client,
         requests=RequestLog("blog", "ERROR", io.StringIO()),
         clock=clock,
-        pick=lambda shards: next(turns) % shards,
+        pick=lambda: lambda shards: next(turns) % shards,
     )
 
 

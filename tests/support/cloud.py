@@ -14,9 +14,6 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-import requests
-from requests.adapters import HTTPAdapter
-
 from tests.support.synth import PROJECT_ROOT
 
 # A cold local cloud synthesizes and applies three stacks: about 90 s here.
@@ -47,20 +44,6 @@ class RunningCloud:
 # The local cloud's page list: the demo site's pages, and these for the tests' own pages.
 # Globs for made-up test pages; /e2e-popular named exactly, so listed: in the public top list.
 E2E_PAGE_PATTERNS = "/e2e-*,/posts/e2e-*,/e2e-popular"
-
-
-def client_at(address: str) -> requests.Session:
-    """HTTP from another loopback address (127.0.0.0/8 is all this machine's): to the local
-    gateway, as to API Gateway, a different client (sourceIp is the connection's peer)."""
-    session = requests.Session()
-    adapter = HTTPAdapter()
-    adapter.init_poolmanager(
-        adapter._pool_connections,  # the adapter's own defaults, kept
-        adapter._pool_maxsize,
-        source_address=(address, 0),
-    )
-    session.mount("http://", adapter)
-    return session
 
 
 # How long a stopped local cloud may take to shut its servers and moto down.

@@ -51,12 +51,7 @@ def test_the_report_has_a_bot_rules_row() -> None:
 
 
 def test_the_report_sets_the_stored_write_units_beside_the_model() -> None:
-    figure = {
-        "list_coverage": 0.99, "browser_false_positives": [], "met": True,
-        "time": {k: {"agents": 1, "p50_us": 1.0, "p99_us": 1.0} for k in ("bots", "browsers")},
-    }  # fmt: skip
-
-    report = table(_results(bot_rules=figure))
+    report = table(_results(bot_rules=_bot_rules()))
 
     row = next(line for line in report.splitlines() if "Write units" in line)
 
@@ -80,5 +75,31 @@ def _results(**figures: Any) -> dict[str, Any]:
                            "ratio": 1.0, "lost_updates": 0, "met": True},
             "write_units": {"model": 5, "stored": Stats.of([5.0, 5.0], "WCU"), "met": True},
         },
+        "hot_keys": {
+            "scale": 100, "load": {"views_per_s": 30, "hits_per_s": 20},
+            "before": {"sent": 200, "throttled_writes": 238, "lost": 113},
+            "after": {"shards": 5, "throttled_writes": 0, "lost": 0}, "met": True,
+        },
         **figures,
+    }  # fmt: skip
+
+
+def test_the_report_sets_the_hot_keys_before_and_after_side_by_side() -> None:
+    report = table(_results(bot_rules=_bot_rules()))
+
+    row = next(line for line in report.splitlines() if "Hot keys" in line)
+
+    assert row == (
+        "| Hot keys at DynamoDB's per-key limits / 100: throttled writes, lost of 200 views "
+        "and hits (30 + 20 a second on one page and the total) | 1 shard: 238 throttled, "
+        "113 lost | 5 shards: 0 throttled, 0 lost | 0 and 0 with shards | yes |"
+    )
+
+
+def _bot_rules() -> dict[str, Any]:
+    """A bot-rules figure that meets its target."""
+    timing = {"agents": 1, "p50_us": 1.0, "p99_us": 1.0}
+    return {
+        "list_coverage": 0.99, "browser_false_positives": [], "met": True,
+        "time": {"bots": timing, "browsers": timing},
     }  # fmt: skip

@@ -15,6 +15,7 @@ def table(results: dict[str, Any]) -> str:
     """The results as the Markdown table docs/performance.md shows."""
     cold, warm, syn = results["cold_init"], results["warm_overhead"], results["synth"]
     pkg, loc, bots = results["package"], results["local_cloud"], results["bot_rules"]
+    hot = results["hot_keys"]
     thr = loc["throughput"]
     rates = thr["requests_per_s"]
     rows = [
@@ -53,6 +54,16 @@ def table(results: dict[str, Any]) -> str:
             "Write units per counted view: stored items (DynamoDB's size rules) vs the model",
             _spread(loc["write_units"]["stored"], fmt=".0f"),
             f"model {loc['write_units']['model']}", "= the model", loc["write_units"]["met"],
+        ),
+        (
+            f"Hot keys at DynamoDB's per-key limits / {hot['scale']}: throttled writes, lost "
+            f"of {hot['before']['sent']} views and hits ({hot['load']['views_per_s']} + "
+            f"{hot['load']['hits_per_s']} a second on one page and the total)",
+            f"1 shard: {hot['before']['throttled_writes']} throttled, "
+            f"{hot['before']['lost']} lost",
+            f"{hot['after']['shards']} shards: {hot['after']['throttled_writes']} throttled, "
+            f"{hot['after']['lost']} lost",
+            "0 and 0 with shards", hot["met"],
         ),
         (
             "Package: cold / cached build (ms)",

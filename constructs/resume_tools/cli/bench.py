@@ -13,6 +13,7 @@ from typing import Any
 
 from resume_tools.bench import figures
 from resume_tools.bench.cost import cost_table
+from resume_tools.bench.hot_keys import hot_key_figures
 from resume_tools.bench.measure import machine
 from resume_tools.bench.report import table
 from resume_tools.cli import Command
@@ -39,6 +40,8 @@ def main(argv: list[str] | None = None) -> int:
     results["synth"] = figures.synth(env, 2 if args.quick else 3)
     print("bench: local cloud (deploy from nothing, again, throughput)", flush=True)
     results["local_cloud"] = figures.local_cloud_figures(env, 200 if args.quick else 1000, 16)
+    print("bench: hot keys (DynamoDB's per-key limits / 100, one shard then several)", flush=True)
+    results["hot_keys"] = hot_key_figures(figures.ROOT, env)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, default=asdict) + "\n")
     print(table(results))

@@ -26,6 +26,7 @@ from resume_tools.local_cloud.edge_function import EdgeFunction
 from resume_tools.local_cloud.emulator import Emulator, port_is_free
 from resume_tools.local_cloud.gateway import LocalGateway
 from resume_tools.local_cloud.loopback import HOST
+from resume_tools.local_cloud.partition_limits import PartitionLimits
 from resume_tools.local_cloud.site_server import SiteServer
 from resume_tools.local_cloud.stage_limits import deployed_limits
 from resume_tools.log import Log
@@ -46,6 +47,8 @@ class LocalCloud:
     # The stats page with a token made for this run (moto starts empty every time).
     stats_url: str
     config: AppConfig
+    # DynamoDB's per-key limits, scaled down, between the function and moto (when asked).
+    partition_limits: PartitionLimits | None = None
 
 
 def emulator_env(endpoint: str) -> dict[str, str]:
@@ -97,9 +100,18 @@ def local_config(
 
 @contextmanager
 def local_cloud(
-    root: Path, ports: Mapping[str, int], env: Mapping[str, str], log: Log, stage: str = "dev"
+    root: Path,
+    ports: Mapping[str, int],
+    env: Mapping[str, str],
+    log: Log,
+    stage: str = "dev",
+    partition_limit_scale: int = 0,
 ) -> Iterator[LocalCloud]:
-    """Deploy to a fresh emulator and serve; stop everything on exit, whatever happened."""
+    """Deploy to a fresh emulator and serve; stop everything on exit, whatever happened.
+
+    `partition_limit_scale`: above 0, the function's DynamoDB calls meet DynamoDB's per-key
+    limits divided by it (resume_tools.local_cloud.partition_limits); 0, none (moto's).
+    """
     busy = [
         f"{port} (--{name.replace('_', '-')})"
         for name, port in ports.items()
@@ -116,12 +128,20 @@ def local_cloud(
         config = local_config(cloud_env, emulator.endpoint, ports, stage)
         deployment = deploy(root, config, cloud_env, log, site_api_url=api_url)
         lambda_client = emulator_client("lambda", emulator.endpoint)
+        function_env = emulator_env(emulator.endpoint)
+        partition_limits = None
+        if partition_limit_scale:
+            partition_limits = running.enter_context(
+                PartitionLimits(emulator.endpoint, partition_limit_scale)
+            )
+            log(f"DynamoDB's per-key limits divided by {partition_limit_scale}")
+            function_env["AWS_ENDPOINT_URL_DYNAMODB"] = partition_limits.url
         handler = DeployedFunction(
             lambda_client,
             deployment.backend.function_name,
             deployment.package,
             root / ".local-cloud" / "function",
-            emulator_env(emulator.endpoint),
+            function_env,
         )
         running.callback(handler.close)
         limits = deployed_limits(
@@ -161,6 +181,7 @@ def local_cloud(
             deployment,
             stats_url,
             config,
+            partition_limits,
         )
 
 

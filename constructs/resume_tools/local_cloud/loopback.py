@@ -7,6 +7,9 @@ from collections.abc import Mapping
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+import requests
+from requests.adapters import HTTPAdapter
+
 HOST = "127.0.0.1"
 
 
@@ -47,3 +50,20 @@ class LoopbackServer:
         """Stop serving and release the port."""
         self.server.shutdown()
         self.server.server_close()
+
+
+def client_at(address: str) -> requests.Session:
+    """A requests session from another loopback address (127.0.0.0/8 is all this machine's).
+
+    To the local gateway, as to API Gateway, a different client: its sourceIp is the
+    connection's peer.
+    """
+    session = requests.Session()
+    adapter = HTTPAdapter()
+    adapter.init_poolmanager(
+        adapter._pool_connections,  # the adapter's own defaults, kept
+        adapter._pool_maxsize,
+        source_address=(address, 0),
+    )
+    session.mount("http://", adapter)
+    return session
