@@ -25,9 +25,14 @@ from itertools import islice
 from typing import Any
 
 from visitor_counter import schema
-from visitor_counter.errors import CountUnavailable
 from visitor_counter.referrers import is_named
-from visitor_counter.store import call_dynamodb, read_number
+from visitor_counter.store import (
+    call_dynamodb,
+    number_or_zero,
+    read_number,
+    read_referrers,
+    read_text,
+)
 
 
 @dataclass(frozen=True)
@@ -193,7 +198,10 @@ class HistoryStore:
             },
         )
         item = response.get("Item") or {}
-        return max(_number(item, schema.ESTIMATE_ATTRIBUTE), _number(item, schema.VIEWS_ATTRIBUTE))
+        return max(
+            number_or_zero(item, schema.ESTIMATE_ATTRIBUTE),
+            number_or_zero(item, schema.VIEWS_ATTRIBUTE),
+        )
 
     def _add_to_site_day(self, attribute: str, day: str, amount: int, expires_at: int) -> int:
         response = call_dynamodb(
@@ -222,11 +230,11 @@ class HistoryStore:
         """
         return [
             DayCounts(
-                day=_text(item, schema.HISTORY_SORT_KEY),
+                day=read_text(item, schema.HISTORY_SORT_KEY),
                 page=None,
-                views=_number(item, schema.VIEWS_ATTRIBUTE),
-                visitors=_number(item, schema.PAGE_VISITORS_ATTRIBUTE),
-                referrers=_referrers(item),
+                views=number_or_zero(item, schema.VIEWS_ATTRIBUTE),
+                visitors=number_or_zero(item, schema.PAGE_VISITORS_ATTRIBUTE),
+                referrers=read_referrers(item),
             )
             for item in self._partition_days(first, last, None)
         ]
@@ -271,7 +279,7 @@ class HistoryStore:
                 },
             )
             read = items if most is None else islice(items, most + 1)
-            found += [_day_counts(item, _text(item, schema.PAGE_ATTRIBUTE)) for item in read]
+            found += [_day_counts(item, read_text(item, schema.PAGE_ATTRIBUTE)) for item in read]
         found.sort(key=lambda day: day.day, reverse=True)
         return found if most is None else found[: most + 1]
 
@@ -302,33 +310,13 @@ class HistoryStore:
         }
 
 
-def _text(item: Any, attribute: str) -> str:
-    try:
-        return str(item[attribute]["S"])
-    except (KeyError, TypeError) as exc:
-        raise CountUnavailable(f"history item without {attribute!r}") from exc
-
-
-def _number(item: Any, attribute: str) -> int:
-    """A number attribute the item may lack (0 then)."""
-    return read_number(item, attribute) if attribute in item else 0
-
-
-def _referrers(item: Any) -> dict[str, int]:
-    return {
-        name[len(schema.REFERRER_PREFIX) :]: read_number(item, name)
-        for name in item
-        if name.startswith(schema.REFERRER_PREFIX)
-    }
-
-
 def _day_counts(item: Any, page: str | None) -> DayCounts:
     return DayCounts(
-        day=_text(item, schema.HISTORY_SORT_KEY),
+        day=read_text(item, schema.HISTORY_SORT_KEY),
         page=page,
         views=read_number(item, schema.VIEWS_ATTRIBUTE),
         visitors=read_number(item, schema.PAGE_VISITORS_ATTRIBUTE),
-        referrers=_referrers(item),
+        referrers=read_referrers(item),
         # Days written before the live days have no entries: their site's day counted them.
-        entries=_number(item, schema.ENTRIES_ATTRIBUTE),
+        entries=number_or_zero(item, schema.ENTRIES_ATTRIBUTE),
     )

@@ -21,11 +21,18 @@ from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from visitor_counter import schema
-from visitor_counter.errors import ConditionFailed, CountUnavailable, StoreUnavailable
+from visitor_counter.errors import ConditionFailed, StoreUnavailable
 from visitor_counter.history_store import DayCounts, DayView, HistoryStore, day_end
-from visitor_counter.page_store import PageCounts
+from visitor_counter.page_store import PageCounts, page_counts
 from visitor_counter.referrers import is_named
-from visitor_counter.store import RETRY_AFTER_THROTTLED_S, batch_get, call_dynamodb, read_number
+from visitor_counter.store import (
+    RETRY_AFTER_THROTTLED_S,
+    batch_get,
+    call_dynamodb,
+    number_or_zero,
+    read_referrers,
+    read_text,
+)
 
 # Tries of a view whose page's day another view keeps moving (a day's first views racing).
 DAY_ATTEMPTS: Final = 4
@@ -87,7 +94,9 @@ class LivePages:
                 return self._add(view)
             except ConditionFailed as failed:
                 found = failed.item or {}
-            live_day = _text(found, schema.DAY_ATTRIBUTE) if schema.DAY_ATTRIBUTE in found else ""
+            live_day = (
+                read_text(found, schema.DAY_ATTRIBUTE) if schema.DAY_ATTRIBUTE in found else ""
+            )
             if live_day == view.day:
                 # The day refused the source.
                 view = replace(view, source=schema.OTHER_SOURCE, new_host_allowed=False)
@@ -104,15 +113,7 @@ class LivePages:
         raise StoreUnavailable("the page's live day kept moving", RETRY_AFTER_THROTTLED_S)
 
     def _add(self, view: DayView) -> LiveView:
-        names = {
-            "#day": schema.DAY_ATTRIBUTE,
-            "#views": schema.VIEWS_ATTRIBUTE,
-            "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
-            "#day_views": schema.DAY_VIEWS_ATTRIBUTE,
-            "#day_visitors": schema.DAY_VISITORS_ATTRIBUTE,
-            "#entries": schema.DAY_ENTRIES_ATTRIBUTE,
-            "#source": schema.referrer_attribute(view.source),
-        }
+        names = _view_names(view)
         values: dict[str, Any] = {":day": {"S": view.day}, **_view_values(view)}
         adds = [
             "#views :one",
@@ -145,7 +146,7 @@ class LivePages:
             ReturnValuesOnConditionCheckFailure="ALL_OLD",
         )
         item = response.get("Attributes") or {}
-        counts = self._with_other_shards(_page_counts(item, view.page), view.shard)
+        counts = self._with_other_shards(page_counts(item, view.page), view.shard)
         return LiveView(counts, view.day, self._is_overflow(item))
 
     def _start_day(self, view: DayView, found: dict[str, Any]) -> LiveView:
@@ -165,13 +166,7 @@ class LivePages:
         if is_named(view.source) and not view.new_host_allowed:
             view = replace(view, source=schema.OTHER_SOURCE)
         names = {
-            "#day": schema.DAY_ATTRIBUTE,
-            "#views": schema.VIEWS_ATTRIBUTE,
-            "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
-            "#day_views": schema.DAY_VIEWS_ATTRIBUTE,
-            "#day_visitors": schema.DAY_VISITORS_ATTRIBUTE,
-            "#entries": schema.DAY_ENTRIES_ATTRIBUTE,
-            "#source": schema.referrer_attribute(view.source),
+            **_view_names(view),
             "#site": schema.SITE_ATTRIBUTE,
             "#page": schema.PAGE_ATTRIBUTE,
         }
@@ -219,14 +214,14 @@ class LivePages:
                 ReturnValues="ALL_NEW",
             )
             item = response.get("Attributes") or {}
-            counts = self._with_other_shards(_page_counts(item, view.page), view.shard)
+            counts = self._with_other_shards(page_counts(item, view.page), view.shard)
             return LiveView(counts, view.day, self._is_overflow(item))
         past = _live_day(found, view.page)
         # Unchanged since it was found: same day, same views (every write adds one).
         values |= {":past_day": {"S": past.day}, ":past_views": {"N": str(past.views)}}
         update["ConditionExpression"] = "#day = :past_day AND #day_views = :past_views"
         self._move(update, past, found, view.shard)
-        before = _page_counts(found, view.page)
+        before = page_counts(found, view.page)
         counts = PageCounts(
             view.page, before.views + 1, before.visitors + int(view.new_page_visitor)
         )
@@ -276,8 +271,8 @@ class LivePages:
         )
         return {
             shard_of[item[schema.PARTITION_KEY]["S"]]: (
-                _number(item, schema.VIEWS_ATTRIBUTE),
-                _number(item, schema.PAGE_VISITORS_ATTRIBUTE),
+                number_or_zero(item, schema.VIEWS_ATTRIBUTE),
+                number_or_zero(item, schema.PAGE_VISITORS_ATTRIBUTE),
             )
             for item in items
         }
@@ -294,7 +289,7 @@ class LivePages:
         site's day refused the page's hosts (it has MAX_REFERRER_HOSTS), again with them as
         "other" there.
         """
-        listed = _text(found, schema.SITE_ATTRIBUTE) if schema.SITE_ATTRIBUTE in found else ""
+        listed = read_text(found, schema.SITE_ATTRIBUTE) if schema.SITE_ATTRIBUTE in found else ""
         expires_at = day_end(past.day) + self._retention_s
         where = {"expires_at": expires_at, "shard": shard}
         index = listed or schema.shard_key(self._site, shard)
@@ -370,7 +365,7 @@ class LivePages:
             if not start:
                 break
         found = [
-            _live_day(item, _text(item, schema.PAGE_ATTRIBUTE))
+            _live_day(item, read_text(item, schema.PAGE_ATTRIBUTE))
             for item in batch_get(self._client, self._table, keys[: most + 1])
         ]
         # The index is eventually consistent: a page may have moved on since.
@@ -382,6 +377,19 @@ class LivePages:
         }
 
 
+def _view_names(view: DayView) -> dict[str, str]:
+    """The attributes a view adds to: the page's all-time counts, its live day's."""
+    return {
+        "#day": schema.DAY_ATTRIBUTE,
+        "#views": schema.VIEWS_ATTRIBUTE,
+        "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
+        "#day_views": schema.DAY_VIEWS_ATTRIBUTE,
+        "#day_visitors": schema.DAY_VISITORS_ATTRIBUTE,
+        "#entries": schema.DAY_ENTRIES_ATTRIBUTE,
+        "#source": schema.referrer_attribute(view.source),
+    }
+
+
 def _view_values(view: DayView) -> dict[str, Any]:
     return {
         ":one": {"N": "1"},
@@ -390,36 +398,13 @@ def _view_values(view: DayView) -> dict[str, Any]:
     }
 
 
-def _text(item: Any, attribute: str) -> str:
-    try:
-        return str(item[attribute]["S"])
-    except (KeyError, TypeError) as exc:
-        raise CountUnavailable(f"page item without {attribute!r}") from exc
-
-
-def _number(item: Any, attribute: str) -> int:
-    return read_number(item, attribute) if attribute in item else 0
-
-
-def _page_counts(item: Any, page: str) -> PageCounts:
-    return PageCounts(
-        page=page,
-        views=read_number(item, schema.VIEWS_ATTRIBUTE),
-        visitors=read_number(item, schema.PAGE_VISITORS_ATTRIBUTE),
-    )
-
-
 def _live_day(item: Any, page: str) -> DayCounts:
     """A page item's live day as a day of the history."""
     return DayCounts(
-        day=_text(item, schema.DAY_ATTRIBUTE),
+        day=read_text(item, schema.DAY_ATTRIBUTE),
         page=page,
-        views=_number(item, schema.DAY_VIEWS_ATTRIBUTE),
-        visitors=_number(item, schema.DAY_VISITORS_ATTRIBUTE),
-        referrers={
-            name[len(schema.REFERRER_PREFIX) :]: read_number(item, name)
-            for name in item
-            if name.startswith(schema.REFERRER_PREFIX)
-        },
-        entries=_number(item, schema.DAY_ENTRIES_ATTRIBUTE),
+        views=number_or_zero(item, schema.DAY_VIEWS_ATTRIBUTE),
+        visitors=number_or_zero(item, schema.DAY_VISITORS_ATTRIBUTE),
+        referrers=read_referrers(item),
+        entries=number_or_zero(item, schema.DAY_ENTRIES_ATTRIBUTE),
     )

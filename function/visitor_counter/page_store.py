@@ -45,7 +45,7 @@ class PageStore:
             ConsistentRead=True,
         )
         item = response.get("Item")
-        return _page_counts(item, page) if item else None
+        return page_counts(item, page) if item else None
 
     def counts_of(self, pages: Sequence[str]) -> list[PageCounts]:
         """The counts of `pages` (those never viewed left out): a BatchGetItem per 100.
@@ -102,7 +102,7 @@ def _sum(page: str, items: list[Any]) -> PageCounts | None:
     """A page's counts, its write shards' items added up; None without any."""
     if not items:
         return None
-    counts = [_page_counts(item, page) for item in items]
+    counts = [page_counts(item, page) for item in items]
     return PageCounts(page, sum(c.views for c in counts), sum(c.visitors for c in counts))
 
 
@@ -121,7 +121,8 @@ def _page_of(item: Any) -> str:
         raise CountUnavailable("page item without its page id") from exc
 
 
-def _page_counts(item: Any, page: str) -> PageCounts:
+def page_counts(item: Any, page: str) -> PageCounts:
+    """A page item's all-time counts."""
     return PageCounts(
         page=page,
         views=read_number(item, schema.VIEWS_ATTRIBUTE),

@@ -248,6 +248,28 @@ def _classify(exc: ClientError) -> Exception:
     return CountUnavailable(code)
 
 
+def read_text(item: Any, attribute: str) -> str:
+    """A string attribute of an item; CountUnavailable when it is missing or not a string."""
+    try:
+        return str(item[attribute]["S"])
+    except (KeyError, TypeError) as exc:
+        raise CountUnavailable(f"no string {attribute!r} in the DynamoDB item") from exc
+
+
+def number_or_zero(item: Any, attribute: str) -> int:
+    """A number attribute the item may lack (0 then)."""
+    return read_number(item, attribute) if attribute in item else 0
+
+
+def read_referrers(item: Any) -> dict[str, int]:
+    """A day's views by referrer source, from its ``r:{source}`` attributes."""
+    return {
+        name[len(schema.REFERRER_PREFIX) :]: read_number(item, name)
+        for name in item
+        if name.startswith(schema.REFERRER_PREFIX)
+    }
+
+
 def read_number(item: Any, attribute: str) -> int:
     """A number attribute of an item; CountUnavailable when it is missing or not a number."""
     try:
