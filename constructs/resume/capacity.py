@@ -38,6 +38,14 @@ PAGE_ITEM_UNITS_MAX: Final = 7
 # Transactions write each item twice (DynamoDB Developer Guide, "Capacity management for
 # transactions").
 TRANSACTION_FACTOR: Final = 2
+# The site's day a page day's move adds to: at most ~15 referrer hosts (schema.SITE_DAY_HOSTS
+# and SITE_HOSTS_PER_MOVE), ~2.2 KB: 3 write units, twice in the move's transaction.
+SITE_DAY_UNITS_MAX: Final = 3
+# A read takes a unit per 4 KB strongly consistent, half that eventually consistent.
+READ_UNIT_KB: Final = 4
+# Pages whose days move into the site's day after midnight: the site's own (assumed, as the
+# cost model's top list) and the day's listed unlisted ones (schema.MAX_UNLISTED_PAGES_PER_DAY).
+PAGES_ASSUMED: Final = 100 + 100
 
 
 @dataclass(frozen=True)
@@ -49,6 +57,7 @@ class Traffic:
     hits_per_s: float = 0  # POST / (the original contract's site total)
     pages: int = 20  # pages with views in a day: their days move after midnight
     page_item_units: int = 1  # a page item's write: 1 under 1 KB, up to PAGE_ITEM_UNITS_MAX
+    reads_per_s: float = 0  # GET /pages/{page} of the most viewed page
 
 
 @dataclass(frozen=True)
@@ -106,7 +115,11 @@ def loads(traffic: Traffic, capacity: Capacity) -> list[Load]:
         Load("the site total's shard, read by POST /", traffic.hits_per_s * 0.5 * (shards > 1),
              KEY_READ_UNITS_S, rcu),
         Load("the site's day after midnight (one shard)",
-             moves / shards * TRANSACTION_FACTOR, KEY_WRITE_UNITS_S, wcu),
+             moves / shards * SITE_DAY_UNITS_MAX * TRANSACTION_FACTOR, KEY_WRITE_UNITS_S, wcu),
+        # Every shard of it, strongly consistent unsplit, eventually split (page_store).
+        Load("a page's item, read by GET /pages/{page} (each shard)",
+             traffic.reads_per_s * read_units(traffic.page_item_units, shards),
+             KEY_READ_UNITS_S, rcu),
         Load("the live-days index after midnight (one partition)",
              moves / shards * 2, KEY_WRITE_UNITS_S, wcu),
         Load("the pages-by-day index after midnight (one partition)",
@@ -139,18 +152,26 @@ def throttled_worst(capacity: Capacity) -> Traffic:
         views_per_s=views,
         hottest_page_share=1.0,
         hits_per_s=capacity.route_rps(SITE_TOTAL.key),
-        pages=math.ceil(views),
+        pages=PAGES_ASSUMED,
         page_item_units=PAGE_ITEM_UNITS_MAX,
+        reads_per_s=views,  # the same route's requests as reads instead: each its own worst
     )
+
+
+def read_units(item_units: int, shards: int) -> float:
+    """Read units of one shard's item in a GET: strongly consistent unsplit, else not."""
+    per_read = math.ceil(item_units / READ_UNIT_KB)
+    return per_read if shards == 1 else per_read / 2
 
 
 def shards_needed(capacity: Capacity) -> int:
     """The fewest write shards that carry the worst the throttle lets through."""
     worst = throttled_worst(capacity)
+    moves = min(worst.pages * capacity.write_shards, worst.views_per_s)
     per_key = max(
         worst.views_per_s * worst.page_item_units,  # one page's item
         worst.hits_per_s,  # the site total
-        worst.views_per_s * TRANSACTION_FACTOR,  # the site's day, the live index, after midnight
+        moves * SITE_DAY_UNITS_MAX * TRANSACTION_FACTOR,  # the site's day after midnight
     )
     return max(1, math.ceil(per_key / KEY_WRITE_UNITS_S))
 
@@ -170,6 +191,14 @@ def problems(capacity: Capacity) -> list[str]:
             f"{worst.views_per_s * PAGE_ITEM_UNITS_MAX:,.0f} write units a second on its item, "
             f"and DynamoDB takes {KEY_WRITE_UNITS_S:,} a second on one key: set write_shards "
             f"to {needed} or more (it is {capacity.write_shards}), or lower the throttle"
+        )
+    reads = worst.reads_per_s * read_units(worst.page_item_units, capacity.write_shards)
+    if reads > KEY_READ_UNITS_S:
+        found.append(
+            f"throttle_rate_limit_rps: {capacity.rate_limit_rps:g} lets {worst.reads_per_s:,.0f} "
+            f"reads a second reach one page, {reads:,.0f} read units on each of its items, and "
+            f"DynamoDB takes {KEY_READ_UNITS_S:,} a second on one key (write shards do not "
+            "split a page's reads): lower the throttle"
         )
     requests = worst.views_per_s + worst.hits_per_s
     at_once = requests * WARM_INVOCATION_S

@@ -37,20 +37,25 @@ class DayReader:
     def site(self, first: str, last: str, most: int) -> list[DayCounts]:
         """The site's days from `first` to `last`, those with views only, oldest first.
 
-        With the newest `most` + 1 live days at most.
+        With each write shard's newest `most` + 1 live days at most (past them, under a
+        flood of made-up pages, the oldest days lack their pages' live parts).
         """
-        return _site_days(self._history.site_days(first, last), self._live.days(first, last, most))
+        live = self._live.days(first, last, most)
+        return _site_days(self._history.site_days(first, last), live.days)
 
     def range(self, first: str, last: str, most: int) -> tuple[list[DayCounts], list[DayCounts]]:
         """The site's days and the range-wide lists' page days from `first` to `last`.
 
-        The site's days oldest first; the newest `most` + 1 page days at most, newest first
-        (one read of each kind).
+        The site's days oldest first; the newest `most` + 1 page days at most, newest first,
+        whole days only: a day a bounded read may have cut short is left out (the site's
+        day still counts it, as "other").
         """
         live = self._live.days(first, last, most)
-        pages = _joined([*self._history.page_days(first, last, most), *live])
+        past = self._history.page_days(first, last, most)
+        cut = max(live.complete_after, past.complete_after)
+        pages = [day for day in _joined([*past.days, *live.days]) if day.day > cut]
         pages.sort(key=lambda day: (day.day, str(day.page)), reverse=True)
-        return _site_days(self._history.site_days(first, last), live), pages[: most + 1]
+        return _site_days(self._history.site_days(first, last), live.days), pages[: most + 1]
 
 
 def _site_days(own: list[DayCounts], live: list[DayCounts]) -> list[DayCounts]:

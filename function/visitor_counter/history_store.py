@@ -17,6 +17,7 @@ owner's stats or make them too many to read; the site's day counts the views of 
 
 from __future__ import annotations
 
+import hashlib
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -25,6 +26,7 @@ from itertools import islice
 from typing import Any
 
 from visitor_counter import schema
+from visitor_counter.errors import ConditionFailed
 from visitor_counter.referrers import is_named
 from visitor_counter.store import (
     call_dynamodb,
@@ -66,6 +68,23 @@ class DayCounts:
     visitors: int
     referrers: dict[str, int]
     entries: int = 0
+
+
+@dataclass(frozen=True)
+class RangeDays:
+    """Page days of a range as far as a bounded read went, a write shard's part each.
+
+    `complete_after`: "" when every partition was read whole; else the days up to it may
+    lack a part (a partition's read stopped there), and only the days after it are whole.
+    """
+
+    days: list[DayCounts]
+    complete_after: str = ""
+
+
+def _page_hash(page: str) -> str:
+    """A short name for a page in the day's set of unlisted pages (64 bits: none collide)."""
+    return hashlib.sha256(page.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
 def day_end(day: str) -> int:
@@ -144,28 +163,64 @@ class HistoryStore:
     ) -> dict[str, Any]:
         """The Update (of the same transaction) that adds a page's past day to the site's day.
 
-        The site's day keeps at most about 2 * MAX_REFERRER_HOSTS hosts: with `hosts`, the
-        update may add the page's hosts only while the day has fewer than MAX_REFERRER_HOSTS
-        (its condition); without, they join the site's day as "other".
+        The site's day is written by every page day's move after midnight, so it is kept
+        small (a few write units a move, resume.capacity): with `hosts`, the update adds the
+        page day's SITE_HOSTS_PER_MOVE most viewed hosts, its condition letting them in only
+        while the site's day has fewer than SITE_DAY_HOSTS (at most the sum of both, ~2 KB);
+        the page day's other hosts, and all of them without `hosts`, count as "other".
         """
         referrers = Counter(past.referrers)
-        if not hosts:
-            named = {source for source in referrers if is_named(source)}
-            referrers[schema.OTHER_SOURCE] += sum(referrers.pop(source) for source in named)
+        named = sorted(
+            (source for source in referrers if is_named(source)),
+            key=lambda source: (-referrers[source], source),
+        )
+        kept = named[: schema.SITE_HOSTS_PER_MOVE] if hosts else []
+        for source in named[len(kept) :]:
+            referrers[schema.OTHER_SOURCE] += referrers.pop(source)
         site_day = replace(past, page=None, visitors=past.entries, referrers=dict(referrers))
         update = self._add_day(site_day, None, expires_at, shard)
-        if any(is_named(source) for source in referrers):
-            update["ExpressionAttributeValues"][":max_hosts"] = {
-                "N": str(schema.MAX_REFERRER_HOSTS)
-            }
+        if kept:
+            update["ExpressionAttributeValues"][":max_hosts"] = {"N": str(schema.SITE_DAY_HOSTS)}
             update["ConditionExpression"] = (
                 "attribute_not_exists(#hosts) OR size(#hosts) < :max_hosts"
             )
         return update
 
-    def count_unlisted_page(self, day: str, *, expires_at: int) -> int:
-        """Count a new day of an unlisted page in the site's day; the day's count so far."""
-        return self._add_to_site_day(schema.UNLISTED_PAGES_ATTRIBUTE, day, 1, expires_at)
+    def list_unlisted_page(self, day: str, page: str, *, expires_at: int) -> bool:
+        """Whether an unlisted page's day is one of the day's first MAX_UNLISTED_PAGES_PER_DAY.
+
+        One UpdateItem of the day's set of such pages (a short hash of each, so it stays
+        under 2 KB): a page in it, or joining while it has room, is listed; else not. Each
+        write shard's first view of the page's day asks, and gets the same answer.
+        """
+        if schema.MAX_UNLISTED_PAGES_PER_DAY <= 0:
+            return False  # a site that lists none: nothing to ask
+        try:
+            call_dynamodb(
+                self._client.update_item,
+                TableName=self._table,
+                Key={
+                    schema.PARTITION_KEY: {"S": schema.unlisted_pages_key(self._site)},
+                    schema.HISTORY_SORT_KEY: {"S": day},
+                },
+                UpdateExpression="ADD #pages :page SET #expires = :expires",
+                ConditionExpression=(
+                    "attribute_not_exists(#pages) OR contains(#pages, :hash) OR size(#pages) < :max"
+                ),
+                ExpressionAttributeNames={
+                    "#pages": schema.UNLISTED_PAGES_ATTRIBUTE,
+                    "#expires": schema.TTL_ATTRIBUTE,
+                },
+                ExpressionAttributeValues={
+                    ":page": {"SS": [_page_hash(page)]},
+                    ":hash": {"S": _page_hash(page)},
+                    ":max": {"N": str(schema.MAX_UNLISTED_PAGES_PER_DAY)},
+                    ":expires": {"N": str(expires_at)},
+                },
+            )
+        except ConditionFailed:
+            return False
+        return True
 
     def add_overflow_view(self, view: DayView, *, expires_at: int) -> None:
         """Count a view of an unlisted page past the day's cap in the site's day at once.
@@ -255,14 +310,14 @@ class HistoryStore:
                 },
             )
 
-    def page_days(self, first: str, last: str, most: int | None = None) -> list[DayCounts]:
-        """The range-wide lists' past page days from `first` to `last`, newest day first.
+    def page_days(self, first: str, last: str, most: int) -> RangeDays:
+        """The range-wide lists' past page days from `first` to `last`, newest first.
 
-        At most `most` + 1 of them (one more than `most` tells the caller there are more);
-        all of them without `most`.
+        The newest `most` + 1 of each write shard's partition of the index at most.
         """
         found: list[DayCounts] = []
-        for shard in range(self._shards):  # each write shard's partition of the index
+        complete_after = ""
+        for shard in range(self._shards):
             items = self._query(
                 IndexName=schema.PAGES_BY_DAY_INDEX,
                 # Newest first: a range holding more than `most` loses its oldest days.
@@ -278,10 +333,15 @@ class HistoryStore:
                     ":last": {"S": last},
                 },
             )
-            read = items if most is None else islice(items, most + 1)
-            found += [_day_counts(item, read_text(item, schema.PAGE_ATTRIBUTE)) for item in read]
-        found.sort(key=lambda day: day.day, reverse=True)
-        return found if most is None else found[: most + 1]
+            read = [
+                _day_counts(item, read_text(item, schema.PAGE_ATTRIBUTE))
+                for item in islice(items, most + 2)
+            ]
+            if len(read) > most + 1:  # more than it keeps: the last day kept may be partial
+                read = read[: most + 1]
+                complete_after = max(complete_after, read[-1].day)
+            found += read
+        return RangeDays(found, complete_after)
 
     def _query(self, **request: Any) -> Iterator[dict[str, Any]]:
         """Every item a query finds, a call per page of results (1 MB each)."""

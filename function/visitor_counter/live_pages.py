@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from contextlib import suppress
 from dataclasses import dataclass, replace
 from typing import Any, Final
 
 from visitor_counter import schema
-from visitor_counter.errors import ConditionFailed, StoreUnavailable
-from visitor_counter.history_store import DayCounts, DayView, HistoryStore, day_end
+from visitor_counter.errors import ConditionFailed, CountUnavailable, StoreUnavailable
+from visitor_counter.history_store import DayCounts, DayView, HistoryStore, RangeDays, day_end
 from visitor_counter.page_store import PageCounts, page_counts
 from visitor_counter.referrers import is_named
 from visitor_counter.store import (
@@ -156,12 +157,10 @@ class LivePages:
         """
         site = schema.shard_key(self._site, view.shard)  # the live-days index's partition
         midnight = day_end(view.day)
-        if not view.listed:
-            unlisted = self._history.count_unlisted_page(
-                view.day, expires_at=midnight + self._retention_s
-            )
-            if unlisted > schema.MAX_UNLISTED_PAGES_PER_DAY:
-                site = schema.overflow_site(self._site)
+        if not view.listed and not self._history.list_unlisted_page(
+            view.day, view.page, expires_at=midnight + self._retention_s
+        ):
+            site = schema.overflow_site(self._site)
         # A fresh day has no source yet: a host may join only as the client's own.
         if is_named(view.source) and not view.new_host_allowed:
             view = replace(view, source=schema.OTHER_SOURCE)
@@ -243,10 +242,13 @@ class LivePages:
         now = self._clock()
         read_at, by_shard = self._others.get(counts.page, (-OTHER_SHARDS_FOR_S, {}))
         if now - read_at >= OTHER_SHARDS_FOR_S:
-            by_shard = self._read_shards(counts.page)
-            if len(self._others) >= MAX_PAGES_KEPT:
-                self._others.clear()
-            self._others[counts.page] = (now, by_shard)
+            # The view is counted already: a failed read must not answer it 503. The
+            # answer then has the others as last read (none, at first).
+            with suppress(StoreUnavailable, CountUnavailable):
+                by_shard = self._read_shards(counts.page)
+                if len(self._others) >= MAX_PAGES_KEPT:
+                    self._others.clear()
+                self._others[counts.page] = (now, by_shard)
         others = [counted for other, counted in by_shard.items() if other != shard]
         return PageCounts(
             counts.page,
@@ -324,22 +326,33 @@ class LivePages:
             items = batch_get(self._client, self._table, keys)
         return [_live_day(item, page) for item in items if schema.DAY_ATTRIBUTE in item]
 
-    def days(self, first: str, last: str, most: int) -> list[DayCounts]:
+    def days(self, first: str, last: str, most: int) -> RangeDays:
         """The live days from `first` to `last` of the pages the range-wide lists show.
 
-        The newest `most` + 1 at most: a Query of the live-days index (keys only: a view
-        writes no index entry), newest first, then a BatchGetItem per 100 pages.
+        The newest `most` + 1 of each write shard's partition at most: a Query of the
+        live-days index (keys only: a view writes no index entry), newest first, then a
+        BatchGetItem per 100 pages.
         """
-        found: list[DayCounts] = []
-        for shard in range(self._shards):  # each write shard's partition of the index
-            found += self._shard_days(first, last, most, schema.shard_key(self._site, shard))
-        found.sort(key=lambda day: day.day, reverse=True)
-        return found[: most + 1]
+        keys: list[dict[str, Any]] = []
+        complete_after = ""
+        for shard in range(self._shards):
+            found = self._shard_keys(first, last, most, schema.shard_key(self._site, shard))
+            if len(found) > most + 1:  # more than it keeps: the last day kept may be partial
+                found = found[: most + 1]
+                complete_after = max(complete_after, found[-1][schema.DAY_ATTRIBUTE]["S"])
+            keys += [{schema.PARTITION_KEY: key[schema.PARTITION_KEY]} for key in found]
+        days = [
+            _live_day(item, read_text(item, schema.PAGE_ATTRIBUTE))
+            for item in batch_get(self._client, self._table, keys)
+        ]
+        # The index is eventually consistent: a page may have moved on since.
+        return RangeDays([day for day in days if first <= day.day <= last], complete_after)
 
-    def _shard_days(self, first: str, last: str, most: int, site: str) -> list[DayCounts]:
+    def _shard_keys(self, first: str, last: str, most: int, site: str) -> list[dict[str, Any]]:
+        """A partition's index entries, newest first: `most` + 2 at most (one too many)."""
         keys: list[dict[str, Any]] = []
         start: dict[str, Any] | None = None
-        while len(keys) <= most:
+        while len(keys) <= most + 1:
             response = call_dynamodb(
                 self._client.query,
                 TableName=self._table,
@@ -357,19 +370,11 @@ class LivePages:
                 },
                 **({"ExclusiveStartKey": start} if start else {}),
             )
-            keys += [
-                {schema.PARTITION_KEY: item[schema.PARTITION_KEY]}
-                for item in response.get("Items") or []
-            ]
+            keys += response.get("Items") or []
             start = response.get("LastEvaluatedKey")
             if not start:
                 break
-        found = [
-            _live_day(item, read_text(item, schema.PAGE_ATTRIBUTE))
-            for item in batch_get(self._client, self._table, keys[: most + 1])
-        ]
-        # The index is eventually consistent: a page may have moved on since.
-        return [day for day in found if first <= day.day <= last]
+        return keys[: most + 2]
 
     def _key(self, page: str, shard: int) -> dict[str, Any]:
         return {

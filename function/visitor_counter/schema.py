@@ -29,9 +29,10 @@ The history table (point-in-time recovery on, TTL: kept ``stats_retention_days``
 
 - ``{site}#site``, day      the whole site's day: ``views``, ``visitors``, referrers, the sum
   of its pages' past days (each moved here with its page's day) and the views of unlisted
-  pages past the day's cap (added one a view); ``unlisted``, how many of the day's page days
-  are of pages only a glob admits; ``estimate``, the day's views as the daily ceiling
-  counts them. Its pages' live days are not in it until they move
+  pages past the day's cap (added one a view); ``estimate``, the day's views as the daily
+  ceiling counts them. Its pages' live days are not in it until they move
+- ``{site}#unlisted``, day  ``pages``: short hashes of the day's first
+  MAX_UNLISTED_PAGES_PER_DAY pages only a glob admits, the ones the range-wide lists show
 - ``{site}#page#{page}``, day   one page's past day, moved from its live day: ``views``,
   ``visitors``, ``entries``, referrers, plus ``site`` and ``page``, which put it in the
   pages-by-day index (``site``, ``day``) the range-wide reads query
@@ -105,15 +106,19 @@ MAX_WRITE_SHARDS: Final = 64
 PAGES_BY_DAY_INDEX: Final = "pages-by-day"
 REFERRER_HOSTS_ATTRIBUTE: Final = "refs"
 REFERRER_PREFIX: Final = "r:"
-# Distinct referrer hosts one page (or the site) keeps a day; later ones count as "other".
+# Distinct referrer hosts one page keeps a day; later ones count as "other".
 MAX_REFERRER_HOSTS: Final = 50
+# The site's day (each write shard's) takes a moving page day's most viewed hosts, this many,
+# while it has fewer than SITE_DAY_HOSTS: at most 15 hosts, ~2 KB, a few write units a move.
+SITE_HOSTS_PER_MOVE: Final = 5
+SITE_DAY_HOSTS: Final = 10
 # A day's pages that only a glob admits (anyone can make up their ids) are in the
 # range-wide lists (the pages-by-day index) up to this many; the site's day still counts
 # the views of the rest. More pages than a personal site's visitors view in a day, and few
 # enough that a year of days flooded with made-up pages (36,500 page days) leaves the stats'
 # reads (stats.MAX_PAGE_DAYS) room for the site's own pages.
 MAX_UNLISTED_PAGES_PER_DAY: Final = 100
-UNLISTED_PAGES_ATTRIBUTE: Final = "unlisted"
+UNLISTED_PAGES_ATTRIBUTE: Final = "pages"
 DIRECT_SOURCE: Final = "direct"
 OTHER_SOURCE: Final = "other"
 # The counter table's stats-token item.
@@ -157,6 +162,11 @@ def site_history_key(site_id: str) -> str:
 def page_history_key(site_id: str, page: str) -> str:
     """History key of one page's days."""
     return page_key(site_id, page)
+
+
+def unlisted_pages_key(site_id: str) -> str:
+    """History key of the days' sets of unlisted pages (the first of each day listed)."""
+    return f"{site_id}#unlisted"
 
 
 def overflow_site(site_id: str) -> str:

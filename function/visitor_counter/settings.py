@@ -88,7 +88,7 @@ class Settings:
     # Days of history kept after a day ends (the history items' TTL).
     stats_retention_days: int = 400
     # The keys every view may write are split this many ways (schema.shard_key): a view
-    # writes one shard, chosen at random, and reads sum them all. 1: no split.
+    # writes one shard (each in turn, wiring.round_robin), and reads sum them all. 1: no split.
     write_shards: int = 1
 
     @property

@@ -175,8 +175,8 @@ class SiteTotal:
     def increment(self, item_id: str) -> int:
         """Add one to the total and return the new value: one round trip, two when split.
 
-        The hit goes to one write shard, picked at random; the others are read after it
-        (eventually consistent: half a read unit each).
+        The hit goes to one write shard (`pick`: each in turn); the others are read after
+        it (eventually consistent: half a read unit each).
         """
         shard = self._pick(self._shards)
         response = call_dynamodb(
@@ -190,7 +190,12 @@ class SiteTotal:
         )
         total = read_number(response.get("Attributes"), schema.SITE_TOTAL_ATTRIBUTE)
         others = [self._key(item_id, n) for n in range(self._shards) if n != shard]
-        return total + self._sum(batch_get(self._client, self._table_name, others, **_COUNT))
+        try:
+            return total + self._sum(batch_get(self._client, self._table_name, others, **_COUNT))
+        except (StoreUnavailable, CountUnavailable):
+            # The hit is counted already: a failed read must not answer it 503 ("a 503
+            # counted nothing" when throttled). The answer then has this shard alone.
+            return total
 
     def read(self, item_id: str) -> int:
         """The total without changing it (0 before the first hit), in one round trip."""

@@ -191,7 +191,7 @@ class PageCounter:
         self._unsampled = ("", 0)  # this container's views of a day not yet added
         self._clock = clock
         self._shards = shards
-        self._pick = pick  # a view's write shard (schema.shard_key): any, at random
+        self._pick = pick  # a view's write shard (schema.shard_key): each in turn
         # Until when this container counts nothing: the next midnight, once it has seen the
         # site's day reach its ceiling (other containers learn it from their next look).
         self._closed_until = 0.0

@@ -216,8 +216,8 @@ def test_a_container_reads_an_existing_salt_once_a_day(
     assert calls == PAGE_VIEW
 
 
-# The site's own days, then the live days' keys and the live days.
-SITE_DAYS = ["Query", "Query", "BatchGetItem"]
+# The live days' keys and the live days, then the site's own days.
+SITE_DAYS = ["Query", "BatchGetItem", "Query"]
 # The live days, the pages' past days, the site's own days.
 RANGE_DAYS = ["Query", "BatchGetItem", "Query", "Query"]
 

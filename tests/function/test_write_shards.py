@@ -14,12 +14,14 @@ from dataclasses import replace
 from typing import Any
 
 import pytest
+from botocore.exceptions import ClientError
 
 from tests.support.clock import Clock
 from tests.support.events import http_event
 from tests.support.stats import OWNER
 from tests.support.tables import TEST_HISTORY_TABLE_NAME, all_items
 from visitor_counter import schema
+from visitor_counter import stats as stats_module
 from visitor_counter.live_pages import OTHER_SHARDS_FOR_S
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
@@ -132,3 +134,93 @@ def test_within_a_second_a_views_answer_has_its_shard_exact_and_the_others_as_re
     # (1), the fourth its own shard exactly (2) and the others as read (0 and 0).
     assert answers == [1, 2, 2, 2]
     assert answer(sharded, "GET", "/pages/%2F")["views"] == 4  # a read sums them all
+
+
+class ThrottledBatchReads:
+    """The handler's client, its BatchGetItem throttled while `throttled` is set."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.throttled = False
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "batch_get_item" and self.throttled:
+            return self._refuse
+        return getattr(self._client, name)
+
+    @staticmethod
+    def _refuse(**_: Any) -> None:
+        error: Any = {"Error": {"Code": "ProvisionedThroughputExceededException", "Message": ""}}
+        raise ClientError(error, "BatchGetItem")
+
+
+def test_a_counted_hit_or_view_is_answered_200_when_its_other_shards_cannot_be_read(
+    settings: Settings, handler_client: Any, dynamodb: Any, clock: Clock
+) -> None:
+    """The write is done: a throttled read after it answers this shard's count, not 503
+    (which says "nothing counted" when throttled)."""
+    client = ThrottledBatchReads(handler_client)
+    turns = itertools.cycle(range(SHARDS))
+    api = build_router(
+        replace(settings, write_shards=SHARDS),
+        client,
+        requests=RequestLog("blog", "ERROR", io.StringIO()),
+        clock=clock,
+        pick=lambda: lambda shards: next(turns) % shards,
+    )
+    answer(api, "POST", "/", source_ip="192.0.2.1")
+    answer(api, "POST", "/pages/%2F", source_ip="192.0.2.1")
+    clock.now_s += OTHER_SHARDS_FOR_S
+    client.throttled = True
+
+    total = answer(api, "POST", "/", source_ip="192.0.2.2")["visitors"]
+    views = answer(api, "POST", "/pages/%2F", source_ip="192.0.2.2")["views"]
+    client.throttled = False
+
+    # POST /: its own shard's count (the other's 1 unread); the view: its own shard's and
+    # the others as this container last read them (shard 0's 1).
+    assert (total, views) == (1, 2)
+    assert answer(api, "GET", "/pages/%2F")["views"] == 2
+    assert answer(api, "POST", "/", source_ip="192.0.2.3")["visitors"] == 3
+
+
+def test_an_unlisted_pages_shards_take_one_place_among_the_days_listed_pages(
+    sharded: Router, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(schema, "MAX_UNLISTED_PAGES_PER_DAY", 2)
+    today = utc_day(clock.now_s)[0]
+    for page in ("%2Fmade-up-1", "%2Fmade-up-2", "%2Fmade-up-3"):
+        for n in range(SHARDS):  # each page on every shard
+            answer(sharded, "POST", f"/pages/{page}", source_ip=f"192.0.2.{n}")
+
+    pages = answer(sharded, "GET", "/stats/pages", query=f"from={today}&to={today}", headers=OWNER)
+
+    assert pages["pages"] == [
+        {"page": "/made-up-1", "views": 3, "visitors": 3},
+        {"page": "/made-up-2", "views": 3, "visitors": 3},
+    ]
+    assert pages["other"] == {"views": 3}
+
+
+def test_a_bounded_range_read_leaves_out_whole_days_only(
+    sharded: Router, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(stats_module, "MAX_PAGE_DAYS", 2)
+    first = utc_day(clock.now_s)[0]
+    for n in range(SHARDS):
+        answer(sharded, "POST", "/pages/%2F", source_ip=f"192.0.2.{n}")
+    clock.now_s += DAY
+    second = utc_day(clock.now_s)[0]
+    for n in range(2):
+        answer(sharded, "POST", "/pages/%2Fposts%2Fhello", source_ip=f"192.0.2.{n + 10}")
+    answer(sharded, "POST", "/pages/%2Fa", source_ip="192.0.2.20")
+
+    csv = sharded.handle(
+        http_event("GET", "/stats/export.csv", query=f"from={first}&to={second}", headers=OWNER)
+    )["body"]
+
+    # Three page days, two read: the first day's "/" is "other" whole, never a part of it.
+    assert csv == (
+        "date,page,views,visitors\r\n"
+        f"{first},other,3,\r\n{second},/a,1,1\r\n{second},/posts/hello,2,2\r\n"
+    )

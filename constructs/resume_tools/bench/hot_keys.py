@@ -36,6 +36,8 @@ PAGE: Final = "%2F"
 # Headroom under a key's limit when the shards are derived from the load.
 HEADROOM: Final = 0.6
 PORTS: Final = {"moto_port": 4799, "api_port": 4800, "site_port": 4801}
+# A stage throttle above the load: this measures DynamoDB's limits, not the API's.
+LOAD_ENV: Final = {"RESUME_THROTTLE_BURST_LIMIT": "400", "RESUME_THROTTLE_RATE_LIMIT_RPS": "200"}
 BROWSER: Final = "Mozilla/5.0 (X11; Linux x86_64; rv:130.0) Gecko/20100101 Firefox/130.0"
 
 
@@ -50,8 +52,7 @@ def hot_key_figures(root: Path, env: Mapping[str, str]) -> dict[str, Any]:
     from resume_tools.local_cloud.cloud import emulator_env, local_cloud, local_config
 
     shutil.rmtree(root / ".local-cloud" / "cdktf.out", ignore_errors=True)
-    # A stage throttle above the load: this measures DynamoDB's limits, not the API's.
-    env = {**env, "RESUME_THROTTLE_BURST_LIMIT": "400", "RESUME_THROTTLE_RATE_LIMIT_RPS": "200"}
+    env = {**env, **LOAD_ENV}
     with (
         redirect_stdout(io.StringIO()),
         local_cloud(root, PORTS, env, quiet, partition_limit_scale=SCALE) as cloud,
@@ -135,16 +136,22 @@ def _run(cloud: Any, limits: Any, shards: int, first_address: int) -> dict[str, 
 
 
 def _site_total(cloud: Any, shards: int) -> int:
-    """The site total, its shards summed, read from moto itself."""
     from resume_tools.local_cloud.cloud import emulator_client
-    from visitor_counter import schema
 
     dynamodb = emulator_client("dynamodb", cloud.emulator_endpoint)
-    site = cloud.config.site_id
+    return stored_site_total(
+        dynamodb, cloud.deployment.backend.table_name, cloud.config.site_id, shards
+    )
+
+
+def stored_site_total(dynamodb: Any, table: str, site: str, shards: int) -> int:
+    """The site total as stored, its write shards summed."""
+    from visitor_counter import schema
+
     total = 0
     for shard in range(shards):
         item = dynamodb.get_item(
-            TableName=cloud.deployment.backend.table_name,
+            TableName=table,
             Key={schema.PARTITION_KEY: {"S": schema.shard_key(site, shard)}},
             ConsistentRead=True,
         ).get("Item")
