@@ -288,7 +288,7 @@ class LivePages:
         past the cap, to the site's day.
 
         ConditionFailed when the page's item changed since it was `found`. When only the
-        site's day refused the page's hosts (it has MAX_REFERRER_HOSTS), again with them as
+        site's day refused the page's hosts (it has SITE_DAY_HOSTS), again with them as
         "other" there.
         """
         listed = read_text(found, schema.SITE_ATTRIBUTE) if schema.SITE_ATTRIBUTE in found else ""
