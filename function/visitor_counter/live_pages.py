@@ -27,6 +27,7 @@ from visitor_counter.history_store import DayCounts, DayView, HistoryStore, Rang
 from visitor_counter.page_store import PageCounts, page_counts
 from visitor_counter.referrers import is_named
 from visitor_counter.store import (
+    OTHER_SHARDS_FOR_S,
     RETRY_AFTER_THROTTLED_S,
     batch_get,
     call_dynamodb,
@@ -37,9 +38,8 @@ from visitor_counter.store import (
 
 # Tries of a view whose page's day another view keeps moving (a day's first views racing).
 DAY_ATTEMPTS: Final = 4
-# How long a container answers a page's views with its other write shards' counts as last
-# read; and the most pages it keeps them for (a flood of made-up pages empties the list).
-OTHER_SHARDS_FOR_S: Final = 1.0
+# The most pages a container keeps its other write shards' counts for (store's
+# OTHER_SHARDS_FOR_S): a flood of made-up pages empties the list.
 MAX_PAGES_KEPT: Final = 1_000
 # How long a view waits after its move met another transaction on one of its items (the
 # site's day, when many pages' days move at midnight): transactions take milliseconds.

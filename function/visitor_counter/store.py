@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from contextlib import suppress
 from typing import Any
 
 from botocore.config import Config
@@ -157,6 +158,10 @@ def batch_get(
     return items
 
 
+# How long a container answers with a split key's other write shards as it last read them.
+OTHER_SHARDS_FOR_S = 1.0
+
+
 class SiteTotal:
     """Counts hits of one site in the counter table, its total split in write shards."""
 
@@ -166,17 +171,24 @@ class SiteTotal:
         table_name: str,
         shards: int = 1,
         pick: Callable[[int], int] = lambda shards: 0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self._client = client
         self._table_name = table_name
         self._shards = shards
         self._pick = pick
+        self._clock = clock
+        # The other shards' totals as last read: when, and by shard.
+        self._others: tuple[float, dict[int, int]] = (-OTHER_SHARDS_FOR_S, {})
 
     def increment(self, item_id: str) -> int:
-        """Add one to the total and return the new value: one round trip, two when split.
+        """Add one to the total and return the new value, in one round trip.
 
-        The hit goes to one write shard (`pick`: each in turn); the others are read after
-        it (eventually consistent: half a read unit each).
+        Split, the hit goes to one write shard (`pick`: each in turn), and the answer adds
+        the others as this container last read them: once every OTHER_SHARDS_FOR_S at most
+        (a round trip more, half a read unit a shard), so it may be that far behind on them;
+        what is stored is exact. A failed read of them answers with what it has, never 503:
+        the hit is counted.
         """
         shard = self._pick(self._shards)
         response = call_dynamodb(
@@ -189,20 +201,18 @@ class SiteTotal:
             ReturnValues="UPDATED_NEW",
         )
         total = read_number(response.get("Attributes"), schema.SITE_TOTAL_ATTRIBUTE)
-        others = [self._key(item_id, n) for n in range(self._shards) if n != shard]
-        try:
-            return total + self._sum(batch_get(self._client, self._table_name, others, **_COUNT))
-        except (StoreUnavailable, CountUnavailable):
-            # The hit is counted already: a failed read must not answer it 503 ("a 503
-            # counted nothing" when throttled). The answer then has this shard alone.
+        if self._shards == 1:
             return total
+        now = self._clock()
+        if now - self._others[0] >= OTHER_SHARDS_FOR_S:
+            with suppress(StoreUnavailable, CountUnavailable):
+                self._others = (now, self._read_shards(item_id))
+        return total + sum(count for n, count in self._others[1].items() if n != shard)
 
     def read(self, item_id: str) -> int:
         """The total without changing it (0 before the first hit), in one round trip."""
         if self._shards > 1:
-            keys = [self._key(item_id, n) for n in range(self._shards)]
-            items = batch_get(self._client, self._table_name, keys, ConsistentRead=True, **_COUNT)
-            return self._sum(items)
+            return sum(self._read_shards(item_id).values())
         response = call_dynamodb(
             self._client.get_item,
             TableName=self._table_name,
@@ -213,13 +223,26 @@ class SiteTotal:
         item = response.get("Item")
         return read_number(item, schema.SITE_TOTAL_ATTRIBUTE) if item else 0
 
+    def _read_shards(self, item_id: str) -> dict[int, int]:
+        """Each write shard's total (eventually consistent)."""
+        keys = [self._key(item_id, n) for n in range(self._shards)]
+        shard_of = {key[schema.PARTITION_KEY]["S"]: n for n, key in enumerate(keys)}
+        read = {**_COUNT, "ProjectionExpression": "#id, #count"}
+        read["ExpressionAttributeNames"] = {
+            **_COUNT["ExpressionAttributeNames"],
+            "#id": schema.PARTITION_KEY,
+        }
+        items = batch_get(self._client, self._table_name, keys, **read)
+        return {
+            shard_of[item[schema.PARTITION_KEY]["S"]]: read_number(
+                item, schema.SITE_TOTAL_ATTRIBUTE
+            )
+            for item in items
+        }
+
     @staticmethod
     def _key(item_id: str, shard: int) -> dict[str, Any]:
         return {schema.PARTITION_KEY: {"S": schema.shard_key(item_id, shard)}}
-
-    @staticmethod
-    def _sum(items: list[dict[str, Any]]) -> int:
-        return sum(read_number(item, schema.SITE_TOTAL_ATTRIBUTE) for item in items)
 
 
 _COUNT: dict[str, Any] = {

@@ -75,7 +75,7 @@ def build_router(
     return Router(
         settings,
         bots or default_bot_rules(),
-        SiteTotal(client, settings.table_name, shards, (pick or round_robin)()),
+        SiteTotal(client, settings.table_name, shards, (pick or round_robin)(), clock),
         counter,
         KnownPagesCache(pages, settings.known_pages_refresh_s, clock),
         StatsReader(DayReader(history, live), clock),
