@@ -202,7 +202,8 @@ def problems(capacity: Capacity) -> list[str]:
         )
     requests = worst.views_per_s + worst.hits_per_s
     at_once = requests * WARM_INVOCATION_S
-    if at_once > capacity.concurrency:
+    # 0 reserved is Lambda's off switch (every invocation refused): nothing to carry.
+    if capacity.reserved_concurrency != 0 and at_once > capacity.concurrency:
         found.append(
             f"throttle_rate_limit_rps: {capacity.rate_limit_rps:g} lets {requests:,.0f} "
             f"counting requests a second through, about {at_once:,.0f} invocations at once "

@@ -87,3 +87,8 @@ def test_a_throttle_beyond_one_pages_reads_is_refused_whatever_the_shards() -> N
         dataclasses.replace(
             large_site(), throttle_rate_limit_rps=10_000.0, write_shards=schema.MAX_WRITE_SHARDS
         )
+
+
+def test_a_function_switched_off_is_no_concurrency_problem() -> None:
+    """lambda_reserved_concurrency = 0 is Lambda's off switch, a setting the config takes."""
+    assert dataclasses.replace(AppConfig(), lambda_reserved_concurrency=0).capacity.concurrency == 0
