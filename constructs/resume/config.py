@@ -35,7 +35,7 @@ from visitor_counter.settings import (
     Settings,
     parse_origin,
 )
-from visitor_counter.visitors import CEILING_SAMPLES
+from visitor_counter.visitors import estimate_weight
 
 ENV_PREFIX = "RESUME_"
 CONFIG_FILE_ENV = "RESUME_CONFIG_FILE"
@@ -170,7 +170,7 @@ class AppConfig:
             burst_limit=self.throttle_burst_limit,
             reserved_concurrency=self.lambda_reserved_concurrency,
             write_shards=self.write_shards,
-            estimate_weight=max(1, self.max_views_per_day // CEILING_SAMPLES),
+            estimate_weight=estimate_weight(self.max_views_per_day),
         )
 
     @property

@@ -30,7 +30,9 @@ from visitor_counter.errors import ConditionFailed
 from visitor_counter.referrers import is_named
 from visitor_counter.store import (
     call_dynamodb,
+    newest_days,
     number_or_zero,
+    query_items,
     read_number,
     read_referrers,
     read_text,
@@ -297,7 +299,9 @@ class HistoryStore:
     def _partition_days(self, first: str, last: str, page: str | None) -> Iterator[Any]:
         """Every write shard's items of a page's (or the site's) days: a Query each."""
         for shard in range(self._shards):
-            yield from self._query(
+            yield from query_items(
+                self._client,
+                self._table,
                 KeyConditionExpression="#id = :id AND #day BETWEEN :first AND :last",
                 ExpressionAttributeNames={
                     "#id": schema.PARTITION_KEY,
@@ -318,20 +322,13 @@ class HistoryStore:
         found: list[DayCounts] = []
         complete_after = ""
         for shard in range(self._shards):
-            items = self._query(
-                IndexName=schema.PAGES_BY_DAY_INDEX,
-                # Newest first: a range holding more than `most` loses its oldest days.
-                ScanIndexForward=False,
-                KeyConditionExpression="#site = :site AND #day BETWEEN :first AND :last",
-                ExpressionAttributeNames={
-                    "#site": schema.SITE_ATTRIBUTE,
-                    "#day": schema.HISTORY_SORT_KEY,
-                },
-                ExpressionAttributeValues={
-                    ":site": {"S": schema.shard_key(self._site, shard)},
-                    ":first": {"S": first},
-                    ":last": {"S": last},
-                },
+            items = newest_days(
+                self._client,
+                self._table,
+                schema.PAGES_BY_DAY_INDEX,
+                schema.shard_key(self._site, shard),
+                first,
+                last,
             )
             read = [
                 _day_counts(item, read_text(item, schema.PAGE_ATTRIBUTE))
@@ -342,21 +339,6 @@ class HistoryStore:
                 complete_after = max(complete_after, read[-1].day)
             found += read
         return RangeDays(found, complete_after)
-
-    def _query(self, **request: Any) -> Iterator[dict[str, Any]]:
-        """Every item a query finds, a call per page of results (1 MB each)."""
-        start: dict[str, Any] | None = None
-        while True:
-            response = call_dynamodb(
-                self._client.query,
-                TableName=self._table,
-                **request,
-                **({"ExclusiveStartKey": start} if start else {}),
-            )
-            yield from response.get("Items") or []
-            start = response.get("LastEvaluatedKey")
-            if not start:
-                return
 
     def _partition(self, page: str | None) -> str:
         if page is None:

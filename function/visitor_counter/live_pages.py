@@ -19,6 +19,7 @@ import time
 from collections.abc import Callable
 from contextlib import suppress
 from dataclasses import dataclass, replace
+from itertools import islice
 from typing import Any, Final
 
 from visitor_counter import schema
@@ -31,6 +32,8 @@ from visitor_counter.store import (
     RETRY_AFTER_THROTTLED_S,
     batch_get,
     call_dynamodb,
+    items_by_shard,
+    newest_days,
     number_or_zero,
     read_referrers,
     read_text,
@@ -258,25 +261,20 @@ class LivePages:
 
     def _read_shards(self, page: str) -> dict[int, tuple[int, int]]:
         """Each write shard's all-time views and visitors of a page."""
-        shard_of = {self._key(page, n)[schema.PARTITION_KEY]["S"]: n for n in range(self._shards)}
-        keys = [self._key(page, n) for n in range(self._shards)]
-        items = batch_get(
+        items = items_by_shard(
             self._client,
             self._table,
-            keys,
-            ProjectionExpression="#id, #views, #visitors",
-            ExpressionAttributeNames={
-                "#id": schema.PARTITION_KEY,
-                "#views": schema.VIEWS_ATTRIBUTE,
-                "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
-            },
+            schema.page_key(self._site, page),
+            self._shards,
+            schema.VIEWS_ATTRIBUTE,
+            schema.PAGE_VISITORS_ATTRIBUTE,
         )
         return {
-            shard_of[item[schema.PARTITION_KEY]["S"]]: (
+            n: (
                 number_or_zero(item, schema.VIEWS_ATTRIBUTE),
                 number_or_zero(item, schema.PAGE_VISITORS_ATTRIBUTE),
             )
-            for item in items
+            for n, item in items.items()
         }
 
     def _move(
@@ -336,7 +334,16 @@ class LivePages:
         keys: list[dict[str, Any]] = []
         complete_after = ""
         for shard in range(self._shards):
-            found = self._shard_keys(first, last, most, schema.shard_key(self._site, shard))
+            # Newest first, one more than it keeps: it says whether there were more.
+            entries = newest_days(
+                self._client,
+                self._table,
+                schema.LIVE_DAYS_INDEX,
+                schema.shard_key(self._site, shard),
+                first,
+                last,
+            )
+            found = list(islice(entries, most + 2))
             if len(found) > most + 1:  # more than it keeps: the last day kept may be partial
                 found = found[: most + 1]
                 complete_after = max(complete_after, found[-1][schema.DAY_ATTRIBUTE]["S"])
@@ -347,34 +354,6 @@ class LivePages:
         ]
         # The index is eventually consistent: a page may have moved on since.
         return RangeDays([day for day in days if first <= day.day <= last], complete_after)
-
-    def _shard_keys(self, first: str, last: str, most: int, site: str) -> list[dict[str, Any]]:
-        """A partition's index entries, newest first: `most` + 2 at most (one too many)."""
-        keys: list[dict[str, Any]] = []
-        start: dict[str, Any] | None = None
-        while len(keys) <= most + 1:
-            response = call_dynamodb(
-                self._client.query,
-                TableName=self._table,
-                IndexName=schema.LIVE_DAYS_INDEX,
-                ScanIndexForward=False,
-                KeyConditionExpression="#site = :site AND #day BETWEEN :first AND :last",
-                ExpressionAttributeNames={
-                    "#site": schema.SITE_ATTRIBUTE,
-                    "#day": schema.DAY_ATTRIBUTE,
-                },
-                ExpressionAttributeValues={
-                    ":site": {"S": site},
-                    ":first": {"S": first},
-                    ":last": {"S": last},
-                },
-                **({"ExclusiveStartKey": start} if start else {}),
-            )
-            keys += response.get("Items") or []
-            start = response.get("LastEvaluatedKey")
-            if not start:
-                break
-        return keys[: most + 2]
 
     def _key(self, page: str, shard: int) -> dict[str, Any]:
         return {

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import suppress
 from typing import Any
 
@@ -132,6 +132,58 @@ def call_dynamodb(operation: Callable[..., dict[str, Any]], **request: Any) -> d
         raise StoreUnavailable(type(exc).__name__, RETRY_AFTER_UNAVAILABLE_S) from exc
 
 
+def query_items(client: Any, table: str, **request: Any) -> Iterator[dict[str, Any]]:
+    """Every item a Query finds, a call per page of results (1 MB each), as they are read."""
+    start: dict[str, Any] | None = None
+    while True:
+        response = call_dynamodb(
+            client.query,
+            TableName=table,
+            **request,
+            **({"ExclusiveStartKey": start} if start else {}),
+        )
+        yield from response.get("Items") or []
+        start = response.get("LastEvaluatedKey")
+        if not start:
+            return
+
+
+def newest_days(
+    client: Any, table: str, index: str, site: str, first: str, last: str
+) -> Iterator[dict[str, Any]]:
+    """An index partition's entries (`site`, `day`) from `first` to `last`, newest first."""
+    return query_items(
+        client,
+        table,
+        IndexName=index,
+        ScanIndexForward=False,
+        KeyConditionExpression="#site = :site AND #day BETWEEN :first AND :last",
+        ExpressionAttributeNames={"#site": schema.SITE_ATTRIBUTE, "#day": schema.DAY_ATTRIBUTE},
+        ExpressionAttributeValues={
+            ":site": {"S": site},
+            ":first": {"S": first},
+            ":last": {"S": last},
+        },
+    )
+
+
+def items_by_shard(
+    client: Any, table: str, key: str, shards: int, *attributes: str
+) -> dict[int, dict[str, Any]]:
+    """The items of a key's write shards that exist, `attributes` of each, by shard."""
+    keys = [{schema.PARTITION_KEY: {"S": schema.shard_key(key, n)}} for n in range(shards)]
+    shard_of = {schema.shard_key(key, n): n for n in range(shards)}
+    names = {f"#a{n}": name for n, name in enumerate((schema.PARTITION_KEY, *attributes))}
+    items = batch_get(
+        client,
+        table,
+        keys,
+        ProjectionExpression=", ".join(names),
+        ExpressionAttributeNames=names,
+    )
+    return {shard_of[item[schema.PARTITION_KEY]["S"]]: item for item in items}
+
+
 def batch_get(
     client: Any, table: str, keys: Sequence[dict[str, Any]], **read: Any
 ) -> list[dict[str, Any]]:
@@ -225,20 +277,10 @@ class SiteTotal:
 
     def _read_shards(self, item_id: str) -> dict[int, int]:
         """Each write shard's total (eventually consistent)."""
-        keys = [self._key(item_id, n) for n in range(self._shards)]
-        shard_of = {key[schema.PARTITION_KEY]["S"]: n for n, key in enumerate(keys)}
-        read = {**_COUNT, "ProjectionExpression": "#id, #count"}
-        read["ExpressionAttributeNames"] = {
-            **_COUNT["ExpressionAttributeNames"],
-            "#id": schema.PARTITION_KEY,
-        }
-        items = batch_get(self._client, self._table_name, keys, **read)
-        return {
-            shard_of[item[schema.PARTITION_KEY]["S"]]: read_number(
-                item, schema.SITE_TOTAL_ATTRIBUTE
-            )
-            for item in items
-        }
+        items = items_by_shard(
+            self._client, self._table_name, item_id, self._shards, schema.SITE_TOTAL_ATTRIBUTE
+        )
+        return {n: read_number(item, schema.SITE_TOTAL_ATTRIBUTE) for n, item in items.items()}
 
     @staticmethod
     def _key(item_id: str, shard: int) -> dict[str, Any]:

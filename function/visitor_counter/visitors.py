@@ -147,6 +147,11 @@ CEILING_LOOK_S: Final = 60
 CEILING_SAMPLES: Final = 1_000
 
 
+def estimate_weight(views_per_day: int) -> int:
+    """How many views a container adds to the day's estimate at a time, for a ceiling."""
+    return max(1, views_per_day // CEILING_SAMPLES)
+
+
 @dataclass(frozen=True)
 class ViewResult:
     """A page view's outcome: the page's counts, whether it counted, whether a new visitor."""
@@ -187,7 +192,7 @@ class PageCounter:
         # The day's estimate: each container adds its views `_sample_weight` at a time, so
         # CEILING_SAMPLES writes a day at the ceiling (every view below it); its views not
         # yet added (fewer than the weight each) are what the estimate lacks.
-        self._sample_weight = max(1, views_per_day // CEILING_SAMPLES)
+        self._sample_weight = estimate_weight(views_per_day)
         self._unsampled = ("", 0)  # this container's views of a day not yet added
         self._clock = clock
         self._shards = shards
