@@ -11,18 +11,23 @@ gives each route its share (resume.route_throttles).
 What a view writes (visitor_counter.live_pages): one write of its client's item and one of
 its page's item in one write shard; a page item's write is 1 unit under 1 KB and up to
 PAGE_ITEM_UNITS_MAX at its day's 50 referrer hosts. After midnight each page's shard items
-move their past day (a transaction: the page item, its history day and the site's day, in
-the same shard), moving the index entries of two indexes. The config (resume.config) asks
-this module whether the traffic its throttle lets through fits: `problems`.
+move their past day (a transaction: the page item, its history day and a part of the site's
+day, schema.SITE_DAY_SPLIT parts a shard), moving the index entries of two indexes; a page
+only a glob admits asks one of the day's lists of such pages first. What reads a split key
+keeps the sum a second in each container (schema.OTHER_SHARDS_FOR_S), so its reads grow
+with the containers, not the requests: the containers are at most the function's
+concurrency. The config (resume.config) asks this module whether the traffic its throttle
+lets through fits: `problems`.
 """
 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Final
 
 from resume.route_throttles import route_throttles
+from visitor_counter import schema
 from visitor_counter.routes import PAGE, SITE_TOTAL
 
 KEY_WRITE_UNITS_S: Final = 1_000
@@ -43,6 +48,8 @@ TRANSACTION_FACTOR: Final = 2
 SITE_DAY_UNITS_MAX: Final = 3
 # A read takes a unit per 4 KB strongly consistent, half that eventually consistent.
 READ_UNIT_KB: Final = 4
+# A day's list of unlisted pages: up to 100 hashes of 16 characters, under 2 KB.
+UNLISTED_LIST_UNITS: Final = 2
 # Pages whose days move into the site's day after midnight: the site's own (assumed, as the
 # cost model's top list) and the day's listed unlisted ones (schema.MAX_UNLISTED_PAGES_PER_DAY).
 PAGES_ASSUMED: Final = 100 + 100
@@ -58,6 +65,7 @@ class Traffic:
     pages: int = 20  # pages with views in a day: their days move after midnight
     page_item_units: int = 1  # a page item's write: 1 under 1 KB, up to PAGE_ITEM_UNITS_MAX
     reads_per_s: float = 0  # GET /pages/{page} of the most viewed page
+    made_up_per_s: float = 0  # views of made-up pages past the day's cap of them
 
 
 @dataclass(frozen=True)
@@ -100,6 +108,8 @@ class Load:
 def loads(traffic: Traffic, capacity: Capacity) -> list[Load]:
     """What `traffic` asks of each limit `capacity` meets, busiest key of each kind."""
     shards = capacity.write_shards
+    parts = schema.site_day_parts(shards)
+    containers = capacity.concurrency  # each reads a split key's sum once a second at most
     hot_page = traffic.views_per_s * traffic.hottest_page_share
     # After midnight, every page's shard items move in the day's first second at most.
     moves = min(traffic.pages * shards, traffic.views_per_s)
@@ -114,12 +124,21 @@ def loads(traffic: Traffic, capacity: Capacity) -> list[Load]:
         # container (so at most what one container can serve: its requests a second).
         Load("the site total's shard, read by POST /", traffic.hits_per_s * 0.5 * (shards > 1),
              KEY_READ_UNITS_S, rcu),
-        Load("the site's day after midnight (one shard)",
-             moves / shards * SITE_DAY_UNITS_MAX * TRANSACTION_FACTOR, KEY_WRITE_UNITS_S, wcu),
-        # Every shard of it, strongly consistent unsplit, eventually split (page_store).
-        Load("a page's item, read by GET /pages/{page} (each shard)",
-             traffic.reads_per_s * read_units(traffic.page_item_units, shards),
+        Load("the site's day after midnight (one part)",
+             moves / parts * SITE_DAY_UNITS_MAX * TRANSACTION_FACTOR, KEY_WRITE_UNITS_S, wcu),
+        Load("the site's day, made-up pages past the cap (one part)",
+             traffic.made_up_per_s / parts * SITE_DAY_UNITS_MAX, KEY_WRITE_UNITS_S, wcu),
+        Load("a page's item, read by GETs and views' answers (each shard)",
+             page_reads(traffic.reads_per_s, hot_page, traffic.page_item_units, capacity),
              KEY_READ_UNITS_S, rcu),
+        Load("a day's list of unlisted pages, read (one list)",
+             min(unlisted_per_list(shards) * shards + containers, moves) * (shards > 1),
+             KEY_READ_UNITS_S, rcu),
+        # Split, only a page not in it writes; unsplit, every ask, until a container finds
+        # the list full.
+        Load("a day's list of unlisted pages, written (one list)",
+             min(unlisted_per_list(shards) + containers * (shards == 1), moves)
+             * UNLISTED_LIST_UNITS, KEY_WRITE_UNITS_S, wcu),
         Load("the live-days index after midnight (one partition)",
              moves / shards * 2, KEY_WRITE_UNITS_S, wcu),
         Load("the pages-by-day index after midnight (one partition)",
@@ -136,6 +155,35 @@ def loads(traffic: Traffic, capacity: Capacity) -> list[Load]:
     ]  # fmt: skip
 
 
+def key_loads(traffic: Traffic, capacity: Capacity) -> list[Load]:
+    """The loads on DynamoDB's keys (not the throttles', Lambda's or the API's)."""
+    return [
+        load
+        for load in loads(traffic, capacity)
+        if load.limit in (KEY_WRITE_UNITS_S, KEY_READ_UNITS_S) and load.unit.endswith("units/s")
+    ]
+
+
+def page_reads(gets: float, views: float, item_units: int, capacity: Capacity) -> float:
+    """Read units a second on each shard item of a page with `gets` GETs and `views` a second.
+
+    Unsplit, a GET reads the one item strongly consistent, and a view's answer reads
+    nothing. Split, each container reads every shard eventually consistent (half the
+    units) at most once a second for its GETs and once for its views' answers.
+    """
+    per_read = math.ceil(item_units / READ_UNIT_KB)
+    if capacity.write_shards == 1:
+        return gets * per_read
+    containers = capacity.concurrency / schema.OTHER_SHARDS_FOR_S
+    return (min(gets, containers) + min(views, containers)) * per_read / 2
+
+
+def unlisted_per_list(shards: int) -> int:
+    """How many unlisted pages one of a day's lists of them takes (history_store)."""
+    split = schema.UNLISTED_LIST_SPLIT if shards > 1 else 1
+    return -(-schema.MAX_UNLISTED_PAGES_PER_DAY // split)
+
+
 def first_limit(traffic: Traffic, capacity: Capacity) -> Load:
     """The limit `traffic` comes closest to, or passes furthest."""
     return max(loads(traffic, capacity), key=lambda load: load.share)
@@ -145,7 +193,8 @@ def throttled_worst(capacity: Capacity) -> Traffic:
     """The worst the stage throttle lets through.
 
     Each counting route at its share, every view on one page whose item is at its bound,
-    every page's day moving at once.
+    every page's day moving at once; the same views as GETs of that page, and as views of
+    made-up pages past the day's cap, instead: each its own worst.
     """
     views = capacity.route_rps(PAGE.key)
     return Traffic(
@@ -154,26 +203,21 @@ def throttled_worst(capacity: Capacity) -> Traffic:
         hits_per_s=capacity.route_rps(SITE_TOTAL.key),
         pages=PAGES_ASSUMED,
         page_item_units=PAGE_ITEM_UNITS_MAX,
-        reads_per_s=views,  # the same route's requests as reads instead: each its own worst
+        reads_per_s=views,
+        made_up_per_s=views,
     )
-
-
-def read_units(item_units: int, shards: int) -> float:
-    """Read units of one shard's item in a GET: strongly consistent unsplit, else not."""
-    per_read = math.ceil(item_units / READ_UNIT_KB)
-    return per_read if shards == 1 else per_read / 2
 
 
 def shards_needed(capacity: Capacity) -> int:
-    """The fewest write shards that carry the worst the throttle lets through."""
-    worst = throttled_worst(capacity)
-    moves = min(worst.pages * capacity.write_shards, worst.views_per_s)
-    per_key = max(
-        worst.views_per_s * worst.page_item_units,  # one page's item
-        worst.hits_per_s,  # the site total
-        moves * SITE_DAY_UNITS_MAX * TRANSACTION_FACTOR,  # the site's day after midnight
-    )
-    return max(1, math.ceil(per_key / KEY_WRITE_UNITS_S))
+    """The fewest write shards that keep every key under its limit at the throttle's worst.
+
+    MAX_WRITE_SHARDS + 1 when none does.
+    """
+    for shards in range(1, schema.MAX_WRITE_SHARDS + 1):
+        split = replace(capacity, write_shards=shards)
+        if all(load.share <= 1 for load in key_loads(throttled_worst(split), split)):
+            return shards
+    return schema.MAX_WRITE_SHARDS + 1
 
 
 def problems(capacity: Capacity) -> list[str]:
@@ -183,22 +227,19 @@ def problems(capacity: Capacity) -> list[str]:
     """
     worst = throttled_worst(capacity)
     found = []
-    needed = shards_needed(capacity)
-    if capacity.write_shards < needed:
-        found.append(
-            f"throttle_rate_limit_rps: {capacity.rate_limit_rps:g} lets "
-            f"{worst.views_per_s:,.0f} views a second reach one page, up to "
-            f"{worst.views_per_s * PAGE_ITEM_UNITS_MAX:,.0f} write units a second on its item, "
-            f"and DynamoDB takes {KEY_WRITE_UNITS_S:,} a second on one key: set write_shards "
-            f"to {needed} or more (it is {capacity.write_shards}), or lower the throttle"
+    busiest = max(key_loads(worst, capacity), key=lambda load: load.share)
+    if busiest.share > 1:
+        needed = shards_needed(capacity)
+        change = (
+            f"set write_shards to {needed} or more (it is {capacity.write_shards})"
+            if needed <= schema.MAX_WRITE_SHARDS
+            else f"no write_shards up to {schema.MAX_WRITE_SHARDS} carries it"
         )
-    reads = worst.reads_per_s * read_units(worst.page_item_units, capacity.write_shards)
-    if reads > KEY_READ_UNITS_S:
         found.append(
-            f"throttle_rate_limit_rps: {capacity.rate_limit_rps:g} lets {worst.reads_per_s:,.0f} "
-            f"reads a second reach one page, {reads:,.0f} read units on each of its items, and "
-            f"DynamoDB takes {KEY_READ_UNITS_S:,} a second on one key (write shards do not "
-            "split a page's reads): lower the throttle"
+            f"throttle_rate_limit_rps: {capacity.rate_limit_rps:g} lets {worst.views_per_s:,.0f} "
+            f"views a second through to one page, {busiest.per_s:,.0f} {busiest.unit[:-2]} a "
+            f"second on {busiest.name}, and DynamoDB takes {busiest.limit:,.0f} a second on one "
+            f"key: {change}, or lower the throttle"
         )
     requests = worst.views_per_s + worst.hits_per_s
     at_once = requests * WARM_INVOCATION_S

@@ -89,6 +89,22 @@ def _page_hash(page: str) -> str:
     return hashlib.sha256(page.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
 
+def site_day_part(page: str, shard: int, shards: int) -> int:
+    """The part of the site's day a page's write shard adds to (schema.SITE_DAY_SPLIT).
+
+    Its shard's part for half the pages (by a hash of the page id), one past the shards for
+    the others: parts 0 to `shards` - 1 are the shards' own, as before the split.
+    """
+    if shards == 1:
+        return 0
+    return shard + shards * (int(_page_hash(page), 16) % schema.SITE_DAY_SPLIT)
+
+
+def _unlisted_pages(item: dict[str, Any]) -> frozenset[str]:
+    """The page hashes a day's list of unlisted pages holds."""
+    return frozenset(item.get(schema.UNLISTED_PAGES_ATTRIBUTE, {}).get("SS", []))
+
+
 def day_end(day: str) -> int:
     """The epoch second a UTC day (YYYY-MM-DD) ends: its next midnight."""
     return (date.fromisoformat(day) + timedelta(days=1) - date(1970, 1, 1)).days * 86_400
@@ -102,6 +118,9 @@ class HistoryStore:
         self._table = table_name
         self._site = site_id
         self._shards = shards
+        # The day's unlisted pages once this container found the list full: it no longer
+        # changes that day, so a flood of made-up pages asks it once a container, not a view.
+        self._full_lists: dict[int, tuple[str, frozenset[str]]] = {}  # by list, with its day
 
     def archive(self, past: DayCounts, *, site: str, expires_at: int, shard: int) -> dict[str, Any]:
         """The Update (of a TransactWriteItems) that adds a page's past live day to its day.
@@ -180,7 +199,8 @@ class HistoryStore:
         for source in named[len(kept) :]:
             referrers[schema.OTHER_SOURCE] += referrers.pop(source)
         site_day = replace(past, page=None, visitors=past.entries, referrers=dict(referrers))
-        update = self._add_day(site_day, None, expires_at, shard)
+        part = site_day_part(past.page or "", shard, self._shards)
+        update = self._add_day(site_day, None, expires_at, part)
         if kept:
             update["ExpressionAttributeValues"][":max_hosts"] = {"N": str(schema.SITE_DAY_HOSTS)}
             update["ConditionExpression"] = (
@@ -193,18 +213,47 @@ class HistoryStore:
 
         One UpdateItem of the day's set of such pages (a short hash of each, so it stays
         under 2 KB): a page in it, or joining while it has room, is listed; else not. Each
-        write shard's first view of the page's day asks, and gets the same answer.
+        write shard's first view of the page's day asks, and gets the same answer: once a
+        container finds the list full, from the list as the refusal returned it (no call).
+
+        Split (write shards), after midnight every shard of every such page asks within a
+        second or so: a strongly consistent read of the list comes first (reads have three
+        times the room of writes), only a page not in it writes, and the list is
+        UNLISTED_LIST_SPLIT lists by a hash of the page id, each taking its share of the
+        cap, so that no list is read more than one key takes (resume.capacity).
         """
-        if schema.MAX_UNLISTED_PAGES_PER_DAY <= 0:
+        split = schema.UNLISTED_LIST_SPLIT if self._shards > 1 else 1
+        most = -(-schema.MAX_UNLISTED_PAGES_PER_DAY // split)  # each list's share, rounded up
+        if most <= 0:
             return False  # a site that lists none: nothing to ask
+        part = int(_page_hash(page), 16) % split
+        full_day, full = self._full_lists.get(part, ("", frozenset()))
+        if full_day == day:
+            return _page_hash(page) in full
+        key = {
+            schema.PARTITION_KEY: {
+                "S": schema.shard_key(schema.unlisted_pages_key(self._site), part)
+            },
+            schema.HISTORY_SORT_KEY: {"S": day},
+        }
+        if self._shards > 1:
+            found = (
+                call_dynamodb(
+                    self._client.get_item, TableName=self._table, Key=key, ConsistentRead=True
+                ).get("Item")
+                or {}
+            )
+            listed = _unlisted_pages(found)
+            if _page_hash(page) in listed:
+                return True
+            if len(listed) >= most:
+                self._full_lists[part] = (day, listed)
+                return False
         try:
             call_dynamodb(
                 self._client.update_item,
                 TableName=self._table,
-                Key={
-                    schema.PARTITION_KEY: {"S": schema.unlisted_pages_key(self._site)},
-                    schema.HISTORY_SORT_KEY: {"S": day},
-                },
+                Key=key,
                 UpdateExpression="ADD #pages :page SET #expires = :expires",
                 ConditionExpression=(
                     "attribute_not_exists(#pages) OR contains(#pages, :hash) OR size(#pages) < :max"
@@ -216,11 +265,13 @@ class HistoryStore:
                 ExpressionAttributeValues={
                     ":page": {"SS": [_page_hash(page)]},
                     ":hash": {"S": _page_hash(page)},
-                    ":max": {"N": str(schema.MAX_UNLISTED_PAGES_PER_DAY)},
+                    ":max": {"N": str(most)},
                     ":expires": {"N": str(expires_at)},
                 },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ConditionFailed:
+        except ConditionFailed as refused:
+            self._full_lists[part] = (day, _unlisted_pages(refused.item or {}))
             return False
         return True
 
@@ -232,7 +283,8 @@ class HistoryStore:
         """
         source = view.source if view.source == schema.DIRECT_SOURCE else schema.OTHER_SOURCE
         day = DayCounts(view.day, None, 1, int(view.new_site_visitor), {source: 1}, 0)
-        update = self._add_day(day, None, expires_at, view.shard)
+        part = site_day_part(view.page, view.shard, self._shards)
+        update = self._add_day(day, None, expires_at, part)
         call_dynamodb(self._client.update_item, **update)
 
     def add_estimate(self, day: str, weight: int, *, expires_at: int) -> int:
@@ -297,8 +349,9 @@ class HistoryStore:
         ]
 
     def _partition_days(self, first: str, last: str, page: str | None) -> Iterator[Any]:
-        """Every write shard's items of a page's (or the site's) days: a Query each."""
-        for shard in range(self._shards):
+        """Every write shard's items of a page's days (every part's of the site's): a Query each."""
+        parts = self._shards if page is not None else schema.site_day_parts(self._shards)
+        for shard in range(parts):
             yield from query_items(
                 self._client,
                 self._table,

@@ -28,7 +28,6 @@ from visitor_counter.history_store import DayCounts, DayView, HistoryStore, Rang
 from visitor_counter.page_store import PageCounts, page_counts
 from visitor_counter.referrers import is_named
 from visitor_counter.store import (
-    OTHER_SHARDS_FOR_S,
     RETRY_AFTER_THROTTLED_S,
     batch_get,
     call_dynamodb,
@@ -42,7 +41,7 @@ from visitor_counter.store import (
 # Tries of a view whose page's day another view keeps moving (a day's first views racing).
 DAY_ATTEMPTS: Final = 4
 # The most pages a container keeps its other write shards' counts for (store's
-# OTHER_SHARDS_FOR_S): a flood of made-up pages empties the list.
+# schema.OTHER_SHARDS_FOR_S): a flood of made-up pages empties the list.
 MAX_PAGES_KEPT: Final = 1_000
 # How long a view waits after its move met another transaction on one of its items (the
 # site's day, when many pages' days move at midnight): transactions take milliseconds.
@@ -237,14 +236,14 @@ class LivePages:
         """A page's counts in `shard` plus its other write shards', as last read.
 
         The others are read (eventually consistent, half a unit each) at most once every
-        OTHER_SHARDS_FOR_S per page and container: the answer is exact for the view's own
+        schema.OTHER_SHARDS_FOR_S per page and container: the answer is exact for the view's own
         shard and at most that far behind on the others; what is stored is exact.
         """
         if self._shards == 1:
             return counts
         now = self._clock()
-        read_at, by_shard = self._others.get(counts.page, (-OTHER_SHARDS_FOR_S, {}))
-        if now - read_at >= OTHER_SHARDS_FOR_S:
+        read_at, by_shard = self._others.get(counts.page, (-schema.OTHER_SHARDS_FOR_S, {}))
+        if now - read_at >= schema.OTHER_SHARDS_FOR_S:
             # The view is counted already: a failed read must not answer it 503. The
             # answer then has the others as last read (none, at first).
             with suppress(StoreUnavailable, CountUnavailable):

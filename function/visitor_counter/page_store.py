@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Final
 
 from visitor_counter import schema
 from visitor_counter.errors import CountUnavailable
 from visitor_counter.store import batch_get, call_dynamodb, read_number
+
+# Split pages whose last read a container keeps; past it, it forgets them all (a flood of
+# made-up ids empties the list instead of growing it).
+MAX_READS_KEPT: Final = 1_000
 
 
 @dataclass(frozen=True)
@@ -27,18 +32,42 @@ class PageCounts:
 class PageStore:
     """Reads and writes one site's page items in the counter table."""
 
-    def __init__(self, client: Any, table_name: str, site_id: str, shards: int = 1) -> None:
+    def __init__(
+        self,
+        client: Any,
+        table_name: str,
+        site_id: str,
+        shards: int = 1,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self._client = client
         self._table = table_name
         self._site = site_id
         self._shards = shards
+        self._clock = clock
+        # Split pages' sums as this container last read them: when, and the counts.
+        self._read: dict[str, tuple[float, PageCounts | None]] = {}
 
     def read(self, page: str) -> PageCounts | None:
-        """The page's counts (its write shards' sum), None when it was never viewed."""
+        """The page's counts (its write shards' sum), None when it was never viewed.
+
+        Unsplit, one strongly consistent read: a read right after a view includes it. Split,
+        every shard is read eventually consistent (half the units), and the sum is kept
+        schema.OTHER_SHARDS_FOR_S per page and container, as a view's answer keeps the other
+        shards: so a page's items take at most a read a second from each container, however
+        many GETs its popularity brings (resume.capacity), and a split page's GET answers
+        up to a second old.
+        """
         if self._shards > 1:
-            # Split, eventually consistent: every shard of a busy page is read by each GET,
-            # and a strongly consistent read takes twice the units (resume.capacity).
-            return _sum(page, batch_get(self._client, self._table, self._keys(page)))
+            now = self._clock()
+            read_at, counts = self._read.get(page, (-schema.OTHER_SHARDS_FOR_S, None))
+            if now - read_at < schema.OTHER_SHARDS_FOR_S:
+                return counts
+            counts = _sum(page, batch_get(self._client, self._table, self._keys(page)))
+            if len(self._read) >= MAX_READS_KEPT:
+                self._read.clear()
+            self._read[page] = (now, counts)
+            return counts
         response = call_dynamodb(
             self._client.get_item,
             TableName=self._table,

@@ -101,6 +101,9 @@ ENTRIES_ATTRIBUTE: Final = "entries"
 LIVE_DAYS_INDEX: Final = "live-days"
 # The site's day: its views as the daily ceiling counts them (visitors.PageCounter).
 ESTIMATE_ATTRIBUTE: Final = "estimate"
+# How long a container answers with a split key's other write shards as it last read them
+# (a view's answer, POST /'s, a GET of a page).
+OTHER_SHARDS_FOR_S: Final = 1.0
 # The most ways the hot keys may be split (resume.capacity says how many a throttle needs).
 MAX_WRITE_SHARDS: Final = 64
 PAGES_BY_DAY_INDEX: Final = "pages-by-day"
@@ -112,6 +115,10 @@ MAX_REFERRER_HOSTS: Final = 50
 # while it has fewer than SITE_DAY_HOSTS: at most 15 hosts, ~2 KB, a few write units a move.
 SITE_HOSTS_PER_MOVE: Final = 5
 SITE_DAY_HOSTS: Final = 10
+# Split (write shards), the site's day is split again, by page: after midnight every page's
+# every shard moves its day into the site's day within a second or so, and one site's day a
+# shard would take more of those moves than DynamoDB writes to one key (resume.capacity).
+SITE_DAY_SPLIT: Final = 2
 # A day's pages that only a glob admits (anyone can make up their ids) are in the
 # range-wide lists (the pages-by-day index) up to this many; the site's day still counts
 # the views of the rest. More pages than a personal site's visitors view in a day, and few
@@ -119,6 +126,9 @@ SITE_DAY_HOSTS: Final = 10
 # reads (stats.MAX_PAGE_DAYS) room for the site's own pages.
 MAX_UNLISTED_PAGES_PER_DAY: Final = 100
 UNLISTED_PAGES_ATTRIBUTE: Final = "pages"
+# Split (write shards), the day's list of unlisted pages is this many lists, by page, each
+# taking its share of MAX_UNLISTED_PAGES_PER_DAY (history_store.list_unlisted_page).
+UNLISTED_LIST_SPLIT: Final = 4
 DIRECT_SOURCE: Final = "direct"
 OTHER_SOURCE: Final = "other"
 # The counter table's stats-token item.
@@ -132,6 +142,11 @@ def shard_key(key: str, shard: int) -> str:
     after its last '#', so a shard's key is no other item's.
     """
     return key if shard == 0 else f"{key}#{shard}"
+
+
+def site_day_parts(shards: int) -> int:
+    """How many items a split site's day is in: SITE_DAY_SPLIT a write shard (1 unsplit)."""
+    return 1 if shards == 1 else shards * SITE_DAY_SPLIT
 
 
 def page_key(site_id: str, page: str) -> str:

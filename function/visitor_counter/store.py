@@ -210,10 +210,6 @@ def batch_get(
     return items
 
 
-# How long a container answers with a split key's other write shards as it last read them.
-OTHER_SHARDS_FOR_S = 1.0
-
-
 class SiteTotal:
     """Counts hits of one site in the counter table, its total split in write shards."""
 
@@ -231,13 +227,13 @@ class SiteTotal:
         self._pick = pick
         self._clock = clock
         # The other shards' totals as last read: when, and by shard.
-        self._others: tuple[float, dict[int, int]] = (-OTHER_SHARDS_FOR_S, {})
+        self._others: tuple[float, dict[int, int]] = (-schema.OTHER_SHARDS_FOR_S, {})
 
     def increment(self, item_id: str) -> int:
         """Add one to the total and return the new value, in one round trip.
 
         Split, the hit goes to one write shard (`pick`: each in turn), and the answer adds
-        the others as this container last read them: once every OTHER_SHARDS_FOR_S at most
+        the others as this container last read them: once every schema.OTHER_SHARDS_FOR_S at most
         (a round trip more, half a read unit a shard), so it may be that far behind on them;
         what is stored is exact. A failed read of them answers with what it has, never 503:
         the hit is counted.
@@ -256,7 +252,7 @@ class SiteTotal:
         if self._shards == 1:
             return total
         now = self._clock()
-        if now - self._others[0] >= OTHER_SHARDS_FOR_S:
+        if now - self._others[0] >= schema.OTHER_SHARDS_FOR_S:
             with suppress(StoreUnavailable, CountUnavailable):
                 self._others = (now, self._read_shards(item_id))
         return total + sum(count for n, count in self._others[1].items() if n != shard)

@@ -46,7 +46,7 @@ def build_router(
     makes what chooses a write's shard (each in turn from a random one; tests choose).
     """
     shards = settings.write_shards
-    pages = PageStore(client, settings.table_name, settings.site_id, shards)
+    pages = PageStore(client, settings.table_name, settings.site_id, shards, clock)
     daily = DailyStore(client, settings.daily_table, settings.site_id)
     history = HistoryStore(client, settings.history_table, settings.site_id, shards)
     live = LivePages(

@@ -125,6 +125,23 @@ def test_an_unlisted_page_new_past_the_days_cap_costs_one_round_trip_more_once(
     assert calls == [*NEW_UNLISTED_PAGE, "UpdateItem", *PAGE_VIEW, "UpdateItem"]
 
 
+def test_once_the_days_unlisted_pages_are_full_a_container_asks_no_more(
+    api: Router, calls: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A flood of made-up pages writes the day's list once a container, not once a view:
+    its refusal hands the list back, and the list no longer changes that day."""
+    monkeypatch.setattr(schema, "MAX_UNLISTED_PAGES_PER_DAY", 1)
+    api.handle(http_event("POST", "/pages/%2Fa"))
+    api.handle(http_event("POST", "/pages/%2Fb"))  # refused by the full list, which it keeps
+    calls.clear()
+
+    for page in ("%2Fc", "%2Fd"):
+        api.handle(http_event("POST", f"/pages/{page}"))
+
+    # Each new page: the client, the page's missing day, the page made, its overflow view.
+    assert calls == ["UpdateItem"] * 8
+
+
 def test_a_referrer_host_past_the_days_cap_costs_one_round_trip_more(
     api: Router, calls: list[str]
 ) -> None:

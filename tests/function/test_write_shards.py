@@ -24,7 +24,6 @@ from visitor_counter import schema
 from visitor_counter import stats as stats_module
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
-from visitor_counter.store import OTHER_SHARDS_FOR_S
 from visitor_counter.telemetry import RequestLog
 from visitor_counter.visitors import utc_day
 from visitor_counter.wiring import build_router
@@ -59,11 +58,11 @@ def test_views_spread_over_the_shards_and_every_answer_sums_them(
     answers = []
     for n in range(7):
         answers.append(answer(sharded, "POST", "/pages/%2F", source_ip=f"192.0.2.{n}")["views"])
-        clock.now_s += OTHER_SHARDS_FOR_S  # the other shards read again for the next
+        clock.now_s += schema.OTHER_SHARDS_FOR_S  # the other shards read again for the next
     totals = []
     for n in range(4):
         totals.append(answer(sharded, "POST", "/", source_ip=f"192.0.2.{n}")["visitors"])
-        clock.now_s += OTHER_SHARDS_FOR_S
+        clock.now_s += schema.OTHER_SHARDS_FOR_S
     clock.now_s += DAY
     answer(sharded, "POST", "/pages/%2F", source_ip="192.0.2.50")  # a shard's day moves
     second = utc_day(clock.now_s)[0]
@@ -100,12 +99,15 @@ def test_a_shards_day_moves_to_its_own_partitions(
     sharded: Router, dynamodb: Any, clock: Clock
 ) -> None:
     """Each shard's past day goes to a history item, site's day and index partition of its
-    own, so a busy page's shards moving at midnight do not write one key."""
-    for n in range(SHARDS):
-        answer(sharded, "POST", "/pages/%2F", source_ip=f"192.0.2.{n}")
+    own, so a busy page's shards moving at midnight do not write one key; the site's day is
+    split again by page (schema.SITE_DAY_SPLIT), "/" going to the parts past the shards."""
+    for page in ("%2F", "%2Fmade-up-1"):
+        for n in range(SHARDS):
+            answer(sharded, "POST", f"/pages/{page}", source_ip=f"192.0.2.{n}")
     clock.now_s += DAY
-    for n in range(SHARDS):
-        answer(sharded, "POST", "/pages/%2F", source_ip=f"192.0.2.{n}")
+    for page in ("%2F", "%2Fmade-up-1"):
+        for n in range(SHARDS):
+            answer(sharded, "POST", f"/pages/{page}", source_ip=f"192.0.2.{n}")
 
     history = dynamodb.scan(TableName=TEST_HISTORY_TABLE_NAME)["Items"]
     moved = sorted(
@@ -118,10 +120,61 @@ def test_a_shards_day_moves_to_its_own_partitions(
         ("blog#page#/", "blog", "1"),
         ("blog#page#/#1", "blog#1", "1"),
         ("blog#page#/#2", "blog#2", "1"),
-        ("blog#site", None, "1"),
+        ("blog#page#/made-up-1", "blog", "1"),
+        ("blog#page#/made-up-1#1", "blog#1", "1"),
+        ("blog#page#/made-up-1#2", "blog#2", "1"),
+        ("blog#site", None, "1"),  # "/made-up-1"'s shards: parts 0 to 2
         ("blog#site#1", None, "1"),
         ("blog#site#2", None, "1"),
+        ("blog#site#3", None, "1"),  # "/"'s: parts 3 to 5
+        ("blog#site#4", None, "1"),
+        ("blog#site#5", None, "1"),
     ]
+    today = utc_day(clock.now_s - DAY)[0]
+    daily = answer(sharded, "GET", "/stats/daily", query=f"from={today}&to={today}", headers=OWNER)
+    # Every part read: 6 views, by 3 visitors of the site (each saw both pages).
+    assert [(d["views"], d["visitors"]) for d in daily["days"]] == [(6, 3)]
+
+
+class CountedBatchReads:
+    """The handler's client, counting its BatchGetItem calls."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.batch_reads = 0
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "batch_get_item":
+            self.batch_reads += 1
+        return getattr(self._client, name)
+
+
+def test_a_split_pages_reads_take_its_shards_once_a_second_per_container(
+    settings: Settings, handler_client: Any, clock: Clock
+) -> None:
+    """However many GETs a popular page brings, its shards' items take a read a second from
+    each container (resume.capacity): the answers are up to that old."""
+    client = CountedBatchReads(handler_client)
+    api = build_router(
+        replace(settings, write_shards=SHARDS),
+        client,
+        requests=RequestLog("blog", "ERROR", io.StringIO()),
+        clock=clock,
+    )
+    answer(api, "POST", "/pages/%2F", source_ip="192.0.2.1")
+    clock.now_s += schema.OTHER_SHARDS_FOR_S
+    before = client.batch_reads
+
+    reads = [answer(api, "GET", "/pages/%2F")["views"] for _ in range(5)]
+    answer(api, "POST", "/pages/%2F", source_ip="192.0.2.2")
+    stale = answer(api, "GET", "/pages/%2F")["views"]
+    clock.now_s += schema.OTHER_SHARDS_FOR_S
+    fresh = answer(api, "GET", "/pages/%2F")["views"]
+
+    assert reads == [1] * 5
+    assert (stale, fresh) == (1, 2)
+    # The first GET, the view's other shards (a second after the first view's), the last GET.
+    assert client.batch_reads - before == 3
 
 
 def test_within_a_second_a_views_answer_has_its_shard_exact_and_the_others_as_read(
@@ -173,7 +226,7 @@ def test_a_counted_hit_or_view_is_answered_200_when_its_other_shards_cannot_be_r
     )
     answer(api, "POST", "/", source_ip="192.0.2.1")
     answer(api, "POST", "/pages/%2F", source_ip="192.0.2.1")
-    clock.now_s += OTHER_SHARDS_FOR_S
+    clock.now_s += schema.OTHER_SHARDS_FOR_S
     client.throttled = True
 
     total = answer(api, "POST", "/", source_ip="192.0.2.2")["visitors"]
@@ -186,22 +239,52 @@ def test_a_counted_hit_or_view_is_answered_200_when_its_other_shards_cannot_be_r
     assert answer(api, "POST", "/", source_ip="192.0.2.3")["visitors"] == 3
 
 
+@pytest.mark.parametrize(
+    "order",
+    [
+        pytest.param((1, 1, 1, 2, 2, 2, 3, 3, 3), id="each page on every shard in turn"),
+        # The list is full at the third view: the later shards of pages 1 and 2 are told
+        # from the list as the refusal returned it.
+        pytest.param((1, 2, 3, 2, 3, 1, 3, 1, 2), id="pages listed after the list is full"),
+    ],
+)
 def test_an_unlisted_pages_shards_take_one_place_among_the_days_listed_pages(
-    sharded: Router, clock: Clock, monkeypatch: pytest.MonkeyPatch
+    sharded: Router, clock: Clock, monkeypatch: pytest.MonkeyPatch, order: tuple[int, ...]
 ) -> None:
-    monkeypatch.setattr(schema, "MAX_UNLISTED_PAGES_PER_DAY", 2)
+    """Pages 1 to 3 are "/made-up-1", "-7" and "-8", all in the first of the split lists
+    (schema.UNLISTED_LIST_SPLIT, by a hash of the page): it takes 2 of a cap of 8."""
+    monkeypatch.setattr(schema, "MAX_UNLISTED_PAGES_PER_DAY", 8)
+    names = {1: "%2Fmade-up-1", 2: "%2Fmade-up-7", 3: "%2Fmade-up-8"}
     today = utc_day(clock.now_s)[0]
-    for page in ("%2Fmade-up-1", "%2Fmade-up-2", "%2Fmade-up-3"):
-        for n in range(SHARDS):  # each page on every shard
-            answer(sharded, "POST", f"/pages/{page}", source_ip=f"192.0.2.{n}")
+    for n, page in enumerate(order):  # shards 0, 1, 2, 0, ...: each page on every shard
+        answer(sharded, "POST", f"/pages/{names[page]}", source_ip=f"192.0.2.{n % 3}")
 
     pages = answer(sharded, "GET", "/stats/pages", query=f"from={today}&to={today}", headers=OWNER)
 
     assert pages["pages"] == [
         {"page": "/made-up-1", "views": 3, "visitors": 3},
-        {"page": "/made-up-2", "views": 3, "visitors": 3},
+        {"page": "/made-up-7", "views": 3, "visitors": 3},
     ]
     assert pages["other"] == {"views": 3}
+
+
+def test_split_a_full_list_of_unlisted_pages_refuses_only_its_own_pages(
+    sharded: Router, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """ "/made-up-1", "-7", "-8" share the first list, "/made-up-2" is in the last."""
+    monkeypatch.setattr(schema, "MAX_UNLISTED_PAGES_PER_DAY", 8)
+    today = utc_day(clock.now_s)[0]
+    for page in ("1", "7", "8", "2"):
+        answer(sharded, "POST", f"/pages/%2Fmade-up-{page}", source_ip="192.0.2.1")
+
+    pages = answer(sharded, "GET", "/stats/pages", query=f"from={today}&to={today}", headers=OWNER)
+
+    assert [listed["page"] for listed in pages["pages"]] == [
+        "/made-up-1",
+        "/made-up-2",
+        "/made-up-7",
+    ]
+    assert pages["other"] == {"views": 1}
 
 
 def test_a_bounded_range_read_leaves_out_whole_days_only(
@@ -226,3 +309,45 @@ def test_a_bounded_range_read_leaves_out_whole_days_only(
         "date,page,views,visitors\r\n"
         f"{first},other,3,\r\n{second},/a,1,1\r\n{second},/posts/hello,2,2\r\n"
     )
+
+
+class RecordedCalls:
+    """The handler's client, recording each call's name and the key ID it names, if any."""
+
+    def __init__(self, client: Any) -> None:
+        self._client = client
+        self.calls: list[tuple[str, str]] = []
+
+    def __getattr__(self, name: str) -> Any:
+        call = getattr(self._client, name)
+
+        def recorded(**kw: Any) -> Any:
+            self.calls.append((name, kw.get("Key", {}).get("ID", {}).get("S", "")))
+            return call(**kw)
+
+        return recorded
+
+
+def test_split_a_page_in_the_days_unlisted_list_reads_it_and_writes_it_not(
+    settings: Settings, handler_client: Any, clock: Clock
+) -> None:
+    """After midnight every shard of every unlisted page asks the one list within a second:
+    split, they read it (three times the room of writes), and only a page not in it writes."""
+    client = RecordedCalls(handler_client)
+    turns = itertools.cycle(range(SHARDS))
+    api = build_router(
+        replace(settings, write_shards=SHARDS),
+        client,
+        requests=RequestLog("blog", "ERROR", io.StringIO()),
+        clock=clock,
+        pick=lambda: lambda shards: next(turns) % shards,
+    )
+    for n in range(SHARDS):  # "/a" (only a glob admits it) on each shard
+        answer(api, "POST", "/pages/%2Fa", source_ip=f"192.0.2.{n}")
+
+    unlisted = schema.shard_key(schema.unlisted_pages_key("blog"), 1)  # "/a"'s list
+    asks = [name for name, key in client.calls if key == unlisted]
+    assert asks == ["get_item", "update_item", "get_item", "get_item"]
+    today = utc_day(clock.now_s)[0]
+    pages = answer(api, "GET", "/stats/pages", query=f"from={today}&to={today}", headers=OWNER)
+    assert pages["pages"] == [{"page": "/a", "views": 3, "visitors": 3}]

@@ -7,18 +7,17 @@ import dataclasses
 import pytest
 
 from resume.capacity import (
-    KEY_WRITE_UNITS_S,
-    PAGE_ITEM_UNITS_MAX,
     Traffic,
     first_limit,
+    key_loads,
     loads,
     problems,
     shards_needed,
+    throttled_worst,
 )
 from resume.config import AppConfig, ConfigError
 from resume_tools.bench.capacity_table import INTERNET_SCALE, capacity_table, large_site
 from tests.support.synth import PROJECT_ROOT
-from visitor_counter import schema
 
 
 def test_the_readme_shows_the_computed_table() -> None:
@@ -42,17 +41,42 @@ def test_the_default_carries_the_worst_its_throttle_lets_through() -> None:
 
 
 def test_the_large_site_keeps_every_key_under_its_limit_at_internet_scale() -> None:
-    """At 10,000 views a second (1,000 on one page) the API's throttle binds first."""
+    """10,000 views a second (1,000 on one page) as if all let through: every key carries
+    them; the API's throttle, at the account's default quota, is what binds."""
     capacity = large_site().capacity
-    admitted = dataclasses.replace(
-        INTERNET_SCALE, views_per_s=capacity.route_rps("ANY /pages/{page+}")
-    )
 
-    keys = [load for load in loads(admitted, capacity) if load.unit == "write units/s"]
+    keys = key_loads(INTERNET_SCALE, capacity)
 
-    assert max(load.per_s for load in keys) < KEY_WRITE_UNITS_S
+    assert len(keys) == 11
+    assert max(load.share for load in keys) < 1
     assert first_limit(INTERNET_SCALE, capacity).name == "the pages route's throttle"
-    assert shards_needed(capacity) <= large_site().write_shards
+    assert shards_needed(capacity) == large_site().write_shards
+    assert problems(capacity) == []
+
+
+def test_the_site_days_moves_after_midnight_spread_over_its_parts() -> None:
+    """200 pages' 32 shards move into the site's day within a second: 6,400 moves, 6 write
+    units each (3 in a transaction), over 64 parts (schema.SITE_DAY_SPLIT per shard)."""
+    (moves,) = [
+        load
+        for load in key_loads(INTERNET_SCALE, large_site().capacity)
+        if load.name == "the site's day after midnight (one part)"
+    ]
+
+    assert moves.per_s == 6_400 * 6 / 64
+
+
+def test_a_split_pages_reads_grow_with_its_containers_not_its_requests() -> None:
+    """Each container reads a split page's shards once a second for its GETs and once for
+    its views' answers: 1,000 containers at most, half a unit each under 4 KB."""
+    capacity = large_site().capacity
+    many = dataclasses.replace(INTERNET_SCALE, reads_per_s=1_000_000, hottest_page_share=1.0)
+
+    (reads,) = [
+        load for load in key_loads(many, capacity) if load.name.startswith("a page's item, read")
+    ]
+
+    assert reads.per_s == (1_000 + 1_000) * 0.5
 
 
 def test_a_throttle_beyond_one_key_is_refused_naming_the_shards_it_needs() -> None:
@@ -60,11 +84,24 @@ def test_a_throttle_beyond_one_key_is_refused_naming_the_shards_it_needs() -> No
         dataclasses.replace(AppConfig(), throttle_rate_limit_rps=1_000.0)
 
     assert str(refused.value) == (
-        "throttle_rate_limit_rps: 1000 lets 450 views a second reach one page, up to "
-        f"{450 * PAGE_ITEM_UNITS_MAX:,} write units a second on its item, and DynamoDB takes "
-        "1,000 a second on one key: set write_shards to 4 or more (it is 1), or lower the "
-        "throttle"
+        "throttle_rate_limit_rps: 1000 lets 450 views a second through to one page, 3,150 "
+        "write units a second on a page's item (one shard), and DynamoDB takes 1,000 a second "
+        "on one key: set write_shards to 4 or more (it is 1), or lower the throttle"
     )
+
+
+def test_the_shards_needed_keep_every_key_under_its_limit_and_one_fewer_does_not() -> None:
+    capacity = dataclasses.replace(
+        large_site().capacity,
+        rate_limit_rps=6_000.0,
+        write_shards=shards_needed(large_site().capacity),
+    )
+    needed = shards_needed(capacity)
+    fewer = dataclasses.replace(capacity, write_shards=needed - 1)
+
+    assert needed == 19
+    assert max(load.share for load in key_loads(throttled_worst(fewer), fewer)) > 1
+    assert problems(dataclasses.replace(capacity, write_shards=needed)) == []
 
 
 def test_a_throttle_beyond_the_functions_concurrency_is_refused() -> None:
@@ -80,13 +117,6 @@ def test_a_throttle_beyond_the_functions_concurrency_is_refused() -> None:
         ).write_shards
         == 4
     )
-
-
-def test_a_throttle_beyond_one_pages_reads_is_refused_whatever_the_shards() -> None:
-    with pytest.raises(ConfigError, match="write shards do not split a page's reads"):
-        dataclasses.replace(
-            large_site(), throttle_rate_limit_rps=10_000.0, write_shards=schema.MAX_WRITE_SHARDS
-        )
 
 
 def test_a_function_switched_off_is_no_concurrency_problem() -> None:
