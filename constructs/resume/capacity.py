@@ -28,7 +28,7 @@ from typing import Final
 
 from resume.route_throttles import route_throttles
 from visitor_counter import schema
-from visitor_counter.routes import PAGE, SITE_TOTAL
+from visitor_counter.routes import PAGE, SITE_TOTAL, TOP_PAGES
 
 KEY_WRITE_UNITS_S: Final = 1_000
 KEY_READ_UNITS_S: Final = 3_000
@@ -110,6 +110,7 @@ def loads(traffic: Traffic, capacity: Capacity) -> list[Load]:
     shards = capacity.write_shards
     parts = schema.site_day_parts(shards)
     containers = capacity.concurrency  # each reads a split key's sum once a second at most
+    listed = schema.unlisted_per_list(shards)  # pages one of the day's unlisted lists takes
     hot_page = traffic.views_per_s * traffic.hottest_page_share
     # After midnight, every page's shard items move in the day's first second at most.
     moves = min(traffic.pages * shards, traffic.views_per_s)
@@ -127,17 +128,19 @@ def loads(traffic: Traffic, capacity: Capacity) -> list[Load]:
         Load("the site's day after midnight (one part)",
              moves / parts * SITE_DAY_UNITS_MAX * TRANSACTION_FACTOR, KEY_WRITE_UNITS_S, wcu),
         Load("the site's day, made-up pages past the cap (one part)",
-             traffic.made_up_per_s / parts * SITE_DAY_UNITS_MAX, KEY_WRITE_UNITS_S, wcu),
-        Load("a page's item, read by GETs and views' answers (each shard)",
+             # One made-up page's views go to its shards' parts only (a half of them).
+             traffic.made_up_per_s / shards * SITE_DAY_UNITS_MAX, KEY_WRITE_UNITS_S, wcu),
+        Load("a page's item, read by GETs, views' answers, the top list (each shard)",
              page_reads(traffic.reads_per_s, hot_page, traffic.page_item_units, capacity),
              KEY_READ_UNITS_S, rcu),
+        # Split, every shard of each of its pages reads it once a day, and each container
+        # once more when it finds it full; a page not in it writes, and every shard of a
+        # page may read before the first write lands. Unsplit, there is no read, and every
+        # ask writes until a container finds the list full.
         Load("a day's list of unlisted pages, read (one list)",
-             min(unlisted_per_list(shards) * shards + containers, moves) * (shards > 1),
-             KEY_READ_UNITS_S, rcu),
-        # Split, only a page not in it writes; unsplit, every ask, until a container finds
-        # the list full.
+             min(listed * shards + containers, moves) * (shards > 1), KEY_READ_UNITS_S, rcu),
         Load("a day's list of unlisted pages, written (one list)",
-             min(unlisted_per_list(shards) + containers * (shards == 1), moves)
+             min(listed * shards if shards > 1 else listed + containers, moves)
              * UNLISTED_LIST_UNITS, KEY_WRITE_UNITS_S, wcu),
         Load("the live-days index after midnight (one partition)",
              moves / shards * 2, KEY_WRITE_UNITS_S, wcu),
@@ -167,21 +170,19 @@ def key_loads(traffic: Traffic, capacity: Capacity) -> list[Load]:
 def page_reads(gets: float, views: float, item_units: int, capacity: Capacity) -> float:
     """Read units a second on each shard item of a page with `gets` GETs and `views` a second.
 
-    Unsplit, a GET reads the one item strongly consistent, and a view's answer reads
-    nothing. Split, each container reads every shard eventually consistent (half the
-    units) at most once a second for its GETs and once for its views' answers.
+    Unsplit, a GET reads the one item strongly consistent, a view's answer nothing, and a
+    top-list request every page eventually consistent (half the units) when a view has
+    counted since its container last read them: the top route's share of the throttle at
+    most. Split, each container reads every shard eventually consistent at most once a
+    second for its GETs and once for its views' answers, and every page's once every
+    TOP_PAGES_FOR_S for the top list.
     """
     per_read = math.ceil(item_units / READ_UNIT_KB)
     if capacity.write_shards == 1:
-        return gets * per_read
+        return gets * per_read + capacity.route_rps(TOP_PAGES.key) * per_read / 2
     containers = capacity.concurrency / schema.OTHER_SHARDS_FOR_S
-    return (min(gets, containers) + min(views, containers)) * per_read / 2
-
-
-def unlisted_per_list(shards: int) -> int:
-    """How many unlisted pages one of a day's lists of them takes (history_store)."""
-    split = schema.UNLISTED_LIST_SPLIT if shards > 1 else 1
-    return -(-schema.MAX_UNLISTED_PAGES_PER_DAY // split)
+    top = capacity.concurrency / schema.TOP_PAGES_FOR_S
+    return (min(gets, containers) + min(views, containers) + top) * per_read / 2
 
 
 def first_limit(traffic: Traffic, capacity: Capacity) -> Load:

@@ -120,27 +120,27 @@ class HistoryStore:
         self._shards = shards
         # The day's unlisted pages once this container found the list full: it no longer
         # changes that day, so a flood of made-up pages asks it once a container, not a view.
-        self._full_lists: dict[int, tuple[str, frozenset[str]]] = {}  # by list, with its day
+        self._full_lists: dict[str, tuple[str, frozenset[str]]] = {}  # by list, with its day
 
-    def archive(self, past: DayCounts, *, site: str, expires_at: int, shard: int) -> dict[str, Any]:
+    def archive(
+        self, past: DayCounts, *, site: str | None, expires_at: int, shard: int
+    ) -> dict[str, Any]:
         """The Update (of a TransactWriteItems) that adds a page's past live day to its day.
 
         ADD, not a put: a day written before the live days (the day they were deployed)
-        keeps what it had. `site` is the index partition the day goes to (the site's, or
-        its overflow for an unlisted page past the day's cap).
+        keeps what it had. `site` is the index partition the day goes to; None for an
+        unlisted page past the day's cap, which no range-wide list shows (no index entry).
         """
         if past.page is None:
             raise ValueError("only a page's day is archived")
         update = self._add_day(past, past.page, expires_at, shard)
-        update["ExpressionAttributeNames"] |= {
-            "#site": schema.SITE_ATTRIBUTE,
-            "#page": schema.PAGE_ATTRIBUTE,
-        }
-        update["ExpressionAttributeValues"] |= {
-            ":site": {"S": site},
-            ":page": {"S": past.page},
-        }
-        update["UpdateExpression"] += ", #site = :site, #page = :page"
+        update["ExpressionAttributeNames"]["#page"] = schema.PAGE_ATTRIBUTE
+        update["ExpressionAttributeValues"][":page"] = {"S": past.page}
+        update["UpdateExpression"] += ", #page = :page"
+        if site is not None:
+            update["ExpressionAttributeNames"]["#site"] = schema.SITE_ATTRIBUTE
+            update["ExpressionAttributeValues"][":site"] = {"S": site}
+            update["UpdateExpression"] += ", #site = :site"
         return update
 
     def _add_day(
@@ -209,7 +209,7 @@ class HistoryStore:
         return update
 
     def list_unlisted_page(self, day: str, page: str, *, expires_at: int) -> bool:
-        """Whether an unlisted page's day is one of the day's first MAX_UNLISTED_PAGES_PER_DAY.
+        """Whether an unlisted page's day is in the range-wide lists: among the day's first.
 
         One UpdateItem of the day's set of such pages (a short hash of each, so it stays
         under 2 KB): a page in it, or joining while it has room, is listed; else not. Each
@@ -218,24 +218,20 @@ class HistoryStore:
 
         Split (write shards), after midnight every shard of every such page asks within a
         second or so: a strongly consistent read of the list comes first (reads have three
-        times the room of writes), only a page not in it writes, and the list is
-        UNLISTED_LIST_SPLIT lists by a hash of the page id, each taking its share of the
-        cap, so that no list is read more than one key takes (resume.capacity).
+        times the room of writes), only a page not in it writes, and the day's pages are in
+        schema.unlisted_lists lists by a hash of the page id, each taking its share of
+        MAX_UNLISTED_PAGES_PER_DAY, so that no list is asked more than one key takes
+        (resume.capacity).
         """
-        split = schema.UNLISTED_LIST_SPLIT if self._shards > 1 else 1
-        most = -(-schema.MAX_UNLISTED_PAGES_PER_DAY // split)  # each list's share, rounded up
-        if most <= 0:
+        most = schema.unlisted_per_list(self._shards)
+        if schema.MAX_UNLISTED_PAGES_PER_DAY <= 0:
             return False  # a site that lists none: nothing to ask
-        part = int(_page_hash(page), 16) % split
-        full_day, full = self._full_lists.get(part, ("", frozenset()))
+        hashed = _page_hash(page)
+        list_id = schema.unlisted_list_key(self._site, int(hashed, 16), self._shards)
+        full_day, full = self._full_lists.get(list_id, ("", frozenset()))
         if full_day == day:
-            return _page_hash(page) in full
-        key = {
-            schema.PARTITION_KEY: {
-                "S": schema.shard_key(schema.unlisted_pages_key(self._site), part)
-            },
-            schema.HISTORY_SORT_KEY: {"S": day},
-        }
+            return hashed in full
+        key = {schema.PARTITION_KEY: {"S": list_id}, schema.HISTORY_SORT_KEY: {"S": day}}
         if self._shards > 1:
             found = (
                 call_dynamodb(
@@ -244,10 +240,10 @@ class HistoryStore:
                 or {}
             )
             listed = _unlisted_pages(found)
-            if _page_hash(page) in listed:
+            if hashed in listed:
                 return True
             if len(listed) >= most:
-                self._full_lists[part] = (day, listed)
+                self._keep_full(list_id, day, listed)
                 return False
         try:
             call_dynamodb(
@@ -263,17 +259,25 @@ class HistoryStore:
                     "#expires": schema.TTL_ATTRIBUTE,
                 },
                 ExpressionAttributeValues={
-                    ":page": {"SS": [_page_hash(page)]},
-                    ":hash": {"S": _page_hash(page)},
+                    ":page": {"SS": [hashed]},
+                    ":hash": {"S": hashed},
                     ":max": {"N": str(most)},
                     ":expires": {"N": str(expires_at)},
                 },
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ConditionFailed as refused:
-            self._full_lists[part] = (day, _unlisted_pages(refused.item or {}))
+            self._keep_full(list_id, day, _unlisted_pages(refused.item or {}))
             return False
         return True
+
+    def _keep_full(self, list_id: str, day: str, listed: frozenset[str]) -> None:
+        """Keep a day's list that was found full: it no longer changes that day.
+
+        Only a whole one (a refusal that did not return the list says nothing of it).
+        """
+        if len(listed) >= schema.unlisted_per_list(self._shards):
+            self._full_lists[list_id] = (day, listed)
 
     def add_overflow_view(self, view: DayView, *, expires_at: int) -> None:
         """Count a view of an unlisted page past the day's cap in the site's day at once.

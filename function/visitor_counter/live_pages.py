@@ -157,23 +157,21 @@ class LivePages:
 
         ConditionFailed when another view changed the item since it was `found`.
         """
-        site = schema.shard_key(self._site, view.shard)  # the live-days index's partition
         midnight = day_end(view.day)
-        if not view.listed and not self._history.list_unlisted_page(
+        overflow = not view.listed and not self._history.list_unlisted_page(
             view.day, view.page, expires_at=midnight + self._retention_s
-        ):
-            site = schema.overflow_site(self._site)
+        )
         # A fresh day has no source yet: a host may join only as the client's own.
         if is_named(view.source) and not view.new_host_allowed:
             view = replace(view, source=schema.OTHER_SOURCE)
         names = {
             **_view_names(view),
             "#site": schema.SITE_ATTRIBUTE,
+            "#overflow": schema.OVERFLOW_ATTRIBUTE,
             "#page": schema.PAGE_ATTRIBUTE,
         }
         values: dict[str, Any] = {
             ":day": {"S": view.day},
-            ":site": {"S": site},
             ":page": {"S": view.page},
             **_view_values(view),
         }
@@ -183,9 +181,18 @@ class LivePages:
             "#day_visitors = :new",
             "#entries = :entry",
             "#source = :one",
-            "#site = :site",
             "#page = :page",
         ]
+        # A listed day is in the live-days index's partition of its shard; a day past the
+        # cap in no partition (made-up pages would all write one), marked instead.
+        if overflow:
+            values[":overflow"] = {"BOOL": True}
+            sets.append("#overflow = :overflow")
+            cleared = ["#site"]
+        else:
+            values[":site"] = {"S": schema.shard_key(self._site, view.shard)}
+            sets.append("#site = :site")
+            cleared = ["#overflow"]
         if is_named(view.source):
             names["#hosts"] = schema.REFERRER_HOSTS_ATTRIBUTE
             values[":hosts"] = {"SS": [view.source]}
@@ -198,7 +205,7 @@ class LivePages:
             or (name == schema.REFERRER_HOSTS_ATTRIBUTE and "#hosts" not in names)
         ]
         names |= {f"#gone{n}": name for n, name in enumerate(gone)}
-        removes = f" REMOVE {', '.join(f'#gone{n}' for n in range(len(gone)))}" if gone else ""
+        removes = f" REMOVE {', '.join([*cleared, *(f'#gone{n}' for n in range(len(gone)))])}"
         update = {
             "TableName": self._table,
             "Key": self._key(view.page, view.shard),
@@ -226,11 +233,7 @@ class LivePages:
         counts = PageCounts(
             view.page, before.views + 1, before.visitors + int(view.new_page_visitor)
         )
-        return LiveView(
-            self._with_other_shards(counts, view.shard),
-            view.day,
-            site == schema.overflow_site(self._site),
-        )
+        return LiveView(self._with_other_shards(counts, view.shard), view.day, overflow)
 
     def _with_other_shards(self, counts: PageCounts, shard: int) -> PageCounts:
         """A page's counts in `shard` plus its other write shards', as last read.
@@ -288,13 +291,14 @@ class LivePages:
         site's day refused the page's hosts (it has SITE_DAY_HOSTS), again with them as
         "other" there.
         """
-        listed = read_text(found, schema.SITE_ATTRIBUTE) if schema.SITE_ATTRIBUTE in found else ""
         expires_at = day_end(past.day) + self._retention_s
         where = {"expires_at": expires_at, "shard": shard}
-        index = listed or schema.shard_key(self._site, shard)
+        overflow = self._is_overflow(found)
+        listed = read_text(found, schema.SITE_ATTRIBUTE) if schema.SITE_ATTRIBUTE in found else ""
+        index = None if overflow else listed or schema.shard_key(self._site, shard)
         archive = self._history.archive(past, site=index, **where)
         items = [{"Update": update}, {"Update": archive}]
-        if index != schema.overflow_site(self._site):  # that day is in the site's day already
+        if not overflow:  # an overflow day is in the site's day already, view by view
             to_site = self._history.add_to_site(past, hosts=True, **where)
             items.append({"Update": to_site})
         try:
@@ -307,7 +311,8 @@ class LivePages:
             call_dynamodb(self._client.transact_write_items, TransactItems=items)
 
     def _is_overflow(self, item: dict[str, Any]) -> bool:
-        return bool(
+        """Whether a page item's live day is past the day's cap (or was, in the old way)."""
+        return bool(item.get(schema.OVERFLOW_ATTRIBUTE, {}).get("BOOL")) or (
             item.get(schema.SITE_ATTRIBUTE, {}).get("S") == schema.overflow_site(self._site)
         )
 

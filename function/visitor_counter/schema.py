@@ -9,9 +9,10 @@ The counter table (point-in-time recovery on: counts are worth restoring):
 - ``{site}#page#{page}``    one page: ``views``, ``visitors`` (unique per day), ``page``, and
   its live day: ``day``, ``day_views``, ``day_visitors``, ``day_entries`` (the day's new
   visitors of the site who came in by this page), its referrers, and ``site``, which puts it
-  in the live-days index (``site``, ``day``); past the day's cap of unlisted pages, ``site``
-  is ``{site}#overflow``, a partition of the index that no read queries. A view of a later
-  day moves the live day into the history (one transaction) and starts the new one
+  in the live-days index (``site``, ``day``); past the day's cap of unlisted pages, no
+  ``site`` (in no index) but ``overflow`` (true) (before, ``site`` was ``{site}#overflow``).
+  A view of a later day moves the live day into the history (one transaction) and starts the
+  new one. Split (``write_shards``), a page's shards are ``{site}#page#{page}#{n}``
 - ``{site}#known-pages``    the pages that may be counted, written by the deploy
 - ``{site}#stats-token``    the SHA-256 of the owner's stats token (never the token)
 
@@ -30,9 +31,11 @@ The history table (point-in-time recovery on, TTL: kept ``stats_retention_days``
 - ``{site}#site``, day      the whole site's day: ``views``, ``visitors``, referrers, the sum
   of its pages' past days (each moved here with its page's day) and the views of unlisted
   pages past the day's cap (added one a view); ``estimate``, the day's views as the daily
-  ceiling counts them. Its pages' live days are not in it until they move
+  ceiling counts them. Its pages' live days are not in it until they move. Split, it is in
+  parts ``{site}#site#{n}`` (site_day_parts), the estimate in the first
 - ``{site}#unlisted``, day  ``pages``: short hashes of the day's first
-  MAX_UNLISTED_PAGES_PER_DAY pages only a glob admits, the ones the range-wide lists show
+  MAX_UNLISTED_PAGES_PER_DAY pages only a glob admits, the ones the range-wide lists show.
+  Split, it is several lists by page, ``{site}#unlisted#{n}of{lists}`` (unlisted_lists)
 - ``{site}#page#{page}``, day   one page's past day, moved from its live day: ``views``,
   ``visitors``, ``entries``, referrers, plus ``site`` and ``page``, which put it in the
   pages-by-day index (``site``, ``day``) the range-wide reads query
@@ -66,6 +69,8 @@ PAGE_ATTRIBUTE: Final = "page"
 SALT_ATTRIBUTE: Final = "salt"
 # The history's page days carry it: the pages-by-day index holds them and nothing else.
 SITE_ATTRIBUTE: Final = "site"
+# A page's live day past the day's cap of unlisted pages (true): no `site`, so in no index.
+OVERFLOW_ATTRIBUTE: Final = "overflow"
 # The most keys one BatchGetItem takes (the top pages are read this many at a time).
 BATCH_GET_KEYS: Final = 100
 # DynamoDB deletes items whose expires_at (epoch seconds) has passed: salts and seen-markers.
@@ -101,6 +106,8 @@ ENTRIES_ATTRIBUTE: Final = "entries"
 LIVE_DAYS_INDEX: Final = "live-days"
 # The site's day: its views as the daily ceiling counts them (visitors.PageCounter).
 ESTIMATE_ATTRIBUTE: Final = "estimate"
+# How long a container keeps the top list it read (unsplit, a view it counts clears it).
+TOP_PAGES_FOR_S: Final = 60
 # How long a container answers with a split key's other write shards as it last read them
 # (a view's answer, POST /'s, a GET of a page).
 OTHER_SHARDS_FOR_S: Final = 1.0
@@ -126,9 +133,10 @@ SITE_DAY_SPLIT: Final = 2
 # reads (stats.MAX_PAGE_DAYS) room for the site's own pages.
 MAX_UNLISTED_PAGES_PER_DAY: Final = 100
 UNLISTED_PAGES_ATTRIBUTE: Final = "pages"
-# Split (write shards), the day's list of unlisted pages is this many lists, by page, each
-# taking its share of MAX_UNLISTED_PAGES_PER_DAY (history_store.list_unlisted_page).
-UNLISTED_LIST_SPLIT: Final = 4
+# Split (write shards), every shard of every page in a day's list of unlisted pages reads it,
+# and may write it, within a second or so after midnight: the list is split by page so that
+# one list has at most this many pages' shards (history_store.list_unlisted_page).
+UNLISTED_ASKS_PER_LIST: Final = 400
 DIRECT_SOURCE: Final = "direct"
 OTHER_SOURCE: Final = "other"
 # The counter table's stats-token item.
@@ -147,6 +155,30 @@ def shard_key(key: str, shard: int) -> str:
 def site_day_parts(shards: int) -> int:
     """How many items a split site's day is in: SITE_DAY_SPLIT a write shard (1 unsplit)."""
     return 1 if shards == 1 else shards * SITE_DAY_SPLIT
+
+
+def unlisted_lists(shards: int) -> int:
+    """How many lists a day's unlisted pages are in: 1 unsplit, else UNLISTED_ASKS_PER_LIST."""
+    if shards == 1:
+        return 1
+    return max(1, -(-MAX_UNLISTED_PAGES_PER_DAY * shards // UNLISTED_ASKS_PER_LIST))
+
+
+def unlisted_per_list(shards: int) -> int:
+    """How many pages one of a day's lists of unlisted pages takes: its share, rounded up."""
+    return -(-MAX_UNLISTED_PAGES_PER_DAY // unlisted_lists(shards))
+
+
+def unlisted_list_key(site_id: str, page_hash: int, shards: int) -> str:
+    """History key of the day's list of unlisted pages a page (by a hash of its id) is in.
+
+    Unsplit, the one list. Split, the count of lists is in the key: a deploy that changes it
+    starts lists of its own, so no list holds pages of two splits.
+    """
+    lists = unlisted_lists(shards)
+    if shards == 1:
+        return unlisted_pages_key(site_id)
+    return f"{unlisted_pages_key(site_id)}#{page_hash % lists}of{lists}"
 
 
 def page_key(site_id: str, page: str) -> str:
@@ -185,7 +217,11 @@ def unlisted_pages_key(site_id: str) -> str:
 
 
 def overflow_site(site_id: str) -> str:
-    """The `site` of unlisted page days past a day's cap: an index partition nobody queries."""
+    """The `site` unlisted page days past a day's cap had before OVERFLOW_ATTRIBUTE.
+
+    An index partition nobody queries, and one that every made-up page's shard wrote: such
+    days now have no `site` (no index entry), and are known by that attribute.
+    """
     return f"{site_id}#overflow"
 
 

@@ -24,6 +24,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Final, NamedTuple
 
+from visitor_counter import schema
 from visitor_counter.daily_store import DailyStore
 from visitor_counter.errors import CeilingReached, CountUnavailable, StoreUnavailable
 from visitor_counter.history_store import DayView, HistoryStore, day_end
@@ -136,8 +137,6 @@ class DailySalt:
         return salt
 
 
-# How long a container keeps the top list it read (a view it counts clears it sooner).
-TOP_PAGES_FOR_S: Final = 60
 # How often an open container reads the site's day views, to close at the daily ceiling
 # even when its own requests never update the site's day.
 CEILING_LOOK_S: Final = 60
@@ -252,7 +251,11 @@ class PageCounter:
         # The estimate is the ceiling's, not a count: a failure to add to it fails no view.
         with suppress(StoreUnavailable, CountUnavailable):
             self._sample(day, midnight, kept_until)
-        self._top = None  # this container's list no longer holds this view
+        if self._shards == 1:
+            # This container's list no longer holds this view. Split (a busy site), it keeps
+            # its age: else every top-list request of a busy container would read every
+            # shard of every page (resume.capacity).
+            self._top = None
         return ViewResult(live.counts, True, client.new_page_visitor)
 
     def _sample(self, day: str, midnight: int, kept_until: int) -> None:
@@ -298,13 +301,13 @@ class PageCounter:
         """The most viewed of `pages` (the site's listed pages), most first, then by id.
 
         Read with a BatchGetItem per 100 pages, and kept TOP_PAGES_FOR_S in the container
-        (until it counts a view): no index has to move each page's entry on every view (two
-        write units a view), and a flood of top-list requests reads the table at most once
-        a minute per container.
+        (unsplit, until it counts a view): no index has to move each page's entry on every
+        view (two write units a view), and a flood of top-list requests reads the table at
+        most once a minute per container (split; unsplit, once a view).
         """
         now = self._clock()
         top = self._top  # read once: a view counted meanwhile may clear it
-        if top is None or top[0] != pages or now - top[1] >= TOP_PAGES_FOR_S:
+        if top is None or top[0] != pages or now - top[1] >= schema.TOP_PAGES_FOR_S:
             counts = self._pages.counts_of(sorted(pages))
             top = (pages, now, sorted(counts, key=lambda c: (-c.views, c.page)))
             self._top = top

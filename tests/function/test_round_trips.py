@@ -14,9 +14,10 @@ from tests.support.events import http_event
 from tests.support.stats import OWNER
 from visitor_counter import schema
 from visitor_counter.router import Router
+from visitor_counter.schema import TOP_PAGES_FOR_S
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestLog
-from visitor_counter.visitors import CEILING_LOOK_S, TOP_PAGES_FOR_S
+from visitor_counter.visitors import CEILING_LOOK_S
 from visitor_counter.wiring import build_router
 
 DAY = 86_400

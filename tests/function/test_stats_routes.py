@@ -256,7 +256,51 @@ def test_made_up_pages_past_the_days_cap_leave_the_range_lists_but_count(
     live_day = dynamodb.get_item(
         TableName=TEST_TABLE_NAME, Key={"ID": {"S": schema.page_key("blog", "/made-up-3")}}
     )["Item"]
-    assert live_day[schema.SITE_ATTRIBUTE] == {"S": "blog#overflow"}
+    # In no index partition (every made-up page's shard wrote the one it used to be in).
+    assert schema.SITE_ATTRIBUTE not in live_day
+    assert live_day[schema.OVERFLOW_ATTRIBUTE] == {"BOOL": True}
+
+
+TOMORROW = "2026-11-26"
+
+
+@pytest.mark.parametrize("old_layout", [False, True], ids=["flagged", "old site value"])
+def test_a_day_past_the_cap_moves_out_of_every_list_and_the_next_may_be_listed(
+    api: Router, dynamodb: Any, clock: Clock, monkeypatch: pytest.MonkeyPatch, old_layout: bool
+) -> None:
+    """Its views are in the site's day once (view by view, not again by the move); its past
+    day is in no index; the next day, with room in the day's list, the page is listed."""
+    monkeypatch.setattr(schema, "MAX_UNLISTED_PAGES_PER_DAY", 1)
+    for page in ("%2Fmade-up-1", "%2Fmade-up-2", "%2Fmade-up-2"):
+        visit(api, page)
+    key = {"ID": {"S": schema.page_key("blog", "/made-up-2")}}
+    if old_layout:  # as a day past the cap was kept before the flag
+        dynamodb.update_item(
+            TableName=TEST_TABLE_NAME,
+            Key=key,
+            UpdateExpression="SET #site = :old REMOVE #overflow",
+            ExpressionAttributeNames={"#site": "site", "#overflow": schema.OVERFLOW_ATTRIBUTE},
+            ExpressionAttributeValues={":old": {"S": "blog#overflow"}},
+        )
+    clock.now_s += 86_400
+    visit(api, "%2Fmade-up-2")  # tomorrow's first unlisted page: listed
+
+    both = f"from={TODAY}&to={TOMORROW}"
+    daily = body(stats(api, "daily", both))["days"]
+    pages = body(stats(api, "pages", both))
+    live_day = dynamodb.get_item(TableName=TEST_TABLE_NAME, Key=key)["Item"]
+    history = dynamodb.scan(TableName=schema.history_table_name(TEST_TABLE_NAME))["Items"]
+    past = [item for item in history if item["ID"]["S"] == key["ID"]["S"]]
+
+    assert [(day["views"], day["visitors"]) for day in daily] == [(3, 1), (1, 1)]
+    assert pages["pages"] == [
+        {"page": "/made-up-1", "views": 1, "visitors": 1},
+        {"page": "/made-up-2", "views": 1, "visitors": 1},
+    ]
+    assert pages["other"] == {"views": 2}
+    assert live_day[schema.SITE_ATTRIBUTE] == {"S": "blog"}
+    assert schema.OVERFLOW_ATTRIBUTE not in live_day
+    assert [(item["views"]["N"], schema.SITE_ATTRIBUTE in item) for item in past] == [("2", False)]
 
 
 def test_listed_pages_stay_in_the_range_lists_past_the_days_cap(

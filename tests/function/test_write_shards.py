@@ -149,6 +149,30 @@ class CountedBatchReads:
         return getattr(self._client, name)
 
 
+def test_a_split_top_list_keeps_its_age_when_its_container_counts_a_view(
+    settings: Settings, handler_client: Any, clock: Clock
+) -> None:
+    """Else every top-list request of a busy container would read every page's shards."""
+    client = CountedBatchReads(handler_client)
+    api = build_router(
+        replace(settings, write_shards=SHARDS),
+        client,
+        requests=RequestLog("blog", "ERROR", io.StringIO()),
+        clock=clock,
+    )
+    answer(api, "POST", "/pages/%2F", source_ip="192.0.2.1")
+    first = answer(api, "GET", "/pages", query="top=1")["pages"]
+    answer(api, "POST", "/pages/%2F", source_ip="192.0.2.2")
+    before = client.batch_reads
+
+    kept = answer(api, "GET", "/pages", query="top=1")["pages"]
+    clock.now_s += schema.TOP_PAGES_FOR_S
+    again = answer(api, "GET", "/pages", query="top=1")["pages"]
+
+    assert [page["views"] for page in first + kept + again] == [1, 1, 2]
+    assert client.batch_reads - before == 1
+
+
 def test_a_split_pages_reads_take_its_shards_once_a_second_per_container(
     settings: Settings, handler_client: Any, clock: Clock
 ) -> None:
@@ -251,9 +275,10 @@ def test_a_counted_hit_or_view_is_answered_200_when_its_other_shards_cannot_be_r
 def test_an_unlisted_pages_shards_take_one_place_among_the_days_listed_pages(
     sharded: Router, clock: Clock, monkeypatch: pytest.MonkeyPatch, order: tuple[int, ...]
 ) -> None:
-    """Pages 1 to 3 are "/made-up-1", "-7" and "-8", all in the first of the split lists
-    (schema.UNLISTED_LIST_SPLIT, by a hash of the page): it takes 2 of a cap of 8."""
+    """Pages 1 to 3 are "/made-up-1", "-7" and "-8", all in the first of 4 split lists
+    (schema.unlisted_lists, by a hash of the page): it takes 2 of a cap of 8."""
     monkeypatch.setattr(schema, "MAX_UNLISTED_PAGES_PER_DAY", 8)
+    monkeypatch.setattr(schema, "UNLISTED_ASKS_PER_LIST", 6)  # 8 pages x 3 shards: 4 lists
     names = {1: "%2Fmade-up-1", 2: "%2Fmade-up-7", 3: "%2Fmade-up-8"}
     today = utc_day(clock.now_s)[0]
     for n, page in enumerate(order):  # shards 0, 1, 2, 0, ...: each page on every shard
@@ -271,8 +296,9 @@ def test_an_unlisted_pages_shards_take_one_place_among_the_days_listed_pages(
 def test_split_a_full_list_of_unlisted_pages_refuses_only_its_own_pages(
     sharded: Router, clock: Clock, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """ "/made-up-1", "-7", "-8" share the first list, "/made-up-2" is in the last."""
+    """Pages "/made-up-1", "-7", "-8" share the first of 4 lists, "/made-up-2" the last."""
     monkeypatch.setattr(schema, "MAX_UNLISTED_PAGES_PER_DAY", 8)
+    monkeypatch.setattr(schema, "UNLISTED_ASKS_PER_LIST", 6)
     today = utc_day(clock.now_s)[0]
     for page in ("1", "7", "8", "2"):
         answer(sharded, "POST", f"/pages/%2Fmade-up-{page}", source_ip="192.0.2.1")
@@ -345,7 +371,7 @@ def test_split_a_page_in_the_days_unlisted_list_reads_it_and_writes_it_not(
     for n in range(SHARDS):  # "/a" (only a glob admits it) on each shard
         answer(api, "POST", "/pages/%2Fa", source_ip=f"192.0.2.{n}")
 
-    unlisted = schema.shard_key(schema.unlisted_pages_key("blog"), 1)  # "/a"'s list
+    unlisted = "blog#unlisted#0of1"  # 100 pages' 3 shards: one list, its own key
     asks = [name for name, key in client.calls if key == unlisted]
     assert asks == ["get_item", "update_item", "get_item", "get_item"]
     today = utc_day(clock.now_s)[0]

@@ -21,9 +21,10 @@ from resume.capacity import WARM_INVOCATION_S
 from resume.config import AppConfig
 from resume.counter_api import ACCESS_LOG_FORMAT
 from resume.route_throttles import route_throttles
+from visitor_counter.schema import TOP_PAGES_FOR_S
 from visitor_counter.settings import Settings
 from visitor_counter.telemetry import RequestRecord, request_line
-from visitor_counter.visitors import CEILING_LOOK_S, TOP_PAGES_FOR_S
+from visitor_counter.visitors import CEILING_LOOK_S
 
 PRICES_CHECKED: Final = "2026-11-26"
 MONTH_S: Final = 30 * 24 * 3600
