@@ -12,6 +12,13 @@
 // their data-fallback text, or the tag's, or "unavailable". data-state on each element
 // says "ready" or "unavailable", for styling.
 //
+// The owner's own browser counts nothing: the switch on the site's /stats/ page stores
+// "visitor-counter-owner" = "1" in this site's localStorage (the browser only; nothing is
+// sent), and the counter then only reads the counts (GET), on every page, until switched
+// back. For a site on another origin than /stats/, set it there in the browser's console:
+// localStorage.setItem("visitor-counter-owner", "1"). No address can switch it: a link
+// could otherwise stop a site counting the visitors it sends.
+//
 // Options, as attributes of the <script> tag:
 //   data-api       the counter API's URL; default: apiUrl from config.json beside this script
 //                  (a page on another origin than the script must set it)
@@ -20,6 +27,7 @@
 (function () {
   "use strict";
   var TIMEOUT_MS = 5000;
+  var OWNER_KEY = "visitor-counter-owner";  // stats.js sets it; tests/tooling keep both equal
   var script = document.currentScript ||
     document.querySelector("script[src$='counter.js']");  // browsers without currentScript
   if (!script) return;
@@ -41,6 +49,18 @@
 
   function post(url, body) {
     return fetch(url, { method: "POST", body: body, signal: signal }).then(json);
+  }
+
+  // A read that counts nothing; a page never viewed (404) has no views yet.
+  function read(url, unseen) {
+    return fetch(url, { signal: signal }).then(function (response) {
+      return response.status === 404 ? unseen : json(response);
+    });
+  }
+
+  // Storage may be off (or throw, in some private modes): then this browser counts.
+  function ownersBrowser() {
+    try { return window.localStorage.getItem(OWNER_KEY) === "1"; } catch (e) { return false; }
   }
 
   // Where the view came from, for the owner's referrer table: only the referring page's
@@ -100,11 +120,19 @@
       finish(null);
       if (controller) controller.abort();
     }, TIMEOUT_MS);
+    var owner = ownersBrowser();
     apiUrl().then(function (api) {
       var base = String(api).replace(/\/+$/, "");
       var page = script.getAttribute("data-page") || location.pathname || "/";
+      var pageUrl = base + "/pages/" + encodeURIComponent(page);
+      if (owner) {
+        return Promise.all([
+          read(pageUrl, { page: page, views: 0, visitors: 0 }),
+          wantsSite ? read(base + "/", { visitors: 0 }) : null,
+        ]);
+      }
       return Promise.all([
-        post(base + "/pages/" + encodeURIComponent(page), viewSource()),
+        post(pageUrl, viewSource()),
         wantsSite ? post(base + "/") : null,
       ]);
     }).then(function (answers) {

@@ -8,6 +8,8 @@
 (function () {
   "use strict";
   const TOKEN_KEY = "stats-token";
+  // counter.js counts nothing in a browser where this is "1" (localStorage: every tab, kept).
+  const OWNER_KEY = "visitor-counter-owner";
   const MAX_DAYS = 400;
   const DEFAULT_DAYS = 30;
   const TOP_PAGES = 10;
@@ -48,6 +50,37 @@
     history.replaceState(null, "", location.pathname + location.search);
     if (token) storeToken(token);
     return Boolean(token);
+  }
+
+  // ---- the owner's browser -------------------------------------------------------------
+
+  // Storage may be off: the switch then says it cannot keep the setting.
+  function ownersBrowser() {
+    try { return localStorage.getItem(OWNER_KEY) === "1"; } catch (e) { return false; }
+  }
+
+  // document.body.dataset.owner says "excluded" or "counted", for tests.
+  function renderOwner() {
+    const excluded = ownersBrowser();
+    $("owner-state").textContent = excluded
+      ? "Your visits from this browser are not counted, on any page of this site."
+      : "Your visits from this browser are counted, like anyone’s.";
+    $("owner-switch").textContent = excluded
+      ? "Count my visits from this browser again"
+      : "Don’t count my visits from this browser";
+    $("owner-switch").setAttribute("aria-pressed", String(excluded));
+    document.body.dataset.owner = excluded ? "excluded" : "counted";
+  }
+
+  function switchOwner() {
+    try {
+      if (ownersBrowser()) localStorage.removeItem(OWNER_KEY);
+      else localStorage.setItem(OWNER_KEY, "1");
+    } catch (e) {
+      $("owner-state").textContent = "This browser keeps no settings for this site (its storage is off): your visits are counted.";
+      return;
+    }
+    renderOwner();
   }
 
   // ---- range ---------------------------------------------------------------------------
@@ -408,6 +441,9 @@
       load(true);
     });
     $("download-csv").addEventListener("click", downloadCsv);
+    $("owner-switch").addEventListener("click", switchOwner);
+    // Switched in another tab of this site.
+    window.addEventListener("storage", (event) => { if (event.key === OWNER_KEY) renderOwner(); });
     window.addEventListener("resize", debounce(resizeChart, 150));
     // A stats link opened in the same tab changes only the fragment: no reload happens.
     window.addEventListener("hashchange", () => { if (takeTokenFromFragment()) load(true); });
@@ -416,6 +452,7 @@
   }
 
   function start() {
+    renderOwner();
     takeTokenFromFragment();
     view.token = storedToken() || view.token;
     readQuery();

@@ -121,7 +121,7 @@ class Router:
         }
         # What each route's methods do (routes.ROUTES says which methods a route has).
         self._actions: dict[Route, dict[str, _Action]] = {
-            SITE_TOTAL: {"POST": self._count_site},
+            SITE_TOTAL: {"GET": self._read_site, "POST": self._count_site},
             TOP_PAGES: {"GET": self._top_pages},
             PAGE: {"GET": self._read_page, "POST": self._count_page},
             STATS: {"GET": self._read_stats},
@@ -209,6 +209,9 @@ class Router:
             return {"visitors": self._site_total.read(site)}, uncounted, False
         self._pages.check_ceiling()
         return {"visitors": self._site_total.increment(site)}, "counted", False
+
+    def _read_site(self, request: Request) -> tuple[dict[str, Any], str, bool]:
+        return {"visitors": self._site_total.read(self._settings.site_id)}, "read", False
 
     def _count_page(self, request: Request) -> tuple[dict[str, Any], str, bool]:
         page = _page_of(request)

@@ -47,7 +47,9 @@ class Route:
 # total also posts to "/" at the same time, so "/" never carries more than the page route.
 # One look at the owner's stats page is three reads at once (days, referrers, top pages);
 # the top list serves pages that show it and each deploy's smoke check, a few a second.
-SITE_TOTAL: Final = Route("/", ("POST",), throttle_percent=30)
+# GET "/" reads the total without counting: what counter.js shows a browser whose owner
+# asked not to be counted.
+SITE_TOTAL: Final = Route("/", ("GET", "POST"), throttle_percent=30)
 TOP_PAGES: Final = Route("/pages", ("GET",), throttle_percent=10)
 PAGE: Final = Route("/pages/{page+}", ("GET", "POST"), throttle_percent=45)
 STATS: Final = Route("/stats/{route+}", ("GET",), throttle_percent=15)

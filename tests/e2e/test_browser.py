@@ -258,3 +258,34 @@ def test_the_page_shows_the_fallback_when_the_stage_throttles(
     assert shown(page, "#site-total") == "unavailable"
     assert throttled.status_code == 429
     assert invocations == ["/"]  # only the request that spent the burst reached the function
+
+
+def test_the_owners_browser_counts_nothing_until_switched_back(
+    cloud: RunningCloud, page: Page
+) -> None:
+    """The switch on /stats/ (no token needed: it is this browser's setting), then the site."""
+    page.goto(cloud.site_url + "/stats/")
+    page.wait_for_selector("body[data-owner='counted']")
+    page.click("#owner-switch")
+    page.wait_for_selector("body[data-owner='excluded']")
+    assert "not counted" in page.inner_text("#owner-state")
+    before_page = stored(cloud, "%2F")
+    before_total = requests.get(cloud.api_url + "/", timeout=10).json()["visitors"]
+
+    page.goto(cloud.site_url + "/")
+    shown_while_off = int(shown(page, "#page-views")), int(shown(page, "#site-total"))
+    page.reload()
+    shown(page, "#page-views")
+    counted_while_off = stored(cloud, "%2F")
+    total_while_off = requests.get(cloud.api_url + "/", timeout=10).json()["visitors"]
+
+    page.goto(cloud.site_url + "/stats/")
+    page.click("#owner-switch")
+    page.wait_for_selector("body[data-owner='counted']")
+    page.goto(cloud.site_url + "/")
+    shown_when_on = int(shown(page, "#page-views"))
+
+    assert shown_while_off == (before_page["views"], before_total)  # read, not counted
+    assert (counted_while_off, total_while_off) == (before_page, before_total)
+    assert shown_when_on == before_page["views"] + 1
+    assert stored(cloud, "%2F")["views"] == before_page["views"] + 1

@@ -82,15 +82,28 @@ def test_preflight_from_another_origin_gets_no_cors_headers(
     assert "Access-Control-Allow-Origin" not in response.headers
 
 
-def test_get_is_405_and_does_not_count(
+def test_get_reads_the_total_and_does_not_count(
     cloud: RunningCloud, stored_visitors: Callable[[], int]
 ) -> None:
     before = stored_visitors()
 
     response = visitor.get(cloud.api_url + "/", timeout=10)
 
+    assert response.status_code == 200
+    assert response.json() == {"visitors": before}
+    assert stored_visitors() == before
+
+
+def test_other_methods_are_405_and_do_not_count(
+    cloud: RunningCloud, stored_visitors: Callable[[], int]
+) -> None:
+    before = stored_visitors()
+
+    response = visitor.delete(cloud.api_url + "/", timeout=10)
+
     assert response.status_code == 405
     assert response.json() == {"error": "Method not allowed."}
+    assert response.headers["Allow"] == "GET, POST, OPTIONS"
     assert stored_visitors() == before
 
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from moto.dynamodb.responses import DynamoHandler
 
-from tests.support.events import http_event
-from tests.support.tables import stored_count
+from tests.support.events import SITE_ORIGIN, http_event
+from tests.support.tables import all_items, stored_count
 from visitor_counter.router import Router
 
 
@@ -57,14 +57,29 @@ def test_options_is_204_without_body_and_does_not_count(api: Router, dynamodb: A
     assert stored_count(dynamodb) == 0
 
 
-@pytest.mark.parametrize("method", ["GET", "PUT", "PATCH", "DELETE", "HEAD", "BREW"])
+@pytest.mark.parametrize("method", ["PUT", "PATCH", "DELETE", "HEAD", "BREW"])
 def test_other_methods_are_405_and_do_not_count(api: Router, dynamodb: Any, method: str) -> None:
     response = api.handle(http_event(method))
 
     assert response["statusCode"] == 405
     assert json.loads(response["body"]) == {"error": "Method not allowed."}
-    assert response["headers"]["Allow"] == "POST, OPTIONS"
+    assert response["headers"]["Allow"] == "GET, POST, OPTIONS"
     assert stored_count(dynamodb) == 0
+
+
+@pytest.mark.parametrize("origin", [SITE_ORIGIN, None, "https://evil.example"])
+def test_get_reads_the_total_and_counts_nothing(
+    api: Router, dynamodb: Any, origin: str | None
+) -> None:
+    """What counter.js shows a browser whose owner asked not to be counted: the total, read."""
+    api.handle(http_event("POST", origin=SITE_ORIGIN))
+    before = all_items(dynamodb)
+
+    response = api.handle(http_event("GET", origin=origin))
+
+    assert response["statusCode"] == 200
+    assert json.loads(response["body"]) == {"visitors": 1}
+    assert all_items(dynamodb) == before
 
 
 @pytest.mark.parametrize(
@@ -76,7 +91,7 @@ def test_allowed_origin_gets_cors_headers(api: Router, origin: str) -> None:
 
     for response in (preflight, post):
         assert response["headers"]["Access-Control-Allow-Origin"] == origin
-        assert response["headers"]["Access-Control-Allow-Methods"] == "POST, OPTIONS"
+        assert response["headers"]["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
         assert response["headers"]["Vary"] == "Origin"
     assert preflight["headers"]["Access-Control-Max-Age"] == "600"
 

@@ -222,7 +222,7 @@ def test_bad_page_ids_are_400_and_count_nothing(
         ("DELETE", "/pages/%2Fa", "GET, POST, OPTIONS"),
         ("PUT", "/pages/%2Fa", "GET, POST, OPTIONS"),
         ("POST", "/pages", "GET, OPTIONS"),
-        ("GET", "/", "POST, OPTIONS"),
+        ("DELETE", "/", "GET, POST, OPTIONS"),
     ],
 )
 def test_wrong_methods_are_405_with_the_routes_allow(

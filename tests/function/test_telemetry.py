@@ -103,7 +103,7 @@ def test_only_the_first_request_of_a_container_is_cold(
 @pytest.mark.parametrize(
     ("event", "outcome", "metric"),
     [
-        (http_event("GET"), "rejected", "RejectedRequests"),
+        (http_event("DELETE"), "rejected", "RejectedRequests"),
         (http_event("OPTIONS", origin="https://example.com"), "preflight", None),
         ({"requestContext": {}}, "rejected", "RejectedRequests"),
         (http_event("POST", user_agent="Googlebot/2.1"), "bot", "BotHits"),
