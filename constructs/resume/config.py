@@ -125,6 +125,9 @@ class AppConfig:
     # Pages countable besides the site's own (site_dir's .html files), as globs: "*" within
     # one path segment, "**" across segments. For a site hosted elsewhere: list its pages.
     page_patterns: tuple[str, ...] = ()
+    # The event names counter.js may count (data-event, "outbound", "download"): names, or
+    # prefixes ending in "*"; "*": any valid name (at most 20 distinct a day either way).
+    event_names: tuple[str, ...] = _HANDLER.event_names
     # One address adds at most this many views of one page per hour.
     max_views_per_client_hour: int = _HANDLER.max_views_per_client_hour
     # The site's counted views a UTC day at most; past it, counting stops until midnight.
@@ -451,6 +454,15 @@ def _validate(config: AppConfig) -> None:
             pattern_regex(pattern)
         except InvalidPattern as exc:
             raise ConfigError(f"page_patterns: {exc}") from None
+    if not config.event_names:
+        raise ConfigError('event_names: list at least one (["*"]: any valid name)')
+    for name in config.event_names:
+        _check(
+            schema.EVENT_NAMES_ALLOWED.fullmatch(name),
+            "event_names",
+            name,
+            "lower-case letters, digits, '.', '_', '-' (1-40), an optional '*' at the end",
+        )
     _in_range("lambda_timeout_s", config.lambda_timeout_s, 1, 29)  # API Gateway gives up at 30 s
     _in_range("lambda_reserved_concurrency", config.lambda_reserved_concurrency, -1, 1000)
     # What the throttle lets through must fit the keys, and the function's concurrency.

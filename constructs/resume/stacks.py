@@ -185,6 +185,7 @@ class BackendStack(TerraformStack):
             max_views_per_client_hour=str(config.max_views_per_client_hour),
             max_views_per_day=str(config.max_views_per_day),
             write_shards=str(config.write_shards),
+            event_names=",".join(config.event_names),
             site_id=config.site_id,
             allowed_origins=ORIGIN_SEPARATOR.join(origins),
             log_level=config.log_level,

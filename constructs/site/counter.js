@@ -19,11 +19,19 @@
 // localStorage.setItem("visitor-counter-owner", "1"). No address can switch it: a link
 // could otherwise stop a site counting the visitors it sends.
 //
+// Events: a click on an element with data-event="cv-download" (a name the site counts:
+// lower-case letters, digits, ".", "_" and "-") counts that event on the page, and so do,
+// when the tag turns them on, a click on a link to another site ("outbound") and on a link
+// to a file of the listed kinds ("download"). They go with navigator.sendBeacon, which the
+// browser sends even as the page unloads: a click never waits for them.
+//
 // Options, as attributes of the <script> tag:
 //   data-api       the counter API's URL; default: apiUrl from config.json beside this script
 //                  (a page on another origin than the script must set it)
 //   data-page      the page id to count; default: location.pathname
 //   data-fallback  the text shown when the count is unavailable
+//   data-outbound  "true": count clicks on links to other sites as the event "outbound"
+//   data-downloads file extensions whose links count as the event "download" ("pdf,zip")
 (function () {
   "use strict";
   var TIMEOUT_MS = 5000;
@@ -56,6 +64,44 @@
     return fetch(url, { signal: signal }).then(function (response) {
       return response.status === 404 ? unseen : json(response);
     });
+  }
+
+  // An event of the page: a beacon (no answer is read), else a fetch that outlives the page.
+  function sendEvent(url, name) {
+    var body = JSON.stringify({ event: name });
+    try {
+      if (navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
+    } catch (e) { /* a fetch instead */ }
+    if (typeof fetch === "function") {
+      fetch(url, { method: "POST", body: body, keepalive: true }).catch(function () {});
+    }
+  }
+
+  // The event a click on `target` is, if any: its own data-event, else a link's kind.
+  function eventOf(target) {
+    var element = target && target.closest ? target.closest("[data-event], a[href]") : null;
+    if (!element) return null;
+    var named = element.getAttribute("data-event");
+    if (named) return named;
+    var link;
+    try { link = new URL(element.getAttribute("href"), location.href); } catch (e) { return null; }
+    if (!/^https?:$/.test(link.protocol)) return null;
+    var kinds = (script.getAttribute("data-downloads") || "").toLowerCase().split(/[\s,.]+/)
+      .filter(Boolean);
+    var file = link.pathname.split("/").pop() || "";
+    var extension = file.indexOf(".") > 0 ? file.split(".").pop().toLowerCase() : "";
+    if (extension && kinds.indexOf(extension) >= 0) return "download";
+    if (script.getAttribute("data-outbound") === "true" && link.host !== location.host) {
+      return "outbound";
+    }
+    return null;
+  }
+
+  function countEvents(url) {
+    document.addEventListener("click", function (event) {
+      var name = eventOf(event.target);
+      if (name) sendEvent(url, name);
+    }, true);
   }
 
   // Storage may be off (or throw, in some private modes): then this browser counts.
@@ -125,6 +171,7 @@
       var base = String(api).replace(/\/+$/, "");
       var page = script.getAttribute("data-page") || location.pathname || "/";
       var pageUrl = base + "/pages/" + encodeURIComponent(page);
+      if (!owner) countEvents(pageUrl);
       if (owner) {
         return Promise.all([
           read(pageUrl, { page: page, views: 0, visitors: 0 }),

@@ -200,11 +200,20 @@
   }
 
   // Replaces a table's body with one row per item; `fill` writes a row's cells.
-  function fillTable(id, items, fill, columns) {
+  function fillTable(id, items, fill, columns, empty = "No views in this range.") {
     const body = $(id).tBodies[0];
     body.textContent = "";
     items.forEach((item) => fill(body.insertRow(), item));
-    if (!items.length) cell(body.insertRow(), "No views in this range.", "empty").colSpan = columns;
+    if (!items.length) cell(body.insertRow(), empty, "empty").colSpan = columns;
+  }
+
+  // Each event's count and unique visitors (none shown on one page: kept per event).
+  function renderEvents(events) {
+    fillTable("events", events, (row, item) => {
+      cell(row, item.event);
+      cell(row, formatNumber(item.count), "num");
+      cell(row, item.visitors === null ? "–" : formatNumber(item.visitors), "num");
+    }, 3, "No events in this range.");
   }
 
   function renderSummary(days) {
@@ -342,15 +351,17 @@
       await ensureApi();
       const range = { from: view.from, to: view.to };
       const scoped = Object.assign({ page: view.page }, range);
-      const [days, referrers, pages] = await Promise.all([
+      const [days, referrers, events, pages] = await Promise.all([
         getList("/stats/daily", scoped, "days"),
         getList("/stats/referrers", scoped, "referrers"),
+        getList("/stats/events", scoped, "events"),
         withPages ? getList("/stats/pages", Object.assign({ limit: TOP_PAGES }, range), "pages") : null,
       ]);
       if (run !== generation) return;
       renderSummary(days);
       renderDaily(days);
       renderReferrers(referrers);
+      renderEvents(events);
       if (pages) renderPages(pages);
       renderChart(days);
       $("token-form").hidden = true;

@@ -45,6 +45,7 @@ class DailyStore:
         visitor: bool,
         source_tag: str | None,
         expires_at: int,
+        site_visit: bool = True,
     ) -> ClientView:
         """Add a view of a page to the client's item, within its limits, in one update.
 
@@ -54,6 +55,8 @@ class DailyStore:
         visitor; the answer says whether either is new (unique visitors). `source_tag`, the
         keyed tag of the host or campaign the view names (None for "direct" and "other"),
         becomes the client's source unless it has one: the answer says whether it is that.
+        Not a `site_visit` (an event), the client is not flagged: its first view still is
+        the site's new visitor.
         """
         this_hour = schema.client_hour_attribute(hour, page_tag)
         names = {
@@ -72,12 +75,11 @@ class DailyStore:
         adds = ["#pages :tags", "#hour :one"]
         sets = ["#expires = :expires"]
         if visitor:
-            names |= {
-                "#seen": schema.CLIENT_SEEN_ATTRIBUTE,
-                "#visitor": schema.VISITOR_FLAG_ATTRIBUTE,
-            }
-            values[":yes"] = {"BOOL": True}
+            names["#seen"] = schema.CLIENT_SEEN_ATTRIBUTE
             adds.append("#seen :tags")
+        if visitor and site_visit:
+            names["#visitor"] = schema.VISITOR_FLAG_ATTRIBUTE
+            values[":yes"] = {"BOOL": True}
             sets.append("#visitor = :yes")
         if source_tag is not None:
             names["#source"] = schema.CLIENT_SOURCE_ATTRIBUTE

@@ -30,6 +30,7 @@ from visitor_counter.errors import (
     CountUnavailable,
     StoreUnavailable,
 )
+from visitor_counter.events import EventCounter, event_name
 from visitor_counter.http import (
     CORS_HEADERS,
     STATS_CORS_HEADERS,
@@ -66,10 +67,11 @@ UNKNOWN_PAGE = (
     "the site's pages, and the page_patterns setting adds others."
 )
 METHOD_NOT_ALLOWED = "Method not allowed."
-VIEW_FIELDS = ("referrer", "utm_source")
+VIEW_FIELDS = ("referrer", "utm_source", "event")
 BAD_VIEW_BODY = (
     'A page view\'s body must be empty or a JSON object like {"referrer": '
-    '"https://example.com", "utm_source": "newsletter"} with string values.'
+    '"https://example.com", "utm_source": "newsletter"} (or {"event": "cv-download"}, an '
+    "event on the page) with string values."
 )
 DEFAULT_TOP = 10
 MAX_TOP = 100
@@ -99,6 +101,7 @@ class Router:
         bots: BotRules,
         site_total: SiteTotal,
         pages: PageCounter,
+        events: EventCounter,
         known_pages: KnownPagesCache,
         stats: StatsReader,
         stats_gate: StatsGate,
@@ -108,6 +111,7 @@ class Router:
         self._bots = bots
         self._site_total = site_total
         self._pages = pages
+        self._events = events
         self._known_pages = known_pages
         self._stats = stats
         self._stats_gate = stats_gate
@@ -118,6 +122,7 @@ class Router:
             "pages": (("from", "to", "limit"), stats.pages),
             "referrers": (("from", "to", "page"), stats.referrers),
             "export.csv": (("from", "to"), stats.export_csv),
+            "events": (("from", "to", "page"), stats.events),
         }
         # What each route's methods do (routes.ROUTES says which methods a route has).
         self._actions: dict[Route, dict[str, _Action]] = {
@@ -218,6 +223,9 @@ class Router:
         known = self._known_pages.current()
         if not known.allows(page):
             raise BadRequest(404, UNKNOWN_PAGE.format(page=page))
+        event = _view_fields(request.body).get("event")
+        if event is not None:
+            return self._count_event(request, page, event)
         uncounted = self._uncounted(request)
         if uncounted:
             counts = self._pages.read(page) or PageCounts(page, 0, 0)
@@ -231,6 +239,21 @@ class Router:
         )
         outcome = "counted" if view.counted else "client_limit"
         return view.counts.as_json(), outcome, view.new_visitor
+
+    def _count_event(
+        self, request: Request, page: str, text: str
+    ) -> tuple[dict[str, Any], str, bool]:
+        """An event on `page` (events.py): the rules of a view, its own client limit."""
+        name = event_name(text, self._settings.event_names)
+        answer = {"event": name, "page": page}
+        uncounted = self._uncounted(request)
+        if uncounted:
+            return {**answer, "counted": False}, uncounted, False
+        self._pages.check_ceiling()
+        counted = self._events.count(
+            name, page, request.source_ip, track=not opted_out(request.headers)
+        )
+        return {**answer, "counted": counted}, "event" if counted else "client_limit", False
 
     def _read_page(self, request: Request) -> tuple[dict[str, Any], str, bool]:
         page = _page_of(request)

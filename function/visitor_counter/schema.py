@@ -36,6 +36,9 @@ The history table (point-in-time recovery on, TTL: kept ``stats_retention_days``
 - ``{site}#unlisted``, day  ``pages``: short hashes of the day's first
   MAX_UNLISTED_PAGES_PER_DAY pages only a glob admits, the ones the range-wide lists show.
   Split, it is several lists by page, ``{site}#unlisted#{n}of{lists}`` (unlisted_lists)
+- ``{site}#events``, day    ``names``: the day's event names (events.py)
+- ``{site}#event#{name}``, day  one event's day: ``count``, ``visitors``, ``pages`` and a
+  ``p:{page}`` count for each (``p:other`` past the day's most); split, in write shards
 - ``{site}#page#{page}``, day   one page's past day, moved from its live day: ``views``,
   ``visitors``, ``entries``, referrers, plus ``site`` and ``page``, which put it in the
   pages-by-day index (``site``, ``day``) the range-wide reads query
@@ -52,6 +55,7 @@ site that never split reads as it always did.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from typing import Final
 
@@ -209,6 +213,23 @@ def site_history_key(site_id: str) -> str:
 def page_history_key(site_id: str, page: str) -> str:
     """History key of one page's days."""
     return page_key(site_id, page)
+
+
+# An event's name: lower-case letters, digits, ".", "_" and "-", starting with a letter or a
+# digit, at most 40 (no markup, no "#" of the keys). A site's allowed names may end in "*"
+# (any rest), and "*" alone allows any valid name.
+EVENT_NAME: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
+EVENT_NAMES_ALLOWED: Final = re.compile(r"\*|[a-z0-9][a-z0-9._-]{0,39}\*?")
+
+
+def event_names_key(site_id: str) -> str:
+    """History key of the days' sets of event names (events.MAX_EVENT_NAMES_PER_DAY each)."""
+    return f"{site_id}#events"
+
+
+def event_key(site_id: str, name: str) -> str:
+    """History key of one event's days (a name holds no '#': events.EVENT_NAME)."""
+    return f"{site_id}#event#{name}"
 
 
 def unlisted_pages_key(site_id: str) -> str:

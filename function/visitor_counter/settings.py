@@ -47,6 +47,7 @@ VARIABLES: Final = {
     "stats_access": "STATS_ACCESS",
     "stats_retention_days": "STATS_RETENTION_DAYS",
     "write_shards": "WRITE_SHARDS",
+    "event_names": "EVENT_NAMES",
 }
 
 
@@ -90,6 +91,8 @@ class Settings:
     # The keys every view may write are split this many ways (schema.shard_key): a view
     # writes one shard (each in turn, wiring.round_robin), and reads sum them all. 1: no split.
     write_shards: int = 1
+    # The event names counted (schema.EVENT_NAMES_ALLOWED: "*" ends a prefix; "*": any).
+    event_names: tuple[str, ...] = ("*",)
 
     @property
     def daily_table(self) -> str:
@@ -147,6 +150,7 @@ class Settings:
                 env, v["stats_retention_days"], d.stats_retention_days, *RETENTION_DAYS_RANGE
             ),
             write_shards=_integer(env, v["write_shards"], d.write_shards, *WRITE_SHARDS_RANGE),
+            event_names=_event_names(env, v["event_names"], d.event_names),
         )
 
 
@@ -175,6 +179,20 @@ def parse_origin(value: str) -> str:
         raise ValueError(f"{value!r} has an invalid port") from exc
     host = parts.hostname.lower()
     return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
+
+
+def _event_names(env: Mapping[str, str], name: str, default: tuple[str, ...]) -> tuple[str, ...]:
+    raw = env.get(name)
+    if raw is None:
+        return default
+    names = tuple(item.strip() for item in raw.split(",") if item.strip())
+    wrong = [item for item in names if not schema.EVENT_NAMES_ALLOWED.fullmatch(item)]
+    if not names or wrong:
+        raise SettingsError(
+            f"{name} must list event names, comma-separated (lower-case letters, digits, '.', "
+            f"'_', '-', an optional '*' at the end), not {raw!r}"
+        )
+    return names
 
 
 def _origins(env: Mapping[str, str], name: str, default: frozenset[str]) -> frozenset[str]:

@@ -19,6 +19,7 @@ from urllib.parse import parse_qsl
 
 from visitor_counter.day_reader import DayReader
 from visitor_counter.errors import BadRequest
+from visitor_counter.events import EventStore
 from visitor_counter.history_store import DayCounts
 from visitor_counter.http import whole_number
 from visitor_counter.pages import InvalidPage, normalize_page
@@ -36,6 +37,8 @@ CSV_HEADER: Final = ("date", "page", "views", "visitors")
 MAX_PAGE_DAYS: Final = 50_000
 # The page column of a day's views on pages the rows do not show (no page id is spelled so).
 OTHER_PAGES: Final = "other"
+# The CSV's rows of an event: its name after this in the page column (no page id starts so).
+EVENT_ROW_PREFIX: Final = "event:"
 FIRST_YEAR: Final = 2000
 _DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 
@@ -106,8 +109,11 @@ def parse_query(query: str, accepted: Iterable[str], today: date) -> StatsQuery:
 class StatsReader:
     """Answers the stats routes from the days, past and live."""
 
-    def __init__(self, days: DayReader, clock: Callable[[], float] = time.time) -> None:
+    def __init__(
+        self, days: DayReader, events: EventStore, clock: Callable[[], float] = time.time
+    ) -> None:
         self._days = days
+        self._events = events
         self._clock = clock
 
     def today(self) -> date:
@@ -152,18 +158,35 @@ class StatsReader:
         referrers = [{"source": source, "views": views[source]} for source in ranked]
         return {"page": query.page, **query.as_json(), "referrers": referrers}
 
+    def events(self, query: StatsQuery) -> dict[str, Any]:
+        """Each event's count and unique visitors over the range, most first.
+
+        On one page (`page`), its count there; visitors null (they are kept per event).
+        """
+        events = self._events.totals(*_bounds(query), query.page)
+        return {
+            "page": query.page,
+            **query.as_json(),
+            "events": [event.as_json() for event in events],
+        }
+
     def export_csv(self, query: StatsQuery) -> TextBody:
         """One row per page per day with views, oldest day first, as CSV (RFC 4180).
 
         A day's views that no row shows follow its rows as one "other" row, its visitors
-        left empty (unique visitors of several pages do not add up).
+        left empty (unique visitors of several pages do not add up); then its events, one
+        row each: "event:" and the name as the page, the count as the views.
         """
         found = self._range_pages(query)
         rows: list[tuple[str, str, int, int | str]] = [
             (day.day, str(day.page), day.views, day.visitors) for day in found.days
         ]
         rows += [(day, OTHER_PAGES, views, "") for day, views in found.other.items()]
-        rows.sort(key=lambda row: (row[0], row[1] == OTHER_PAGES, row[1]))
+        rows += [
+            (event.day, EVENT_ROW_PREFIX + event.event, event.count, event.visitors)
+            for event in self._events.days(*_bounds(query))
+        ]
+        rows.sort(key=lambda row: (row[0], _row_rank(row[1]), row[1]))
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\r\n")
         writer.writerow(CSV_HEADER)
@@ -197,6 +220,13 @@ class StatsReader:
             if site.views > shown[site.day]
         }
         return RangePages(days, other)
+
+
+def _row_rank(page: str) -> int:
+    """A day's rows in order: its pages, then "other", then its events."""
+    if page.startswith(EVENT_ROW_PREFIX):
+        return 2
+    return int(page == OTHER_PAGES)
 
 
 def _bounds(query: StatsQuery) -> tuple[str, str]:

@@ -38,20 +38,30 @@ METRICS: Final = {
     "DynamoDBErrors": "Count",
     "HandlerLatency": "Milliseconds",
 }
-# foreign_origin / missing_origin: a counting request whose Origin is not allowed, or
-# absent; all a log line says of the Origin (never its value). client_limit: a page view
+# event: a counted event (events.py), not a view. foreign_origin / missing_origin: a
+# counting request whose Origin is not allowed, or absent; all a log line says of the Origin
+# (never its value). client_limit: a page view
 # over its client's hourly limit. ceiling: a counting request after the site's day reached
 # max_views_per_day, answered 503 without a round trip.
 OUTCOMES: Final = (
-    "counted", "bot", "foreign_origin", "missing_origin", "client_limit", "ceiling", "read",
-    "preflight",
+    "counted", "event", "bot", "foreign_origin", "missing_origin", "client_limit", "ceiling",
+    "read", "preflight",
     "rejected", "error",
 )  # fmt: skip
 # The expected answers to well-formed requests, many a day: at INFO their line is compact.
 # A ceiling, a rejected request and an error keep their full line (request id, route,
 # status, latency, error type): those are what an operator looks into.
 ROUTINE_OUTCOMES: Final = frozenset(
-    {"counted", "bot", "foreign_origin", "missing_origin", "client_limit", "read", "preflight"}
+    {
+        "counted",
+        "event",
+        "bot",
+        "foreign_origin",
+        "missing_origin",
+        "client_limit",
+        "read",
+        "preflight",
+    }
 )
 _LEVEL_BY_OUTCOME: Final = {"rejected": "WARNING", "error": "ERROR"}
 _RANK: Final = {"DEBUG": 10, "INFO": 20, "WARNING": 30, "ERROR": 40}

@@ -67,6 +67,11 @@ def page_tag(salt: bytes, page: str) -> str:
     return _tag(salt, "page", page)
 
 
+def event_tag(salt: bytes, name: str) -> str:
+    """The keyed hash a client's item knows an event by on the salt's day (as page_tag)."""
+    return _tag(salt, "event", name)
+
+
 def source_tag(salt: bytes, source: str) -> str:
     """The keyed hash a client's item knows its referrer source by on the salt's day.
 

@@ -16,6 +16,7 @@ from visitor_counter import schema
 from visitor_counter.counting_rules import BotRules, default_bot_rules
 from visitor_counter.daily_store import DailyStore
 from visitor_counter.day_reader import DayReader
+from visitor_counter.events import EventCounter, EventStore
 from visitor_counter.history_store import HistoryStore
 from visitor_counter.known_pages import KnownPagesCache
 from visitor_counter.live_pages import LivePages
@@ -49,6 +50,7 @@ def build_router(
     pages = PageStore(client, settings.table_name, settings.site_id, shards, clock)
     daily = DailyStore(client, settings.daily_table, settings.site_id)
     history = HistoryStore(client, settings.history_table, settings.site_id, shards)
+    events = EventStore(client, settings.history_table, settings.site_id, shards)
     live = LivePages(
         client,
         settings.table_name,
@@ -58,12 +60,13 @@ def build_router(
         shards=shards,
         clock=clock,
     )
+    salt = DailySalt(daily, clock)
     counter = PageCounter(
         pages,
         live,
         daily,
         history,
-        DailySalt(daily, clock),
+        salt,
         site_id=settings.site_id,
         views_per_client_hour=settings.max_views_per_client_hour,
         retention_days=settings.stats_retention_days,
@@ -77,8 +80,19 @@ def build_router(
         bots or default_bot_rules(),
         SiteTotal(client, settings.table_name, shards, (pick or round_robin)(), clock),
         counter,
+        EventCounter(
+            events,
+            daily,
+            salt,
+            site_id=settings.site_id,
+            per_client_hour=settings.max_views_per_client_hour,
+            retention_days=settings.stats_retention_days,
+            shards=shards,
+            clock=clock,
+            pick=(pick or round_robin)(),
+        ),
         KnownPagesCache(pages, settings.known_pages_refresh_s, clock),
-        StatsReader(DayReader(history, live), clock),
+        StatsReader(DayReader(history, live), events, clock),
         StatsGate(
             client,
             settings.table_name,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import requests
@@ -31,7 +32,10 @@ def views_text(views: int) -> str:
 
 
 def stored(cloud: RunningCloud, page_id: str) -> dict[str, int]:
+    """A page's counts as the API reads them (none yet: zeros)."""
     answer = requests.get(f"{cloud.api_url}/pages/{page_id}", timeout=10)
+    if answer.status_code == 404:
+        return {"page": unquote(page_id), "views": 0, "visitors": 0}
     answer.raise_for_status()
     return dict(answer.json())
 
@@ -289,3 +293,52 @@ def test_the_owners_browser_counts_nothing_until_switched_back(
     assert (counted_while_off, total_while_off) == (before_page, before_total)
     assert shown_when_on == before_page["views"] + 1
     assert stored(cloud, "%2F")["views"] == before_page["views"] + 1
+
+
+def events_today(cloud: RunningCloud, page_id: str = "") -> dict[str, Any]:
+    """The stats API's events of today, on one page when `page_id` is given."""
+    query = f"?page={page_id}" if page_id else ""
+    answer = requests.get(
+        f"{cloud.api_url}/stats/events{query}",
+        headers={"Authorization": f"Bearer {cloud.stats_token}"},
+        timeout=10,
+    )
+    answer.raise_for_status()
+    return {event["event"]: event for event in answer.json()["events"]}
+
+
+def test_clicks_on_a_named_element_a_download_and_an_outbound_link_count_as_events(
+    cloud: RunningCloud, page: Page
+) -> None:
+    page.route("https://github.com/**", lambda route: route.fulfill(body="elsewhere"))
+    before = events_today(cloud)
+
+    page.goto(cloud.site_url + "/")
+    shown(page, "#page-views")  # the counter knows the API: it listens for clicks now
+    page.click("#contact")
+    page.click("#cv")  # the PDF downloads: the page stays
+    page.click("#source")  # another site: the page unloads, the beacon still goes
+    page.wait_for_url("https://github.com/**")
+    added: dict[str, int] = {}
+    for _ in range(50):  # beacons are sent when the browser chooses: a few seconds at most
+        now = events_today(cloud)
+        added = {
+            name: now[name]["count"] - before.get(name, {"count": 0})["count"]
+            for name in ("contact-click", "download", "outbound")
+            if name in now
+        }
+        if len(added) == 3:
+            break
+        page.wait_for_timeout(200)
+
+    assert added == {"contact-click": 1, "download": 1, "outbound": 1}
+    assert set(events_today(cloud, "%2F")) >= {"contact-click", "download", "outbound"}
+    page.goto(cloud.stats_url)
+    page.wait_for_selector("body[data-state='ready']")
+    rows = page.locator("#events tbody tr").all_inner_texts()
+    assert any(row.startswith("contact-click\t") for row in rows), rows
+    page.click("#top-pages tbody button[data-page='/']")  # the events on that page
+    page.wait_for_selector("body[data-state='ready'] #selected-page:text('/')")
+    on_page = page.locator("#events tbody tr").all_inner_texts()
+    no_visitors = "\u2013"  # an event's visitors are kept for the whole site only
+    assert any(row.startswith("download\t") and row.endswith(no_visitors) for row in on_page)

@@ -42,6 +42,7 @@ SAMPLES = {
     "stats_access": "public",
     "stats_retention_days": "30",
     "write_shards": "4",
+    "event_names": "cv-download,contact-*",
 }
 
 

@@ -9,6 +9,7 @@ from resume_tools.local_cloud.demo_history import DEMO_DAYS, SPIKE_DAYS_AGO, see
 from tests.support.tables import TEST_HISTORY_TABLE_NAME, TEST_TABLE_NAME, all_items
 from visitor_counter import schema
 from visitor_counter.day_reader import DayReader
+from visitor_counter.events import EventStore
 from visitor_counter.history_store import HistoryStore
 from visitor_counter.live_pages import LivePages
 from visitor_counter.stats import StatsQuery, StatsReader
@@ -27,7 +28,7 @@ def seed(client: Any) -> None:
 def reader(client: Any) -> StatsReader:
     history = HistoryStore(client, TEST_HISTORY_TABLE_NAME, SITE)
     live = LivePages(client, TEST_TABLE_NAME, history, SITE, retention_days=400)
-    return StatsReader(DayReader(history, live))
+    return StatsReader(DayReader(history, live), EventStore(client, TEST_HISTORY_TABLE_NAME, SITE))
 
 
 def test_sixty_days_before_today_read_back_through_the_stats(dynamodb: Any) -> None:

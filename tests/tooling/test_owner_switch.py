@@ -12,7 +12,7 @@ STATS = PROJECT_ROOT / "constructs" / "stats_page" / "stats.js"
 
 def owner_key(script: str) -> str:
     (key,) = re.findall(r'\bOWNER_KEY = "([^"]+)";', script)
-    return key
+    return str(key)
 
 
 def test_the_stats_page_sets_the_key_the_counter_reads() -> None:

@@ -1,0 +1,293 @@
+"""Custom events: a click the owner named (`data-event`), an outbound link, a download.
+
+An event is counted for a page by the page's own route and rules (allowed origin, bot
+rules, the client's hourly limit per event, the daily ceiling). What it writes:
+
+- its name joins the day's names (``{site}#events``, at most MAX_EVENT_NAMES_PER_DAY): a
+  conditional ADD a container makes once per name and day, refused past the cap;
+- the client's item (the daily table), as a view does with the event's keyed tag: its
+  hourly limit, and whether this is the client's first of that event today (a unique);
+- one UpdateItem of the event's day in the history (``{site}#event#{name}``, in the view's
+  write shard): its count, its visitors, and its count on the page (at most
+  MAX_EVENT_PAGES_PER_DAY pages a day; the rest as "other").
+
+So an event costs what a view costs: two write units, and a third the first time a
+container sees its name in a day.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any, Final
+
+from visitor_counter import schema
+from visitor_counter.daily_store import DailyStore
+from visitor_counter.errors import BadRequest, ConditionFailed
+from visitor_counter.history_store import day_end
+from visitor_counter.store import call_dynamodb, number_or_zero, query_items, read_text
+from visitor_counter.visitors import DailySalt, client_address, event_tag, visitor_digest
+
+# Distinct event names a day takes: a site's own few, and room for a flood of made-up ones to
+# stop at without burying them.
+MAX_EVENT_NAMES_PER_DAY: Final = 20
+# Pages an event's day counts it on by name (the rest as OTHER_PAGE): the item stays small.
+MAX_EVENT_PAGES_PER_DAY: Final = 20
+# Names a range's stats read at most (a day takes 20; a range of many days may hold more).
+MAX_EVENT_NAMES_READ: Final = 100
+OTHER_PAGE: Final = "other"
+NAMES_ATTRIBUTE: Final = "names"
+COUNT_ATTRIBUTE: Final = "count"
+PAGES_ATTRIBUTE: Final = "pages"
+PAGE_PREFIX: Final = "p:"
+INVALID_NAME: Final = (
+    "Invalid event name: 1 to 40 characters, lower-case letters, digits, '.', '_' or '-', "
+    "starting with a letter or digit."
+)
+UNKNOWN_NAME: Final = "Unknown event {name!r}: this site counts only the events it names."
+TOO_MANY_NAMES: Final = (
+    f"This site counted {MAX_EVENT_NAMES_PER_DAY} different events today, its most; an "
+    "event it has not counted today counts again tomorrow."
+)
+
+
+def event_name(text: str, allowed: tuple[str, ...]) -> str:
+    """`text` as an event name this site counts, or BadRequest saying why not.
+
+    `allowed`: the names the site counts; "*" at the end of one takes any rest (`"*"`: any
+    valid name).
+    """
+    if not schema.EVENT_NAME.fullmatch(text):
+        raise BadRequest(400, INVALID_NAME)
+    if not any(
+        text == name or (name.endswith("*") and text.startswith(name[:-1])) for name in allowed
+    ):
+        raise BadRequest(400, UNKNOWN_NAME.format(name=text))
+    return text
+
+
+@dataclass(frozen=True)
+class EventCounts:
+    """An event's count and unique visitors over a range (visitors None on one page)."""
+
+    event: str
+    count: int
+    visitors: int | None
+
+    def as_json(self) -> dict[str, Any]:
+        """The event's JSON object in the stats API."""
+        return {"event": self.event, "count": self.count, "visitors": self.visitors}
+
+
+@dataclass(frozen=True)
+class EventDay:
+    """One event's day, summed over its write shards."""
+
+    day: str
+    event: str
+    count: int
+    visitors: int
+
+
+class EventStore:
+    """Reads and writes one site's events in the history table."""
+
+    def __init__(self, client: Any, table_name: str, site_id: str, shards: int = 1) -> None:
+        self._client = client
+        self._table = table_name
+        self._site = site_id
+        self._shards = shards
+        self._names: tuple[str, set[str]] = ("", set())  # the day's names this container added
+
+    def admit(self, day: str, name: str, *, expires_at: int) -> None:
+        """Make `name` one of the day's event names, or BadRequest past the day's cap."""
+        known_day, known = self._names
+        if known_day == day and name in known:
+            return
+        try:
+            call_dynamodb(
+                self._client.update_item,
+                TableName=self._table,
+                Key=self._key(schema.event_names_key(self._site), day),
+                UpdateExpression="ADD #names :name SET #expires = :expires",
+                ConditionExpression=(
+                    "attribute_not_exists(#names) OR contains(#names, :one) OR size(#names) < :most"
+                ),
+                ExpressionAttributeNames={
+                    "#names": NAMES_ATTRIBUTE,
+                    "#expires": schema.TTL_ATTRIBUTE,
+                },
+                ExpressionAttributeValues={
+                    ":name": {"SS": [name]},
+                    ":one": {"S": name},
+                    ":most": {"N": str(MAX_EVENT_NAMES_PER_DAY)},
+                    ":expires": {"N": str(expires_at)},
+                },
+            )
+        except ConditionFailed:
+            raise BadRequest(400, TOO_MANY_NAMES) from None
+        self._names = (day, known | {name}) if known_day == day else (day, {name})
+
+    def add(
+        self, day: str, name: str, page: str, *, new_visitor: bool, shard: int, expires_at: int
+    ) -> None:
+        """Count one event on `page` in the event's day (its write shard)."""
+        names = {
+            "#count": COUNT_ATTRIBUTE,
+            "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
+            "#expires": schema.TTL_ATTRIBUTE,
+            "#pages": PAGES_ATTRIBUTE,
+            "#on": PAGE_PREFIX + page,
+        }
+        values = {
+            ":one": {"N": "1"},
+            ":new": {"N": "1" if new_visitor else "0"},
+            ":expires": {"N": str(expires_at)},
+            ":page": {"SS": [page]},
+            ":this": {"S": page},
+            ":most": {"N": str(MAX_EVENT_PAGES_PER_DAY)},
+        }
+        update = {
+            "TableName": self._table,
+            "Key": self._key(schema.shard_key(schema.event_key(self._site, name), shard), day),
+            "UpdateExpression": (
+                "ADD #count :one, #visitors :new, #pages :page, #on :one SET #expires = :expires"
+            ),
+            "ConditionExpression": (
+                "attribute_not_exists(#pages) OR contains(#pages, :this) OR size(#pages) < :most"
+            ),
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        try:
+            call_dynamodb(self._client.update_item, **update)
+        except ConditionFailed:  # the day has its most pages: this one's count is "other"
+            for gone in ("#pages", "#on"):
+                del names[gone]
+            for gone in (":page", ":this", ":most"):
+                del values[gone]
+            names["#other"] = PAGE_PREFIX + OTHER_PAGE
+            update["UpdateExpression"] = (
+                "ADD #count :one, #visitors :new, #other :one SET #expires = :expires"
+            )
+            del update["ConditionExpression"]
+            call_dynamodb(self._client.update_item, **update)
+
+    def totals(self, first: str, last: str, page: str | None) -> list[EventCounts]:
+        """Each event's count over the range, most first: on `page` only, when given."""
+        counts: dict[str, int] = {}
+        visitors: dict[str, int] = {}
+        for name in self.names(first, last):
+            for item in self._event_days(name, first, last):
+                attribute = COUNT_ATTRIBUTE if page is None else PAGE_PREFIX + page
+                counts[name] = counts.get(name, 0) + number_or_zero(item, attribute)
+                visitors[name] = visitors.get(name, 0) + number_or_zero(
+                    item, schema.PAGE_VISITORS_ATTRIBUTE
+                )
+        found = [
+            EventCounts(name, count, visitors[name] if page is None else None)
+            for name, count in counts.items()
+            if count
+        ]
+        return sorted(found, key=lambda event: (-event.count, event.event))
+
+    def days(self, first: str, last: str) -> list[EventDay]:
+        """Every event's days in the range, each summed over its write shards."""
+        found: dict[tuple[str, str], tuple[int, int]] = {}
+        for name in self.names(first, last):
+            for item in self._event_days(name, first, last):
+                day = read_text(item, schema.HISTORY_SORT_KEY)
+                count, visitors = found.get((day, name), (0, 0))
+                found[day, name] = (
+                    count + number_or_zero(item, COUNT_ATTRIBUTE),
+                    visitors + number_or_zero(item, schema.PAGE_VISITORS_ATTRIBUTE),
+                )
+        return [EventDay(day, name, *counted) for (day, name), counted in sorted(found.items())]
+
+    def names(self, first: str, last: str) -> list[str]:
+        """The event names of the range's days, at most MAX_EVENT_NAMES_READ, by name."""
+        names: set[str] = set()
+        for item in self._days(schema.event_names_key(self._site), first, last):
+            names.update((item.get(NAMES_ATTRIBUTE) or {}).get("SS") or [])
+        return sorted(names)[:MAX_EVENT_NAMES_READ]
+
+    def _event_days(self, name: str, first: str, last: str) -> Iterator[Any]:
+        for shard in range(self._shards):
+            key = schema.shard_key(schema.event_key(self._site, name), shard)
+            yield from self._days(key, first, last)
+
+    def _days(self, key: str, first: str, last: str) -> Iterator[Any]:
+        return query_items(
+            self._client,
+            self._table,
+            KeyConditionExpression="#id = :id AND #day BETWEEN :first AND :last",
+            ExpressionAttributeNames={"#id": schema.PARTITION_KEY, "#day": schema.HISTORY_SORT_KEY},
+            ExpressionAttributeValues={
+                ":id": {"S": key},
+                ":first": {"S": first},
+                ":last": {"S": last},
+            },
+        )
+
+    @staticmethod
+    def _key(item_id: str, day: str) -> dict[str, Any]:
+        return {schema.PARTITION_KEY: {"S": item_id}, schema.HISTORY_SORT_KEY: {"S": day}}
+
+
+class EventCounter:
+    """Counts an event on a page within its client's limits, a unique visitor per day."""
+
+    def __init__(
+        self,
+        events: EventStore,
+        daily: DailyStore,
+        salt: DailySalt,
+        *,
+        site_id: str,
+        per_client_hour: int,
+        retention_days: int,
+        shards: int = 1,
+        clock: Callable[[], float] = time.time,
+        pick: Callable[[int], int] = lambda shards: 0,
+    ) -> None:
+        self._events = events
+        self._daily = daily
+        self._salt = salt
+        self._site = site_id
+        self._limit = per_client_hour
+        self._retention_s = retention_days * 86_400
+        self._shards = shards
+        self._clock = clock
+        self._pick = pick
+
+    def count(self, name: str, page: str, ip: str, *, track: bool) -> bool:
+        """Count `name` on `page` unless the client is over its hourly limit of it.
+
+        True when counted. The name is admitted first (BadRequest past the day's cap, with
+        nothing written); a client that opted out (not `track`) is never a unique visitor.
+        """
+        salt, midnight, day = self._salt.today()
+        kept_until = day_end(day) + self._retention_s
+        self._events.admit(day, name, expires_at=kept_until)
+        client = self._daily.record_view(
+            visitor_digest(salt, self._site, client_address(ip)),
+            event_tag(salt, name),
+            hour=int(self._clock() // 3600 % 24),
+            limit=self._limit,
+            visitor=track,
+            source_tag=None,
+            expires_at=midnight,
+            site_visit=False,
+        )
+        if not client.within_limit:
+            return False
+        self._events.add(
+            day,
+            name,
+            page,
+            new_visitor=client.new_page_visitor,
+            shard=self._pick(self._shards),
+            expires_at=kept_until,
+        )
+        return True

@@ -1,0 +1,221 @@
+"""Events: a click the owner named, counted for a page by the page's route and rules."""
+
+from __future__ import annotations
+
+import io
+import json
+from dataclasses import replace
+from typing import Any
+
+import pytest
+
+from tests.support.clock import Clock
+from tests.support.events import BROWSER, http_event
+from tests.support.stats import OWNER
+from tests.support.tables import all_items
+from visitor_counter import events as events_module
+from visitor_counter.router import Router
+from visitor_counter.settings import Settings, SettingsError
+from visitor_counter.telemetry import RequestLog
+from visitor_counter.wiring import build_router
+
+TODAY = "2026-11-25"  # the test clock's day
+RANGE = f"from={TODAY}&to={TODAY}"
+
+
+def event(api: Router, name: Any, page: str = "%2F", **kwargs: Any) -> dict[str, Any]:
+    return api.handle(
+        http_event("POST", f"/pages/{page}", body=json.dumps({"event": name}), **kwargs)
+    )
+
+
+def body(response: dict[str, Any]) -> Any:
+    return json.loads(response["body"])
+
+
+def stats(api: Router, route: str, query: str = RANGE) -> Any:
+    response = api.handle(http_event("GET", f"/stats/{route}", query=query, headers=OWNER))
+    assert response["statusCode"] == 200, response
+    return body(response) if route != "export.csv" else response["body"]
+
+
+def test_an_event_counts_for_its_page_with_its_unique_visitors(api: Router) -> None:
+    first = event(api, "cv-download", source_ip="192.0.2.1")
+    event(api, "cv-download", source_ip="192.0.2.1")  # the same visitor again
+    event(api, "cv-download", page="%2Fposts%2Fhello", source_ip="192.0.2.2")
+    event(api, "contact", source_ip="192.0.2.1")
+
+    assert first["statusCode"] == 200
+    assert body(first) == {"event": "cv-download", "page": "/", "counted": True}
+    assert stats(api, "events")["events"] == [
+        {"event": "cv-download", "count": 3, "visitors": 2},
+        {"event": "contact", "count": 1, "visitors": 1},
+    ]
+    assert stats(api, "events", f"{RANGE}&page=%2F")["events"] == [
+        {"event": "cv-download", "count": 2, "visitors": None},
+        {"event": "contact", "count": 1, "visitors": None},
+    ]
+    # An event is no view: the page has none.
+    assert api.handle(http_event("GET", "/pages/%2F"))["statusCode"] == 404
+
+
+def test_an_event_before_any_view_leaves_the_view_the_sites_new_visitor(api: Router) -> None:
+    event(api, "contact", source_ip="192.0.2.1")
+    view = api.handle(http_event("POST", "/pages/%2F", source_ip="192.0.2.1"))
+
+    assert body(view) == {"page": "/", "views": 1, "visitors": 1}
+    assert stats(api, "daily")["days"] == [{"date": TODAY, "views": 1, "visitors": 1}]
+
+
+def test_an_opted_out_visitor_counts_but_is_no_unique(api: Router) -> None:
+    event(api, "contact", headers={"Sec-GPC": "1"})
+
+    assert stats(api, "events")["events"] == [{"event": "contact", "count": 1, "visitors": 0}]
+
+
+@pytest.mark.parametrize(
+    ("name", "message"),
+    [
+        ("CV-Download", events_module.INVALID_NAME),
+        ("<b>cv</b>", events_module.INVALID_NAME),
+        ("a" * 41, events_module.INVALID_NAME),
+        ("cv#1", events_module.INVALID_NAME),
+        ("", events_module.INVALID_NAME),
+        ("-cv", events_module.INVALID_NAME),
+        (42, None),
+        (["cv"], None),
+    ],
+)
+def test_a_bad_name_is_400_and_stores_nothing(
+    api: Router, dynamodb: Any, name: Any, message: str | None
+) -> None:
+    before = all_items(dynamodb)
+
+    response = event(api, name)
+
+    assert response["statusCode"] == 400
+    assert body(response)["error"] == (message or body(response)["error"])
+    assert "event" in body(response)["error"]
+    assert all_items(dynamodb) == before
+
+
+def test_a_site_that_names_its_events_refuses_others(
+    settings: Settings, handler_client: Any, dynamodb: Any, clock: Clock
+) -> None:
+    api = build_router(
+        replace(settings, event_names=("cv-download", "contact-*")),
+        handler_client,
+        requests=RequestLog("blog", "ERROR", io.StringIO()),
+        clock=clock,
+    )
+    assert body(event(api, "contact-email"))["counted"] is True
+    before = all_items(dynamodb)
+
+    refused = event(api, "signup")
+
+    assert refused["statusCode"] == 400
+    assert body(refused) == {
+        "error": "Unknown event 'signup': this site counts only the events it names."
+    }
+    assert all_items(dynamodb) == before
+
+
+def test_past_the_days_names_a_new_one_is_refused_and_known_ones_count(
+    api: Router, dynamodb: Any, clock: Clock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(events_module, "MAX_EVENT_NAMES_PER_DAY", 2)
+    event(api, "one")
+    event(api, "two")
+    before = all_items(dynamodb)
+
+    refused = event(api, "three")
+    after_refusal = all_items(dynamodb)
+    again = event(api, "two")
+    clock.now_s += 86_400
+    tomorrow = event(api, "three")
+
+    assert refused["statusCode"] == 400
+    assert body(refused) == {"error": events_module.TOO_MANY_NAMES}
+    assert after_refusal == before
+    assert body(again)["counted"] is True
+    assert body(tomorrow)["counted"] is True
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [{"Origin": "https://evil.example"}, {"User-Agent": "Googlebot/2.1"}],
+    ids=["foreign origin", "bot"],
+)
+def test_an_event_the_rules_do_not_count_stores_nothing(
+    api: Router, dynamodb: Any, headers: dict[str, str]
+) -> None:
+    before = all_items(dynamodb)
+
+    origin = headers.pop("Origin", None)
+    kwargs: dict[str, Any] = {"headers": headers or {"User-Agent": BROWSER}}
+    if origin:
+        kwargs["origin"] = origin
+    response = event(api, "contact", **kwargs)
+
+    assert response["statusCode"] == 200
+    assert body(response)["counted"] is False
+    assert all_items(dynamodb) == before
+
+
+def test_a_client_over_its_hourly_limit_of_an_event_counts_no_more(
+    settings: Settings, handler_client: Any, clock: Clock
+) -> None:
+    api = build_router(
+        replace(settings, max_views_per_client_hour=1),
+        handler_client,
+        requests=RequestLog("blog", "ERROR", io.StringIO()),
+        clock=clock,
+    )
+    answers = [body(event(api, "contact"))["counted"] for _ in range(2)]
+    other = body(event(api, "cv-download"))["counted"]
+
+    assert answers == [True, False]
+    assert other is True
+    assert [e["count"] for e in stats(api, "events")["events"]] == [1, 1]
+
+
+def test_an_events_pages_past_the_days_most_count_as_other(
+    api: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(events_module, "MAX_EVENT_PAGES_PER_DAY", 1)
+    event(api, "contact", page="%2F", source_ip="192.0.2.1")
+    event(api, "contact", page="%2Fposts%2Fhello", source_ip="192.0.2.2")
+
+    assert stats(api, "events")["events"] == [{"event": "contact", "count": 2, "visitors": 2}]
+    on_hello = stats(api, "events", f"{RANGE}&page=%2Fposts%2Fhello")["events"]
+    assert on_hello == []  # its count is in "other"
+
+
+def test_the_csv_has_each_days_events_after_its_pages(api: Router) -> None:
+    api.handle(http_event("POST", "/pages/%2F"))
+    event(api, "cv-download")
+
+    assert stats(api, "export.csv") == (
+        f"date,page,views,visitors\r\n{TODAY},/,1,1\r\n{TODAY},event:cv-download,1,1\r\n"
+    )
+
+
+def test_split_an_events_days_are_summed_over_its_shards(
+    settings: Settings, handler_client: Any, clock: Clock
+) -> None:
+    api = build_router(
+        replace(settings, write_shards=3),
+        handler_client,
+        requests=RequestLog("blog", "ERROR", io.StringIO()),
+        clock=clock,
+    )
+    for n in range(4):
+        event(api, "contact", source_ip=f"192.0.2.{n}")
+
+    assert stats(api, "events")["events"] == [{"event": "contact", "count": 4, "visitors": 4}]
+
+
+@pytest.mark.parametrize("value", ["", "CV", "cv,<b>", "a*b"])
+def test_the_event_names_setting_refuses_what_no_name_matches(value: str) -> None:
+    with pytest.raises(SettingsError, match="EVENT_NAMES must list event names"):
+        Settings.from_env({"EVENT_NAMES": value})
