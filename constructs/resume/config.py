@@ -125,9 +125,10 @@ class AppConfig:
     # Pages countable besides the site's own (site_dir's .html files), as globs: "*" within
     # one path segment, "**" across segments. For a site hosted elsewhere: list its pages.
     page_patterns: tuple[str, ...] = ()
-    # The event names counter.js may count (data-event, "outbound", "download"): names, or
-    # prefixes ending in "*"; "*": any valid name (at most 20 distinct a day either way).
-    event_names: tuple[str, ...] = _HANDLER.event_names
+    # The event names counted besides those the site's pages name in data-event attributes:
+    # counter.js's "outbound" and "download", and names or prefixes ending in "*" ("*": any
+    # valid name). A name only a prefix admits is one of at most 20 such a day.
+    event_names: tuple[str, ...] = ("outbound", "download")
     # One address adds at most this many views of one page per hour.
     max_views_per_client_hour: int = _HANDLER.max_views_per_client_hour
     # The site's counted views a UTC day at most; past it, counting stops until midnight.

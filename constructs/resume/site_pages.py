@@ -5,9 +5,11 @@ Kept apart from the constructs (no cdktf import), so the synth cache can hash th
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from resume.config import ConfigError
+from visitor_counter import schema
 from visitor_counter.pages import InvalidPage, normalize_page
 
 # Error pages are served for missing paths: counting their file name would count nothing real.
@@ -37,6 +39,34 @@ def site_page_ids(site_dir: Path) -> list[str]:
         except InvalidPage as exc:
             raise ConfigError(f"site_dir: {relative} cannot be counted as a page: {exc}") from None
     return sorted(pages)
+
+
+# An element's data-event attribute in a page's HTML (counter.js counts its clicks).
+_DATA_EVENT = re.compile(r"""\bdata-event\s*=\s*(?:"([^"]*)"|'([^']*)')""")
+
+
+def site_event_names(site_dir: Path) -> list[str]:
+    """The event names the site's pages name in data-event attributes, sorted.
+
+    The deploy counts them as the site's own (never refused by the day's cap of made-up
+    names); a name that could not be counted is a ConfigError naming the file.
+    """
+    if not site_dir.is_dir():
+        return []
+    names = set()
+    for path in site_dir.rglob("*.html"):
+        if not path.is_file():
+            continue
+        for match in _DATA_EVENT.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            name = match.group(1) if match.group(1) is not None else match.group(2)
+            if not schema.EVENT_NAME.fullmatch(name):
+                relative = path.relative_to(site_dir).as_posix()
+                raise ConfigError(
+                    f"site_dir: {relative} has data-event={name[:40]!r}, not an event name "
+                    "(1 to 40 lower-case letters, digits, '.', '_' or '-')"
+                )
+            names.add(name)
+    return sorted(names)
 
 
 def site_error_page(site_dir: Path) -> str:

@@ -28,7 +28,12 @@ from resume.known_pages_item import KnownPagesItem
 from resume.outputs import BackendOutputs, CiOutputs, FrontendOutputs, Outputs, StateOutputs
 from resume.providers import aws_provider, state_backend
 from resume.site_certificate import CERTIFICATE_REGION
-from resume.site_pages import extensionless_style, site_error_page, site_page_ids
+from resume.site_pages import (
+    extensionless_style,
+    site_error_page,
+    site_event_names,
+    site_page_ids,
+)
 from resume.state_bucket import StateBucket
 from resume.static_site import StaticSite
 from visitor_counter import schema
@@ -123,7 +128,9 @@ class BackendStack(TerraformStack):
             config=config,
             zip_path=function_zip,
             tables=self.tables,
-            environment=self._function_environment(config, origins),
+            environment=self._function_environment(
+                config, origins, site_event_names(project_root / config.site_dir)
+            ),
             role_arn=self._ci_made_role(config),
         )
         self.tables.daily.allow_items_only_to(self.function.role_arn)
@@ -174,8 +181,17 @@ class BackendStack(TerraformStack):
             ),
         )
 
-    def _function_environment(self, config: AppConfig, origins: list[str]) -> dict[str, str]:
-        """What the function reads at cold start (visitor_counter.settings.VARIABLES)."""
+    def _function_environment(
+        self, config: AppConfig, origins: list[str], site_events: list[str]
+    ) -> dict[str, str]:
+        """What the function reads at cold start (visitor_counter.settings.VARIABLES).
+
+        The event names: the configuration's, and those the site's pages name (data-event).
+        """
+        event_names = [
+            *config.event_names,
+            *(n for n in site_events if n not in config.event_names),
+        ]
         return deployed_environment(
             table_name=self.tables.counter.name,
             daily_table_name=self.tables.daily.name,
@@ -185,7 +201,7 @@ class BackendStack(TerraformStack):
             max_views_per_client_hour=str(config.max_views_per_client_hour),
             max_views_per_day=str(config.max_views_per_day),
             write_shards=str(config.write_shards),
-            event_names=",".join(config.event_names),
+            event_names=",".join(event_names),
             site_id=config.site_id,
             allowed_origins=ORIGIN_SEPARATOR.join(origins),
             log_level=config.log_level,

@@ -79,10 +79,11 @@
 
   // The event a click on `target` is, if any: its own data-event, else a link's kind.
   function eventOf(target) {
-    var element = target && target.closest ? target.closest("[data-event], a[href]") : null;
+    if (!target || !target.closest) return null;
+    var named = target.closest("[data-event]");  // a link inside it is the event's too
+    if (named) return named.getAttribute("data-event");
+    var element = target.closest("a[href]");
     if (!element) return null;
-    var named = element.getAttribute("data-event");
-    if (named) return named;
     var link;
     try { link = new URL(element.getAttribute("href"), location.href); } catch (e) { return null; }
     if (!/^https?:$/.test(link.protocol)) return null;

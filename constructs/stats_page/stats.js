@@ -179,15 +179,20 @@
     return response;
   }
 
-  // The array `key` of the JSON answer of `path`.
-  async function getList(path, params, key) {
+  // The JSON answer of `path`, which must hold the array `key`.
+  async function getAnswer(path, params, key) {
     const response = await request(path, params);
     let body = null;
     try { body = await response.json(); } catch (e) { body = null; }
     if (!body || !Array.isArray(body[key])) {
       throw new StatsError("error", `The stats API sent an answer this page does not understand (${path}).`);
     }
-    return body[key];
+    return body;
+  }
+
+  // The array `key` of the JSON answer of `path`.
+  async function getList(path, params, key) {
+    return (await getAnswer(path, params, key))[key];
   }
 
   // ---- rendering -----------------------------------------------------------------------
@@ -209,6 +214,10 @@
 
   // Each event's count and unique visitors (none shown on one page: kept per event).
   function renderEvents(events) {
+    if (events === null) {
+      fillTable("events", [], () => {}, 3, "The events could not be read; try again in a minute.");
+      return;
+    }
     fillTable("events", events, (row, item) => {
       cell(row, item.event);
       cell(row, formatNumber(item.count), "num");
@@ -351,13 +360,15 @@
       await ensureApi();
       const range = { from: view.from, to: view.to };
       const scoped = Object.assign({ page: view.page }, range);
-      const [days, referrers, events, pages] = await Promise.all([
-        getList("/stats/daily", scoped, "days"),
+      // Three requests (each with its preflight): the daily answer has the events too.
+      const [daily, referrers, pages] = await Promise.all([
+        getAnswer("/stats/daily", scoped, "days"),
         getList("/stats/referrers", scoped, "referrers"),
-        getList("/stats/events", scoped, "events"),
         withPages ? getList("/stats/pages", Object.assign({ limit: TOP_PAGES }, range), "pages") : null,
       ]);
       if (run !== generation) return;
+      const days = daily.days;
+      const events = Array.isArray(daily.events) ? daily.events : null;
       renderSummary(days);
       renderDaily(days);
       renderReferrers(referrers);

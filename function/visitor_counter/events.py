@@ -3,13 +3,19 @@
 An event is counted for a page by the page's own route and rules (allowed origin, bot
 rules, the client's hourly limit per event, the daily ceiling). What it writes:
 
-- its name joins the day's names (``{site}#events``, at most MAX_EVENT_NAMES_PER_DAY): a
-  conditional ADD a container makes once per name and day, refused past the cap;
+- its name joins the day's names (``{site}#events``): an ADD a container makes once per
+  name and day. A name the site lists is always admitted; one only a prefix ("contact-*",
+  "*") admits is refused past MAX_EVENT_NAMES_PER_DAY such names, so a flood of made-up
+  names cannot stop the site's own from counting;
 - the client's item (the daily table), as a view does with the event's keyed tag: its
   hourly limit, and whether this is the client's first of that event today (a unique);
 - one UpdateItem of the event's day in the history (``{site}#event#{name}``, in the view's
-  write shard): its count, its visitors, and its count on the page (at most
-  MAX_EVENT_PAGES_PER_DAY pages a day; the rest as "other").
+  write shard): its count, its visitors, and its count on the page if the site lists the
+  page (at most MAX_EVENT_PAGES_PER_DAY of them a day, a short hash of each in the set that
+  counts them; the rest as "other"), so the item stays near 1 KB and a made-up page id
+  cannot grow it;
+- the day's estimate, as a view adds to it: the daily ceiling (max_views_per_day) counts
+  events too.
 
 So an event costs what a view costs: two write units, and a third the first time a
 container sees its name in a day.
@@ -25,7 +31,7 @@ from typing import Any, Final
 from visitor_counter import schema
 from visitor_counter.daily_store import DailyStore
 from visitor_counter.errors import BadRequest, ConditionFailed
-from visitor_counter.history_store import day_end
+from visitor_counter.history_store import day_end, page_hash
 from visitor_counter.store import call_dynamodb, number_or_zero, query_items, read_text
 from visitor_counter.visitors import DailySalt, client_address, event_tag, visitor_digest
 
@@ -34,9 +40,11 @@ from visitor_counter.visitors import DailySalt, client_address, event_tag, visit
 MAX_EVENT_NAMES_PER_DAY: Final = 20
 # Pages an event's day counts it on by name (the rest as OTHER_PAGE): the item stays small.
 MAX_EVENT_PAGES_PER_DAY: Final = 20
-# Names a range's stats read at most (a day takes 20; a range of many days may hold more).
-MAX_EVENT_NAMES_READ: Final = 100
+# Names a range's stats read at most: a Query per name and write shard.
+MAX_EVENT_NAMES_READ: Final = 40
 OTHER_PAGE: Final = "other"
+# Full event days a container remembers (a day's names times the shards, at most).
+MAX_FULL_KEPT: Final = 1_000
 NAMES_ATTRIBUTE: Final = "names"
 COUNT_ATTRIBUTE: Final = "count"
 PAGES_ATTRIBUTE: Final = "pages"
@@ -93,36 +101,63 @@ class EventDay:
 class EventStore:
     """Reads and writes one site's events in the history table."""
 
-    def __init__(self, client: Any, table_name: str, site_id: str, shards: int = 1) -> None:
+    def __init__(
+        self,
+        client: Any,
+        table_name: str,
+        site_id: str,
+        shards: int = 1,
+        listed: frozenset[str] = frozenset(),
+    ) -> None:
         self._client = client
         self._table = table_name
         self._site = site_id
         self._shards = shards
+        self._listed = listed  # the names the site lists (not only a prefix admits)
         self._names: tuple[str, set[str]] = ("", set())  # the day's names this container added
+        # Event days (day, name, shard) this container found with their most pages.
+        self._full: set[tuple[str, str, int]] = set()
 
-    def admit(self, day: str, name: str, *, expires_at: int) -> None:
-        """Make `name` one of the day's event names, or BadRequest past the day's cap."""
+    def admit(self, day: str, name: str, *, listed: bool, expires_at: int) -> None:
+        """Make `name` one of the day's event names, or BadRequest past the day's cap.
+
+        A `listed` name (the site names it) is always admitted; the cap is for names only a
+        prefix admits, which anyone may make up.
+        """
         known_day, known = self._names
         if known_day == day and name in known:
             return
+        capped = (
+            {}
+            if listed
+            else {
+                "ConditionExpression": (
+                    "attribute_not_exists(#names) OR contains(#names, :one) OR size(#names) < :most"
+                )
+            }
+        )
         try:
             call_dynamodb(
                 self._client.update_item,
                 TableName=self._table,
                 Key=self._key(schema.event_names_key(self._site), day),
                 UpdateExpression="ADD #names :name SET #expires = :expires",
-                ConditionExpression=(
-                    "attribute_not_exists(#names) OR contains(#names, :one) OR size(#names) < :most"
-                ),
+                **capped,
                 ExpressionAttributeNames={
                     "#names": NAMES_ATTRIBUTE,
                     "#expires": schema.TTL_ATTRIBUTE,
                 },
                 ExpressionAttributeValues={
                     ":name": {"SS": [name]},
-                    ":one": {"S": name},
-                    ":most": {"N": str(MAX_EVENT_NAMES_PER_DAY)},
                     ":expires": {"N": str(expires_at)},
+                    **(
+                        {}
+                        if listed
+                        else {
+                            ":one": {"S": name},
+                            ":most": {"N": str(MAX_EVENT_NAMES_PER_DAY)},
+                        }
+                    ),
                 },
             )
         except ConditionFailed:
@@ -130,49 +165,73 @@ class EventStore:
         self._names = (day, known | {name}) if known_day == day else (day, {name})
 
     def add(
-        self, day: str, name: str, page: str, *, new_visitor: bool, shard: int, expires_at: int
+        self,
+        day: str,
+        name: str,
+        page: str,
+        *,
+        listed: bool,
+        new_visitor: bool,
+        shard: int,
+        expires_at: int,
     ) -> None:
-        """Count one event on `page` in the event's day (its write shard)."""
-        names = {
+        """Count one event on `page` in the event's day (its write shard).
+
+        On a page the site lists, by page while the day has room for it (else, and on any
+        other page, as "other"); a day found full is not asked again by this container.
+        """
+        key = self._key(schema.shard_key(schema.event_key(self._site, name), shard), day)
+        counted = {
             "#count": COUNT_ATTRIBUTE,
             "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
             "#expires": schema.TTL_ATTRIBUTE,
-            "#pages": PAGES_ATTRIBUTE,
-            "#on": PAGE_PREFIX + page,
         }
         values = {
             ":one": {"N": "1"},
             ":new": {"N": "1" if new_visitor else "0"},
             ":expires": {"N": str(expires_at)},
-            ":page": {"SS": [page]},
-            ":this": {"S": page},
-            ":most": {"N": str(MAX_EVENT_PAGES_PER_DAY)},
         }
-        update = {
-            "TableName": self._table,
-            "Key": self._key(schema.shard_key(schema.event_key(self._site, name), shard), day),
-            "UpdateExpression": (
-                "ADD #count :one, #visitors :new, #pages :page, #on :one SET #expires = :expires"
-            ),
-            "ConditionExpression": (
-                "attribute_not_exists(#pages) OR contains(#pages, :this) OR size(#pages) < :most"
-            ),
-            "ExpressionAttributeNames": names,
-            "ExpressionAttributeValues": values,
-        }
-        try:
-            call_dynamodb(self._client.update_item, **update)
-        except ConditionFailed:  # the day has its most pages: this one's count is "other"
-            for gone in ("#pages", "#on"):
-                del names[gone]
-            for gone in (":page", ":this", ":most"):
-                del values[gone]
-            names["#other"] = PAGE_PREFIX + OTHER_PAGE
-            update["UpdateExpression"] = (
-                "ADD #count :one, #visitors :new, #other :one SET #expires = :expires"
-            )
-            del update["ConditionExpression"]
-            call_dynamodb(self._client.update_item, **update)
+        if listed and (day, name, shard) not in self._full:
+            hashed = page_hash(page)
+            try:
+                call_dynamodb(
+                    self._client.update_item,
+                    TableName=self._table,
+                    Key=key,
+                    UpdateExpression=(
+                        "ADD #count :one, #visitors :new, #pages :hash, #on :one "
+                        "SET #expires = :expires"
+                    ),
+                    ConditionExpression=(
+                        "attribute_not_exists(#pages) OR contains(#pages, :this) "
+                        "OR size(#pages) < :most"
+                    ),
+                    ExpressionAttributeNames={
+                        **counted,
+                        "#pages": PAGES_ATTRIBUTE,
+                        "#on": PAGE_PREFIX + page,
+                    },
+                    ExpressionAttributeValues={
+                        **values,
+                        ":hash": {"SS": [hashed]},
+                        ":this": {"S": hashed},
+                        ":most": {"N": str(MAX_EVENT_PAGES_PER_DAY)},
+                    },
+                )
+            except ConditionFailed:  # the day has its most pages
+                if len(self._full) >= MAX_FULL_KEPT:
+                    self._full.clear()
+                self._full.add((day, name, shard))
+            else:
+                return
+        call_dynamodb(
+            self._client.update_item,
+            TableName=self._table,
+            Key=key,
+            UpdateExpression="ADD #count :one, #visitors :new, #other :one SET #expires = :expires",
+            ExpressionAttributeNames={**counted, "#other": PAGE_PREFIX + OTHER_PAGE},
+            ExpressionAttributeValues=values,
+        )
 
     def totals(self, first: str, last: str, page: str | None) -> list[EventCounts]:
         """Each event's count over the range, most first: on `page` only, when given."""
@@ -206,11 +265,17 @@ class EventStore:
         return [EventDay(day, name, *counted) for (day, name), counted in sorted(found.items())]
 
     def names(self, first: str, last: str) -> list[str]:
-        """The event names of the range's days, at most MAX_EVENT_NAMES_READ, by name."""
-        names: set[str] = set()
+        """The event names of the range's days, at most MAX_EVENT_NAMES_READ.
+
+        The site's own (`listed`) first, then the names of the most days: a flood of
+        made-up names, each on few days, cannot push out the site's.
+        """
+        days: dict[str, int] = {}
         for item in self._days(schema.event_names_key(self._site), first, last):
-            names.update((item.get(NAMES_ATTRIBUTE) or {}).get("SS") or [])
-        return sorted(names)[:MAX_EVENT_NAMES_READ]
+            for name in (item.get(NAMES_ATTRIBUTE) or {}).get("SS") or []:
+                days[name] = days.get(name, 0) + 1
+        ranked = sorted(days, key=lambda name: (name not in self._listed, -days[name], name))
+        return ranked[:MAX_EVENT_NAMES_READ]
 
     def _event_days(self, name: str, first: str, last: str) -> Iterator[Any]:
         for shard in range(self._shards):
@@ -247,6 +312,8 @@ class EventCounter:
         site_id: str,
         per_client_hour: int,
         retention_days: int,
+        listed: frozenset[str] = frozenset(),
+        estimate: Callable[[str], None] = lambda day: None,
         shards: int = 1,
         clock: Callable[[], float] = time.time,
         pick: Callable[[int], int] = lambda shards: 0,
@@ -254,6 +321,8 @@ class EventCounter:
         self._events = events
         self._daily = daily
         self._salt = salt
+        self._listed = listed  # names the site lists: never refused by the day's cap
+        self._estimate = estimate  # adds an event to the daily ceiling's estimate
         self._site = site_id
         self._limit = per_client_hour
         self._retention_s = retention_days * 86_400
@@ -261,15 +330,16 @@ class EventCounter:
         self._clock = clock
         self._pick = pick
 
-    def count(self, name: str, page: str, ip: str, *, track: bool) -> bool:
+    def count(self, name: str, page: str, ip: str, *, track: bool, page_listed: bool) -> bool:
         """Count `name` on `page` unless the client is over its hourly limit of it.
 
         True when counted. The name is admitted first (BadRequest past the day's cap, with
         nothing written); a client that opted out (not `track`) is never a unique visitor.
+        `page_listed`: the site lists the page (else its events count there as "other").
         """
         salt, midnight, day = self._salt.today()
         kept_until = day_end(day) + self._retention_s
-        self._events.admit(day, name, expires_at=kept_until)
+        self._events.admit(day, name, listed=name in self._listed, expires_at=kept_until)
         client = self._daily.record_view(
             visitor_digest(salt, self._site, client_address(ip)),
             event_tag(salt, name),
@@ -286,8 +356,10 @@ class EventCounter:
             day,
             name,
             page,
+            listed=page_listed,
             new_visitor=client.new_page_visitor,
             shard=self._pick(self._shards),
             expires_at=kept_until,
         )
+        self._estimate(day)
         return True

@@ -84,7 +84,7 @@ class RangeDays:
     complete_after: str = ""
 
 
-def _page_hash(page: str) -> str:
+def page_hash(page: str) -> str:
     """A short name for a page in the day's set of unlisted pages (64 bits: none collide)."""
     return hashlib.sha256(page.encode("utf-8", "surrogatepass")).hexdigest()[:16]
 
@@ -97,7 +97,7 @@ def site_day_part(page: str, shard: int, shards: int) -> int:
     """
     if shards == 1:
         return 0
-    return shard + shards * (int(_page_hash(page), 16) % schema.SITE_DAY_SPLIT)
+    return shard + shards * (int(page_hash(page), 16) % schema.SITE_DAY_SPLIT)
 
 
 def _unlisted_pages(item: dict[str, Any]) -> frozenset[str]:
@@ -226,7 +226,7 @@ class HistoryStore:
         most = schema.unlisted_per_list(self._shards)
         if schema.MAX_UNLISTED_PAGES_PER_DAY <= 0:
             return False  # a site that lists none: nothing to ask
-        hashed = _page_hash(page)
+        hashed = page_hash(page)
         list_id = schema.unlisted_list_key(self._site, int(hashed, 16), self._shards)
         full_day, full = self._full_lists.get(list_id, ("", frozenset()))
         if full_day == day:

@@ -251,7 +251,11 @@ class Router:
             return {**answer, "counted": False}, uncounted, False
         self._pages.check_ceiling()
         counted = self._events.count(
-            name, page, request.source_ip, track=not opted_out(request.headers)
+            name,
+            page,
+            request.source_ip,
+            track=not opted_out(request.headers),
+            page_listed=self._known_pages.current().lists(page),
         )
         return {**answer, "counted": counted}, "event" if counted else "client_limit", False
 

@@ -150,8 +150,9 @@ TOKEN_HASH_ATTRIBUTE: Final = "sha256"  # noqa: S105 - an attribute name, no sec
 def shard_key(key: str, shard: int) -> str:
     """One of the write shards of `key`: the key itself for shard 0, ``{key}#{shard}`` else.
 
-    No page id holds '#' (pages.normalize_page), and no other kind of key ends in digits
-    after its last '#', so a shard's key is no other item's.
+    No page id holds '#' (pages.normalize_page), and no other kind of key of the same table
+    ends in digits after its last '#' where the unsplit key is a prefix of it (an event's
+    name may be digits, but ``{site}#event`` is no key), so a shard's key is no other item's.
     """
     return key if shard == 0 else f"{key}#{shard}"
 

@@ -263,6 +263,12 @@ class PageCounter:
             self._top = None
         return ViewResult(live.counts, True, client.new_page_visitor)
 
+    def add_to_estimate(self, day: str) -> None:
+        """Count an event of `day` in the ceiling's estimate, as a view is (none may fail it)."""
+        midnight = day_end(day)
+        with suppress(StoreUnavailable, CountUnavailable):
+            self._sample(day, midnight, midnight + self._retention_s)
+
     def _sample(self, day: str, midnight: int, kept_until: int) -> None:
         """Add this container's views to the day's estimate, `_sample_weight` at a time."""
         if self._unsampled[0] != day:

@@ -50,7 +50,8 @@ def build_router(
     pages = PageStore(client, settings.table_name, settings.site_id, shards, clock)
     daily = DailyStore(client, settings.daily_table, settings.site_id)
     history = HistoryStore(client, settings.history_table, settings.site_id, shards)
-    events = EventStore(client, settings.history_table, settings.site_id, shards)
+    listed_events = frozenset(name for name in settings.event_names if not name.endswith("*"))
+    events = EventStore(client, settings.history_table, settings.site_id, shards, listed_events)
     live = LivePages(
         client,
         settings.table_name,
@@ -87,6 +88,8 @@ def build_router(
             site_id=settings.site_id,
             per_client_hour=settings.max_views_per_client_hour,
             retention_days=settings.stats_retention_days,
+            listed=listed_events,
+            estimate=counter.add_to_estimate,
             shards=shards,
             clock=clock,
             pick=(pick or round_robin)(),

@@ -66,7 +66,7 @@ def test_preflight_from_every_deployed_origin_is_allowed(
         assert response.status_code == 204
         assert response.content == b""
         assert response.headers["Access-Control-Allow-Origin"] == origin
-        assert response.headers["Access-Control-Allow-Methods"] == "POST, OPTIONS"
+        assert response.headers["Access-Control-Allow-Methods"] == "GET, POST, OPTIONS"
     assert stored_visitors() == before
 
 
@@ -146,7 +146,7 @@ def test_site_page_is_served_from_the_deployed_bucket(cloud: RunningCloud) -> No
     assert response.headers["Content-Type"] == "text/html; charset=utf-8"
     assert response.headers["Cache-Control"] == "no-cache"
     assert 'data-counter="views"' in response.text
-    assert '<script src="/counter.js" async></script>' in response.text
+    assert '<script src="/counter.js" data-outbound="true"' in response.text
 
 
 def test_site_assets_have_their_content_types(cloud: RunningCloud) -> None:

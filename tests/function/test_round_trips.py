@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import json
 from dataclasses import replace
 from typing import Any
 
@@ -124,6 +125,24 @@ def test_an_unlisted_page_new_past_the_days_cap_costs_one_round_trip_more_once(
     # /b's new day is out of the range-wide lists (the site's day says it is the day's
     # second unlisted page): the site's day counts its views, one update more each.
     assert calls == [*NEW_UNLISTED_PAGE, "UpdateItem", *PAGE_VIEW, "UpdateItem"]
+
+
+def test_an_event_is_two_round_trips_once_its_container_knows_its_name(
+    api: Router, calls: list[str]
+) -> None:
+    """The client's item and the event's day, as a view; its name's first of the day adds
+    it to the day's names."""
+    api.handle(http_event("POST", "/pages/%2Fa", source_ip="192.0.2.99"))
+    calls.clear()
+    contact = json.dumps({"event": "contact"})
+
+    api.handle(http_event("POST", "/pages/%2Fa", body=contact, source_ip="192.0.2.99"))
+    first = list(calls)
+    calls.clear()
+    api.handle(http_event("POST", "/pages/%2Fa", body=contact, source_ip="192.0.2.98"))
+
+    assert first == ["UpdateItem"] * 3
+    assert calls == ["UpdateItem"] * 2
 
 
 def test_once_the_days_unlisted_pages_are_full_a_container_asks_no_more(
@@ -258,10 +277,12 @@ RANGE_DAYS = ["Query", "BatchGetItem", "Query", "Query"]
         (http_event("POST", "/pages/%2Fa", body="{not json"), []),
         # Stats: the token's hash, then the days (a Query per MB of items). A page's: its
         # past days, its live day. The site's: its own days and its pages' live days.
-        (http_event("GET", "/stats/daily", headers=OWNER), ["GetItem", *SITE_DAYS]),
+        # The daily answer has the range's events too: their names (a Query), then a Query
+        # per name and shard (none here).
+        (http_event("GET", "/stats/daily", headers=OWNER), ["GetItem", *SITE_DAYS, "Query"]),
         (
             http_event("GET", "/stats/daily", query="page=%2Fa", headers=OWNER),
-            ["GetItem", "Query", "GetItem"],
+            ["GetItem", "Query", "GetItem", "Query"],
         ),
         (http_event("GET", "/stats/pages", headers=OWNER), ["GetItem", *RANGE_DAYS]),
         (http_event("GET", "/stats/referrers", headers=OWNER), ["GetItem", *SITE_DAYS]),

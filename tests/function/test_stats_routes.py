@@ -56,6 +56,7 @@ def test_daily_has_every_day_of_the_range_zeros_included(api: Router) -> None:
             {"date": TODAY, "views": 3, "visitors": 2},
             {"date": "2026-11-26", "views": 0, "visitors": 0},
         ],
+        "events": [],
     }
 
 
