@@ -50,6 +50,9 @@ SITE_DAY_UNITS_MAX: Final = 3
 READ_UNIT_KB: Final = 4
 # A day's list of unlisted pages: up to 100 hashes of 16 characters, under 2 KB.
 UNLISTED_LIST_UNITS: Final = 2
+# An event's day at its bound: 20 listed pages' hashes and counts (page ids of up to ~200
+# characters), ~5 KB (visitor_counter.events).
+EVENT_DAY_UNITS_MAX: Final = 5
 # Pages whose days move into the site's day after midnight: the site's own (assumed, as the
 # cost model's top list) and the day's listed unlisted ones (schema.MAX_UNLISTED_PAGES_PER_DAY).
 PAGES_ASSUMED: Final = 100 + 100
@@ -66,6 +69,7 @@ class Traffic:
     page_item_units: int = 1  # a page item's write: 1 under 1 KB, up to PAGE_ITEM_UNITS_MAX
     reads_per_s: float = 0  # GET /pages/{page} of the most viewed page
     made_up_per_s: float = 0  # views of made-up pages past the day's cap of them
+    events_per_s: float = 0  # events (POST /pages/{page} with an event), all of one name
 
 
 @dataclass(frozen=True)
@@ -142,6 +146,12 @@ def loads(traffic: Traffic, capacity: Capacity) -> list[Load]:
         Load("a day's list of unlisted pages, written (one list)",
              min(listed * shards if shards > 1 else listed + containers, moves)
              * UNLISTED_LIST_UNITS, KEY_WRITE_UNITS_S, wcu),
+        # An event's day, in its write shards; a made-up name's first of the day in a
+        # container reads the day's names (a full set is then kept: no more reads).
+        Load("an event's day (one shard)",
+             traffic.events_per_s / shards * EVENT_DAY_UNITS_MAX, KEY_WRITE_UNITS_S, wcu),
+        Load("the day's event names, read (one key)",
+             min(traffic.events_per_s, containers), KEY_READ_UNITS_S, rcu),
         Load("the live-days index after midnight (one partition)",
              moves / shards * 2, KEY_WRITE_UNITS_S, wcu),
         Load("the pages-by-day index after midnight (one partition)",
@@ -194,8 +204,8 @@ def throttled_worst(capacity: Capacity) -> Traffic:
     """The worst the stage throttle lets through.
 
     Each counting route at its share, every view on one page whose item is at its bound,
-    every page's day moving at once; the same views as GETs of that page, and as views of
-    made-up pages past the day's cap, instead: each its own worst.
+    every page's day moving at once; the same views as GETs of that page, as views of
+    made-up pages past the day's cap, and as events of one name, instead: each its own worst.
     """
     views = capacity.route_rps(PAGE.key)
     return Traffic(
@@ -206,6 +216,7 @@ def throttled_worst(capacity: Capacity) -> Traffic:
         page_item_units=PAGE_ITEM_UNITS_MAX,
         reads_per_s=views,
         made_up_per_s=views,
+        events_per_s=views,
     )
 
 

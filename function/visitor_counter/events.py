@@ -3,10 +3,10 @@
 An event is counted for a page by the page's own route and rules (allowed origin, bot
 rules, the client's hourly limit per event, the daily ceiling). What it writes:
 
-- its name joins the day's names (``{site}#events``): an ADD a container makes once per
-  name and day. A name the site lists is always admitted; one only a prefix ("contact-*",
-  "*") admits is refused past MAX_EVENT_NAMES_PER_DAY such names, so a flood of made-up
-  names cannot stop the site's own from counting;
+- a name the site lists is always admitted (and written nowhere); one only a prefix
+  ("contact-*", "*") admits joins the day's set of such names (``{site}#events``), read
+  first and written once, refused past MAX_EVENT_NAMES_PER_DAY of them, so a flood of
+  made-up names cannot stop the site's own from counting;
 - the client's item (the daily table), as a view does with the event's keyed tag: its
   hourly limit, and whether this is the client's first of that event today (a unique);
 - one UpdateItem of the event's day in the history (``{site}#event#{name}``, in the view's
@@ -17,8 +17,8 @@ rules, the client's hourly limit per event, the daily ceiling). What it writes:
 - the day's estimate, as a view adds to it: the daily ceiling (max_views_per_day) counts
   events too.
 
-So an event costs what a view costs: two write units, and a third the first time a
-container sees its name in a day.
+So an event costs what a view costs: two write units (and, for a made-up name, a read a
+container and day, and a write a name and day).
 """
 
 from __future__ import annotations
@@ -114,55 +114,70 @@ class EventStore:
         self._site = site_id
         self._shards = shards
         self._listed = listed  # the names the site lists (not only a prefix admits)
-        self._names: tuple[str, set[str]] = ("", set())  # the day's names this container added
+        # The day's set of made-up names as this container last knew it, and whether full.
+        self._names: tuple[str, frozenset[str], bool] = ("", frozenset(), False)
         # Event days (day, name, shard) this container found with their most pages.
         self._full: set[tuple[str, str, int]] = set()
 
     def admit(self, day: str, name: str, *, listed: bool, expires_at: int) -> None:
         """Make `name` one of the day's event names, or BadRequest past the day's cap.
 
-        A `listed` name (the site names it) is always admitted; the cap is for names only a
-        prefix admits, which anyone may make up.
+        A `listed` name (the site names it) is always admitted, and written nowhere: the
+        stats read the site's names besides the day's. A name only a prefix admits, which
+        anyone may make up, joins the day's set while it has fewer than
+        MAX_EVENT_NAMES_PER_DAY: a strongly consistent read of the set first, a conditional
+        ADD only for a name not in it. The container keeps the set as last read, and once
+        it is full answers from it: a flood of made-up names costs a read a container, not
+        a write a request, on the one key (resume.capacity).
         """
-        known_day, known = self._names
-        if known_day == day and name in known:
+        if listed:
             return
-        capped = (
-            {}
-            if listed
-            else {
-                "ConditionExpression": (
-                    "attribute_not_exists(#names) OR contains(#names, :one) OR size(#names) < :most"
-                )
-            }
-        )
+        known_day, known, full = self._names
+        if known_day != day:
+            known, full = frozenset(), False
+        if name in known:
+            return
+        if not full:
+            key = self._key(schema.event_names_key(self._site), day)
+            found = (
+                call_dynamodb(
+                    self._client.get_item, TableName=self._table, Key=key, ConsistentRead=True
+                ).get("Item")
+                or {}
+            )
+            known = _names_of(found)
+            full = len(known) >= MAX_EVENT_NAMES_PER_DAY
+            self._names = (day, known, full)
+            if name in known:
+                return
+        if full:
+            raise BadRequest(400, TOO_MANY_NAMES)
         try:
             call_dynamodb(
                 self._client.update_item,
                 TableName=self._table,
                 Key=self._key(schema.event_names_key(self._site), day),
                 UpdateExpression="ADD #names :name SET #expires = :expires",
-                **capped,
+                ConditionExpression=(
+                    "attribute_not_exists(#names) OR contains(#names, :one) OR size(#names) < :most"
+                ),
                 ExpressionAttributeNames={
                     "#names": NAMES_ATTRIBUTE,
                     "#expires": schema.TTL_ATTRIBUTE,
                 },
                 ExpressionAttributeValues={
                     ":name": {"SS": [name]},
+                    ":one": {"S": name},
+                    ":most": {"N": str(MAX_EVENT_NAMES_PER_DAY)},
                     ":expires": {"N": str(expires_at)},
-                    **(
-                        {}
-                        if listed
-                        else {
-                            ":one": {"S": name},
-                            ":most": {"N": str(MAX_EVENT_NAMES_PER_DAY)},
-                        }
-                    ),
                 },
+                ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
-        except ConditionFailed:
+        except ConditionFailed as refused:
+            found_names = _names_of(refused.item or {})
+            self._names = (day, found_names, len(found_names) >= MAX_EVENT_NAMES_PER_DAY)
             raise BadRequest(400, TOO_MANY_NAMES) from None
-        self._names = (day, known | {name}) if known_day == day else (day, {name})
+        self._names = (day, known | {name}, full)
 
     def add(
         self,
@@ -270,9 +285,9 @@ class EventStore:
         The site's own (`listed`) first, then the names of the most days: a flood of
         made-up names, each on few days, cannot push out the site's.
         """
-        days: dict[str, int] = {}
+        days: dict[str, int] = dict.fromkeys(self._listed, 0)
         for item in self._days(schema.event_names_key(self._site), first, last):
-            for name in (item.get(NAMES_ATTRIBUTE) or {}).get("SS") or []:
+            for name in _names_of(item):
                 days[name] = days.get(name, 0) + 1
         ranked = sorted(days, key=lambda name: (name not in self._listed, -days[name], name))
         return ranked[:MAX_EVENT_NAMES_READ]
@@ -298,6 +313,11 @@ class EventStore:
     @staticmethod
     def _key(item_id: str, day: str) -> dict[str, Any]:
         return {schema.PARTITION_KEY: {"S": item_id}, schema.HISTORY_SORT_KEY: {"S": day}}
+
+
+def _names_of(item: dict[str, Any]) -> frozenset[str]:
+    """The event names a day's set of them holds."""
+    return frozenset((item.get(NAMES_ATTRIBUTE) or {}).get("SS") or [])
 
 
 class EventCounter:

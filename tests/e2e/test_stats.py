@@ -72,6 +72,7 @@ def test_views_from_a_referrer_appear_in_the_days_page_and_site_stats_and_the_cs
         "from": day,
         "to": day,
         "days": [{"date": day, "views": 5, "visitors": 3}],
+        "events": [],
     }
     assert site["views"] - site_before["views"] == 5
     assert referrers.json()["referrers"] == [

@@ -13,6 +13,7 @@ from resume_tools.bench.cost import UPDATES_PER_VIEW
 from tests.support.clock import Clock
 from tests.support.events import http_event
 from tests.support.stats import OWNER
+from visitor_counter import events as events_module
 from visitor_counter import schema
 from visitor_counter.router import Router
 from visitor_counter.schema import TOP_PAGES_FOR_S
@@ -130,8 +131,8 @@ def test_an_unlisted_page_new_past_the_days_cap_costs_one_round_trip_more_once(
 def test_an_event_is_two_round_trips_once_its_container_knows_its_name(
     api: Router, calls: list[str]
 ) -> None:
-    """The client's item and the event's day, as a view; its name's first of the day adds
-    it to the day's names."""
+    """The client's item and the event's day, as a view; a made-up name's first of the day
+    in a container reads the day's names and adds it (any name is one here: "*")."""
     api.handle(http_event("POST", "/pages/%2Fa", source_ip="192.0.2.99"))
     calls.clear()
     contact = json.dumps({"event": "contact"})
@@ -141,8 +142,42 @@ def test_an_event_is_two_round_trips_once_its_container_knows_its_name(
     calls.clear()
     api.handle(http_event("POST", "/pages/%2Fa", body=contact, source_ip="192.0.2.98"))
 
-    assert first == ["UpdateItem"] * 3
+    assert first == ["GetItem", "UpdateItem", "UpdateItem", "UpdateItem"]
     assert calls == ["UpdateItem"] * 2
+
+
+def test_a_name_the_site_lists_is_written_nowhere_but_its_day(
+    settings: Settings, handler_client: Any, clock: Clock, calls: list[str]
+) -> None:
+    api = build_router(
+        replace(settings, event_names=("contact",)),
+        handler_client,
+        requests=RequestLog("blog", "ERROR", io.StringIO()),
+        clock=clock,
+    )
+    api.handle(http_event("POST", "/pages/%2Fa", source_ip="192.0.2.99"))
+    calls.clear()
+
+    api.handle(http_event("POST", "/pages/%2Fa", body=json.dumps({"event": "contact"})))
+
+    assert calls == ["UpdateItem"] * 2
+
+
+def test_once_the_days_made_up_names_are_full_a_container_refuses_new_ones_with_no_call(
+    api: Router, calls: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(events_module, "MAX_EVENT_NAMES_PER_DAY", 1)
+    for name in ("one", "two"):  # "two" is refused: the set, as it returned it, is kept
+        api.handle(http_event("POST", "/pages/%2Fa", body=json.dumps({"event": name})))
+    calls.clear()
+
+    refused = [
+        api.handle(http_event("POST", "/pages/%2Fa", body=json.dumps({"event": name})))
+        for name in ("three", "four")
+    ]
+
+    assert [response["statusCode"] for response in refused] == [400, 400]
+    assert calls == []
 
 
 def test_once_the_days_unlisted_pages_are_full_a_container_asks_no_more(

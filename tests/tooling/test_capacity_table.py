@@ -47,7 +47,7 @@ def test_the_large_site_keeps_every_key_under_its_limit_at_internet_scale() -> N
 
     keys = key_loads(INTERNET_SCALE, capacity)
 
-    assert len(keys) == 11
+    assert len(keys) == 13
     assert max(load.share for load in keys) < 1
     assert first_limit(INTERNET_SCALE, capacity).name == "the pages route's throttle"
     assert shards_needed(capacity) == large_site().write_shards
