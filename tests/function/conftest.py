@@ -4,6 +4,8 @@ Lambda wires it, over the in-process moto of tests/support/moto_aws.py."""
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -55,3 +57,18 @@ def api(settings: Settings, handler_client: Any, log_stream: io.StringIO, clock:
 
 
 __all__ = ["aws", "botocore_session", "dynamodb", "moto_patching"]
+
+
+@pytest.fixture
+def api_with(settings: Settings, handler_client: Any, clock: Clock) -> Callable[..., Router]:
+    """Makes a router of the test settings with `changes` (quiet), over `client` if given."""
+
+    def make(client: Any = None, **changes: Any) -> Router:
+        return build_router(
+            replace(settings, **changes),
+            client or handler_client,
+            requests=RequestLog(settings.site_id, "ERROR", io.StringIO()),
+            clock=clock,
+        )
+
+    return make

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
-from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -16,8 +15,6 @@ from tests.support.tables import all_items
 from visitor_counter import events as events_module
 from visitor_counter.router import BAD_VIEW_BODY, Router
 from visitor_counter.settings import Settings, SettingsError
-from visitor_counter.telemetry import RequestLog
-from visitor_counter.wiring import build_router
 
 TODAY = "2026-11-25"  # the test clock's day
 RANGE = f"from={TODAY}&to={TODAY}"
@@ -112,14 +109,9 @@ def test_a_body_with_an_event_and_a_referrer_counts_the_event_only(api: Router) 
 
 
 def test_a_site_that_names_its_events_refuses_others(
-    settings: Settings, handler_client: Any, dynamodb: Any, clock: Clock
+    api_with: Callable[..., Router], dynamodb: Any
 ) -> None:
-    api = build_router(
-        replace(settings, event_names=("cv-download", "contact-*")),
-        handler_client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-    )
+    api = api_with(event_names=("cv-download", "contact-*"))
     assert body(event(api, "contact-email"))["counted"] is True
     before = all_items(dynamodb)
 
@@ -133,8 +125,7 @@ def test_a_site_that_names_its_events_refuses_others(
 
 
 def test_past_the_days_names_a_new_one_is_refused_and_known_ones_count(
-    settings: Settings,
-    handler_client: Any,
+    api_with: Callable[..., Router],
     dynamodb: Any,
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
@@ -142,12 +133,7 @@ def test_past_the_days_names_a_new_one_is_refused_and_known_ones_count(
     """Only names a prefix admits (anyone may make them up) are capped: the site's own
     names always count, so a flood of made-up ones cannot stop them."""
     monkeypatch.setattr(events_module, "MAX_EVENT_NAMES_PER_DAY", 2)
-    api = build_router(
-        replace(settings, event_names=("cv-download", "x-*")),
-        handler_client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-    )
+    api = api_with(event_names=("cv-download", "x-*"))
     event(api, "x-one")
     event(api, "x-two")
     before = all_items(dynamodb)
@@ -191,14 +177,9 @@ def test_an_event_the_rules_do_not_count_stores_nothing(
 
 
 def test_a_client_over_its_hourly_limit_of_an_event_counts_no_more(
-    settings: Settings, handler_client: Any, clock: Clock
+    api_with: Callable[..., Router],
 ) -> None:
-    api = build_router(
-        replace(settings, max_views_per_client_hour=1),
-        handler_client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-    )
+    api = api_with(max_views_per_client_hour=1)
     answers = [body(event(api, "contact"))["counted"] for _ in range(2)]
     other = body(event(api, "cv-download"))["counted"]
 
@@ -229,14 +210,9 @@ def test_an_event_on_a_page_only_a_glob_admits_counts_as_other(api: Router) -> N
 
 
 def test_events_count_toward_the_daily_ceiling(
-    settings: Settings, handler_client: Any, clock: Clock
+    api_with: Callable[..., Router], clock: Clock
 ) -> None:
-    api = build_router(
-        replace(settings, max_views_per_day=2),
-        handler_client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-    )
+    api = api_with(max_views_per_day=2)
     answers = [event(api, "contact", source_ip=f"192.0.2.{n}")["statusCode"] for n in range(3)]
     clock.now_s += 61  # the next look at the day's estimate
 
@@ -255,14 +231,9 @@ def test_the_csv_has_each_days_events_after_its_pages(api: Router) -> None:
 
 
 def test_split_an_events_days_are_summed_over_its_shards(
-    settings: Settings, handler_client: Any, clock: Clock
+    api_with: Callable[..., Router],
 ) -> None:
-    api = build_router(
-        replace(settings, write_shards=3),
-        handler_client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-    )
+    api = api_with(write_shards=3)
     for n in range(4):
         event(api, "contact", source_ip=f"192.0.2.{n}")
 

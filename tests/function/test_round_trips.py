@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import io
 import json
-from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -18,9 +17,7 @@ from visitor_counter import schema
 from visitor_counter.router import Router
 from visitor_counter.schema import TOP_PAGES_FOR_S
 from visitor_counter.settings import Settings
-from visitor_counter.telemetry import RequestLog
 from visitor_counter.visitors import CEILING_LOOK_S
-from visitor_counter.wiring import build_router
 
 DAY = 86_400
 
@@ -147,14 +144,9 @@ def test_an_event_is_two_round_trips_once_its_container_knows_its_name(
 
 
 def test_a_name_the_site_lists_is_written_nowhere_but_its_day(
-    settings: Settings, handler_client: Any, clock: Clock, calls: list[str]
+    api_with: Callable[..., Router], calls: list[str]
 ) -> None:
-    api = build_router(
-        replace(settings, event_names=("contact",)),
-        handler_client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-    )
+    api = api_with(event_names=("contact",))
     api.handle(http_event("POST", "/pages/%2Fa", source_ip="192.0.2.99"))
     calls.clear()
 
@@ -214,14 +206,9 @@ def test_a_referrer_host_past_the_days_cap_costs_one_round_trip_more(
 
 
 def test_a_view_over_the_clients_limit_is_two_round_trips(
-    settings: Settings, handler_client: Any, clock: Clock, calls: list[str]
+    api_with: Callable[..., Router], calls: list[str]
 ) -> None:
-    api = build_router(
-        replace(settings, max_views_per_client_hour=1),
-        handler_client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-    )
+    api = api_with(max_views_per_client_hour=1)
     api.handle(http_event("POST", "/pages/%2Fa"))
     calls.clear()
 
