@@ -55,12 +55,15 @@ class DailyStore:
         visitor; the answer says whether either is new (unique visitors). `source_tag`, the
         keyed tag of the host or campaign the view names (None for "direct" and "other"),
         becomes the client's source unless it has one: the answer says whether it is that.
-        Not a `site_visit` (an event), the client is not flagged: its first view still is
-        the site's new visitor.
+        Not a `site_visit` (an event), the client is not flagged (its first view still is
+        the site's new visitor), and the tag joins its day's events, not its pages, each
+        set with its own cap.
         """
         this_hour = schema.client_hour_attribute(hour, page_tag)
         names = {
-            "#pages": schema.CLIENT_PAGES_ATTRIBUTE,
+            "#pages": schema.CLIENT_PAGES_ATTRIBUTE
+            if site_visit
+            else schema.CLIENT_EVENTS_ATTRIBUTE,
             "#hour": this_hour,
             "#expires": schema.TTL_ATTRIBUTE,
         }
@@ -69,7 +72,13 @@ class DailyStore:
             ":tag": {"S": page_tag},
             ":one": {"N": "1"},
             ":limit": {"N": str(limit)},
-            ":max_pages": {"N": str(schema.MAX_PAGES_PER_CLIENT_DAY)},
+            ":max_pages": {
+                "N": str(
+                    schema.MAX_PAGES_PER_CLIENT_DAY
+                    if site_visit
+                    else schema.MAX_EVENTS_PER_CLIENT_DAY
+                )
+            },
             ":expires": {"N": str(expires_at)},
         }
         adds = ["#pages :tags", "#hour :one"]

@@ -20,7 +20,8 @@ The daily table (no recovery, no backups, TTL: nothing in it outlives its day):
 
 - ``{site}#salt#{day}``     the day's secret salt; deleted the next day, TTL as a backstop
 - ``{site}#client#{digest}`` one address today, a keyed hash as the key: ``pages`` (keyed
-  tags of the pages it viewed, at most MAX_PAGES_PER_CLIENT_DAY), ``seen`` (the tags it
+  tags of the pages it viewed, at most MAX_PAGES_PER_CLIENT_DAY), ``events`` (the tags of
+  the events it sent, at most MAX_EVENTS_PER_CLIENT_DAY), ``seen`` (the tags it
   counted as a unique visitor of), ``h{HH}{tag}`` (its views of a page in the current UTC
   hour; the other hours' are removed), ``visitor`` (a unique visitor of the site today) and
   ``source`` (the keyed tag of the first referrer source it named today)
@@ -97,6 +98,10 @@ CLIENT_SEEN_ATTRIBUTE: Final = "seen"
 CLIENT_SOURCE_ATTRIBUTE: Final = "source"
 # At most this many distinct pages an address views in a day (bounds its item: ~9 KB).
 MAX_PAGES_PER_CLIENT_DAY: Final = 200
+# The events a client's item counts a day (their keyed tags, in ``events``): the site's own
+# names and the day's made-up ones, apart from its pages, so events never use up its views.
+CLIENT_EVENTS_ATTRIBUTE: Final = "events"
+MAX_EVENTS_PER_CLIENT_DAY: Final = 50
 # The history table.
 HISTORY_TABLE_SUFFIX: Final = "-history"
 HISTORY_SORT_KEY: Final = "day"

@@ -13,6 +13,7 @@ from tests.support.events import BROWSER, http_event
 from tests.support.stats import OWNER
 from tests.support.tables import all_items
 from visitor_counter import events as events_module
+from visitor_counter import schema
 from visitor_counter.router import BAD_VIEW_BODY, Router
 from visitor_counter.settings import Settings, SettingsError
 
@@ -244,3 +245,16 @@ def test_split_an_events_days_are_summed_over_its_shards(
 def test_the_event_names_setting_refuses_what_no_name_matches(value: str) -> None:
     with pytest.raises(SettingsError, match="EVENT_NAMES must list event names"):
         Settings.from_env({"EVENT_NAMES": value})
+
+
+def test_events_use_none_of_a_clients_pages_of_the_day(
+    api: Router, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A client's day keeps its pages and its events apart, each with its own cap."""
+    monkeypatch.setattr(schema, "MAX_PAGES_PER_CLIENT_DAY", 1)
+    monkeypatch.setattr(schema, "MAX_EVENTS_PER_CLIENT_DAY", 2)
+    events_counted = [body(event(api, name))["counted"] for name in ("a", "b", "c")]
+    view = api.handle(http_event("POST", "/pages/%2F"))
+
+    assert events_counted == [True, True, False]  # the third is past the client's events
+    assert body(view) == {"page": "/", "views": 1, "visitors": 1}
