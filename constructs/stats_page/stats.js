@@ -212,6 +212,17 @@
     if (!items.length) cell(body.insertRow(), empty, "empty").colSpan = columns;
   }
 
+  // The range's views by browser, system and device class; an older API sends none.
+  function renderAgents(agents) {
+    ["browsers", "systems", "devices"].forEach((kind) => {
+      const items = agents && Array.isArray(agents[kind]) ? agents[kind] : [];
+      fillTable(kind, items, (row, item) => {
+        cell(row, item.name);
+        cell(row, formatNumber(item.views), "num");
+      }, 2);
+    });
+  }
+
   // Each event's count and unique visitors (none shown on one page: kept per event).
   function renderEvents(events) {
     if (events === null) {
@@ -373,6 +384,7 @@
       renderDaily(days);
       renderReferrers(referrers);
       renderEvents(events);
+      renderAgents(daily.agents);
       if (pages) renderPages(pages);
       renderChart(days);
       $("token-form").hidden = true;

@@ -60,7 +60,10 @@ class DayReader:
 
 def _site_days(own: list[DayCounts], live: list[DayCounts]) -> list[DayCounts]:
     """The site's own days plus its pages' live days (their entries its visitors)."""
-    as_site = [DayCounts(day.day, None, day.views, day.entries, day.referrers) for day in live]
+    as_site = [
+        DayCounts(day.day, None, day.views, day.entries, day.referrers, agents=day.agents)
+        for day in live
+    ]
     days = _joined([*own, *as_site])
     return sorted((day for day in days if day.views), key=lambda day: day.day)
 
@@ -79,6 +82,7 @@ def _joined(days: Iterable[DayCounts]) -> list[DayCounts]:
                 visitors=before.visitors + day.visitors,
                 referrers=dict(Counter(before.referrers) + Counter(day.referrers)),
                 entries=before.entries + day.entries,
+                agents=dict(Counter(before.agents) + Counter(day.agents)),
             )
         joined[key] = day
     return list(joined.values())

@@ -20,7 +20,7 @@ from __future__ import annotations
 import hashlib
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from itertools import islice
 from typing import Any
@@ -33,6 +33,7 @@ from visitor_counter.store import (
     newest_days,
     number_or_zero,
     query_items,
+    read_agents,
     read_number,
     read_referrers,
     read_text,
@@ -54,6 +55,8 @@ class DayView:
     new_host_allowed: bool
     # The write shard it goes to (schema.shard_key): its page's item, days and the site's.
     shard: int = 0
+    # The attributes of its browser, system and device class (agents.agent_names).
+    agents: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -70,6 +73,8 @@ class DayCounts:
     visitors: int
     referrers: dict[str, int]
     entries: int = 0
+    # Views by browser, system and device class (agents.py), by attribute.
+    agents: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -166,6 +171,10 @@ class HistoryStore:
             names[f"#r{n}"] = schema.referrer_attribute(source)
             values[f":r{n}"] = {"N": str(views)}
             adds.append(f"#r{n} :r{n}")
+        for n, (attribute, views) in enumerate(sorted(past.agents.items())):
+            names[f"#a{n}"] = attribute
+            values[f":a{n}"] = {"N": str(views)}
+            adds.append(f"#a{n} :a{n}")
         hosts = sorted(source for source in past.referrers if is_named(source))
         if hosts:
             names["#hosts"] = schema.REFERRER_HOSTS_ATTRIBUTE
@@ -286,7 +295,15 @@ class HistoryStore:
         counts as "direct" or "other" (a made-up page's day may not bring the site hosts).
         """
         source = view.source if view.source == schema.DIRECT_SOURCE else schema.OTHER_SOURCE
-        day = DayCounts(view.day, None, 1, int(view.new_site_visitor), {source: 1}, 0)
+        day = DayCounts(
+            view.day,
+            None,
+            1,
+            int(view.new_site_visitor),
+            {source: 1},
+            0,
+            dict.fromkeys(view.agents, 1),
+        )
         part = site_day_part(view.page, view.shard, self._shards)
         update = self._add_day(day, None, expires_at, part)
         call_dynamodb(self._client.update_item, **update)
@@ -348,6 +365,7 @@ class HistoryStore:
                 views=number_or_zero(item, schema.VIEWS_ATTRIBUTE),
                 visitors=number_or_zero(item, schema.PAGE_VISITORS_ATTRIBUTE),
                 referrers=read_referrers(item),
+                agents=read_agents(item),
             )
             for item in self._partition_days(first, last, None)
         ]
@@ -418,4 +436,5 @@ def _day_counts(item: Any, page: str | None) -> DayCounts:
         referrers=read_referrers(item),
         # Days written before the live days have no entries: their site's day counted them.
         entries=number_or_zero(item, schema.ENTRIES_ATTRIBUTE),
+        agents=read_agents(item),
     )

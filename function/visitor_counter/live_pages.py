@@ -34,6 +34,7 @@ from visitor_counter.store import (
     items_by_shard,
     newest_days,
     number_or_zero,
+    read_agents,
     read_referrers,
     read_text,
 )
@@ -125,6 +126,7 @@ class LivePages:
             "#day_visitors :new",
             "#entries :entry",
             "#source :one",
+            *(f"#agent{n} :one" for n in range(len(view.agents))),
         ]
         condition = "#day = :day"
         if is_named(view.source):
@@ -182,6 +184,7 @@ class LivePages:
             "#entries = :entry",
             "#source = :one",
             "#page = :page",
+            *(f"#agent{n} = :one" for n in range(len(view.agents))),
         ]
         # A listed day is in the live-days index's partition of its shard; a day past the
         # cap in no partition (made-up pages would all write one), marked instead.
@@ -203,6 +206,7 @@ class LivePages:
             for name in found
             if (name.startswith(schema.REFERRER_PREFIX) and name != names["#source"])
             or (name == schema.REFERRER_HOSTS_ATTRIBUTE and "#hosts" not in names)
+            or (name.startswith(schema.AGENT_PREFIX) and name not in view.agents)
         ]
         names |= {f"#gone{n}": name for n, name in enumerate(gone)}
         removes = f" REMOVE {', '.join([*cleared, *(f'#gone{n}' for n in range(len(gone)))])}"
@@ -375,6 +379,7 @@ def _view_names(view: DayView) -> dict[str, str]:
         "#day_visitors": schema.DAY_VISITORS_ATTRIBUTE,
         "#entries": schema.DAY_ENTRIES_ATTRIBUTE,
         "#source": schema.referrer_attribute(view.source),
+        **{f"#agent{n}": attribute for n, attribute in enumerate(view.agents)},
     }
 
 
@@ -395,4 +400,5 @@ def _live_day(item: Any, page: str) -> DayCounts:
         visitors=number_or_zero(item, schema.DAY_VISITORS_ATTRIBUTE),
         referrers=read_referrers(item),
         entries=number_or_zero(item, schema.DAY_ENTRIES_ATTRIBUTE),
+        agents=read_agents(item),
     )

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qsl
 
+from visitor_counter.agents import agent_names
 from visitor_counter.counting_rules import BotRules, opted_out, origin_verdict
 from visitor_counter.errors import (
     BadRequest,
@@ -236,6 +237,7 @@ class Router:
             track=not opted_out(request.headers),
             source=self._source(request),
             listed=known.lists(page),
+            agents=agent_names(request.user_agent or ""),
         )
         outcome = "counted" if view.counted else "client_limit"
         return view.counts.as_json(), outcome, view.new_visitor

@@ -125,6 +125,8 @@ MAX_WRITE_SHARDS: Final = 64
 PAGES_BY_DAY_INDEX: Final = "pages-by-day"
 REFERRER_HOSTS_ATTRIBUTE: Final = "refs"
 REFERRER_PREFIX: Final = "r:"
+# A day's views by browser, system and device class (agents.py): ``a:b:firefox`` and so on.
+AGENT_PREFIX: Final = "a:"
 # Distinct referrer hosts one page keeps a day; later ones count as "other".
 MAX_REFERRER_HOSTS: Final = 50
 # The site's day (each write shard's) takes a moving page day's most viewed hosts, this many,

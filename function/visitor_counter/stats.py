@@ -17,6 +17,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, Final
 from urllib.parse import parse_qsl
 
+from visitor_counter.agents import by_kind
 from visitor_counter.day_reader import DayReader
 from visitor_counter.errors import BadRequest
 from visitor_counter.events import EventStore
@@ -121,8 +122,15 @@ class StatsReader:
         return datetime.fromtimestamp(self._clock(), UTC).date()
 
     def daily(self, query: StatsQuery) -> dict[str, Any]:
-        """Views and visitors of every day of the range, zeros included."""
+        """Views and visitors of every day of the range, zeros included.
+
+        With the range's views by browser, system and device class (`agents`, read with the
+        days: no round trip more) and its events.
+        """
         found = {day.day: day for day in self._days_of(query)}
+        agents: Counter[str] = Counter()
+        for day in found.values():
+            agents.update(day.agents)
         days = [
             {
                 "date": day,
@@ -138,6 +146,7 @@ class StatsReader:
             "page": query.page,
             **query.as_json(),
             "days": days,
+            "agents": by_kind(dict(agents)),
             "events": [event.as_json() for event in events],
         }
 

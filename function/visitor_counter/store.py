@@ -336,6 +336,11 @@ def read_referrers(item: Any) -> dict[str, int]:
     }
 
 
+def read_agents(item: Any) -> dict[str, int]:
+    """A day's views by browser, system and device class: its ``a:`` attributes, as named."""
+    return {name: read_number(item, name) for name in item if name.startswith(schema.AGENT_PREFIX)}
+
+
 def read_number(item: Any, attribute: str) -> int:
     """A number attribute of an item; CountUnavailable when it is missing or not a number."""
     try:

@@ -208,7 +208,16 @@ class PageCounter:
         # The last top list read: for which pages, when, and the pages' counts in order.
         self._top: tuple[frozenset[str], float, list[PageCounts]] | None = None
 
-    def count(self, page: str, ip: str, *, track: bool, source: str, listed: bool) -> ViewResult:
+    def count(
+        self,
+        page: str,
+        ip: str,
+        *,
+        track: bool,
+        source: str,
+        listed: bool,
+        agents: tuple[str, ...] = (),
+    ) -> ViewResult:
         """Add a view from `source` unless the client is over a limit; with `track`, a visitor.
 
         Two round trips: the client's item, then the page's live day (live_pages); a page's
@@ -219,6 +228,7 @@ class PageCounter:
         until midnight UTC: CeilingReached, before any round trip. A client that opted out
         (not `track`) is limited all the same, but never counted as a visitor. A page not
         `listed` (only a glob admits it) is counted, but kept out of the public top list.
+        `agents`: the day's attributes its browser, system and device add one to.
         """
         self.check_ceiling()
         salt, midnight, day = self._salt.today()
@@ -245,6 +255,7 @@ class PageCounter:
             # could fill the site's day with made-up hosts, a new one on each page.
             new_host_allowed=client.own_source,
             shard=self._pick(self._shards),
+            agents=agents,
         )
         live = self._live.add_view(view)
         # The day the page counted it in (a view its page's day has left counts in that).

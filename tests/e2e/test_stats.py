@@ -72,6 +72,11 @@ def test_views_from_a_referrer_appear_in_the_days_page_and_site_stats_and_the_cs
         "from": day,
         "to": day,
         "days": [{"date": day, "views": 5, "visitors": 3}],
+        "agents": {  # BROWSER: Firefox on Linux
+            "browsers": [{"name": "firefox", "views": 5}],
+            "systems": [{"name": "linux", "views": 5}],
+            "devices": [{"name": "desktop", "views": 5}],
+        },
         "events": [],
     }
     assert site["views"] - site_before["views"] == 5
@@ -213,3 +218,32 @@ def test_stats_token_before_a_deploy_says_to_deploy_first(cloud: RunningCloud) -
         "stats-token: error: table never-deployed does not exist: deploy the stage first"
     )
     assert "token:" not in result.stdout
+
+
+FIREFOX_ANDROID = "Mozilla/5.0 (Android 14; Mobile; rv:131.0) Gecko/131.0 Firefox/131.0"
+
+
+def test_a_views_browser_system_and_device_are_counted_as_names_and_the_agent_kept_nowhere(
+    cloud: RunningCloud,
+) -> None:
+    page = f"/e2e-agent-{uuid.uuid4().hex[:8]}"
+    day = utc_today()
+
+    response = client_at("127.0.0.71").post(
+        f"{cloud.api_url}/pages/{quote(page, safe='')}",
+        headers={"Origin": cloud.site_url, "User-Agent": FIREFOX_ANDROID},
+        timeout=10,
+    )
+    agents = stats(cloud, "daily", cloud.stats_token, **{"from": day, "to": day, "page": page})
+    client = emulator_client("dynamodb", cloud.emulator_endpoint)
+    tables = client.list_tables()["TableNames"]
+    stored = repr([client.scan(TableName=name)["Items"] for name in tables])  # every table
+
+    assert response.status_code == 200, response.text
+    assert agents.json()["agents"] == {
+        "browsers": [{"name": "firefox", "views": 1}],
+        "systems": [{"name": "android", "views": 1}],
+        "devices": [{"name": "mobile", "views": 1}],
+    }
+    for part in ("Firefox/131", "rv:131.0", "Gecko", "127.0.0.71"):
+        assert part not in stored

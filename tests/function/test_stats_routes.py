@@ -56,6 +56,12 @@ def test_daily_has_every_day_of_the_range_zeros_included(api: Router) -> None:
             {"date": TODAY, "views": 3, "visitors": 2},
             {"date": "2026-11-26", "views": 0, "visitors": 0},
         ],
+        # The test's browser: Firefox on Linux, a desktop (agents.py).
+        "agents": {
+            "browsers": [{"name": "firefox", "views": 3}],
+            "systems": [{"name": "linux", "views": 3}],
+            "devices": [{"name": "desktop", "views": 3}],
+        },
         "events": [],
     }
 

@@ -85,7 +85,7 @@ def test_a_throttle_beyond_one_key_is_refused_naming_the_shards_it_needs() -> No
         dataclasses.replace(AppConfig(), throttle_rate_limit_rps=1_000.0)
 
     assert str(refused.value) == (
-        "throttle_rate_limit_rps: 1000 lets 450 views a second through to one page, 3,150 "
+        "throttle_rate_limit_rps: 1000 lets 450 views a second through to one page, 3,600 "
         "write units a second on a page's item (one shard), and DynamoDB takes 1,000 a second "
         "on one key: set write_shards to 4 or more (it is 1), or lower the throttle"
     )
@@ -100,7 +100,7 @@ def test_the_shards_needed_keep_every_key_under_its_limit_and_one_fewer_does_not
     needed = shards_needed(capacity)
     fewer = dataclasses.replace(capacity, write_shards=needed - 1)
 
-    assert needed == 19
+    assert needed == 22
     assert max(load.share for load in key_loads(throttled_worst(fewer), fewer)) > 1
     assert problems(dataclasses.replace(capacity, write_shards=needed)) == []
 

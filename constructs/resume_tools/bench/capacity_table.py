@@ -25,7 +25,7 @@ def large_site() -> AppConfig:
         throttle_rate_limit_rps=10_000.0,
         throttle_burst_limit=5_000,
         lambda_reserved_concurrency=-1,
-        write_shards=32,
+        write_shards=36,
         max_views_per_day=100_000_000,
         request_alarm_per_5min=10_000_000,
     )
