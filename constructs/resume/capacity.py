@@ -37,8 +37,9 @@ ACCOUNT_CONCURRENCY: Final = 1_000
 # A warm invocation's time: two DynamoDB round trips of a few ms each, and the handler
 # (resume_tools.bench.cost bills it too).
 WARM_INVOCATION_S: Final = 0.020
-# A page item's write at its day's bound (50 referrer hosts and its views' browser, system
-# and device names, ~7.3 KB); a client's at its
+# A page item's write at its day's bound (50 referrer hosts of 64 characters, its views'
+# 17 browser, system and device names, a 256-character page id: at most ~7.6 KB); a
+# client's at its
 # bound (200 pages a day, ~9 KB). A refused write is billed as much.
 PAGE_ITEM_UNITS_MAX: Final = 8
 # Transactions write each item twice (DynamoDB Developer Guide, "Capacity management for

@@ -30,7 +30,10 @@ SYSTEMS: Final = (
     ("macos", re.compile(r"\bMac OS X\b|\bMacintosh\b")),
     ("linux", re.compile(r"\bLinux\b")),
 )
-TABLET: Final = re.compile(r"\biPad\b|\bTablet\b|Android(?!.*\bMobile\b)")
+TABLET: Final = re.compile(r"\biPad\b|\bTablet\b")
+# iPadOS browsers send a Mac agent; Chrome, Firefox and Edge there still name their iOS
+# build (Safari on an iPad cannot be told from Safari on a Mac: it counts as macos).
+IOS_BUILD: Final = re.compile(r"\b(CriOS|FxiOS|EdgiOS)/")
 MOBILE: Final = re.compile(r"\bMobi(le)?\b|\biPhone\b|\biPod\b")
 OTHER: Final = "other"
 KINDS: Final = {"b": "browsers", "o": "systems", "d": "devices"}
@@ -40,7 +43,9 @@ def agent_names(user_agent: str) -> tuple[str, str, str]:
     """The attributes a view of this agent adds one to: its browser, system, device class."""
     browser = next((name for name, rule in BROWSERS if rule.search(user_agent)), OTHER)
     system = next((name for name, rule in SYSTEMS if rule.search(user_agent)), OTHER)
-    if system in ("ios", "android") and TABLET.search(user_agent):
+    if system == "macos" and IOS_BUILD.search(user_agent):
+        system, device = "ios", "tablet"
+    elif TABLET.search(user_agent) or (system == "android" and not MOBILE.search(user_agent)):
         device = "tablet"
     elif system in ("ios", "android") or MOBILE.search(user_agent):
         device = "mobile"

@@ -41,6 +41,16 @@ SAFARI_IPAD = (
     "Version/17.5 Mobile/15E148 Safari/604.1"
 )
 
+# iPadOS browsers send a Mac agent.
+CHROME_IPADOS = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1"
+)
+SAFARI_IPADOS = (
+    "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) "
+    "Version/17.5 Safari/605.1.15"
+)
+
 
 @pytest.mark.parametrize(
     ("agent", "names"),
@@ -52,6 +62,8 @@ SAFARI_IPAD = (
         (CHROME_MAC, ("chrome", "macos", "desktop")),
         (SAMSUNG_TABLET, ("samsung", "android", "tablet")),
         (SAFARI_IPAD, ("safari", "ios", "tablet")),
+        (CHROME_IPADOS, ("chrome", "ios", "tablet")),
+        (SAFARI_IPADOS, ("safari", "macos", "desktop")),  # the same agent as on a Mac
         ("", ("other", "other", "desktop")),
         ("<script>alert(1)</script>", ("other", "other", "desktop")),
     ],
@@ -107,3 +119,19 @@ def test_views_by_agent_for_the_site_and_a_page_past_and_live(
     # Only the names: no agent, no part of one.
     for text in ("Mozilla", "Gecko", "rv:131", "iPhone OS", "Win64"):
         assert text not in stored
+
+
+@pytest.mark.parametrize(
+    "hostile",
+    [
+        "Android " * 1000 + "Mobile",
+        "Macintosh " * 800,
+        "Version/1" + " Mobile/x" * 900,
+        "(" * 8000,
+    ],
+)
+def test_an_8_kb_hostile_agent_is_still_three_names(hostile: str) -> None:
+    """The header limit is 8 KB: no rule backtracks over it (each is a simple search)."""
+    names = agent_names(hostile)
+
+    assert len(names) == 3
