@@ -10,6 +10,7 @@ import io
 import itertools
 import json
 import re
+from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
@@ -150,16 +151,11 @@ class CountedBatchReads:
 
 
 def test_a_split_top_list_keeps_its_age_when_its_container_counts_a_view(
-    settings: Settings, handler_client: Any, clock: Clock
+    api_with: Callable[..., Router], handler_client: Any, clock: Clock
 ) -> None:
     """Else every top-list request of a busy container would read every page's shards."""
     client = CountedBatchReads(handler_client)
-    api = build_router(
-        replace(settings, write_shards=SHARDS),
-        client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-    )
+    api = api_with(client, write_shards=SHARDS)
     answer(api, "POST", "/pages/%2F", source_ip="192.0.2.1")
     first = answer(api, "GET", "/pages", query="top=1")["pages"]
     answer(api, "POST", "/pages/%2F", source_ip="192.0.2.2")
@@ -174,17 +170,12 @@ def test_a_split_top_list_keeps_its_age_when_its_container_counts_a_view(
 
 
 def test_a_split_pages_reads_take_its_shards_once_a_second_per_container(
-    settings: Settings, handler_client: Any, clock: Clock
+    api_with: Callable[..., Router], handler_client: Any, clock: Clock
 ) -> None:
     """However many GETs a popular page brings, its shards' items take a read a second from
     each container (resume.capacity): the answers are up to that old."""
     client = CountedBatchReads(handler_client)
-    api = build_router(
-        replace(settings, write_shards=SHARDS),
-        client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-    )
+    api = api_with(client, write_shards=SHARDS)
     answer(api, "POST", "/pages/%2F", source_ip="192.0.2.1")
     clock.now_s += schema.OTHER_SHARDS_FOR_S
     before = client.batch_reads
