@@ -32,7 +32,7 @@ from visitor_counter import schema
 from visitor_counter.daily_store import DailyStore
 from visitor_counter.errors import BadRequest, ConditionFailed
 from visitor_counter.history_store import day_end, page_hash
-from visitor_counter.store import call_dynamodb, number_or_zero, query_items, read_text
+from visitor_counter.store import call_dynamodb, days_of, number_or_zero, read_strings, read_text
 from visitor_counter.visitors import DailySalt, client_address, event_tag, visitor_digest
 
 # Distinct event names a day takes: a site's own few, and room for a flood of made-up ones to
@@ -145,7 +145,7 @@ class EventStore:
                 ).get("Item")
                 or {}
             )
-            known = _names_of(found)
+            known = read_strings(found, NAMES_ATTRIBUTE)
             full = len(known) >= MAX_EVENT_NAMES_PER_DAY
             self._names = (day, known, full)
             if name in known:
@@ -174,7 +174,7 @@ class EventStore:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ConditionFailed as refused:
-            found_names = _names_of(refused.item or {})
+            found_names = read_strings(refused.item or {}, NAMES_ATTRIBUTE)
             self._names = (day, found_names, len(found_names) >= MAX_EVENT_NAMES_PER_DAY)
             raise BadRequest(400, TOO_MANY_NAMES) from None
         self._names = (day, known | {name}, full)
@@ -286,8 +286,10 @@ class EventStore:
         made-up names, each on few days, cannot push out the site's.
         """
         days: dict[str, int] = dict.fromkeys(self._listed, 0)
-        for item in self._days(schema.event_names_key(self._site), first, last):
-            for name in _names_of(item):
+        for item in days_of(
+            self._client, self._table, schema.event_names_key(self._site), first, last
+        ):
+            for name in read_strings(item, NAMES_ATTRIBUTE):
                 days[name] = days.get(name, 0) + 1
         ranked = sorted(days, key=lambda name: (name not in self._listed, -days[name], name))
         return ranked[:MAX_EVENT_NAMES_READ]
@@ -295,29 +297,11 @@ class EventStore:
     def _event_days(self, name: str, first: str, last: str) -> Iterator[Any]:
         for shard in range(self._shards):
             key = schema.shard_key(schema.event_key(self._site, name), shard)
-            yield from self._days(key, first, last)
-
-    def _days(self, key: str, first: str, last: str) -> Iterator[Any]:
-        return query_items(
-            self._client,
-            self._table,
-            KeyConditionExpression="#id = :id AND #day BETWEEN :first AND :last",
-            ExpressionAttributeNames={"#id": schema.PARTITION_KEY, "#day": schema.HISTORY_SORT_KEY},
-            ExpressionAttributeValues={
-                ":id": {"S": key},
-                ":first": {"S": first},
-                ":last": {"S": last},
-            },
-        )
+            yield from days_of(self._client, self._table, key, first, last)
 
     @staticmethod
     def _key(item_id: str, day: str) -> dict[str, Any]:
         return {schema.PARTITION_KEY: {"S": item_id}, schema.HISTORY_SORT_KEY: {"S": day}}
-
-
-def _names_of(item: dict[str, Any]) -> frozenset[str]:
-    """The event names a day's set of them holds."""
-    return frozenset((item.get(NAMES_ATTRIBUTE) or {}).get("SS") or [])
 
 
 class EventCounter:

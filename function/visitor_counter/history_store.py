@@ -30,12 +30,13 @@ from visitor_counter.errors import ConditionFailed
 from visitor_counter.referrers import is_named
 from visitor_counter.store import (
     call_dynamodb,
+    days_of,
     newest_days,
     number_or_zero,
-    query_items,
     read_agents,
     read_number,
     read_referrers,
+    read_strings,
     read_text,
 )
 
@@ -103,11 +104,6 @@ def site_day_part(page: str, shard: int, shards: int) -> int:
     if shards == 1:
         return 0
     return shard + shards * (int(page_hash(page), 16) % schema.SITE_DAY_SPLIT)
-
-
-def _unlisted_pages(item: dict[str, Any]) -> frozenset[str]:
-    """The page hashes a day's list of unlisted pages holds."""
-    return frozenset(item.get(schema.UNLISTED_PAGES_ATTRIBUTE, {}).get("SS", []))
 
 
 def day_end(day: str) -> int:
@@ -248,7 +244,7 @@ class HistoryStore:
                 ).get("Item")
                 or {}
             )
-            listed = _unlisted_pages(found)
+            listed = read_strings(found, schema.UNLISTED_PAGES_ATTRIBUTE)
             if hashed in listed:
                 return True
             if len(listed) >= most:
@@ -276,7 +272,8 @@ class HistoryStore:
                 ReturnValuesOnConditionCheckFailure="ALL_OLD",
             )
         except ConditionFailed as refused:
-            self._keep_full(list_id, day, _unlisted_pages(refused.item or {}))
+            found = refused.item or {}
+            self._keep_full(list_id, day, read_strings(found, schema.UNLISTED_PAGES_ATTRIBUTE))
             return False
         return True
 
@@ -374,20 +371,8 @@ class HistoryStore:
         """Every write shard's items of a page's days (every part's of the site's): a Query each."""
         parts = self._shards if page is not None else schema.site_day_parts(self._shards)
         for shard in range(parts):
-            yield from query_items(
-                self._client,
-                self._table,
-                KeyConditionExpression="#id = :id AND #day BETWEEN :first AND :last",
-                ExpressionAttributeNames={
-                    "#id": schema.PARTITION_KEY,
-                    "#day": schema.HISTORY_SORT_KEY,
-                },
-                ExpressionAttributeValues={
-                    ":id": {"S": schema.shard_key(self._partition(page), shard)},
-                    ":first": {"S": first},
-                    ":last": {"S": last},
-                },
-            )
+            key = schema.shard_key(self._partition(page), shard)
+            yield from days_of(self._client, self._table, key, first, last)
 
     def page_days(self, first: str, last: str, most: int) -> RangeDays:
         """The range-wide lists' past page days from `first` to `last`, newest first.

@@ -148,6 +148,26 @@ def query_items(client: Any, table: str, **request: Any) -> Iterator[dict[str, A
             return
 
 
+def days_of(client: Any, table: str, key: str, first: str, last: str) -> Iterator[dict[str, Any]]:
+    """A history partition's days from `first` to `last`, oldest first (a Query per MB)."""
+    return query_items(
+        client,
+        table,
+        KeyConditionExpression="#id = :id AND #day BETWEEN :first AND :last",
+        ExpressionAttributeNames={"#id": schema.PARTITION_KEY, "#day": schema.HISTORY_SORT_KEY},
+        ExpressionAttributeValues={
+            ":id": {"S": key},
+            ":first": {"S": first},
+            ":last": {"S": last},
+        },
+    )
+
+
+def read_strings(item: Any, attribute: str) -> frozenset[str]:
+    """A string set attribute of an item; empty when it has none."""
+    return frozenset((item.get(attribute) or {}).get("SS") or [])
+
+
 def newest_days(
     client: Any, table: str, index: str, site: str, first: str, last: str
 ) -> Iterator[dict[str, Any]]:
