@@ -119,10 +119,10 @@ class EventStore:
         # Event days (day, name, shard) this container found with their most pages.
         self._full: set[tuple[str, str, int]] = set()
 
-    def admit(self, day: str, name: str, *, listed: bool, expires_at: int) -> None:
+    def admit(self, day: str, name: str, *, expires_at: int) -> None:
         """Make `name` one of the day's event names, or BadRequest past the day's cap.
 
-        A `listed` name (the site names it) is always admitted, and written nowhere: the
+        A name the site lists is always admitted, and written nowhere: the
         stats read the site's names besides the day's. A name only a prefix admits, which
         anyone may make up, joins the day's set while it has fewer than
         MAX_EVENT_NAMES_PER_DAY: a strongly consistent read of the set first, a conditional
@@ -130,7 +130,7 @@ class EventStore:
         it is full answers from it: a flood of made-up names costs a read a container, not
         a write a request, on the one key (resume.capacity).
         """
-        if listed:
+        if name in self._listed:
             return
         known_day, known, full = self._names
         if known_day != day:
@@ -316,7 +316,6 @@ class EventCounter:
         site_id: str,
         per_client_hour: int,
         retention_days: int,
-        listed: frozenset[str] = frozenset(),
         estimate: Callable[[str], None] = lambda day: None,
         shards: int = 1,
         clock: Callable[[], float] = time.time,
@@ -325,7 +324,6 @@ class EventCounter:
         self._events = events
         self._daily = daily
         self._salt = salt
-        self._listed = listed  # names the site lists: never refused by the day's cap
         self._estimate = estimate  # adds an event to the daily ceiling's estimate
         self._site = site_id
         self._limit = per_client_hour
@@ -343,7 +341,7 @@ class EventCounter:
         """
         salt, midnight, day = self._salt.today()
         kept_until = day_end(day) + self._retention_s
-        self._events.admit(day, name, listed=name in self._listed, expires_at=kept_until)
+        self._events.admit(day, name, expires_at=kept_until)
         client = self._daily.record_view(
             visitor_digest(salt, self._site, client_address(ip)),
             event_tag(salt, name),

@@ -224,9 +224,9 @@ class Router:
         known = self._known_pages.current()
         if not known.allows(page):
             raise BadRequest(404, UNKNOWN_PAGE.format(page=page))
-        event = _view_fields(request.body).get("event")
-        if event is not None:
-            return self._count_event(request, page, event)
+        fields = _view_fields(request.body)
+        if "event" in fields:
+            return self._count_event(request, page, fields["event"], listed=known.lists(page))
         uncounted = self._uncounted(request)
         if uncounted:
             counts = self._pages.read(page) or PageCounts(page, 0, 0)
@@ -235,7 +235,7 @@ class Router:
             page,
             request.source_ip,
             track=not opted_out(request.headers),
-            source=self._source(request),
+            source=self._source(request, fields),
             listed=known.lists(page),
             agents=agent_names(request.user_agent or ""),
         )
@@ -243,7 +243,7 @@ class Router:
         return view.counts.as_json(), outcome, view.new_visitor
 
     def _count_event(
-        self, request: Request, page: str, text: str
+        self, request: Request, page: str, text: str, *, listed: bool
     ) -> tuple[dict[str, Any], str, bool]:
         """An event on `page` (events.py): the rules of a view, its own client limit."""
         name = event_name(text, self._settings.event_names)
@@ -257,7 +257,7 @@ class Router:
             page,
             request.source_ip,
             track=not opted_out(request.headers),
-            page_listed=self._known_pages.current().lists(page),
+            page_listed=listed,
         )
         return {**answer, "counted": counted}, "event" if counted else "client_limit", False
 
@@ -282,9 +282,8 @@ class Router:
         query = parse_query(request.query, accepted, self._stats.today())
         return read(query), "read", False
 
-    def _source(self, request: Request) -> str:
-        """The view's referrer source, from its body, else from the Referer header."""
-        fields = _view_fields(request.body)
+    def _source(self, request: Request, fields: dict[str, str]) -> str:
+        """The view's referrer source, from its body's `fields`, else from the Referer header."""
         referrer = fields.get("referrer", request.headers.get("referer", ""))
         return referrer_source(referrer, fields.get("utm_source", ""), self._own_hosts)
 

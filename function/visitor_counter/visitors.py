@@ -259,14 +259,12 @@ class PageCounter:
         )
         live = self._live.add_view(view)
         # The day the page counted it in (a view its page's day has left counts in that).
-        day, midnight = live.day, day_end(live.day)
-        # A day's site item is kept as long as its pages' days: retention_days after it ends.
-        kept_until = midnight + self._retention_s
+        day = live.day
         if live.overflow:
+            # A day's site item is kept as long as its pages' days: retention_days after it.
+            kept_until = day_end(day) + self._retention_s
             self._history.add_overflow_view(replace(view, day=day), expires_at=kept_until)
-        # The estimate is the ceiling's, not a count: a failure to add to it fails no view.
-        with suppress(StoreUnavailable, CountUnavailable):
-            self._sample(day, midnight, kept_until)
+        self.add_to_estimate(day)
         if self._shards == 1:
             # This container's list no longer holds this view. Split (a busy site), it keeps
             # its age: else every top-list request of a busy container would read every
@@ -275,7 +273,10 @@ class PageCounter:
         return ViewResult(live.counts, True, client.new_page_visitor)
 
     def add_to_estimate(self, day: str) -> None:
-        """Count an event of `day` in the ceiling's estimate, as a view is (none may fail it)."""
+        """Count a view or an event of `day` in the ceiling's estimate.
+
+        The estimate is the ceiling's, not a count: a failure to add to it fails nothing.
+        """
         midnight = day_end(day)
         with suppress(StoreUnavailable, CountUnavailable):
             self._sample(day, midnight, midnight + self._retention_s)

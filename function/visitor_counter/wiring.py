@@ -88,7 +88,6 @@ def build_router(
             site_id=settings.site_id,
             per_client_hour=settings.max_views_per_client_hour,
             retention_days=settings.stats_retention_days,
-            listed=listed_events,
             estimate=counter.add_to_estimate,
             shards=shards,
             clock=clock,
