@@ -61,14 +61,16 @@ __all__ = ["aws", "botocore_session", "dynamodb", "moto_patching"]
 
 @pytest.fixture
 def api_with(settings: Settings, handler_client: Any, clock: Clock) -> Callable[..., Router]:
-    """Makes a router of the test settings with `changes` (quiet), over `client` if given."""
+    """Makes a router of the test settings with `changes` (quiet), over `client` if given,
+    its writes' shards chosen by `pick` if given (wiring.build_router)."""
 
-    def make(client: Any = None, **changes: Any) -> Router:
+    def make(client: Any = None, pick: Any = None, **changes: Any) -> Router:
         return build_router(
             replace(settings, **changes),
             client or handler_client,
             requests=RequestLog(settings.site_id, "ERROR", io.StringIO()),
             clock=clock,
+            pick=pick,
         )
 
     return make

@@ -9,8 +9,7 @@ needs `dynamodb:UpdateItem` on each item it updates) on the kind of resource it 
 
 from __future__ import annotations
 
-import io
-from dataclasses import replace
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -21,9 +20,7 @@ from tests.support.events import http_event
 from tests.support.stats import OWNER
 from tests.support.tables import TEST_DAILY_TABLE_NAME, TEST_HISTORY_TABLE_NAME, TEST_TABLE_NAME
 from visitor_counter import schema
-from visitor_counter.settings import Settings
-from visitor_counter.telemetry import RequestLog
-from visitor_counter.wiring import build_router
+from visitor_counter.router import Router
 
 DAY = 86_400
 KINDS = {
@@ -59,8 +56,7 @@ def calls(handler_client: Any) -> list[tuple[str, str | None, str]]:
 
 @pytest.mark.parametrize("shards", [1, 3], ids=["unsplit", "split"])
 def test_every_call_of_every_route_is_granted(
-    settings: Settings,
-    handler_client: Any,
+    api_with: Callable[..., Router],
     calls: list[tuple[str, str | None, str]],
     clock: Clock,
     monkeypatch: pytest.MonkeyPatch,
@@ -68,12 +64,7 @@ def test_every_call_of_every_route_is_granted(
 ) -> None:
     """Split, a view reads the day's list of unlisted pages, and reads sum the shards."""
     monkeypatch.setattr(schema, "MAX_UNLISTED_PAGES_PER_DAY", 1)
-    api = build_router(
-        replace(settings, write_shards=shards),
-        handler_client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-    )
+    api = api_with(write_shards=shards)
     for day in range(2):  # the second day moves the first's live days
         clock.now_s += day * DAY
         for page in ("%2F", "%2Fa", "%2Fb"):  # listed, unlisted, unlisted past the cap

@@ -6,12 +6,10 @@ them: the answers, the top list, the stats, the site total of the original contr
 
 from __future__ import annotations
 
-import io
 import itertools
 import json
 import re
 from collections.abc import Callable
-from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -24,26 +22,22 @@ from tests.support.tables import TEST_HISTORY_TABLE_NAME, all_items
 from visitor_counter import schema
 from visitor_counter import stats as stats_module
 from visitor_counter.router import Router
-from visitor_counter.settings import Settings
-from visitor_counter.telemetry import RequestLog
 from visitor_counter.visitors import utc_day
-from visitor_counter.wiring import build_router
 
 SHARDS = 3
 DAY = 86_400
 
 
-@pytest.fixture
-def sharded(settings: Settings, handler_client: Any, clock: Clock) -> Router:
-    """A router whose views (and site hits) go to each of SHARDS shards in turn."""
+def in_turn() -> Callable[[], Callable[[int], int]]:
+    """A router's `pick` that sends its writes to each shard in turn, from shard 0."""
     turns = itertools.cycle(range(SHARDS))
-    return build_router(
-        replace(settings, write_shards=SHARDS),
-        handler_client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-        pick=lambda: lambda shards: next(turns) % shards,
-    )
+    return lambda: lambda shards: next(turns) % shards
+
+
+@pytest.fixture
+def sharded(api_with: Callable[..., Router]) -> Router:
+    """A router whose views (and site hits) go to each of SHARDS shards in turn."""
+    return api_with(pick=in_turn(), write_shards=SHARDS)
 
 
 def answer(api: Router, method: str, path: str, **kw: Any) -> dict[str, Any]:
@@ -226,19 +220,12 @@ class ThrottledBatchReads:
 
 
 def test_a_counted_hit_or_view_is_answered_200_when_its_other_shards_cannot_be_read(
-    settings: Settings, handler_client: Any, dynamodb: Any, clock: Clock
+    api_with: Callable[..., Router], handler_client: Any, clock: Clock
 ) -> None:
     """The write is done: a throttled read after it answers this shard's count, not 503
     (which says "nothing counted" when throttled)."""
     client = ThrottledBatchReads(handler_client)
-    turns = itertools.cycle(range(SHARDS))
-    api = build_router(
-        replace(settings, write_shards=SHARDS),
-        client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-        pick=lambda: lambda shards: next(turns) % shards,
-    )
+    api = api_with(client, pick=in_turn(), write_shards=SHARDS)
     answer(api, "POST", "/", source_ip="192.0.2.1")
     answer(api, "POST", "/pages/%2F", source_ip="192.0.2.1")
     clock.now_s += schema.OTHER_SHARDS_FOR_S
@@ -346,19 +333,12 @@ class RecordedCalls:
 
 
 def test_split_a_page_in_the_days_unlisted_list_reads_it_and_writes_it_not(
-    settings: Settings, handler_client: Any, clock: Clock
+    api_with: Callable[..., Router], handler_client: Any, clock: Clock
 ) -> None:
     """After midnight every shard of every unlisted page asks the one list within a second:
     split, they read it (three times the room of writes), and only a page not in it writes."""
     client = RecordedCalls(handler_client)
-    turns = itertools.cycle(range(SHARDS))
-    api = build_router(
-        replace(settings, write_shards=SHARDS),
-        client,
-        requests=RequestLog("blog", "ERROR", io.StringIO()),
-        clock=clock,
-        pick=lambda: lambda shards: next(turns) % shards,
-    )
+    api = api_with(client, pick=in_turn(), write_shards=SHARDS)
     for n in range(SHARDS):  # "/a" (only a glob admits it) on each shard
         answer(api, "POST", "/pages/%2Fa", source_ip=f"192.0.2.{n}")
 
