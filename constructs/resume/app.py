@@ -34,16 +34,19 @@ def build_app(config: AppConfig, *, project_root: Path, outdir: str | None = Non
         )
     app = App(outdir=outdir) if outdir else App()
     state = StateStack(app, config.stack_name("state"), config=config)
-    frontend = FrontendStack(
-        app, config.stack_name("frontend"), config=config, project_root=project_root
-    )
     backend = BackendStack(
         app,
         config.stack_name("backend"),
         config=config,
         function_zip=function_zip,
-        site=frontend.site,
         project_root=project_root,
+    )
+    frontend = FrontendStack(
+        app,
+        config.stack_name("frontend"),
+        config=config,
+        project_root=project_root,
+        api=backend.api_origin,
     )
     ci = CiStack(app, config.ci_stack_name, config=config) if config.github_repo else None
     return Stacks(app=app, state=state, frontend=frontend, backend=backend, ci=ci)

@@ -42,8 +42,9 @@ CONFIG_FILE_ENV = "RESUME_CONFIG_FILE"
 KNOWN_STAGES = ("dev", "staging", "prod")
 # Pull requests plan against this stage, with the CI stack's read-only plan role.
 PLAN_STAGE = "dev"
-# Every stage has these stacks, deployed in this order (the backend reads the site's domain).
-STACK_KINDS = ("state", "frontend", "backend")
+# Every stage has these stacks, deployed in this order (the site's distribution sends /api/*
+# to the backend's API, with the backend's origin secret).
+STACK_KINDS = ("state", "backend", "frontend")
 # CloudWatch Logs accepts only these retention periods.
 LOG_RETENTION_DAYS = (1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1827, 3653)
 # The Terraform variable a stack reading another stack's state gets the state bucket from
@@ -227,6 +228,17 @@ class AppConfig:
         if self.allowed_origins:
             return self.allowed_origins
         return DEV_ORIGINS if self.stage == DEV_STAGE else ()
+
+    @property
+    def domain_origins(self) -> tuple[str, ...]:
+        """The custom domain's origins (apex and www), which its pages may call the API from.
+
+        The distribution's own CloudFront name is not known before it exists (after the
+        backend): a request through the site brings it (visitor_counter.viewer).
+        """
+        if not self.domain_name:
+            return ()
+        return (f"https://{self.domain_name}", f"https://www.{self.domain_name}")
 
     @property
     def site_id(self) -> str:

@@ -42,6 +42,8 @@ RESOURCE_ACTIONS: dict[str, tuple[str, ...]] = {
         "cloudfront:DeleteDistribution", "cloudfront:TagResource", "cloudfront:UntagResource",
         "cloudfront:ListTagsForResource",
     ),
+    # Terraform's own resource (the origin secret, resume.api_origin): no AWS call.
+    "terraform_data": (),
     "aws_cloudfront_function": (
         "cloudfront:CreateFunction", "cloudfront:DescribeFunction", "cloudfront:GetFunction",
         "cloudfront:PublishFunction", "cloudfront:UpdateFunction", "cloudfront:DeleteFunction",

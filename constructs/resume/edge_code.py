@@ -1,7 +1,8 @@
-"""The site's viewer-request function code, filled in for one stage (no cdktf import).
+"""The distribution's function code, filled in for one stage (no cdktf import).
 
-One JavaScript file, resume/edge/viewer_request.js, is both what CloudFront runs and what
-the local site server runs under Node; only its CONFIG line differs between sites.
+Each JavaScript file in resume/edge is both what CloudFront runs and what the local site
+server runs under Node: viewer_request.js for the site's pages, api_request.js for /api/*.
+Only their CONFIG lines differ between sites.
 """
 
 from __future__ import annotations
@@ -12,7 +13,14 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
+from visitor_counter.viewer import VIEWER_HOST_HEADER
+
 SOURCE: Final = Path(__file__).parent / "edge" / "viewer_request.js"
+API_SOURCE: Final = Path(__file__).parent / "edge" / "api_request.js"
+# Where the site's pages call the counter; the API sees the path after it.
+API_PATH: Final = "/api"
+# The distribution's origin id for the API (the local stand-in finds its header by it).
+API_ORIGIN_ID: Final = "counter-api"
 RUNTIME: Final = "cloudfront-js-2.0"
 # CloudFront Functions' quota on a function's code.
 MAX_CODE_BYTES: Final = 10_240
@@ -33,14 +41,23 @@ def viewer_request_code(hosts: Mapping[str, str], extensionless: str = "index") 
     `hosts` maps a lower-case host to its canonical host; `extensionless` says where an
     extension-less URI goes: "index" (`/x/index.html`) or "html" (`/x.html`).
     """
-    source = SOURCE.read_text()
-    config = json.dumps(
-        {"extensionless": extensionless, "redirectHosts": dict(sorted(hosts.items()))},
-        sort_keys=True,
+    config = {"extensionless": extensionless, "redirectHosts": dict(sorted(hosts.items()))}
+    return _filled(SOURCE, config)
+
+
+def api_request_code() -> str:
+    """The /api/* function's code: the API's path without API_PATH, the viewer's host named."""
+    return _filled(API_SOURCE, {"hostHeader": VIEWER_HOST_HEADER, "prefix": API_PATH})
+
+
+def _filled(source_file: Path, config: Mapping[str, object]) -> str:
+    """`source_file` with its CONFIG line set to `config`, within CloudFront's size quota."""
+    line = json.dumps(config, sort_keys=True)
+    code, replaced = _CONFIG_LINE.subn(
+        lambda _: f"var CONFIG = {line};", source_file.read_text(), count=1
     )
-    code, replaced = _CONFIG_LINE.subn(lambda _: f"var CONFIG = {config};", source, count=1)
     if replaced != 1:
-        raise ValueError(f"{SOURCE} has no 'var CONFIG = …;' line to fill in")
+        raise ValueError(f"{source_file} has no 'var CONFIG = …;' line to fill in")
     if len(code.encode()) > MAX_CODE_BYTES:
-        raise ValueError(f"the viewer-request function is over {MAX_CODE_BYTES} bytes")
+        raise ValueError(f"{source_file.name} is over {MAX_CODE_BYTES} bytes")
     return code

@@ -27,6 +27,7 @@ class FrontendOutputs:
     bucket_name: str
     distribution_id: str
     viewer_function: str
+    api_function: str
     error_page: str
 
 

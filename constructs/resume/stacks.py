@@ -13,6 +13,7 @@ from cdktf_cdktf_provider_aws.data_aws_caller_identity import DataAwsCallerIdent
 from cdktf_cdktf_provider_aws.data_aws_partition import DataAwsPartition
 
 from constructs import Construct
+from resume.api_origin import ApiOrigin, OriginSecret, api_host
 from resume.ci_roles import Account, GitHubRoles
 from resume.config import KNOWN_STAGES, AppConfig
 from resume.cost_budget import monthly_budget
@@ -57,12 +58,24 @@ class StateStack(TerraformStack):
 
 
 class FrontendStack(TerraformStack):
-    """The static site: private bucket, CloudFront with OAC, optional custom domain."""
+    """The static site: private bucket, CloudFront with OAC, optional custom domain.
+
+    Its `/api/*` goes to the backend's API, so it is deployed after the backend.
+    """
 
     def __init__(
-        self, scope: Construct, id_: str, *, config: AppConfig, project_root: Path
+        self,
+        scope: Construct,
+        id_: str,
+        *,
+        config: AppConfig,
+        project_root: Path,
+        api: ApiOrigin,
     ) -> None:
-        """`project_root`: where config.site_dir is, whose 404 page the distribution serves."""
+        """Build the site, its distribution serving `api` (the backend's API) at /api/.
+
+        `project_root`: where config.site_dir is, whose 404 page the distribution serves.
+        """
         super().__init__(scope, id_)
         aws_provider(self, config)
         state_backend(self, config, config.state_key("frontend"))
@@ -74,7 +87,6 @@ class FrontendStack(TerraformStack):
         self.site = StaticSite(
             self,
             f"{config.stage_name}-site",
-            api_region=config.region,
             domain_name=config.domain_name,
             hosted_zone_id=config.hosted_zone_id,
             certificate_provider=certificate_provider,
@@ -86,6 +98,7 @@ class FrontendStack(TerraformStack):
             content_security_policy=config.site_csp,
             extensionless=extensionless_style(project_root / config.site_dir),
             hsts_preload=config.hsts_preload,
+            api=api,
         )
         write_outputs(
             self,
@@ -94,13 +107,14 @@ class FrontendStack(TerraformStack):
                 bucket_name=self.site.bucket.bucket,
                 distribution_id=self.site.distribution.id,
                 viewer_function=self.site.viewer_function.name,
+                api_function=self.site.api_function.name,
                 error_page=self.site.error_page,
             ),
         )
 
 
 class BackendStack(TerraformStack):
-    """The counter: DynamoDB tables, Lambda, HTTP API; CORS allows the site's origins.
+    """The counter: DynamoDB tables, Lambda, HTTP API; CORS allows the configured origins.
 
     Built in the order Terraform needs them: tables, the function that uses them, the API
     that invokes it, the alarms that watch all three, then the stack's outputs.
@@ -113,7 +127,6 @@ class BackendStack(TerraformStack):
         *,
         config: AppConfig,
         function_zip: Path,
-        site: StaticSite,
         project_root: Path,
     ) -> None:
         """`project_root`: where config.site_dir is, whose pages may be counted."""
@@ -121,7 +134,9 @@ class BackendStack(TerraformStack):
         aws_provider(self, config)
         state_backend(self, config, config.state_key("backend"))
         self.tables = self._tables(config, project_root)
-        origins = [*config.origins, *site.origins]
+        # The site's own CloudFront name comes with each request through it (see viewer.py).
+        origins = [*config.origins, *config.domain_origins]
+        self.origin_secret = OriginSecret(self, "origin-secret")
         self.function = CounterFunction(
             self,
             "function",
@@ -143,6 +158,7 @@ class BackendStack(TerraformStack):
             rate_limit_rps=config.throttle_rate_limit_rps,
             log_retention_days=config.log_retention_days,
         )
+        self.api_origin = ApiOrigin(domain=api_host(self.api.url), secret=self.origin_secret.value)
         self.alarms = self._alarms(config)
         write_outputs(
             self,
@@ -205,6 +221,7 @@ class BackendStack(TerraformStack):
             site_id=config.site_id,
             allowed_origins=ORIGIN_SEPARATOR.join(origins),
             log_level=config.log_level,
+            origin_secret=self.origin_secret.value,
         )
 
     def _ci_made_role(self, config: AppConfig) -> str | None:

@@ -8,7 +8,11 @@ from cdktf_cdktf_provider_aws.cloudfront_distribution import (
     CloudfrontDistributionCustomErrorResponse,
     CloudfrontDistributionDefaultCacheBehavior,
     CloudfrontDistributionDefaultCacheBehaviorFunctionAssociation,
+    CloudfrontDistributionOrderedCacheBehavior,
+    CloudfrontDistributionOrderedCacheBehaviorFunctionAssociation,
     CloudfrontDistributionOrigin,
+    CloudfrontDistributionOriginCustomHeader,
+    CloudfrontDistributionOriginCustomOriginConfig,
     CloudfrontDistributionRestrictions,
     CloudfrontDistributionRestrictionsGeoRestriction,
     CloudfrontDistributionViewerCertificate,
@@ -34,13 +38,29 @@ from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
 from cdktf_cdktf_provider_aws.provider import AwsProvider
 
 from constructs import Construct
+from resume.api_origin import ApiOrigin
 from resume.checkov import accept_findings
-from resume.edge_code import RUNTIME, redirect_hosts, viewer_request_code
+from resume.edge_code import (
+    API_ORIGIN_ID,
+    API_PATH,
+    RUNTIME,
+    api_request_code,
+    redirect_hosts,
+    viewer_request_code,
+)
 from resume.private_bucket import PrivateBucket
 from resume.site_certificate import SiteCertificate
+from visitor_counter.viewer import ORIGIN_VERIFY_HEADER
 
 # AWS-managed "CachingOptimized" cache policy: gzip/brotli, no cookies or query strings.
 CACHING_OPTIMIZED_POLICY_ID = "658327ea-f89d-4fab-a63d-7e88639e58f6"
+# AWS-managed "CachingDisabled": every /api request reaches the API.
+CACHING_DISABLED_POLICY_ID = "4135ea2d-6df8-44a3-9df3-4b5a84be39ad"
+# AWS-managed "AllViewerExceptHostHeader": the viewer's headers (Authorization too, as
+# caching is disabled), query strings and CloudFront's headers (the viewer's country), but
+# not Host, which must be the API's own for API Gateway to answer.
+ALL_VIEWER_EXCEPT_HOST_POLICY_ID = "b689b0a8-53d0-40ab-baf2-68738e2966ac"
+SITE_ORIGIN_ID = "site-bucket"
 NONCURRENT_SITE_VERSIONS_DAYS = 30
 HSTS_MAX_AGE_S = 63_072_000  # two years, as hstspreload.org asks of a preloaded domain
 
@@ -54,7 +74,7 @@ DISTRIBUTION_FINDINGS = {
     "the API stage is throttled instead.",
     "CKV2_AWS_47": "No WAF (see CKV_AWS_68), so no WAF rule for Log4j.",
     "CKV_AWS_86": "CloudFront access logs need a log bucket with ACLs; opt-in, not default.",
-    "CKV_AWS_310": "One origin; failover would need a replica bucket.",
+    "CKV_AWS_310": "No origin group: failover would need a replica bucket and a second API.",
     "CKV_AWS_374": "A public resume is meant to be reachable from every country.",
 }
 DEFAULT_CERTIFICATE_FINDINGS = {
@@ -76,7 +96,7 @@ class StaticSite(Construct):
         scope: Construct,
         id_: str,
         *,
-        api_region: str,
+        api: ApiOrigin,
         domain_name: str,
         hosted_zone_id: str,
         certificate_provider: AwsProvider | None,
@@ -90,7 +110,8 @@ class StaticSite(Construct):
     ) -> None:
         """Build the site's bucket, distribution and viewer-request function.
 
-        `bucket_prefix` starts the bucket's and the function's names (deploy roles are scoped
+        `api` is the counter's API, served at /api/ (same origin for the site's pages);
+        `bucket_prefix` starts the bucket's and the functions' names (deploy roles are scoped
         to it); `error_page` is the key of the site's 404 page, with a leading slash;
         `canonical_host` ("apex" or "www") is where the other host of a domain redirects;
         `content_security_policy` replaces the default policy when set; `extensionless` is
@@ -109,6 +130,15 @@ class StaticSite(Construct):
             # moto has no PublishFunction; the local site server runs the code as stored.
             publish=not emulated,
         )
+        self.api_function = CloudfrontFunction(
+            self,
+            "api-request",
+            name=f"{bucket_prefix}api-request",
+            runtime=RUNTIME,
+            comment="/api/* to the counter's API: the path without /api, the viewer's host",
+            code=api_request_code(),
+            publish=not emulated,
+        )
         self.oac = CloudfrontOriginAccessControl(
             self,
             "oac",
@@ -123,7 +153,7 @@ class StaticSite(Construct):
             else _security_headers(
                 self,
                 f"{id_}-security-headers",
-                content_security_policy or default_content_security_policy(api_region),
+                content_security_policy or DEFAULT_CONTENT_SECURITY_POLICY,
                 hsts_preload,
             )
         )
@@ -149,7 +179,7 @@ class StaticSite(Construct):
         )
         self.bucket = self.storage.bucket
         self.distribution = self._distribution(
-            id_, certificate, headers_policy, error_page=error_page, emulated=emulated
+            id_, certificate, headers_policy, api, error_page=error_page, emulated=emulated
         )
         findings = dict(DISTRIBUTION_FINDINGS)
         if not certificate:
@@ -166,22 +196,22 @@ class StaticSite(Construct):
         canonical = f"www.{domain_name}" if canonical_host == "www" else domain_name
         self.url = f"https://{canonical}" if domain_name else default_origin
         self.error_page = error_page
-        # Every origin a browser may load the site from: the API's CORS allows these.
-        self.origins = [default_origin, *(f"https://{name}" for name in self.aliases)]
 
     def _distribution(
         self,
         id_: str,
         certificate: SiteCertificate | None,
         headers_policy: CloudfrontResponseHeadersPolicy | None,
+        api: ApiOrigin,
         *,
         error_page: str,
         emulated: bool,
     ) -> CloudfrontDistribution:
-        """The distribution: the private bucket through OAC, HTTPS only.
+        """The distribution: the private bucket through OAC, the API at /api/, HTTPS only.
 
-        The viewer-request function runs on every request; both 403 and 404 answer the
-        site's own 404 page.
+        The viewer-request function runs on every site request; both 403 and 404 answer the
+        site's own 404 page (custom error responses are the distribution's, so an API 404
+        through /api/ keeps its status but carries that page: counter.js reads the status).
         """
         return CloudfrontDistribution(
             self,
@@ -195,13 +225,48 @@ class StaticSite(Construct):
             aliases=certificate.aliases if certificate else None,
             origin=[
                 CloudfrontDistributionOrigin(
-                    origin_id="site-bucket",
+                    origin_id=SITE_ORIGIN_ID,
                     domain_name=self.bucket.bucket_regional_domain_name,
                     origin_access_control_id=self.oac.id,
+                ),
+                CloudfrontDistributionOrigin(
+                    origin_id=API_ORIGIN_ID,
+                    domain_name=api.domain,
+                    custom_origin_config=CloudfrontDistributionOriginCustomOriginConfig(
+                        http_port=80,
+                        https_port=443,
+                        origin_protocol_policy="https-only",
+                        origin_ssl_protocols=["TLSv1.2"],
+                    ),
+                    # CloudFront replaces a viewer's header of this name with this value.
+                    custom_header=[
+                        CloudfrontDistributionOriginCustomHeader(
+                            name=ORIGIN_VERIFY_HEADER, value=api.secret
+                        )
+                    ],
+                ),
+            ],
+            ordered_cache_behavior=[
+                CloudfrontDistributionOrderedCacheBehavior(
+                    path_pattern=f"{API_PATH}/*",
+                    target_origin_id=API_ORIGIN_ID,
+                    # A redirect would drop a POST's body.
+                    viewer_protocol_policy="https-only",
+                    allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
+                    cached_methods=["GET", "HEAD"],
+                    compress=True,
+                    cache_policy_id=CACHING_DISABLED_POLICY_ID,
+                    origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_POLICY_ID,
+                    response_headers_policy_id=headers_policy.id if headers_policy else None,
+                    function_association=[
+                        CloudfrontDistributionOrderedCacheBehaviorFunctionAssociation(
+                            event_type="viewer-request", function_arn=self.api_function.arn
+                        )
+                    ],
                 )
             ],
             default_cache_behavior=CloudfrontDistributionDefaultCacheBehavior(
-                target_origin_id="site-bucket",
+                target_origin_id=SITE_ORIGIN_ID,
                 viewer_protocol_policy="redirect-to-https",
                 allowed_methods=["GET", "HEAD"],
                 cached_methods=["GET", "HEAD"],
@@ -237,7 +302,12 @@ class StaticSite(Construct):
             # forwarded_values, sni-only), so locally every plan would show a change.
             lifecycle=(
                 TerraformResourceLifecycle(
-                    ignore_changes=["origin", "default_cache_behavior", "viewer_certificate"]
+                    ignore_changes=[
+                        "origin",
+                        "default_cache_behavior",
+                        "ordered_cache_behavior",
+                        "viewer_certificate",
+                    ]
                 )
                 if emulated
                 else None
@@ -265,13 +335,12 @@ def _cloudfront_may_read(
     )
 
 
-def default_content_security_policy(api_region: str) -> str:
-    """The site's default policy: same origin, plus the counter API; nothing inline runs."""
-    return (
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        f"connect-src 'self' https://*.execute-api.{api_region}.amazonaws.com; "
-        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-    )
+# The site's default policy: same origin only (the counter is the site's own /api/);
+# nothing inline runs.
+DEFAULT_CONTENT_SECURITY_POLICY = (
+    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+)
 
 
 def _security_headers(

@@ -136,7 +136,8 @@
       if (response.ok) body = await response.json();
     } catch (e) { body = null; }
     const url = body && typeof body.apiUrl === "string" ? body.apiUrl.trim() : "";
-    if (!/^https?:\/\/[^/]/.test(url)) {
+    // An absolute URL, or this site's own path ("/api"); never "//host" (another site).
+    if (!/^(https?:\/\/[^/]|\/(?!\/))/.test(url)) {
       throw new StatsError("error", "The site's /config.json is missing or has no valid apiUrl, so this page cannot find the stats API.");
     }
     view.api = url.replace(/\/+$/, "");
@@ -212,12 +213,24 @@
     if (!items.length) cell(body.insertRow(), empty, "empty").colSpan = columns;
   }
 
-  // The range's views by browser, system and device class; an older API sends none.
+  // A country's name from its two-letter code ("de": Germany), in the browser's language.
+  const regions = typeof Intl.DisplayNames === "function"
+    ? new Intl.DisplayNames([], { type: "region" }) : null;
+  function countryName(code) {
+    if (code === "unknown") return "Unknown";
+    try {
+      return regions ? regions.of(code.toUpperCase()) || code : code;
+    } catch (e) {
+      return code;  // a code the browser does not know
+    }
+  }
+
+  // The range's views by browser, system, device class and country; an older API sends none.
   function renderAgents(agents) {
-    ["browsers", "systems", "devices"].forEach((kind) => {
+    ["browsers", "systems", "devices", "countries"].forEach((kind) => {
       const items = agents && Array.isArray(agents[kind]) ? agents[kind] : [];
       fillTable(kind, items, (row, item) => {
-        cell(row, item.name);
+        cell(row, kind === "countries" ? countryName(item.name) : item.name);
         cell(row, formatNumber(item.views), "num");
       }, 2);
     });

@@ -1,8 +1,9 @@
-"""A view's browser, operating system and device class, from its User-Agent, as three names.
+"""A view's browser, operating system and device class, from its User-Agent, and its country.
 
 Each is one of a small fixed set: the agent itself is never stored or logged, only a
-count of views for each name (``a:{kind}:{name}`` attributes of a day, kind "b", "o" or
-"d"). Read at count time, the rules are a first match in order, as browsers' own tokens
+count of views for each name (``a:{kind}:{name}`` attributes of a day, kind "b", "o",
+"d" or "c"). The country is CloudFront's (viewer.country): a two-letter code or "unknown".
+Read at count time, the agent's rules are a first match in order, as browsers' own tokens
 overlap (Edge's agent says Chrome and Safari too; Chrome on iOS says Safari).
 """
 
@@ -36,11 +37,14 @@ TABLET: Final = re.compile(r"\biPad\b|\bTablet\b")
 IOS_BUILD: Final = re.compile(r"\b(CriOS|FxiOS|EdgiOS)/")
 MOBILE: Final = re.compile(r"\bMobi(le)?\b|\biPhone\b|\biPod\b")
 OTHER: Final = "other"
-KINDS: Final = {"b": "browsers", "o": "systems", "d": "devices"}
+KINDS: Final = {"b": "browsers", "o": "systems", "d": "devices", "c": "countries"}
 
 
-def agent_names(user_agent: str) -> tuple[str, str, str]:
-    """The attributes a view of this agent adds one to: its browser, system, device class."""
+def agent_names(user_agent: str, country: str) -> tuple[str, str, str, str]:
+    """The attributes a view adds one to: its browser, system, device class and country.
+
+    `country` is viewer.country's answer (two lower-case letters, or "unknown").
+    """
     browser = next((name for name, rule in BROWSERS if rule.search(user_agent)), OTHER)
     system = next((name for name, rule in SYSTEMS if rule.search(user_agent)), OTHER)
     if system == "macos" and IOS_BUILD.search(user_agent):
@@ -55,6 +59,7 @@ def agent_names(user_agent: str) -> tuple[str, str, str]:
         f"{schema.AGENT_PREFIX}b:{browser}",
         f"{schema.AGENT_PREFIX}o:{system}",
         f"{schema.AGENT_PREFIX}d:{device}",
+        f"{schema.AGENT_PREFIX}c:{country}",
     )
 
 

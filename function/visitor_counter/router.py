@@ -55,6 +55,7 @@ from visitor_counter.stats import StatsQuery, StatsReader, TextBody, parse_query
 from visitor_counter.stats_access import StatsGate
 from visitor_counter.store import SiteTotal
 from visitor_counter.telemetry import RequestLog, RequestRecord
+from visitor_counter.viewer import client_address, country, site_origin
 from visitor_counter.visitors import PageCounter
 
 COUNT_UNAVAILABLE = "Visitor count unavailable."
@@ -205,8 +206,18 @@ class Router:
         """Why a counting request counts nothing (an outcome), or None if it counts."""
         if self._bots.is_bot(request.user_agent):
             return "bot"
-        verdict = origin_verdict(request.origin, self._settings.allowed_origins)
+        verdict = origin_verdict(request.origin, self._counting_origins(request))
         return None if verdict == "allowed" else f"{verdict}_origin"
+
+    def _address(self, request: Request) -> str:
+        """The viewer's address (through the site, CloudFront's header; see viewer.py)."""
+        return client_address(request.headers, self._settings.origin_secret, request.source_ip)
+
+    def _counting_origins(self, request: Request) -> frozenset[str]:
+        """The configured origins, and the site's own when the request came through it."""
+        own = site_origin(request.headers, self._settings.origin_secret)
+        allowed = self._settings.allowed_origins
+        return allowed | {own} if own else allowed
 
     def _count_site(self, request: Request) -> tuple[dict[str, Any], str, bool]:
         site = self._settings.site_id
@@ -233,11 +244,13 @@ class Router:
             return counts.as_json(), uncounted, False
         view = self._pages.count(
             page,
-            request.source_ip,
+            self._address(request),
             track=not opted_out(request.headers),
             source=self._source(request, fields),
             listed=known.lists(page),
-            agents=agent_names(request.user_agent or ""),
+            agents=agent_names(
+                request.user_agent or "", country(request.headers, self._settings.origin_secret)
+            ),
         )
         outcome = "counted" if view.counted else "client_limit"
         return view.counts.as_json(), outcome, view.new_visitor
@@ -255,7 +268,7 @@ class Router:
         counted = self._events.count(
             name,
             page,
-            request.source_ip,
+            self._address(request),
             track=not opted_out(request.headers),
             page_listed=listed,
         )
@@ -285,7 +298,9 @@ class Router:
     def _source(self, request: Request, fields: dict[str, str]) -> str:
         """The view's referrer source, from its body's `fields`, else from the Referer header."""
         referrer = fields.get("referrer", request.headers.get("referer", ""))
-        return referrer_source(referrer, fields.get("utm_source", ""), self._own_hosts)
+        own = site_origin(request.headers, self._settings.origin_secret)
+        hosts = self._own_hosts | hosts_of([own]) if own else self._own_hosts
+        return referrer_source(referrer, fields.get("utm_source", ""), hosts)
 
 
 def _answer(action: _Action, request: Request, cors: dict[str, str]) -> _Result:

@@ -14,6 +14,7 @@ from visitor_counter import schema
 TABLE_NAME: Final = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _TABLE_NAME_OR_EMPTY = re.compile(rf"^(?:{TABLE_NAME.pattern[1:-1]})?$")
 _SITE_ID = re.compile(r"^[A-Za-z0-9_.:/-]{1,128}$")
+_SECRET = re.compile(r"[A-Za-z0-9_-]{32,128}")
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
 STATS_ACCESS: Final = ("private", "public")
 # Ten years of days: DynamoDB's TTL takes any epoch second, but a bound catches a typo.
@@ -48,6 +49,7 @@ VARIABLES: Final = {
     "stats_retention_days": "STATS_RETENTION_DAYS",
     "write_shards": "WRITE_SHARDS",
     "event_names": "EVENT_NAMES",
+    "origin_secret": "ORIGIN_SECRET",
 }
 
 
@@ -93,6 +95,9 @@ class Settings:
     write_shards: int = 1
     # The event names counted (schema.EVENT_NAMES_ALLOWED: "*" ends a prefix; "*": any).
     event_names: tuple[str, ...] = ("*",)
+    # The header value the site's distribution sends with every /api request (viewer.py);
+    # "": no distribution in front, so no country and no forwarded host is believed.
+    origin_secret: str = ""
 
     @property
     def daily_table(self) -> str:
@@ -151,6 +156,7 @@ class Settings:
             ),
             write_shards=_integer(env, v["write_shards"], d.write_shards, *WRITE_SHARDS_RANGE),
             event_names=_event_names(env, v["event_names"], d.event_names),
+            origin_secret=_secret(env, v["origin_secret"]),
         )
 
 
@@ -206,6 +212,14 @@ def _origins(env: Mapping[str, str], name: str, default: frozenset[str]) -> froz
         return frozenset(parse_origin(item) for item in items)
     except ValueError as exc:
         raise SettingsError(f"{name}: {exc}") from exc
+
+
+def _secret(env: Mapping[str, str], name: str) -> str:
+    """A secret, or "": a wrong one is named, never echoed (the error may reach a log)."""
+    value = env.get(name, "")
+    if value and not _SECRET.fullmatch(value):
+        raise SettingsError(f"{name} must be 32 to 128 of A-Z, a-z, 0-9, '_' and '-'")
+    return value
 
 
 def _matching(env: Mapping[str, str], name: str, pattern: re.Pattern[str], default: str) -> str:

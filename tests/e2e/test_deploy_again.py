@@ -41,7 +41,7 @@ def test_second_deploy_with_nothing_changed_changes_nothing(
 ) -> None:
     messages: list[str] = []
 
-    result = deploy(PROJECT_ROOT, config, os.environ, messages.append, site_api_url=cloud.api_url)
+    result = deploy(PROJECT_ROOT, config, os.environ, messages.append)
 
     assert result.changed_stacks == ()
     assert result.changed_site_files == ()
@@ -60,7 +60,7 @@ def test_deploy_stops_cleanly_on_a_held_state_lock(cloud: RunningCloud, config: 
     s3.put_object(Bucket=bucket, Key=key + ".tflock", Body=b'{"ID":"other-deploy","Who":"ci"}')
     try:
         with pytest.raises(OpsError) as failure:
-            deploy(PROJECT_ROOT, config, os.environ, lambda _: None, site_api_url=cloud.api_url)
+            deploy(PROJECT_ROOT, config, os.environ, lambda _: None)
     finally:
         s3.delete_object(Bucket=bucket, Key=key + ".tflock")
 
@@ -137,7 +137,7 @@ def test_past_the_daily_ceiling_nothing_is_written_and_a_deploy_raising_it_count
     # Below 1,000 a day, every view adds to the estimate at once: two views reach it.
     ceiling = estimate() + 2
     raised = replace(config, max_views_per_day=ceiling)
-    deploy(PROJECT_ROOT, raised, os.environ, print, site_api_url=cloud.api_url)
+    deploy(PROJECT_ROOT, raised, os.environ, print)
     time.sleep(RECHECK_S)
     try:
         counted = [view(f"127.0.0.9{n}") for n in (1, 2)]
@@ -153,7 +153,7 @@ def test_past_the_daily_ceiling_nothing_is_written_and_a_deploy_raising_it_count
         assert snapshot(dynamodb, tables) == before  # no paid work: nothing written
         assert estimate() == ceiling
     finally:
-        deploy(PROJECT_ROOT, config, os.environ, print, site_api_url=cloud.api_url)
+        deploy(PROJECT_ROOT, config, os.environ, print)
         time.sleep(RECHECK_S)
 
     again = view("127.0.0.93")

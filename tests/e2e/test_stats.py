@@ -244,6 +244,63 @@ def test_a_views_browser_system_and_device_are_counted_as_names_and_the_agent_ke
         "browsers": [{"name": "firefox", "views": 1}],
         "systems": [{"name": "android", "views": 1}],
         "devices": [{"name": "mobile", "views": 1}],
+        "countries": [{"name": "unknown", "views": 1}],  # straight to the API
     }
     for part in ("Firefox/131", "rv:131.0", "Gecko", "127.0.0.71"):
         assert part not in stored
+
+
+def test_a_view_through_the_sites_api_has_cloudfronts_country_and_a_forged_one_does_not(
+    cloud: RunningCloud,
+) -> None:
+    """The site's own /api/ (the distribution's API behaviour) brings the viewer's country;
+    the same header sent straight to the API, even with a made-up secret, is not believed."""
+    page = f"/e2e-country-{uuid.uuid4().hex[:8]}"
+    path = quote(page, safe="")
+    day = utc_today()
+    viewer = {"Origin": cloud.site_url, "User-Agent": FIREFOX_ANDROID}
+
+    through_site = client_at("127.0.0.72").post(
+        f"{cloud.site_url}/api/pages/{path}",
+        headers={**viewer, "CloudFront-Viewer-Country": "DE"},
+        timeout=10,
+    )
+    forged = client_at("127.0.0.73").post(
+        f"{cloud.api_url}/pages/{path}",
+        headers={**viewer, "CloudFront-Viewer-Country": "FR", "X-Origin-Verify": "x" * 36},
+        timeout=10,
+    )
+    agents = stats(cloud, "daily", cloud.stats_token, **{"from": day, "to": day, "page": page})
+    client = emulator_client("dynamodb", cloud.emulator_endpoint)
+    stored = repr([client.scan(TableName=t)["Items"] for t in client.list_tables()["TableNames"]])
+
+    assert through_site.status_code == 200, through_site.text
+    assert through_site.json() == {"page": page, "views": 1, "visitors": 1}
+    # Two viewers: the site's /api/ passes on its viewer's address, not its own.
+    assert forged.json() == {"page": page, "views": 2, "visitors": 2}
+    assert agents.json()["agents"] == {
+        "browsers": [{"name": "firefox", "views": 2}],
+        "systems": [{"name": "android", "views": 2}],
+        "devices": [{"name": "mobile", "views": 2}],
+        "countries": [{"name": "de", "views": 1}, {"name": "unknown", "views": 1}],
+    }
+    assert "a:c:fr" not in stored
+    for part in ("Firefox/131", "127.0.0.72", "127.0.0.73"):
+        assert part not in stored
+
+
+def test_the_sites_api_answers_as_the_api_does_but_its_404s_are_the_sites_page(
+    cloud: RunningCloud,
+) -> None:
+    """CloudFront's custom error responses are the distribution's: an API 404 through the
+    site's /api/ keeps its status and carries the site's 404 page (counter.js reads the
+    status only)."""
+    top = requests.get(f"{cloud.site_url}/api/pages?top=1", timeout=10)
+    missing = requests.get(f"{cloud.site_url}/api/pages/%2Fnever-viewed-e2e", timeout=10)
+    direct = requests.get(f"{cloud.api_url}/pages/%2Fnever-viewed-e2e", timeout=10)
+
+    assert top.status_code == 200
+    assert "pages" in top.json()
+    assert (missing.status_code, direct.status_code) == (404, 404)
+    assert missing.headers["Content-Type"].startswith("text/html")
+    assert direct.json() == {"error": "No views recorded for page '/never-viewed-e2e'."}

@@ -69,8 +69,9 @@ SAFARI_IPADOS = (
     ],
 )
 def test_an_agent_is_three_names_of_a_small_set(agent: str, names: tuple[str, ...]) -> None:
-    assert agent_names(agent) == tuple(
-        f"a:{kind}:{name}" for kind, name in zip("bod", names, strict=True)
+    assert agent_names(agent, "de") == (
+        *(f"a:{kind}:{name}" for kind, name in zip("bod", names, strict=True)),
+        "a:c:de",
     )
 
 
@@ -110,6 +111,8 @@ def test_views_by_agent_for_the_site_and_a_page_past_and_live(
             {"name": "windows", "views": 1},
         ],
         "devices": [{"name": "mobile", "views": 3}, {"name": "desktop", "views": 1}],
+        # Straight to the API, not through the site's distribution: no country is known.
+        "countries": [{"name": "unknown", "views": 4}],
     }
     assert page["browsers"] == [
         {"name": "edge", "views": 1},
@@ -132,6 +135,6 @@ def test_views_by_agent_for_the_site_and_a_page_past_and_live(
 )
 def test_an_8_kb_hostile_agent_is_still_three_names(hostile: str) -> None:
     """The header limit is 8 KB: no rule backtracks over it (each is a simple search)."""
-    names = agent_names(hostile)
+    names = agent_names(hostile, "unknown")
 
-    assert len(names) == 3
+    assert len(names) == 4

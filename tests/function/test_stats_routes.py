@@ -61,6 +61,7 @@ def test_daily_has_every_day_of_the_range_zeros_included(api: Router) -> None:
             "browsers": [{"name": "firefox", "views": 3}],
             "systems": [{"name": "linux", "views": 3}],
             "devices": [{"name": "desktop", "views": 3}],
+            "countries": [{"name": "unknown", "views": 3}],
         },
         "events": [],
     }

@@ -93,9 +93,27 @@ def test_function_environment_names_the_table_and_origins(production: Synthesize
     variables = only(production["backend"], "aws_lambda_function")["environment"]["variables"]
 
     assert variables["TABLE_NAME"].startswith("${aws_dynamodb_table.")
+    # The site's CloudFront name is not known before the frontend exists: it comes with
+    # each request through the site (visitor_counter.viewer), which the secret proves.
+    assert variables["ALLOWED_ORIGINS"] == "http://localhost:4321"
+    assert re.fullmatch(
+        r"\$\{terraform_data\.origin-secret_value_\w+\.output\.value\}",
+        variables["ORIGIN_SECRET"],
+    )
+
+
+def test_the_origin_secret_is_made_once_and_kept(production: Synthesized) -> None:
+    secret = only(production["backend"], "terraform_data")
+
+    assert secret["input"] == {"value": "${uuid()}"}
+    assert secret["lifecycle"]["ignore_changes"] == ["input"]
+
+
+def test_a_custom_domain_is_an_allowed_origin(with_domain: Synthesized) -> None:
+    variables = only(with_domain["backend"], "aws_lambda_function")["environment"]["variables"]
+
     origins = variables["ALLOWED_ORIGINS"].split(",")
-    assert origins[0] == "http://localhost:4321"
-    assert "cross-stack-output-aws_cloudfront_distribution" in origins[1]
+    assert origins[-2:] == ["https://example.com", "https://www.example.com"]
 
 
 def test_function_logs_to_its_own_group_with_retention(production: Synthesized) -> None:

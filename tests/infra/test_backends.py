@@ -45,10 +45,11 @@ def test_provider_is_pinned_to_the_mirrors_version(production: Synthesized, kind
 def test_cross_stack_reads_take_the_bucket_from_the_state_bucket_variable(
     production: Synthesized,
 ) -> None:
-    backend = production["backend"]
+    frontend = production["frontend"]
 
-    (remote,) = backend["data"]["terraform_remote_state"].values()
+    (remote,) = frontend["data"]["terraform_remote_state"].values()
 
     assert remote["config"]["bucket"] == "${var.state_bucket}"
-    assert remote["config"]["key"] == "cloud-resume/dev/frontend.tfstate"
-    assert backend["variable"]["state_bucket"]["type"] == "string"
+    assert remote["config"]["key"] == "cloud-resume/dev/backend.tfstate"
+    assert frontend["variable"]["state_bucket"]["type"] == "string"
+    assert "terraform_remote_state" not in production["backend"].get("data", {})

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -12,7 +13,7 @@ from resume.config import AppConfig, ConfigError
 from resume.edge_code import redirect_hosts, viewer_request_code
 from resume.site_pages import extensionless_style, site_error_page
 from tests.support.sites import write_site
-from tests.support.synth import Synthesized, only, synth_app
+from tests.support.synth import Synthesized, only, resources, synth_app
 
 
 def test_the_default_behaviour_runs_the_function_on_viewer_requests(
@@ -26,8 +27,17 @@ def test_the_default_behaviour_runs_the_function_on_viewer_requests(
     assert re.fullmatch(r"\$\{aws_cloudfront_function\.\S+\.arn\}", association["function_arn"])
 
 
+def site_function(stack: dict[str, Any]) -> dict[str, Any]:
+    (function,) = [
+        f
+        for f in resources(stack, "aws_cloudfront_function")
+        if f["name"].endswith("-viewer-request")
+    ]
+    return function
+
+
 def test_the_function_is_published_cloudfront_js_2(production: Synthesized) -> None:
-    function = only(production["frontend"], "aws_cloudfront_function")
+    function = site_function(production["frontend"])
 
     assert function["name"] == "cloud-resume-dev-viewer-request"
     assert function["runtime"] == "cloudfront-js-2.0"
@@ -37,7 +47,7 @@ def test_the_function_is_published_cloudfront_js_2(production: Synthesized) -> N
 
 
 def test_with_a_domain_www_redirects_to_the_apex(with_domain: Synthesized) -> None:
-    function = only(with_domain["frontend"], "aws_cloudfront_function")
+    function = site_function(with_domain["frontend"])
 
     assert '"redirectHosts": {"www.example.com": "example.com"}' in function["code"]
 

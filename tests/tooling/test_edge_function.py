@@ -6,9 +6,9 @@ from collections.abc import Iterator
 
 import pytest
 
-from resume.edge_code import MAX_CODE_BYTES, viewer_request_code
+from resume.edge_code import MAX_CODE_BYTES, api_request_code, viewer_request_code
 from resume_tools.errors import OpsError
-from resume_tools.local_cloud.edge_function import EdgeAnswer, EdgeFunction
+from resume_tools.local_cloud.edge_function import EdgeFunction
 
 HOST = "example.com"
 
@@ -42,7 +42,7 @@ def edge() -> Iterator[EdgeFunction]:
 def test_pretty_urls_are_rewritten_files_are_not(
     edge: EdgeFunction, uri: str, rewritten: str
 ) -> None:
-    assert edge.run(uri, HOST, "") == EdgeAnswer(uri=rewritten)
+    assert edge.run(uri, HOST, "").uri == rewritten
 
 
 @pytest.mark.parametrize(
@@ -64,9 +64,8 @@ def test_the_redirected_host_goes_to_the_canonical_one_with_301(
 
 
 def test_other_hosts_are_served(edge: EdgeFunction) -> None:
-    assert edge.run("/blog", "d111111abcdef8.cloudfront.net", "") == EdgeAnswer(
-        uri="/blog/index.html"
-    )
+    answer = edge.run("/blog", "d111111abcdef8.cloudfront.net", "")
+    assert (answer.status, answer.uri) == (0, "/blog/index.html")
 
 
 def test_without_redirects_every_host_is_served() -> None:
@@ -94,7 +93,8 @@ def test_a_flat_build_maps_extensionless_uris_to_html_files(uri: str, rewritten:
 def test_a_host_named_like_an_object_property_is_not_redirected(
     edge: EdgeFunction, host: str
 ) -> None:
-    assert edge.run("/x", host, "") == EdgeAnswer(uri="/x/index.html")
+    answer = edge.run("/x", host, "")
+    assert (answer.status, answer.uri) == (0, "/x/index.html")
 
 
 def test_the_code_stays_within_cloudfront_functions_size_limit() -> None:
@@ -110,3 +110,24 @@ def test_a_function_that_throws_is_a_clear_error() -> None:
             function.run("/", HOST, "")
     finally:
         function.close()
+
+
+@pytest.mark.parametrize(
+    ("uri", "rewritten"),
+    [("/api/", "/"), ("/api/pages/%2Fblog%2F", "/pages/%2Fblog%2F"), ("/api/stats/daily",
+     "/stats/daily"), ("/api/api/", "/api/")],
+)  # fmt: skip
+def test_the_api_function_takes_the_prefix_off_and_names_the_viewers_host(
+    uri: str, rewritten: str
+) -> None:
+    function = EdgeFunction(api_request_code().encode())
+    try:
+        # A viewer's own X-Viewer-Host is replaced by the host it asked for.
+        answer = function.run(
+            uri, "Example.com", "x=1", "POST", {"X-Viewer-Host": "evil.example", "Origin": "o"}
+        )
+    finally:
+        function.close()
+
+    assert (answer.status, answer.uri) == (0, rewritten)
+    assert answer.headers == {"host": "Example.com", "x-viewer-host": "example.com", "origin": "o"}

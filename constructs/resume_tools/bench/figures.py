@@ -233,7 +233,7 @@ def local_cloud_figures(env: Mapping[str, str], requests: int, threads: int) -> 
     with _dev(ports, env) as (from_nothing_s, cloud), redirect_stdout(io.StringIO()):
         local_env = {**env, **emulator_env(cloud.emulator_endpoint)}
         config = local_config(local_env, cloud.emulator_endpoint, ports)
-        again_s = timed(lambda: deploy(ROOT, config, local_env, quiet, site_api_url=cloud.api_url))
+        again_s = timed(lambda: deploy(ROOT, config, local_env, quiet))
         dynamodb = emulator_client("dynamodb", cloud.emulator_endpoint)
         table = cloud.deployment.backend.table_name
         session = http.Session()

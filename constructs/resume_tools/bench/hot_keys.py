@@ -66,7 +66,7 @@ def hot_key_figures(root: Path, env: Mapping[str, str]) -> dict[str, Any]:
         config = replace(
             local_config(local_env, cloud.emulator_endpoint, PORTS), write_shards=shards
         )
-        deploy(root, config, local_env, quiet, site_api_url=cloud.api_url)
+        deploy(root, config, local_env, quiet)
         time.sleep(2)  # the local gateway loads the function with its new environment
         after = _run(cloud, limits, shards, first_address=10_000)
     return {

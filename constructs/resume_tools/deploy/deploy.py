@@ -1,4 +1,4 @@
-"""Ship everything: prepare, apply state -> frontend -> backend, upload the site."""
+"""Ship everything: prepare, apply state -> backend -> frontend, upload the site."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from resume.config import STACK_KINDS, AppConfig
+from resume.edge_code import API_PATH
 from resume.outputs import BackendOutputs, FrontendOutputs, read_outputs
 from resume_tools.artifacts.package import Package
 from resume_tools.artifacts.workspace import Workspace, prepare
@@ -36,12 +37,10 @@ def deploy(
     config: AppConfig,
     env: Mapping[str, str],
     log: Log,
-    *,
-    site_api_url: str | None = None,
 ) -> Deployment:
     """Package, synthesize and apply every stack in dependency order, then publish the site.
 
-    `site_api_url` replaces the API URL the page calls (the local cloud's own API server).
+    The site's pages call the counter at their own /api/ (the distribution's API behaviour).
     """
     workspace = prepare(root, config, env, log)
     runners = workspace.runners
@@ -59,8 +58,7 @@ def deploy(
     frontend = read_outputs(FrontendOutputs, runners["frontend"].outputs())
     backend = read_outputs(BackendOutputs, runners["backend"].outputs())
     log("site: upload")
-    api_url = site_api_url or backend.api_url
-    keys = sync(target.s3, frontend.bucket_name, site_files(root / config.site_dir, api_url))
+    keys = sync(target.s3, frontend.bucket_name, site_files(root / config.site_dir, API_PATH))
     if keys:
         invalidation = invalidate(aws_client("cloudfront", config), frontend.distribution_id, keys)
         log(f"site: {len(keys)} file(s) changed, CloudFront invalidation {invalidation}")
@@ -118,8 +116,8 @@ def _apply(runner: StackRunner, target: _Target) -> bool:
 # Each stack's apply step, in STACK_KINDS order: True when it changed something.
 APPLY_STEPS: dict[str, Callable[[StackRunner, _Target], bool]] = {
     "state": _apply_state,
-    "frontend": _apply_frontend,
     "backend": _apply,
+    "frontend": _apply_frontend,
 }
 
 

@@ -18,6 +18,7 @@ from http import HTTPStatus
 from typing import Any
 from urllib.parse import urlsplit
 
+from resume.edge_code import API_PATH
 from resume_tools.errors import OpsError
 
 # A crawler's name by the counting rules ("bot"): its POST answers with the count, uncounted.
@@ -55,6 +56,7 @@ def smoke_check(
         "site": lambda: _site(site_url, deployed),
         "preflight": lambda: _preflight(api_url, origin),
         "read route": lambda: _read_route(api_url),
+        "read route through the site's /api/": lambda: _read_route(site_url + API_PATH),
         "counting route (as a bot, uncounted)": lambda: _counting_route(api_url),
         "stats page": lambda: _stats_page(site_url),
         "stats route": lambda: _stats_route(api_url, stats_token),

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from resume.config import AppConfig, load_config
+from resume.edge_code import API_ORIGIN_ID
 from resume_tools.deploy.deploy import Deployment, deploy
 from resume_tools.deploy.smoke import smoke_check
 from resume_tools.deploy.stats_token import new_stats_token, stats_page_url
@@ -27,10 +28,11 @@ from resume_tools.local_cloud.emulator import Emulator, port_is_free
 from resume_tools.local_cloud.gateway import LocalGateway
 from resume_tools.local_cloud.loopback import HOST
 from resume_tools.local_cloud.partition_limits import PartitionLimits
-from resume_tools.local_cloud.site_server import SiteServer
+from resume_tools.local_cloud.site_server import ApiBehaviour, SiteServer
 from resume_tools.local_cloud.stage_limits import deployed_limits
 from resume_tools.log import Log
 from visitor_counter.page_store import PageStore
+from visitor_counter.viewer import ORIGIN_VERIFY_HEADER
 
 LOCAL_REGION = "eu-west-2"
 PORTS = {"moto_port": 4599, "api_port": 4600, "site_port": 4601}
@@ -119,14 +121,13 @@ def local_cloud(
     ]
     if busy:
         raise OpsError(f"port {', '.join(busy)} is in use: choose another")
-    api_url = f"http://{HOST}:{ports['api_port']}"
     with ExitStack() as running:
         log(f"starting moto on port {ports['moto_port']}")
         emulator = running.enter_context(Emulator(ports["moto_port"]))
         cloud_env = {**env, **emulator_env(emulator.endpoint)}
         os.environ.update(emulator_env(emulator.endpoint))  # boto3 in this process, too
         config = local_config(cloud_env, emulator.endpoint, ports, stage)
-        deployment = deploy(root, config, cloud_env, log, site_api_url=api_url)
+        deployment = deploy(root, config, cloud_env, log)
         lambda_client = emulator_client("lambda", emulator.endpoint)
         function_env = emulator_env(emulator.endpoint)
         partition_limits = None
@@ -153,17 +154,22 @@ def local_cloud(
         running.callback(api.stop)
         s3 = emulator_client("s3", emulator.endpoint)
         cloudfront = emulator_client("cloudfront", emulator.endpoint)
-        code = cloudfront.get_function(Name=deployment.frontend.viewer_function)[
-            "FunctionCode"
-        ].read()
-        edge = EdgeFunction(code)
+        edge = _deployed_function(cloudfront, deployment.frontend.viewer_function)
         running.callback(edge.close)
+        api_edge = _deployed_function(cloudfront, deployment.frontend.api_function)
+        running.callback(api_edge.close)
         site = SiteServer(
             s3,
             deployment.frontend.bucket_name,
             ports["site_port"],
             edge,
             deployment.frontend.error_page,
+            ApiBehaviour(
+                api_edge,
+                HOST,
+                ports["api_port"],
+                _origin_secret(cloudfront, deployment.frontend.distribution_id),
+            ),
         ).start()
         running.callback(site.stop)
         token = new_stats_token(
@@ -183,6 +189,22 @@ def local_cloud(
             config,
             partition_limits,
         )
+
+
+def _deployed_function(cloudfront: Any, name: str) -> EdgeFunction:
+    """A CloudFront Function's code as deployed (moto keeps it unpublished), under Node."""
+    return EdgeFunction(cloudfront.get_function(Name=name)["FunctionCode"].read())
+
+
+def _origin_secret(cloudfront: Any, distribution_id: str) -> str:
+    """The API origin's custom header value, as the deployed distribution holds it."""
+    config = cloudfront.get_distribution_config(Id=distribution_id)["DistributionConfig"]
+    for origin in config["Origins"]["Items"]:
+        if origin["Id"] == API_ORIGIN_ID:
+            for header in origin.get("CustomHeaders", {}).get("Items", []):
+                if header["HeaderName"].lower() == ORIGIN_VERIFY_HEADER:
+                    return str(header["HeaderValue"])
+    raise OpsError(f"the distribution has no {API_ORIGIN_ID} origin with {ORIGIN_VERIFY_HEADER}")
 
 
 def seed_local_history(cloud: LocalCloud) -> int:

@@ -23,10 +23,11 @@ RUNNER = Path(__file__).with_name("edge_runner.js")
 
 @dataclass(frozen=True)
 class EdgeAnswer:
-    """What the function decided: a rewritten request URI, or a response (a redirect)."""
+    """What the function decided: a rewritten request (URI, headers), or a response."""
 
     uri: str = ""
     status: int = 0
+    # The response's headers, or the request's as the function left them.
     headers: dict[str, str] | None = None
 
 
@@ -52,8 +53,19 @@ class EdgeFunction:
             ) from None
         self._lock = threading.Lock()
 
-    def run(self, uri: str, host: str, query: str, method: str = "GET") -> EdgeAnswer:
-        """The function's answer to a request of `uri?query` with Host `host`."""
+    def run(
+        self,
+        uri: str,
+        host: str,
+        query: str,
+        method: str = "GET",
+        headers: dict[str, str] | None = None,
+    ) -> EdgeAnswer:
+        """The function's answer to a request of `uri?query` with Host `host`.
+
+        `headers` are the viewer's others (CloudFront Functions see lower-case names).
+        """
+        viewer_headers = {name.lower(): {"value": value} for name, value in (headers or {}).items()}
         event = {
             "version": "1.0",
             "context": {"eventType": "viewer-request"},
@@ -62,7 +74,7 @@ class EdgeFunction:
                 "method": method,
                 "uri": uri,
                 "querystring": _querystring(query),
-                "headers": {"host": {"value": host}},
+                "headers": {**viewer_headers, "host": {"value": host}},
                 "cookies": {},
             },
         }
@@ -80,7 +92,9 @@ class EdgeFunction:
             response = answer["response"]
             headers = {name: item["value"] for name, item in response.get("headers", {}).items()}
             return EdgeAnswer(status=int(response["statusCode"]), headers=headers)
-        return EdgeAnswer(uri=str(answer["request"]["uri"]))
+        request = answer["request"]
+        kept = {name: item["value"] for name, item in request.get("headers", {}).items()}
+        return EdgeAnswer(uri=str(request["uri"]), headers=kept)
 
     def close(self) -> None:
         """Stop Node and remove the code's copy."""

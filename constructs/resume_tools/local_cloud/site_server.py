@@ -5,31 +5,69 @@ under Node: edge_function.py), which may answer itself (a redirect) or rewrite t
 The rewritten URI is the bucket key, without default-object magic: S3's REST endpoint,
 which CloudFront reads through Origin Access Control, has none (only "/" is the
 distribution's default root object). A missing key answers the site's 404 page with 404.
+
+`/api/*`, any method, is the distribution's API behaviour (ApiBehaviour): the deployed
+`/api` function, then the local API Gateway with the viewer's headers but Host
+(AllViewerExceptHostHeader), the origin's custom header, and CloudFront's headers: the
+viewer's address (its connection's, as CloudFront sets it) and country.
+The stand-in cannot locate a viewer: a viewer's own `CloudFront-Viewer-Country` stands in
+for CloudFront's lookup (on AWS, CloudFront replaces it). As on AWS, the distribution's
+custom error responses apply to the API's 403 and 404 too: the site's 404 page, status 404.
 """
 
 from __future__ import annotations
 
+import http.client
+from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from resume.edge_code import API_PATH
 from resume_tools.errors import OpsError
 from resume_tools.local_cloud.edge_function import EdgeFunction
 from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
+from visitor_counter.viewer import ADDRESS_HEADER, COUNTRY_HEADER, ORIGIN_VERIFY_HEADER
 
 DEFAULT_ROOT_OBJECT = "index.html"
+# The origin statuses the distribution's custom error responses replace with the 404 page.
+ERROR_PAGE_STATUSES = (403, 404)
+# Hop-by-hop headers a proxy never forwards (RFC 9110), and what the stand-in re-frames.
+_NOT_FORWARDED = frozenset(
+    {"host", "connection", "keep-alive", "transfer-encoding", "content-length", "upgrade"}
+)
+_TIMEOUT_S = 30  # CloudFront's default origin response timeout
+
+
+@dataclass(frozen=True)
+class ApiBehaviour:
+    """The distribution's `/api/*`: its function, the API's local address, the header value."""
+
+    edge: EdgeFunction
+    api_host: str
+    api_port: int
+    secret: str
 
 
 class SiteServer(LoopbackServer):
-    """GET/HEAD through the viewer-request function to the bucket; 404 page on a miss."""
+    """GET/HEAD through the viewer-request function to the bucket; 404 page on a miss.
+
+    Any method on /api/* through the API behaviour.
+    """
 
     def __init__(
-        self, s3: Any, bucket: str, port: int, edge: EdgeFunction, error_page: str
+        self,
+        s3: Any,
+        bucket: str,
+        port: int,
+        edge: EdgeFunction,
+        error_page: str,
+        api: ApiBehaviour,
     ) -> None:
-        super().__init__(_request_handler(s3, bucket, edge, error_page.lstrip("/")), port)
+        super().__init__(_request_handler(s3, bucket, edge, error_page.lstrip("/"), api), port)
 
 
 def _request_handler(
-    s3: Any, bucket: str, edge: EdgeFunction, error_page: str
+    s3: Any, bucket: str, edge: EdgeFunction, error_page: str, api: ApiBehaviour
 ) -> type[QuietHandler]:
     def fetch(key: str) -> tuple[dict[str, str], bytes] | None:
         try:
@@ -42,9 +80,21 @@ def _request_handler(
         return headers, item["Body"].read()
 
     class Site(QuietHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's dispatch name
+        def _not_found(self) -> None:
+            page = fetch(error_page)
+            headers, data = page if page else ({"Content-Type": "text/plain"}, b"Not found")
+            self.reply(404, headers, data)
+
+        def _serve(self) -> None:
             """Serve one request, the way the distribution does."""
             parts = urlsplit(self.path)
+            if parts.path.startswith(API_PATH + "/"):
+                self._api(parts.path, parts.query)
+                return
+            if self.command not in ("GET", "HEAD"):
+                # The default behaviour allows GET and HEAD only.
+                self.reply(403, {"Content-Type": "text/plain"}, b"Method not allowed here")
+                return
             try:
                 answer = edge.run(
                     parts.path or "/", self.headers.get("Host", ""), parts.query, self.command
@@ -60,14 +110,60 @@ def _request_handler(
             if found is not None:
                 self.reply(200, *found)
                 return
-            page = fetch(error_page)
-            headers, data = page if page else ({"Content-Type": "text/plain"}, b"Not found")
-            self.reply(404, headers, data)
+            self._not_found()
 
-        do_HEAD = do_GET  # noqa: N815 - http.server's dispatch name
+        def _api(self, path: str, query: str) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            body = self.rfile.read(length) if length else b""
+            viewer = {
+                name.lower(): value
+                for name, value in self.headers.items()
+                if name.lower() not in _NOT_FORWARDED
+            }
+            try:
+                answer = api.edge.run(
+                    path, self.headers.get("Host", ""), query, self.command, viewer
+                )
+            except OpsError:
+                self.reply(503, {"Content-Type": "text/plain"}, b"The function failed")
+                return
+            headers = {k: v for k, v in (answer.headers or {}).items() if k != "host"}
+            # CloudFront's own: the viewer's country (the stand-in's "lookup" is the viewer's
+            # header; absent, CloudFront sends none either for an address it cannot place),
+            # and the origin's custom header, which replaces a viewer's of that name.
+            if COUNTRY_HEADER in viewer:
+                headers[COUNTRY_HEADER] = viewer[COUNTRY_HEADER]
+            address, port = self.client_address[:2]
+            headers[ADDRESS_HEADER] = f"{address}:{port}"
+            headers[ORIGIN_VERIFY_HEADER] = api.secret
+            target = answer.uri + (f"?{query}" if query else "")
+            status, reply_headers, data = _forward(api, self.command, target, headers, body)
+            if status in ERROR_PAGE_STATUSES:
+                self._not_found()
+                return
+            self.reply(status, reply_headers, data)
 
-        def do_POST(self) -> None:  # noqa: N802 - http.server's dispatch name
-            """The distribution allows GET and HEAD only."""
-            self.reply(403, {"Content-Type": "text/plain"}, b"Method not allowed here")
+        do_GET = do_HEAD = do_POST = do_PUT = do_PATCH = do_DELETE = do_OPTIONS = _serve  # noqa: N815
 
     return Site
+
+
+def _forward(
+    api: ApiBehaviour, method: str, target: str, headers: dict[str, str], body: bytes
+) -> tuple[int, dict[str, str], bytes]:
+    """One origin request to the local API; its status, headers and body."""
+    connection = http.client.HTTPConnection(api.api_host, api.api_port, timeout=_TIMEOUT_S)
+    try:
+        connection.request(method, target, body=body or None, headers=headers)
+        response = connection.getresponse()
+        data = response.read()
+        kept = {
+            name: value
+            for name, value in response.getheaders()
+            if name.lower() not in _NOT_FORWARDED and name.lower() != "date"
+        }
+        return response.status, kept, data
+    except OSError:
+        return 502, {"Content-Type": "text/plain"}, b"The origin did not answer"
+    finally:
+        connection.close()
