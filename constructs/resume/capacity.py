@@ -38,16 +38,17 @@ ACCOUNT_CONCURRENCY: Final = 1_000
 # (resume_tools.bench.cost bills it too).
 WARM_INVOCATION_S: Final = 0.020
 # A page item's write at its day's bound (50 referrer hosts of 64 characters, its views'
-# 17 browser, system and device names, a 256-character page id: at most ~7.6 KB); a
-# client's at its
-# bound (200 pages a day, ~9 KB). A refused write is billed as much.
-PAGE_ITEM_UNITS_MAX: Final = 8
+# 17 browser, system and device names, a 256-character page id: at most ~7.6 KB; and a
+# count for each country CloudFront can name, 250 of ~11 bytes: ~10.3 KB in all); a
+# client's at its bound (200 pages a day, ~9 KB). A refused write is billed as much.
+PAGE_ITEM_UNITS_MAX: Final = 11
 # Transactions write each item twice (DynamoDB Developer Guide, "Capacity management for
 # transactions").
 TRANSACTION_FACTOR: Final = 2
 # The site's day a page day's move adds to: at most ~15 referrer hosts (schema.SITE_DAY_HOSTS
-# and SITE_HOSTS_PER_MOVE), ~2.2 KB: 3 write units, twice in the move's transaction.
-SITE_DAY_UNITS_MAX: Final = 3
+# and SITE_HOSTS_PER_MOVE), ~2.2 KB, and the agents' and countries' counts, ~2.9 KB: 5 write
+# units, twice in the move's transaction.
+SITE_DAY_UNITS_MAX: Final = 5
 # A read takes a unit per 4 KB strongly consistent, half that eventually consistent.
 READ_UNIT_KB: Final = 4
 # A day's list of unlisted pages: up to 100 hashes of 16 characters, under 2 KB.

@@ -13,7 +13,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Final
 
-from visitor_counter.viewer import VIEWER_HOST_HEADER
+from visitor_counter.viewer import ADDRESS_HEADER, VIEWER_HOST_HEADER
 
 SOURCE: Final = Path(__file__).parent / "edge" / "viewer_request.js"
 API_SOURCE: Final = Path(__file__).parent / "edge" / "api_request.js"
@@ -46,8 +46,11 @@ def viewer_request_code(hosts: Mapping[str, str], extensionless: str = "index") 
 
 
 def api_request_code() -> str:
-    """The /api/* function's code: the API's path without API_PATH, the viewer's host named."""
-    return _filled(API_SOURCE, {"hostHeader": VIEWER_HOST_HEADER, "prefix": API_PATH})
+    """The /api/* function's code: the path without API_PATH, the viewer's host and address."""
+    return _filled(
+        API_SOURCE,
+        {"addressHeader": ADDRESS_HEADER, "hostHeader": VIEWER_HOST_HEADER, "prefix": API_PATH},
+    )
 
 
 def _filled(source_file: Path, config: Mapping[str, object]) -> str:

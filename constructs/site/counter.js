@@ -51,8 +51,10 @@
     var configured = script.getAttribute("data-api");
     if (configured) return Promise.resolve(configured);
     var config = new URL("config.json", script.src || location.href);
+    // "/api" (the site's own) is resolved against config.json's URL, not the page's: a page
+    // of another origin that embeds this script still calls this site.
     return fetch(config, { cache: "no-store", signal: signal }).then(json)
-      .then(function (body) { return body.apiUrl; });
+      .then(function (body) { return new URL(body.apiUrl, config).href; });
   }
 
   function post(url, body) {

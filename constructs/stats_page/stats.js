@@ -167,7 +167,7 @@
 
   // GET {api}{path}?params; the token goes in a header, never in the URL.
   async function request(path, params) {
-    const url = new URL(view.api + path);
+    const url = new URL(view.api + path, location.href);  // "/api" is this site's own
     Object.keys(params).forEach((key) => { if (params[key]) url.searchParams.set(key, params[key]); });
     const headers = view.token ? { Authorization: `Bearer ${view.token}` } : {};
     let response;

@@ -98,8 +98,10 @@ def page_hash(page: str) -> str:
 def site_day_part(page: str, shard: int, shards: int) -> int:
     """The part of the site's day a page's write shard adds to (schema.SITE_DAY_SPLIT).
 
-    Its shard's part for half the pages (by a hash of the page id), one past the shards for
-    the others: parts 0 to `shards` - 1 are the shards' own, as before the split.
+    By a hash of the page id: its shard's own part (0 to `shards` - 1, as before the split)
+    for a third of the pages, `shards` or twice `shards` past it for the others. A split
+    that grows (it was 2) keeps the parts it had: reads query every part, so a day with
+    items in both layouts still sums right.
     """
     if shards == 1:
         return 0

@@ -136,7 +136,7 @@ SITE_DAY_HOSTS: Final = 10
 # Split (write shards), the site's day is split again, by page: after midnight every page's
 # every shard moves its day into the site's day within a second or so, and one site's day a
 # shard would take more of those moves than DynamoDB writes to one key (resume.capacity).
-SITE_DAY_SPLIT: Final = 2
+SITE_DAY_SPLIT: Final = 3
 # A day's pages that only a glob admits (anyone can make up their ids) are in the
 # range-wide lists (the pages-by-day index) up to this many; the site's day still counts
 # the views of the rest. More pages than a personal site's visitors view in a day, and few

@@ -8,7 +8,7 @@ sets `X-Viewer-Host` to the host the viewer asked for: the site's own origin, wh
 its CloudFront name. A request straight to the API's endpoint has no secret: its country
 is unknown and its viewer host is ignored, so neither can be forged there.
 
-Through CloudFront, the viewer's address is CloudFront's `CloudFront-Viewer-Address` too:
+Through CloudFront, the viewer's address comes from that function too (`X-Viewer-Address`):
 API Gateway sees the edge server's. It is read, like sourceIp, only to make the daily hash
 and the client limits (visitors.py), never stored.
 """
@@ -24,9 +24,9 @@ from typing import Final
 ORIGIN_VERIFY_HEADER: Final = "x-origin-verify"
 VIEWER_HOST_HEADER: Final = "x-viewer-host"
 COUNTRY_HEADER: Final = "cloudfront-viewer-country"
-# The viewer's address and port ("198.51.100.10:46532", "2001:db8::1:46532"): through
-# CloudFront, API Gateway's sourceIp is CloudFront's own edge server, not the viewer.
-ADDRESS_HEADER: Final = "cloudfront-viewer-address"
+# The viewer's address, as the distribution's /api function reads it (event.viewer.ip):
+# through CloudFront, API Gateway's sourceIp is CloudFront's own edge server's.
+ADDRESS_HEADER: Final = "x-viewer-address"
 # Stored for a view whose country CloudFront did not say (or that did not come through it).
 UNKNOWN_COUNTRY: Final = "unknown"
 # ISO 3166-1 alpha-2, as CloudFront sends it; anything else is not a country.
@@ -64,12 +64,10 @@ def site_origin(headers: Mapping[str, str], secret: str) -> str | None:
 
 
 def client_address(headers: Mapping[str, str], secret: str, source_ip: str) -> str:
-    """The viewer's address: CloudFront's header through the site, else API Gateway's."""
+    """The viewer's address: the distribution's header through the site, else API Gateway's."""
     if not through_site(headers, secret):
         return source_ip
-    host, _, port = headers.get(ADDRESS_HEADER, "").rpartition(":")
     try:
-        address = ipaddress.ip_address(host.strip("[]"))
+        return str(ipaddress.ip_address(headers.get(ADDRESS_HEADER, "")))
     except ValueError:
         return source_ip
-    return str(address) if port.isdigit() else source_ip

@@ -66,7 +66,7 @@ def test_deploy_stops_cleanly_on_a_held_state_lock(cloud: RunningCloud, config: 
 
     assert str(failure.value) == (
         "cloud-resume-dev-backend: apply stopped: another deploy holds the state lock; nothing "
-        "was changed, try again when it has finished [stacks applied before this: state, frontend]"
+        "was changed, try again when it has finished [stacks applied before this: state]"
     )
     assert s3.get_object(Bucket=bucket, Key=key)["Body"].read() == state_before
 

@@ -95,12 +95,12 @@ def test_a_shards_day_moves_to_its_own_partitions(
 ) -> None:
     """Each shard's past day goes to a history item, site's day and index partition of its
     own, so a busy page's shards moving at midnight do not write one key; the site's day is
-    split again by page (schema.SITE_DAY_SPLIT), "/" going to the parts past the shards."""
-    for page in ("%2F", "%2Fmade-up-1"):
+    split again by page (schema.SITE_DAY_SPLIT), "/made-up-3" going to the parts twice the shards past its own (3 parts a shard)."""
+    for page in ("%2F", "%2Fmade-up-3"):
         for n in range(SHARDS):
             answer(sharded, "POST", f"/pages/{page}", source_ip=f"192.0.2.{n}")
     clock.now_s += DAY
-    for page in ("%2F", "%2Fmade-up-1"):
+    for page in ("%2F", "%2Fmade-up-3"):
         for n in range(SHARDS):
             answer(sharded, "POST", f"/pages/{page}", source_ip=f"192.0.2.{n}")
 
@@ -115,15 +115,15 @@ def test_a_shards_day_moves_to_its_own_partitions(
         ("blog#page#/", "blog", "1"),
         ("blog#page#/#1", "blog#1", "1"),
         ("blog#page#/#2", "blog#2", "1"),
-        ("blog#page#/made-up-1", "blog", "1"),
-        ("blog#page#/made-up-1#1", "blog#1", "1"),
-        ("blog#page#/made-up-1#2", "blog#2", "1"),
-        ("blog#site", None, "1"),  # "/made-up-1"'s shards: parts 0 to 2
+        ("blog#page#/made-up-3", "blog", "1"),
+        ("blog#page#/made-up-3#1", "blog#1", "1"),
+        ("blog#page#/made-up-3#2", "blog#2", "1"),
+        ("blog#site", None, "1"),  # "/"'s shards: parts 0 to 2, their own
         ("blog#site#1", None, "1"),
         ("blog#site#2", None, "1"),
-        ("blog#site#3", None, "1"),  # "/"'s: parts 3 to 5
-        ("blog#site#4", None, "1"),
-        ("blog#site#5", None, "1"),
+        ("blog#site#6", None, "1"),  # "/made-up-3"'s: parts 6 to 8
+        ("blog#site#7", None, "1"),
+        ("blog#site#8", None, "1"),
     ]
     today = utc_day(clock.now_s - DAY)[0]
     daily = answer(sharded, "GET", "/stats/daily", query=f"from={today}&to={today}", headers=OWNER)

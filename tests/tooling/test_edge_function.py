@@ -124,10 +124,20 @@ def test_the_api_function_takes_the_prefix_off_and_names_the_viewers_host(
     try:
         # A viewer's own X-Viewer-Host is replaced by the host it asked for.
         answer = function.run(
-            uri, "Example.com", "x=1", "POST", {"X-Viewer-Host": "evil.example", "Origin": "o"}
+            uri,
+            "Example.com",
+            "x=1",
+            "POST",
+            {"X-Viewer-Host": "evil.example", "X-Viewer-Address": "10.0.0.1", "Origin": "o"},
+            viewer_ip="198.51.100.7",
         )
     finally:
         function.close()
 
     assert (answer.status, answer.uri) == (0, rewritten)
-    assert answer.headers == {"host": "Example.com", "x-viewer-host": "example.com", "origin": "o"}
+    assert answer.headers == {
+        "host": "Example.com",
+        "x-viewer-host": "example.com",
+        "x-viewer-address": "198.51.100.7",
+        "origin": "o",
+    }

@@ -17,15 +17,17 @@ def large_site() -> AppConfig:
     """A site with real traffic.
 
     The HTTP API's throttle at the account's default quota (10,000 requests a second, burst
-    5,000), the account's Lambda concurrency, the write shards that throttle needs
+    5,000), 900 of the account's 1,000 concurrent functions (each container reads a split
+    page's shards once a second: more containers, more reads), the write shards that throttle
+    needs
     (resume.capacity), a ceiling out of the way.
     """
     return dataclasses.replace(
         AppConfig(),
         throttle_rate_limit_rps=10_000.0,
         throttle_burst_limit=5_000,
-        lambda_reserved_concurrency=-1,
-        write_shards=36,
+        lambda_reserved_concurrency=900,
+        write_shards=50,
         max_views_per_day=100_000_000,
         request_alarm_per_5min=10_000_000,
     )

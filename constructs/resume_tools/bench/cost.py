@@ -112,6 +112,9 @@ COLD_STARTS_MAX: Final = MONTH_S / 600
 # The site's requests per page view: the page, its stylesheet, counter.js and its
 # config.json (CloudFront caches them, but every request is billed and runs the function).
 SITE_REQUESTS_PER_VIEW: Final = 4
+# The view's own request reaches the API through the site's /api/ (resume.static_site): one
+# more CloudFront request and one run of the /api function, the counter's.
+API_REQUESTS_THROUGH_SITE: Final = 1
 # Lambda's own lines per invocation: none. The function logs in the JSON format with its
 # system logs at WARN (resume.counter_function), and a successful invocation's start and
 # report are INFO, its runtimeDone DEBUG (in the Text format START, END and REPORT were
@@ -177,8 +180,8 @@ def view_usage(views: float) -> Usage:
         write_units=views * (UPDATES_PER_VIEW + INDEX_WRITES_PER_VIEW + 1 / ESTIMATE_WEIGHT)
         + min(views, PAGES_VIEWED_A_DAY * 30) * PAGE_DAY_EXTRA_UNITS,
         log_gb=views * log_bytes_per_request() / 1e9,
-        cloudfront_requests=views * SITE_REQUESTS_PER_VIEW,
-        edge_function_runs=views * SITE_REQUESTS_PER_VIEW,
+        cloudfront_requests=views * (SITE_REQUESTS_PER_VIEW + API_REQUESTS_THROUGH_SITE),
+        edge_function_runs=views * (SITE_REQUESTS_PER_VIEW + API_REQUESTS_THROUGH_SITE),
     )
 
 
@@ -235,8 +238,8 @@ def per_million_views_usd() -> float:
 
 
 def counter_per_million_views_usd() -> float:
-    """The same, for the counter alone (the site's CloudFront requests left out)."""
-    return per_million_views_usd() - dollars(_site(view_usage(1e6)))
+    """The same, for the counter alone (the site's own CloudFront requests left out)."""
+    return per_million_views_usd() - dollars(_site(1e6))
 
 
 # The worst an abuser can force at the default limits: every route at its own sustained
@@ -281,13 +284,19 @@ def abuse_usage() -> Usage:
             write_units=writing * ABUSE_WRITE_UNITS.get(route, 0),
             read_units=reading * ABUSE_READ_UNITS.get(route, 0),
             log_gb=requests * log_bytes_per_request() / 1e9,
+            # Through the site's /api/: CloudFront bills each request and its function run
+            # (the API's throttle answers what it refuses; CloudFront has no throttle).
+            cloudfront_requests=requests,
+            edge_function_runs=requests,
         )
     return total
 
 
-def _site(usage: Usage) -> Usage:
+def _site(views: float) -> Usage:
+    """The site's own CloudFront requests for `views` (the page and its files)."""
     return Usage(
-        cloudfront_requests=usage.cloudfront_requests, edge_function_runs=usage.edge_function_runs
+        cloudfront_requests=views * SITE_REQUESTS_PER_VIEW,
+        edge_function_runs=views * SITE_REQUESTS_PER_VIEW,
     )
 
 
@@ -300,7 +309,7 @@ def cost_table() -> str:
     ]
     for views in MONTHLY_VIEWS:
         row = monthly_cost(views)
-        site = dollars(_site(view_usage(views)))
+        site = dollars(_site(views))
         lines.append(
             f"| {views:,} | ${row.traffic_usd - site:.2f} | ${site:.2f} | ${row.fixed_usd:.2f} "
             f"| **${row.total_usd:.2f}** | ${row.after_free_tiers_usd:.2f} |"

@@ -212,7 +212,7 @@ def _dev(ports: dict[str, int], env: Mapping[str, str]) -> Iterator[tuple[float,
 THROUGHPUT_ENV = {
     "RESUME_THROTTLE_BURST_LIMIT": "2000",
     "RESUME_THROTTLE_RATE_LIMIT_RPS": "1000",
-    "RESUME_WRITE_SHARDS": "4",
+    "RESUME_WRITE_SHARDS": "5",
     "RESUME_LAMBDA_RESERVED_CONCURRENCY": "20",
 }
 

@@ -60,16 +60,18 @@ class EdgeFunction:
         query: str,
         method: str = "GET",
         headers: dict[str, str] | None = None,
+        viewer_ip: str = "127.0.0.1",
     ) -> EdgeAnswer:
         """The function's answer to a request of `uri?query` with Host `host`.
 
-        `headers` are the viewer's others (CloudFront Functions see lower-case names).
+        `headers` are the viewer's others (CloudFront Functions see lower-case names);
+        `viewer_ip` is the address the viewer connected from.
         """
         viewer_headers = {name.lower(): {"value": value} for name, value in (headers or {}).items()}
         event = {
             "version": "1.0",
             "context": {"eventType": "viewer-request"},
-            "viewer": {"ip": "127.0.0.1"},
+            "viewer": {"ip": viewer_ip},
             "request": {
                 "method": method,
                 "uri": uri,

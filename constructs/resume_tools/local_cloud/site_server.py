@@ -8,8 +8,9 @@ distribution's default root object). A missing key answers the site's 404 page w
 
 `/api/*`, any method, is the distribution's API behaviour (ApiBehaviour): the deployed
 `/api` function, then the local API Gateway with the viewer's headers but Host
-(AllViewerExceptHostHeader), the origin's custom header, and CloudFront's headers: the
-viewer's address (its connection's, as CloudFront sets it) and country.
+(AllViewerExceptHostHeader), the origin's custom header, and CloudFront's country header.
+The function sees the viewer's address as CloudFront gives it (event.viewer.ip): the
+connection's.
 The stand-in cannot locate a viewer: a viewer's own `CloudFront-Viewer-Country` stands in
 for CloudFront's lookup (on AWS, CloudFront replaces it). As on AWS, the distribution's
 custom error responses apply to the API's 403 and 404 too: the site's 404 page, status 404.
@@ -26,7 +27,7 @@ from resume.edge_code import API_PATH
 from resume_tools.errors import OpsError
 from resume_tools.local_cloud.edge_function import EdgeFunction
 from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
-from visitor_counter.viewer import ADDRESS_HEADER, COUNTRY_HEADER, ORIGIN_VERIFY_HEADER
+from visitor_counter.viewer import COUNTRY_HEADER, ORIGIN_VERIFY_HEADER
 
 DEFAULT_ROOT_OBJECT = "index.html"
 # The origin statuses the distribution's custom error responses replace with the 404 page.
@@ -122,7 +123,12 @@ def _request_handler(
             }
             try:
                 answer = api.edge.run(
-                    path, self.headers.get("Host", ""), query, self.command, viewer
+                    path,
+                    self.headers.get("Host", ""),
+                    query,
+                    self.command,
+                    viewer,
+                    viewer_ip=self.client_address[0],
                 )
             except OpsError:
                 self.reply(503, {"Content-Type": "text/plain"}, b"The function failed")
@@ -133,8 +139,6 @@ def _request_handler(
             # and the origin's custom header, which replaces a viewer's of that name.
             if COUNTRY_HEADER in viewer:
                 headers[COUNTRY_HEADER] = viewer[COUNTRY_HEADER]
-            address, port = self.client_address[:2]
-            headers[ADDRESS_HEADER] = f"{address}:{port}"
             headers[ORIGIN_VERIFY_HEADER] = api.secret
             target = answer.uri + (f"?{query}" if query else "")
             status, reply_headers, data = _forward(api, self.command, target, headers, body)
@@ -160,7 +164,7 @@ def _forward(
         kept = {
             name: value
             for name, value in response.getheaders()
-            if name.lower() not in _NOT_FORWARDED and name.lower() != "date"
+            if name.lower() not in _NOT_FORWARDED and name.lower() not in ("date", "server")
         }
         return response.status, kept, data
     except OSError:
