@@ -39,7 +39,8 @@ class OriginSecret(Construct):
             input={"value": Fn.uuid()},
             lifecycle=TerraformResourceLifecycle(ignore_changes=["input"]),
         )
-        self.value = Token.as_string(Fn.lookup(self.data.output, "value", ""))
+        # Sensitive: a plan (a pull request's is public) shows "(sensitive value)" for it.
+        self.value = Token.as_string(Fn.sensitive(Fn.lookup(self.data.output, "value", "")))
 
 
 def api_host(api_endpoint: str) -> str:

@@ -41,7 +41,7 @@ def test_the_api_origin_is_the_backends_api_with_its_secret(production: Synthesi
     assert api["custom_origin_config"]["origin_ssl_protocols"] == ["TLSv1.2"]
     (header,) = api["custom_header"]
     assert header["name"] == "x-origin-verify"
-    assert header["value"].startswith("${data.terraform_remote_state.")
+    assert header["value"].startswith("${sensitive(data.terraform_remote_state.")
     assert "origin-secret" in header["value"]
 
 
