@@ -95,7 +95,8 @@ def test_a_shards_day_moves_to_its_own_partitions(
 ) -> None:
     """Each shard's past day goes to a history item, site's day and index partition of its
     own, so a busy page's shards moving at midnight do not write one key; the site's day is
-    split again by page (schema.SITE_DAY_SPLIT), "/made-up-3" going to the parts twice the shards past its own (3 parts a shard)."""
+    split again by page (schema.SITE_DAY_SPLIT, 3 parts a shard), "/made-up-3" going to the
+    parts twice the shards past its own."""
     for page in ("%2F", "%2Fmade-up-3"):
         for n in range(SHARDS):
             answer(sharded, "POST", f"/pages/{page}", source_ip=f"192.0.2.{n}")
