@@ -341,3 +341,25 @@ def test_clicks_on_a_named_element_a_download_and_an_outbound_link_count_as_even
     on_page = page.locator("#events tbody tr").all_inner_texts()
     no_visitors = "\u2013"  # an event's visitors are kept for the whole site only
     assert any(row.startswith("download\t") and row.endswith(no_visitors) for row in on_page)
+
+
+def test_a_view_through_the_sites_api_shows_its_country_by_name_on_the_stats_page(
+    cloud: RunningCloud, page: Page
+) -> None:
+    """The page's own request goes to the site's /api/ (config.json's apiUrl); the stand-in
+    takes the viewer's CloudFront-Viewer-Country as CloudFront's lookup."""
+    page.set_extra_http_headers({"CloudFront-Viewer-Country": "DE"})
+    sent: list[str] = []
+    page.on("request", lambda request: sent.append(request.url))
+
+    with page.expect_response(lambda r: "/api/pages/" in r.url) as counted:
+        page.goto(cloud.site_url + "/posts/hello.html")
+    page.set_extra_http_headers({})
+    page.goto(f"{cloud.site_url}/stats/?page=%2Fposts%2Fhello.html#token={cloud.stats_token}")
+    page.wait_for_selector("body[data-state='ready']")
+    countries = page.locator("#countries tbody tr").all_inner_texts()
+
+    assert counted.value.status == 200
+    assert counted.value.url.startswith(cloud.site_url + "/api/pages/")
+    assert not any(url.startswith(cloud.api_url) for url in sent), sent
+    assert any(row.startswith("Germany\t") for row in countries), countries

@@ -158,10 +158,11 @@ def test_site_assets_have_their_content_types(cloud: RunningCloud) -> None:
     assert script.headers["Cache-Control"] == "public, max-age=300"
 
 
-def test_site_config_points_the_page_at_the_local_api(cloud: RunningCloud) -> None:
+def test_site_config_points_the_page_at_its_own_api_path(cloud: RunningCloud) -> None:
+    """The site's /api/ (the distribution's API behaviour), on AWS as on the local cloud."""
     config = requests.get(cloud.site_url + "/config.json", timeout=10).json()
 
-    assert config == {"apiUrl": cloud.api_url}
+    assert config == {"apiUrl": "/api"}
 
 
 def test_unknown_page_gets_the_404_page(cloud: RunningCloud) -> None:

@@ -29,8 +29,8 @@ def foreign_site() -> Iterator[str]:
 
 def test_the_local_cloud_passed_it_at_start_up(cloud: RunningCloud) -> None:
     assert (
-        "smoke check passed: site, preflight, read route, counting route (as a bot, uncounted),"
-        " stats page, stats route\n"
+        "smoke check passed: site, preflight through the site's /api/, read route, read route "
+        "through the site's /api/, counting route (as a bot, uncounted), stats page, stats route\n"
     ) in cloud.output
 
 
@@ -60,7 +60,7 @@ def test_it_passes_and_counts_nothing(
 
     checks = smoke_check(cloud.site_url, cloud.api_url, deployed=False)
 
-    assert len(checks) == 6
+    assert len(checks) == 7
     assert stored_visitors() == before
 
 
@@ -71,15 +71,20 @@ def test_a_deployed_site_must_be_https_with_security_headers(cloud: RunningCloud
     assert str(failed.value) == f"smoke check failed: site: {cloud.site_url} is not HTTPS"
 
 
-def test_a_site_origin_the_api_does_not_allow_fails_the_preflight(
+def test_a_site_whose_api_path_is_not_the_counter_fails_its_checks(
     cloud: RunningCloud, foreign_site: str
 ) -> None:
+    """A site whose /api/ does not reach the counter (or reaches it without the secret, so
+    the site's origin is not allowed there) fails the checks through it."""
     with pytest.raises(OpsError) as failed:
         smoke_check(foreign_site, cloud.api_url, deployed=False)
 
-    assert str(failed.value) == (
-        f"smoke check failed: preflight: the site's origin {foreign_site} is not allowed (got None)"
+    message = str(failed.value)
+    assert message.startswith(
+        f"smoke check failed: preflight through the site's /api/: OPTIONS {foreign_site}/api/ "
+        "answered 501"
     )
+    assert "; read route through the site's /api/: " in message
 
 
 def test_an_api_that_does_not_answer_names_every_failed_check(cloud: RunningCloud) -> None:
@@ -89,8 +94,8 @@ def test_an_api_that_does_not_answer_names_every_failed_check(cloud: RunningClou
         smoke_check(cloud.site_url, f"http://127.0.0.1:{port}", deployed=False)
 
     message = str(failed.value)
-    assert message.startswith("smoke check failed: preflight: ")
-    assert "; read route: " in message
+    assert message.startswith("smoke check failed: read route: ")
     assert "; counting route (as a bot, uncounted): " in message
     assert "; stats route: " in message
     assert "site:" not in message
+    assert "through the site's /api/" not in message  # the site's /api/ still answers

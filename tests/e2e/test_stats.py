@@ -76,6 +76,7 @@ def test_views_from_a_referrer_appear_in_the_days_page_and_site_stats_and_the_cs
             "browsers": [{"name": "firefox", "views": 5}],
             "systems": [{"name": "linux", "views": 5}],
             "devices": [{"name": "desktop", "views": 5}],
+            "countries": [{"name": "unknown", "views": 5}],
         },
         "events": [],
     }
