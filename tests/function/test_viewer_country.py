@@ -176,3 +176,21 @@ def test_the_sites_cloudfront_origin_counts_only_through_the_site(
         http_event("GET", "/stats/referrers", query=f"from={TODAY}&to={TODAY}", headers=OWNER)
     )
     assert CLOUDFRONT_HOST not in referrers["body"]
+
+
+def test_a_preflight_through_the_site_allows_its_own_origin_only_with_the_secret(
+    api_with: Callable[..., Router],
+) -> None:
+    """What the deploy's smoke check asks: proof the secret and the host reach the function."""
+    api = api_with(origin_secret=SECRET)
+    origin = f"https://{CLOUDFRONT_HOST}"
+    preflight = {"access-control-request-method": "POST", "x-viewer-host": CLOUDFRONT_HOST}
+
+    through = api.handle(
+        http_event("OPTIONS", "/", origin=origin, headers={**preflight, **THROUGH_SITE})
+    )
+    direct = api.handle(http_event("OPTIONS", "/", origin=origin, headers=preflight))
+
+    assert through["statusCode"] == direct["statusCode"] == 204
+    assert through["headers"]["Access-Control-Allow-Origin"] == origin
+    assert "Access-Control-Allow-Origin" not in direct["headers"]
