@@ -21,6 +21,9 @@ API_SOURCE: Final = Path(__file__).parent / "edge" / "api_request.js"
 API_PATH: Final = "/api"
 # The distribution's origin id for the API (the local stand-in finds its header by it).
 API_ORIGIN_ID: Final = "counter-api"
+# The origin statuses the distribution answers with the site's 404 page (status 404), for
+# every behaviour, /api/* too (resume.static_site; the local stand-in does the same).
+NOT_FOUND_STATUSES: Final = (403, 404)
 RUNTIME: Final = "cloudfront-js-2.0"
 # CloudFront Functions' quota on a function's code.
 MAX_CODE_BYTES: Final = 10_240

@@ -43,6 +43,7 @@ from resume.checkov import accept_findings
 from resume.edge_code import (
     API_ORIGIN_ID,
     API_PATH,
+    NOT_FOUND_STATUSES,
     RUNTIME,
     api_request_code,
     redirect_hosts,
@@ -153,7 +154,7 @@ class StaticSite(Construct):
             else _security_headers(
                 self,
                 f"{id_}-security-headers",
-                content_security_policy or DEFAULT_CONTENT_SECURITY_POLICY,
+                content_security_policy or default_content_security_policy(api.domain),
                 hsts_preload,
             )
         )
@@ -254,7 +255,6 @@ class StaticSite(Construct):
                     viewer_protocol_policy="https-only",
                     allowed_methods=["GET", "HEAD", "OPTIONS", "PUT", "POST", "PATCH", "DELETE"],
                     cached_methods=["GET", "HEAD"],
-                    compress=True,
                     cache_policy_id=CACHING_DISABLED_POLICY_ID,
                     origin_request_policy_id=ALL_VIEWER_EXCEPT_HOST_POLICY_ID,
                     response_headers_policy_id=headers_policy.id if headers_policy else None,
@@ -279,13 +279,7 @@ class StaticSite(Construct):
                     )
                 ],
             ),
-            # Without s3:ListBucket, S3 answers 403 for a missing key: both mean "not found".
-            custom_error_response=[
-                CloudfrontDistributionCustomErrorResponse(
-                    error_code=code, response_code=404, response_page_path=error_page
-                )
-                for code in (403, 404)
-            ],
+            custom_error_response=_error_responses(error_page),
             restrictions=CloudfrontDistributionRestrictions(
                 geo_restriction=CloudfrontDistributionRestrictionsGeoRestriction(
                     restriction_type="none"
@@ -315,6 +309,31 @@ class StaticSite(Construct):
         )
 
 
+# The error statuses CloudFront caches (10 s by default, even under CachingDisabled, and
+# keyed without the query string or Authorization there): not one, so an /api error (a bad
+# query's 400, a 503) is never served to another request.
+CACHED_ERROR_STATUSES = (400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504)
+
+
+def _error_responses(error_page: str) -> list[CloudfrontDistributionCustomErrorResponse]:
+    """The site's 404 page for 403 and 404, and no error cached.
+
+    Without s3:ListBucket, S3 answers 403 for a missing key: both mean "not found".
+    """
+    return [
+        CloudfrontDistributionCustomErrorResponse(
+            error_code=code,
+            error_caching_min_ttl=0,
+            **(
+                {"response_code": 404, "response_page_path": error_page}
+                if code in NOT_FOUND_STATUSES
+                else {}
+            ),
+        )
+        for code in CACHED_ERROR_STATUSES
+    ]
+
+
 def _cloudfront_may_read(
     bucket_arn: str, distribution_arn: str
 ) -> DataAwsIamPolicyDocumentStatement:
@@ -335,12 +354,18 @@ def _cloudfront_may_read(
     )
 
 
-# The site's default policy: same origin only (the counter is the site's own /api/);
-# nothing inline runs.
-DEFAULT_CONTENT_SECURITY_POLICY = (
-    "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-    "connect-src 'self'; frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
-)
+def default_content_security_policy(api_host: str) -> str:
+    """The site's default policy: nothing inline runs, it connects to its own origin only.
+
+    The counter is its /api/; a page that calls the API's endpoint itself (the original
+    frontend's script, a `data-api`) reaches this stage's API by its exact host: no other
+    API of the Region, which the policy's old `*.execute-api` wildcard allowed.
+    """
+    return (
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        f"connect-src 'self' https://{api_host}; "
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'"
+    )
 
 
 def _security_headers(

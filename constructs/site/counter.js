@@ -51,8 +51,8 @@
     var configured = script.getAttribute("data-api");
     if (configured) return Promise.resolve(configured);
     var config = new URL("config.json", script.src || location.href);
-    // "/api" (the site's own) is resolved against config.json's URL, not the page's: a page
-    // of another origin that embeds this script still calls this site.
+    // "/api" (the site's own) is resolved against config.json's URL, which is beside this
+    // script (a page of another origin sets data-api: config.json is not served to it).
     return fetch(config, { cache: "no-store", signal: signal }).then(json)
       .then(function (body) { return new URL(body.apiUrl, config).href; });
   }

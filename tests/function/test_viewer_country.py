@@ -13,7 +13,7 @@ from tests.support.stats import OWNER
 from tests.support.tables import all_items
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings, SettingsError
-from visitor_counter.viewer import client_address, country, site_origin
+from visitor_counter.viewer import COUNTRIES, client_address, country, site_origin
 
 SECRET = "0f6c9a52-6f1e-4d7a-9f43-2d1b8c0e7a15"
 THROUGH_SITE = {"x-origin-verify": SECRET}
@@ -34,6 +34,9 @@ TODAY = "2026-11-25"  # the test clock's day
         ({**THROUGH_SITE, "cloudfront-viewer-country": "DEU"}, "unknown"),
         ({**THROUGH_SITE, "cloudfront-viewer-country": "<b>"}, "unknown"),
         ({**THROUGH_SITE, "cloudfront-viewer-country": "D\u00c9"}, "unknown"),
+        ({**THROUGH_SITE, "cloudfront-viewer-country": "ZZ"}, "unknown"),  # no country
+        ({**THROUGH_SITE, "cloudfront-viewer-country": "XK"}, "xk"),
+        ({"x-origin-verify": "\ud800", "cloudfront-viewer-country": "DE"}, "unknown"),
         (THROUGH_SITE, "unknown"),
     ],
 )
@@ -41,6 +44,13 @@ def test_a_country_is_cloudfronts_two_letters_through_the_site_only(
     headers: dict[str, str], expected: str
 ) -> None:
     assert country(headers, SECRET) == expected
+
+
+def test_the_countries_are_iso_3166s_and_kosovo() -> None:
+    """A fixed set bounds a day's item: 250 names at most (resume.capacity)."""
+    assert len(COUNTRIES) == 250
+    assert all(len(code) == 2 and code.isupper() for code in COUNTRIES)
+    assert {"DE", "FR", "US", "JP", "XK", "AQ"} <= COUNTRIES
 
 
 def test_without_a_secret_nothing_is_believed() -> None:

@@ -63,9 +63,18 @@ def test_the_apex_may_redirect_to_www_instead() -> None:
 def test_the_sites_own_404_page_is_served(production: Synthesized) -> None:
     distribution = only(production["frontend"], "aws_cloudfront_distribution")
 
-    pages = {r["response_page_path"] for r in distribution["custom_error_response"]}
+    pages = {
+        r["error_code"]: r.get("response_page_path") for r in distribution["custom_error_response"]
+    }
 
-    assert pages == {"/404.html"}
+    assert {code: page for code, page in pages.items() if page} == {
+        403: "/404.html",
+        404: "/404.html",
+    }
+    # CloudFront caches errors 10 s by default, even under CachingDisabled, keyed without
+    # the query string or Authorization: an /api error must never answer another request.
+    assert {r["error_caching_min_ttl"] for r in distribution["custom_error_response"]} == {0}
+    assert set(pages) == {400, 403, 404, 405, 414, 416, 500, 501, 502, 503, 504}
 
 
 @pytest.mark.parametrize(

@@ -9,6 +9,7 @@ from pathlib import Path
 from resume.config import STACK_KINDS, AppConfig
 from resume_tools.artifacts.workspace import prepare
 from resume_tools.aws import aws_client, bucket_exists
+from resume_tools.errors import OpsError
 from resume_tools.log import Log
 
 
@@ -36,14 +37,34 @@ def diff(
             for kind in STACK_KINDS
         }
     plans = {}
+    # Stacks whose plan adds outputs: a later stack that reads them (the frontend reads the
+    # backend's) cannot be planned against the state until they are applied.
+    adding: list[str] = []
     for kind in STACK_KINDS:
         runner = workspace.runners[kind]
         runner.init()
-        changed, text = runner.plan(lock=lock)
+        try:
+            changed, text = runner.plan(lock=lock)
+        except OpsError as exc:
+            if not adding:
+                raise
+            log(f"[{runner.name}] not planned: {exc}")
+            plans[kind] = StackPlan(not_planned(kind, adding))
+            continue
         log(f"[{runner.name}] " + ("changes:" if changed else "no changes"))
         if changed:
             plans[kind] = StackPlan(text, runner.planned_changes())
+            if runner.planned_new_outputs():
+                adding.append(kind)
     return plans
+
+
+def not_planned(kind: str, adding: list[str]) -> str:
+    """Why `kind` has no plan: it reads outputs the plans of `adding` add."""
+    return (
+        f"not planned yet: the {kind} stack reads outputs that the {' and '.join(adding)} "
+        "plan adds, so its plan needs those applied first (a deploy applies them in order)"
+    )
 
 
 def summary(stage: str, plans: dict[str, StackPlan]) -> str:

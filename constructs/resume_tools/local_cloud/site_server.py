@@ -23,15 +23,13 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
-from resume.edge_code import API_PATH
+from resume.edge_code import API_PATH, NOT_FOUND_STATUSES
 from resume_tools.errors import OpsError
 from resume_tools.local_cloud.edge_function import EdgeFunction
 from resume_tools.local_cloud.loopback import LoopbackServer, QuietHandler
-from visitor_counter.viewer import COUNTRY_HEADER, ORIGIN_VERIFY_HEADER
+from visitor_counter.viewer import ORIGIN_VERIFY_HEADER
 
 DEFAULT_ROOT_OBJECT = "index.html"
-# The origin statuses the distribution's custom error responses replace with the 404 page.
-ERROR_PAGE_STATUSES = (403, 404)
 # Hop-by-hop headers a proxy never forwards (RFC 9110), and what the stand-in re-frames.
 _NOT_FORWARDED = frozenset(
     {"host", "connection", "keep-alive", "transfer-encoding", "content-length", "upgrade"}
@@ -133,16 +131,14 @@ def _request_handler(
             except OpsError:
                 self.reply(503, {"Content-Type": "text/plain"}, b"The function failed")
                 return
+            # The viewer's headers as the function left them, but Host. The country is
+            # among them: the stand-in's "lookup" is the viewer's own CloudFront-Viewer-Country.
             headers = {k: v for k, v in (answer.headers or {}).items() if k != "host"}
-            # CloudFront's own: the viewer's country (the stand-in's "lookup" is the viewer's
-            # header; absent, CloudFront sends none either for an address it cannot place),
-            # and the origin's custom header, which replaces a viewer's of that name.
-            if COUNTRY_HEADER in viewer:
-                headers[COUNTRY_HEADER] = viewer[COUNTRY_HEADER]
+            # The origin's custom header replaces a viewer's of that name.
             headers[ORIGIN_VERIFY_HEADER] = api.secret
             target = answer.uri + (f"?{query}" if query else "")
             status, reply_headers, data = _forward(api, self.command, target, headers, body)
-            if status in ERROR_PAGE_STATUSES:
+            if status in NOT_FOUND_STATUSES:
                 self._not_found()
                 return
             self.reply(status, reply_headers, data)

@@ -191,6 +191,15 @@ class StackRunner:
             changes.append((change["address"], action))
         return changes
 
+    def planned_new_outputs(self) -> list[str]:
+        """The outputs ./tfplan creates (a stack reading them cannot plan before they exist)."""
+        plan = json.loads(self._terraform("show", "-json", "tfplan").stdout)
+        return sorted(
+            name
+            for name, change in plan.get("output_changes", {}).items()
+            if "create" in change.get("actions", [])
+        )
+
     def outputs(self) -> dict[str, str]:
         """The stack's outputs as plain strings."""
         result = self._terraform("output", "-json")
