@@ -151,6 +151,39 @@ def test_no_ip_or_user_agent_is_stored_or_logged(cloud: RunningCloud) -> None:
         assert "127.0.0.1" not in text
 
 
+def test_through_the_sites_api_no_cookie_address_agent_or_secret_is_stored_or_logged(
+    cloud: RunningCloud,
+) -> None:
+    """The site's /api/ forwards every viewer header but Host, cookies too: the function
+    reads what it needs and keeps none of it."""
+    seen = len(cloud.later_output)
+    distribution = emulator_client("cloudfront", cloud.emulator_endpoint).list_distributions()
+    (summary,) = distribution["DistributionList"]["Items"]
+    (api,) = [o for o in summary["Origins"]["Items"] if o["Id"] == "counter-api"]
+    secret = api["CustomHeaders"]["Items"][0]["HeaderValue"]
+
+    response = client_at("127.0.0.4").post(
+        f"{cloud.site_url}/api/pages/%2Fe2e-privacy-site",
+        headers={
+            "Origin": cloud.site_url,
+            "User-Agent": PROBE_AGENT,
+            "Cookie": "session=E2ECookieProbe",
+            "CloudFront-Viewer-Country": "NZ",
+        },
+        timeout=10,
+    )
+    deadline = time.monotonic() + 10
+    while len(cloud.later_output) == seen and time.monotonic() < deadline:
+        time.sleep(0.05)
+    items = json.dumps(table_items(cloud), default=repr)
+
+    assert response.json()["views"] == 1
+    assert "a:c:nz" in items
+    for text in (items, "".join(cloud.later_output[seen:])):
+        for secret_or_private in ("E2ECookieProbe", "E2EPageProbe", "127.0.0.4", secret):
+            assert secret_or_private not in text
+
+
 def test_client_items_expire_through_the_daily_tables_ttl(cloud: RunningCloud) -> None:
     post_page(cloud, "%2Fe2e-ttl")
     client = emulator_client("dynamodb", cloud.emulator_endpoint)
