@@ -93,6 +93,7 @@ def stage_scope(config: AppConfig, account: Account) -> Scope:
         hosted_zone=config.hosted_zone_id or "*",
         tag_keys=tuple(sorted(config.all_tags)),
         record_sets=site_records(config.domain_name),
+        site_ids=config.site_ids,
     )
 
 
@@ -131,7 +132,7 @@ def function_resources(config: AppConfig, account: Account) -> FunctionResources
 
 def boundary_document(config: AppConfig, account: Account) -> dict[str, Any]:
     """The most the stage function's role may ever do: every grant, on its exact resources."""
-    return _document(policy_statements(function_resources(config, account), config.site_id))
+    return _document(policy_statements(function_resources(config, account), config.site_ids))
 
 
 def stage_actions(config: AppConfig) -> list[str]:
@@ -202,7 +203,7 @@ class GitHubRoles(Construct):
                 Construct(self, f"{stage}-function"),
                 name=stage_config.function_role_name,
                 resources=function_resources(stage_config, account),
-                site_id=stage_config.site_id,
+                site_ids=stage_config.site_ids,
                 tracing=config.tracing,
                 permissions_boundary=boundary.arn,
                 policy_name=CI_POLICY_NAME,

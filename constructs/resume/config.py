@@ -21,6 +21,7 @@ from typing import Any
 
 from resume.capacity import Capacity
 from resume.capacity import problems as capacity_problems
+from resume.other_sites import MAX_OTHER_SITES, OtherSite, parse_site
 from visitor_counter import schema
 from visitor_counter.page_patterns import InvalidPattern, pattern_regex
 from visitor_counter.routes import ROUTES
@@ -130,6 +131,10 @@ class AppConfig:
     # counter.js's "outbound" and "download", and names or prefixes ending in "*" ("*": any
     # valid name). A name only a prefix admits is one of at most 20 such a day.
     event_names: tuple[str, ...] = ("outbound", "download")
+    # Other sites this deployment counts (resume.other_sites), each a line of words: its id,
+    # its origins, its pages as globs ("shop https://shop.example /products/**"). Hosted
+    # elsewhere, each counts through the API's endpoint, with its own token and stats.
+    sites: tuple[str, ...] = ()
     # One address adds at most this many views of one page per hour.
     max_views_per_client_hour: int = _HANDLER.max_views_per_client_hour
     # The site's counted views a UTC day at most; past it, counting stops until midnight.
@@ -242,11 +247,21 @@ class AppConfig:
 
     @property
     def site_id(self) -> str:
-        """The site this stage counts, its items' key prefix (the function's grants hold it).
+        """The site this stage serves and counts first, its items' key prefix.
 
-        One site per stage, so the schema's default.
+        The schema's default, whatever other sites the stage counts: its data stays put.
         """
         return schema.DEFAULT_SITE_ID
+
+    @property
+    def other_sites(self) -> tuple[OtherSite, ...]:
+        """The other sites this stage counts, parsed (checked when the config is made)."""
+        return tuple(parse_site(entry) for entry in self.sites)
+
+    @property
+    def site_ids(self) -> tuple[str, ...]:
+        """Every site this stage counts: the first, then the others (the grants name all)."""
+        return (self.site_id, *(site.site_id for site in self.other_sites))
 
     @property
     def function_name(self) -> str:
@@ -380,6 +395,33 @@ def _coerce(name: str, type_name: str, value: Any) -> Any:
     return tuple(str(item) for item in value)
 
 
+def _check_other_sites(config: AppConfig) -> None:
+    """Each other site parses, has an id of its own and origins no other site has."""
+    if len(config.sites) > MAX_OTHER_SITES:
+        raise ConfigError(f"sites: at most {MAX_OTHER_SITES} other sites")
+    taken = {origin: config.site_id for origin in (*config.origins, *config.domain_origins)}
+    ids = {config.site_id}
+    for entry in config.sites:
+        try:
+            site = parse_site(entry)
+        except ValueError as exc:
+            raise ConfigError(f"sites: {exc}") from None
+        if site.site_id in ids:
+            raise ConfigError(
+                f"sites: {site.site_id!r} is taken (the first site is {config.site_id!r})"
+            )
+        ids.add(site.site_id)
+        if len(site.pages) > MAX_PAGE_PATTERNS:
+            raise ConfigError(f"sites: {site.site_id}: at most {MAX_PAGE_PATTERNS} page globs")
+        for origin in site.origins:
+            if origin in taken:
+                raise ConfigError(
+                    f"sites: {site.site_id}: {origin} is {taken[origin]!r}'s already: an origin "
+                    "is one site's"
+                )
+            taken[origin] = site.site_id
+
+
 def _validate(config: AppConfig) -> None:
     _check(_PROJECT.fullmatch(config.project), "project", config.project, "lower-case, 2-24")
     if config.stage not in KNOWN_STAGES:
@@ -467,6 +509,7 @@ def _validate(config: AppConfig) -> None:
             pattern_regex(pattern)
         except InvalidPattern as exc:
             raise ConfigError(f"page_patterns: {exc}") from None
+    _check_other_sites(config)
     if not config.event_names:
         raise ConfigError('event_names: list at least one (["*"]: any valid name)')
     for name in config.event_names:

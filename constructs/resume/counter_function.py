@@ -117,7 +117,7 @@ class CounterFunction(Construct):
                 self,
                 name=config.function_role_name,
                 resources=tables.resources(log_streams=f"{self.log_group.arn}:*"),
-                site_id=config.site_id,
+                site_ids=config.site_ids,
                 tracing=config.tracing,
             ).arn
         )

@@ -9,6 +9,7 @@ stack its resources' references, the boundary the stage's ARN patterns).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
@@ -78,12 +79,14 @@ GRANTS: Final = (
 )
 
 
-def own_site_keys(site_id: str) -> list[str]:
-    """The partition keys a site's items have: "{site}" and "{site}#..."."""
-    return [site_id, f"{site_id}#*"]
+def own_site_keys(site_ids: Sequence[str]) -> list[str]:
+    """The partition keys the sites' items have: "{site}" and "{site}#..." of each."""
+    return [key for site in site_ids for key in (site, f"{site}#*")]
 
 
-def policy_statements(resources: FunctionResources, site_id: str) -> list[dict[str, Any]]:
+def policy_statements(
+    resources: FunctionResources, site_ids: Sequence[str]
+) -> list[dict[str, Any]]:
     """Every grant as an IAM JSON statement (the boundary's form)."""
     statements = []
     for grant in GRANTS:
@@ -94,6 +97,6 @@ def policy_statements(resources: FunctionResources, site_id: str) -> list[dict[s
             "Resource": arns[0] if len(arns) == 1 else arns,
         }
         if grant.own_site_items:
-            statement["Condition"] = {OWN_SITE_TEST: {LEADING_KEYS: own_site_keys(site_id)}}
+            statement["Condition"] = {OWN_SITE_TEST: {LEADING_KEYS: own_site_keys(site_ids)}}
         statements.append(statement)
     return statements

@@ -9,6 +9,7 @@ all, so no branch's deploy can make the role trust another principal or grant it
 from __future__ import annotations
 
 import json
+from collections.abc import Sequence
 
 from cdktf import TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
@@ -56,7 +57,7 @@ def function_role(
     *,
     name: str,
     resources: FunctionResources,
-    site_id: str,
+    site_ids: Sequence[str],
     tracing: bool,
     permissions_boundary: str | None = None,
     policy_name: str | None = None,
@@ -78,7 +79,7 @@ def function_role(
     )
     own_site_items = [
         DataAwsIamPolicyDocumentStatementCondition(
-            test=OWN_SITE_TEST, variable=LEADING_KEYS, values=own_site_keys(site_id)
+            test=OWN_SITE_TEST, variable=LEADING_KEYS, values=own_site_keys(site_ids)
         )
     ]
     permissions = DataAwsIamPolicyDocument(

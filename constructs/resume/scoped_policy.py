@@ -171,13 +171,13 @@ class Scope:
     # The DNS records the deploy may change: names (normalized: lower case, no trailing dot;
     # globs) and the record types allowed at those names.
     record_sets: tuple[RecordSet, ...] = ()
-    # The site whose known-pages item the deploy writes.
-    site_id: str = DEFAULT_SITE_ID
+    # The sites whose known-pages items the deploy writes (resume.other_sites).
+    site_ids: tuple[str, ...] = (DEFAULT_SITE_ID,)
 
     @property
-    def known_pages_key(self) -> str:
-        """The one item key the deploy's item actions may use."""
-        return known_pages_key(self.site_id)
+    def known_pages_keys(self) -> tuple[str, ...]:
+        """The item keys the deploy's item actions may use: each site's known pages."""
+        return tuple(known_pages_key(site) for site in self.site_ids)
 
     def fill(self, template: str) -> str:
         """A template of SCOPED_FORMATS or API_ARNS with this stage's values."""
@@ -273,7 +273,7 @@ def _conditions(action: str, arn_format: str, keys: list[str], scope: Scope) -> 
     if arn_format in TAG_SCOPED_FORMATS and action in TAG_GUARDED_ACTIONS:
         condition += _own_tags("aws:ResourceTag", scope)
     if action in KNOWN_PAGES_ITEM_ACTIONS and LEADING_KEYS in keys:
-        condition.append(("ForAllValues:StringEquals", LEADING_KEYS, (scope.known_pages_key,)))
+        condition.append(("ForAllValues:StringEquals", LEADING_KEYS, scope.known_pages_keys))
     if action == "lambda:AddPermission" and PRINCIPAL_KEY in keys:
         condition.append(("StringEquals", PRINCIPAL_KEY, INVOKING_SERVICE))
     if RECORD_NAMES_KEY in keys and scope.record_sets:

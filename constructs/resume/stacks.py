@@ -38,7 +38,11 @@ from resume.site_pages import (
 from resume.state_bucket import StateBucket
 from resume.static_site import StaticSite
 from visitor_counter import schema
-from visitor_counter.settings import ORIGIN_SEPARATOR, deployed_environment
+from visitor_counter.settings import (
+    ORIGIN_SEPARATOR,
+    deployed_environment,
+    format_other_sites,
+)
 
 
 class StateStack(TerraformStack):
@@ -184,6 +188,16 @@ class BackendStack(TerraformStack):
             pages=site_page_ids(project_root / config.site_dir),
             patterns=config.page_patterns,
         )
+        # Each other site's pages: its globs (hosted elsewhere, no page of it is here).
+        for site in config.other_sites:
+            KnownPagesItem(
+                self,
+                f"known-pages-{site.site_id}",
+                table_name=counter.name,
+                site_id=site.site_id,
+                pages=[],
+                patterns=site.pages,
+            )
         return FunctionTables(
             counter=counter,
             daily=DailyTable(
@@ -222,6 +236,9 @@ class BackendStack(TerraformStack):
             allowed_origins=ORIGIN_SEPARATOR.join(origins),
             log_level=config.log_level,
             origin_secret=self.origin_secret.value,
+            other_sites=format_other_sites(
+                {site.site_id: site.origins for site in config.other_sites}
+            ),
         )
 
     def _ci_made_role(self, config: AppConfig) -> str | None:

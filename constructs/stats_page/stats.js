@@ -16,7 +16,8 @@
   const DAY_S = 86400;
   const UNAUTHORIZED = "Open the stats link that “nox -s stats-token” printed, or paste a token below.";
 
-  const view = { api: "", token: "", from: "", to: "", page: "" };
+  // site: one of the deployment's other sites (?site=shop), "" for its first.
+  const view = { api: "", token: "", from: "", to: "", page: "", site: "" };
   let generation = 0;  // bumped by every load: an older, slower answer is dropped
   let chart = null;
   let lastDays = [];
@@ -117,12 +118,15 @@
     view.from = query.get("from") || fallback.from;
     view.to = query.get("to") || fallback.to;
     view.page = query.get("page") || "";
+    view.site = query.get("site") || "";
+    if (view.site) document.querySelector("h1").textContent = `Site stats: ${view.site}`;
   }
 
   // Keeps the view in the query string (replaceState: the back button leaves the page).
   function writeQuery() {
     const query = new URLSearchParams({ from: view.from, to: view.to });
     if (view.page) query.set("page", view.page);
+    if (view.site) query.set("site", view.site);
     history.replaceState(null, "", `${location.pathname}?${query}`);
   }
 
@@ -169,6 +173,7 @@
   async function request(path, params) {
     const url = new URL(view.api + path, location.href);  // "/api" is this site's own
     Object.keys(params).forEach((key) => { if (params[key]) url.searchParams.set(key, params[key]); });
+    if (view.site) url.searchParams.set("site", view.site);  // that site's stats, its token
     const headers = view.token ? { Authorization: `Bearer ${view.token}` } : {};
     let response;
     try {

@@ -1,4 +1,4 @@
-"""Lambda entry point: builds the router once per container, then delegates each event."""
+"""Lambda entry point: builds the sites' routers once per container, then delegates each event."""
 
 from __future__ import annotations
 
@@ -8,14 +8,14 @@ from typing import Any
 from visitor_counter.http import Response
 from visitor_counter.settings import Settings
 from visitor_counter.store import new_dynamodb_client
-from visitor_counter.wiring import build_router
+from visitor_counter.wiring import build_sites
 
 # Module scope runs in Lambda's init phase: a bad setting fails the cold start
 # with the variable's name, and the client is built once per container.
 SETTINGS = Settings.from_env(os.environ)
-_ROUTER = build_router(SETTINGS, new_dynamodb_client(SETTINGS))
+_SITES = build_sites(SETTINGS, new_dynamodb_client(SETTINGS))
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> Response:
     """Handle one HTTP API (payload 2.0) event."""
-    return _ROUTER.handle(event, getattr(context, "aws_request_id", ""))
+    return _SITES.handle(event, getattr(context, "aws_request_id", ""))

@@ -58,6 +58,10 @@ from visitor_counter.telemetry import RequestLog, RequestRecord
 from visitor_counter.viewer import client_address, country, site_origin
 from visitor_counter.visitors import PageCounter
 
+# The stats routes' parameter naming a site of the deployment (sites.py).
+SITE_PARAMETER = "site"
+UNKNOWN_SITE = "This deployment counts no site {site!r}."
+
 COUNT_UNAVAILABLE = "Visitor count unavailable."
 RETRY_LATER = "Visitor count temporarily unavailable, please retry later."
 CEILING_REACHED = (
@@ -297,7 +301,12 @@ class Router:
         # The token first: without it, nothing is said of the parameters either.
         self._stats_gate.check(request.headers)
         accepted, read = self._stats_routes[STATS.rest(request.path)]
-        query = parse_query(request.query, accepted, self._stats.today())
+        # `site` names the deployment's site (sites.py chose this router by it): only this
+        # router's own is an answer here.
+        named = dict(parse_qsl(request.query, keep_blank_values=True)).get(SITE_PARAMETER)
+        if named is not None and named != self._settings.site_id:
+            raise BadRequest(404, UNKNOWN_SITE.format(site=named[:64]))
+        query = parse_query(request.query, (*accepted, SITE_PARAMETER), self._stats.today())
         return read(query), "read", False
 
     def _source(self, request: Request, fields: dict[str, str]) -> str:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Final
 from urllib.parse import urlsplit
@@ -26,6 +26,9 @@ DAY_VIEWS_RANGE: Final = (1, 100_000_000)
 RETENTION_DAYS_RANGE: Final = (1, MAX_RETENTION_DAYS)
 WRITE_SHARDS_RANGE: Final = (1, schema.MAX_WRITE_SHARDS)
 ORIGIN_SEPARATOR: Final = ","
+# OTHER_SITES: "shop=https://shop.example|https://www.shop.example;docs=https://docs.example".
+SITE_SEPARATOR: Final = ";"
+ORIGIN_LIST_SEPARATOR: Final = "|"
 # The environment variable each Settings field is read from: the one place its name is
 # written. The infrastructure writes the function's environment through
 # deployed_environment(); the Lambda runtime sets the region (AWS_REGION) itself.
@@ -50,6 +53,7 @@ VARIABLES: Final = {
     "write_shards": "WRITE_SHARDS",
     "event_names": "EVENT_NAMES",
     "origin_secret": "ORIGIN_SECRET",
+    "other_sites": "OTHER_SITES",
 }
 
 
@@ -98,6 +102,9 @@ class Settings:
     # The header value the site's distribution sends with every /api request (viewer.py);
     # "": no distribution in front, so no country and no forwarded host is believed.
     origin_secret: str = ""
+    # The deployment's other sites (sites.py): (site id, its allowed origins), each counted,
+    # stored and read apart, under its own id; "" in the environment: none.
+    other_sites: tuple[tuple[str, frozenset[str]], ...] = ()
 
     @property
     def daily_table(self) -> str:
@@ -157,6 +164,7 @@ class Settings:
             write_shards=_integer(env, v["write_shards"], d.write_shards, *WRITE_SHARDS_RANGE),
             event_names=_event_names(env, v["event_names"], d.event_names),
             origin_secret=_secret(env, v["origin_secret"]),
+            other_sites=_other_sites(env, v["other_sites"]),
         )
 
 
@@ -212,6 +220,32 @@ def _origins(env: Mapping[str, str], name: str, default: frozenset[str]) -> froz
         return frozenset(parse_origin(item) for item in items)
     except ValueError as exc:
         raise SettingsError(f"{name}: {exc}") from exc
+
+
+def format_other_sites(sites: Mapping[str, Iterable[str]]) -> str:
+    """OTHER_SITES as the infrastructure writes it: "id=origin|origin;id=origin"."""
+    return SITE_SEPARATOR.join(
+        f"{site}={ORIGIN_LIST_SEPARATOR.join(origins)}" for site, origins in sites.items()
+    )
+
+
+def _other_sites(env: Mapping[str, str], name: str) -> tuple[tuple[str, frozenset[str]], ...]:
+    raw = env.get(name, "")
+    sites: list[tuple[str, frozenset[str]]] = []
+    for entry in filter(None, raw.split(SITE_SEPARATOR)):
+        site, _, origins = entry.partition("=")
+        if not _SITE_ID.fullmatch(site) or any(site == known for known, _ in sites):
+            raise SettingsError(f"{name}: {site!r} is not a site id, or is given twice")
+        try:
+            parsed = frozenset(
+                parse_origin(o) for o in origins.split(ORIGIN_LIST_SEPARATOR) if o.strip()
+            )
+        except ValueError as exc:
+            raise SettingsError(f"{name}: {site}: {exc}") from None
+        if not parsed:
+            raise SettingsError(f"{name}: {site} has no origin")
+        sites.append((site, parsed))
+    return tuple(sites)
 
 
 def _secret(env: Mapping[str, str], name: str) -> str:

@@ -10,6 +10,7 @@ import itertools
 import random
 import time
 from collections.abc import Callable
+from dataclasses import replace
 from typing import Any
 
 from visitor_counter import schema
@@ -23,6 +24,7 @@ from visitor_counter.live_pages import LivePages
 from visitor_counter.page_store import PageStore
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings
+from visitor_counter.sites import Sites
 from visitor_counter.stats import StatsReader
 from visitor_counter.stats_access import StatsGate
 from visitor_counter.store import SiteTotal
@@ -103,6 +105,22 @@ def build_router(
         ),
         requests or RequestLog(settings.site_id, settings.log_level),
     )
+
+
+def build_sites(settings: Settings, client: Any) -> Sites:
+    """The deployment's sites, each a router of its own over the one client (sites.py).
+
+    The first is the settings' own site; each other has its id and its origins, and every
+    other setting of the first (the tables, limits, shards, event names, the secret).
+    """
+    others = {
+        site: (
+            build_router(replace(settings, site_id=site, allowed_origins=origins), client),
+            origins,
+        )
+        for site, origins in settings.other_sites
+    }
+    return Sites(build_router(settings, client), others)
 
 
 def round_robin() -> Callable[[int], int]:

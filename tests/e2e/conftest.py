@@ -14,7 +14,7 @@ from playwright.sync_api import Browser, Page, sync_playwright
 
 from resume_tools.local_cloud.cloud import emulator_client
 from tests.support.browser import CHROMIUM_FLAGS, DESKTOP_CHROME
-from tests.support.cloud import E2E_PAGE_PATTERNS, RunningCloud, running_cloud
+from tests.support.cloud import E2E_OTHER_SITES, E2E_PAGE_PATTERNS, RunningCloud, running_cloud
 from tests.support.tables import stored_count
 
 
@@ -27,7 +27,8 @@ def cloud() -> Iterator[RunningCloud]:
     """
     # With made-up history before today, for the stats page; today's counts are the tests'.
     with running_cloud(
-        {"RESUME_PAGE_PATTERNS": E2E_PAGE_PATTERNS}, "--seed-demo-history"
+        {"RESUME_PAGE_PATTERNS": E2E_PAGE_PATTERNS, "RESUME_SITES": E2E_OTHER_SITES},
+        "--seed-demo-history",
     ) as started:
         yield started
 

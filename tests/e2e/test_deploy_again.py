@@ -17,7 +17,7 @@ from resume_tools.deploy.deploy import deploy
 from resume_tools.errors import OpsError
 from resume_tools.local_cloud.cloud import emulator_client, emulator_env, local_config
 from resume_tools.local_cloud.loopback import client_at
-from tests.support.cloud import E2E_PAGE_PATTERNS, RunningCloud
+from tests.support.cloud import E2E_OTHER_SITES, E2E_PAGE_PATTERNS, RunningCloud
 from tests.support.events import BROWSER
 from tests.support.synth import PROJECT_ROOT
 from visitor_counter import schema
@@ -33,6 +33,7 @@ def config(cloud: RunningCloud, monkeypatch: pytest.MonkeyPatch) -> AppConfig:
     for name, value in emulator_env(cloud.emulator_endpoint).items():
         monkeypatch.setenv(name, value)
     monkeypatch.setenv("RESUME_PAGE_PATTERNS", E2E_PAGE_PATTERNS)
+    monkeypatch.setenv("RESUME_SITES", E2E_OTHER_SITES)
     return local_config(os.environ, cloud.emulator_endpoint, cloud.ports)
 
 

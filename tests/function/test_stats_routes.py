@@ -373,12 +373,12 @@ def test_the_csv_export_has_a_row_per_page_per_day(api: Router, clock: Clock) ->
         (
             "daily",
             "form=2026-11-01",
-            "Unknown query parameter 'form': this route takes from, to, page.",
+            "Unknown query parameter 'form': this route takes from, to, page, site.",
         ),
         (
             "export.csv",
             "page=%2Fa",
-            "Unknown query parameter 'page': this route takes from, to.",
+            "Unknown query parameter 'page': this route takes from, to, site.",
         ),
         ("referrers", "to=2026-11-01&to=2026-11-02", "Query parameter 'to' is given twice."),
         ("daily", "to=0001-01-05", "to must be 2000-01-01 or later, got '0001-01-05'."),

@@ -44,6 +44,7 @@ SAMPLES = {
     "write_shards": "4",
     "event_names": "cv-download,contact-*",
     "origin_secret": "0f6c9a52-6f1e-4d7a-9f43-2d1b8c0e7a15",
+    "other_sites": "shop=https://shop.example|https://www.shop.example",
 }
 
 

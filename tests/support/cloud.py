@@ -44,6 +44,9 @@ class RunningCloud:
 # The local cloud's page list: the demo site's pages, and these for the tests' own pages.
 # Globs for made-up test pages; /e2e-popular named exactly, so listed: in the public top list.
 E2E_PAGE_PATTERNS = "/e2e-*,/posts/e2e-*,/e2e-popular"
+# A second site the local cloud counts (resume.other_sites), hosted elsewhere.
+E2E_SHOP_ORIGIN = "https://shop.example"
+E2E_OTHER_SITES = f"shop {E2E_SHOP_ORIGIN} /products/*"
 
 
 # How long a stopped local cloud may take to shut its servers and moto down.

@@ -35,3 +35,13 @@ def test_the_readme_quotes_the_models_price_of_a_million_views() -> None:
 def test_the_fixed_cost_is_within_the_always_free_tiers_by_default() -> None:
     assert dollars(fixed_usage(), free=ALWAYS_FREE) < 0.01  # the salts' writes: $0.0002
     assert round(dollars(fixed_usage(topic_key=True), free=ALWAYS_FREE), 2) == 1.00
+
+
+def test_each_other_site_adds_its_six_metrics() -> None:
+    """ "$1.80 a month at list price past CloudWatch's 10 free" (docs/configuration.md)."""
+    one, two = dollars(fixed_usage()), dollars(fixed_usage(sites=2))
+    page = (PROJECT_ROOT / "docs" / "configuration.md").read_text()
+
+    assert round(two - one, 2) == 1.80
+    assert "$1.80 a month at list price past CloudWatch's 10 free" in page
+    assert round(dollars(fixed_usage(sites=2), free=ALWAYS_FREE), 2) == 0.60

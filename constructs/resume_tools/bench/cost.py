@@ -185,10 +185,14 @@ def view_usage(views: float) -> Usage:
     )
 
 
-def fixed_usage(*, topic_key: bool = False) -> Usage:
-    """What the stack uses a month with no traffic; `topic_key`: with encrypt_alarm_topic."""
+def fixed_usage(*, topic_key: bool = False, sites: int = 1) -> Usage:
+    """What the stack uses a month with no traffic.
+
+    `topic_key`: with encrypt_alarm_topic; `sites`: the sites it counts (each has its own six
+    metrics, by their Site dimension).
+    """
     return Usage(
-        custom_metrics=CUSTOM_METRICS,
+        custom_metrics=CUSTOM_METRICS * sites,
         alarm_metrics=ALARM_METRICS,
         kms_keys=int(topic_key),
         write_units=SALT_WRITES_A_MONTH,

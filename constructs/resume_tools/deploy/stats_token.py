@@ -44,9 +44,13 @@ def store_stats_token(dynamodb: Any, table_name: str, token: str, site_id: str) 
         raise OpsError(f"cannot reach DynamoDB: {exc}") from exc
 
 
-def stats_page_url(site_url: str, token: str) -> str:
-    """The stats page with the token in its fragment, which the browser never sends."""
-    return f"{site_url.rstrip('/')}/stats/#token={token}"
+def stats_page_url(site_url: str, token: str, site: str = "") -> str:
+    """The stats page with the token in its fragment, which the browser never sends.
+
+    `site`: one of the deployment's other sites, whose stats the page then reads.
+    """
+    query = f"?site={site}" if site else ""
+    return f"{site_url.rstrip('/')}/stats/{query}#token={token}"
 
 
 def deployed_site_url(config: AppConfig) -> str | None:
