@@ -21,7 +21,7 @@ from typing import Any
 
 from resume.capacity import Capacity
 from resume.capacity import problems as capacity_problems
-from resume.other_sites import MAX_OTHER_SITES, OtherSite, parse_site
+from resume.other_sites import MAX_OTHER_SITES, MAX_SITE_ORIGINS, OtherSite, parse_site
 from visitor_counter import schema
 from visitor_counter.page_patterns import InvalidPattern, pattern_regex
 from visitor_counter.routes import ROUTES
@@ -29,11 +29,15 @@ from visitor_counter.settings import (
     CLIENT_HOUR_VIEWS_RANGE,
     DAY_VIEWS_RANGE,
     LOG_LEVELS,
+    ORIGIN_SEPARATOR,
     RETENTION_DAYS_RANGE,
     STATS_ACCESS,
     TABLE_NAME,
     WRITE_SHARDS_RANGE,
     Settings,
+    SettingsError,
+    deployed_environment,
+    format_other_sites,
     parse_origin,
 )
 from visitor_counter.visitors import estimate_weight
@@ -399,7 +403,10 @@ def _check_other_sites(config: AppConfig) -> None:
     """Each other site parses, has an id of its own and origins no other site has."""
     if len(config.sites) > MAX_OTHER_SITES:
         raise ConfigError(f"sites: at most {MAX_OTHER_SITES} other sites")
-    taken = {origin: config.site_id for origin in (*config.origins, *config.domain_origins)}
+    # As the function reads them (normalised): an origin written twice in two forms is one.
+    taken = {
+        parse_origin(origin): config.site_id for origin in (*config.origins, *config.domain_origins)
+    }
     ids = {config.site_id}
     for entry in config.sites:
         try:
@@ -411,8 +418,17 @@ def _check_other_sites(config: AppConfig) -> None:
                 f"sites: {site.site_id!r} is taken (the first site is {config.site_id!r})"
             )
         ids.add(site.site_id)
-        if len(site.pages) > MAX_PAGE_PATTERNS:
-            raise ConfigError(f"sites: {site.site_id}: at most {MAX_PAGE_PATTERNS} page globs")
+        if len(site.pages) > MAX_PAGE_PATTERNS or len(site.origins) > MAX_SITE_ORIGINS:
+            raise ConfigError(
+                f"sites: {site.site_id}: at most {MAX_PAGE_PATTERNS} page globs and "
+                f"{MAX_SITE_ORIGINS} origins"
+            )
+        for page in site.pages:
+            if len(page) > MAX_PAGE_PATTERN_CHARS:
+                raise ConfigError(
+                    f"sites: {site.site_id}: {page[:40]!r}… is longer than "
+                    f"{MAX_PAGE_PATTERN_CHARS} characters"
+                )
         for origin in site.origins:
             if origin in taken:
                 raise ConfigError(
@@ -420,6 +436,23 @@ def _check_other_sites(config: AppConfig) -> None:
                     "is one site's"
                 )
             taken[origin] = site.site_id
+
+
+def _check_the_function_reads_them(config: AppConfig) -> None:
+    """The origins and sites read back as the function reads its environment at cold start.
+
+    A value only the config accepted would deploy, then fail every request of every site.
+    """
+    environment = deployed_environment(
+        allowed_origins=ORIGIN_SEPARATOR.join((*config.origins, *config.domain_origins)),
+        other_sites=format_other_sites({s.site_id: s.origins for s in config.other_sites}),
+    )
+    try:
+        Settings.from_env({k: v for k, v in environment.items() if v})
+    except SettingsError as exc:
+        raise ConfigError(
+            f"allowed_origins or sites: the function would not start: {exc}"
+        ) from None
 
 
 def _validate(config: AppConfig) -> None:
@@ -510,6 +543,7 @@ def _validate(config: AppConfig) -> None:
         except InvalidPattern as exc:
             raise ConfigError(f"page_patterns: {exc}") from None
     _check_other_sites(config)
+    _check_the_function_reads_them(config)
     if not config.event_names:
         raise ConfigError('event_names: list at least one (["*"]: any valid name)')
     for name in config.event_names:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ipaddress
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -15,6 +16,10 @@ TABLE_NAME: Final = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _TABLE_NAME_OR_EMPTY = re.compile(rf"^(?:{TABLE_NAME.pattern[1:-1]})?$")
 _SITE_ID = re.compile(r"^[A-Za-z0-9_.:/-]{1,128}$")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{32,128}")
+# An origin's host as a browser sends it: DNS labels (or an IPv4 address); no wildcard.
+# The config's (resume.other_sites.SITE_ID): a key prefix and a query value.
+_OTHER_SITE_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
+_ORIGIN_HOST = re.compile(r"[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*")
 LOG_LEVELS: Final = ("DEBUG", "INFO", "WARNING", "ERROR")
 STATS_ACCESS: Final = ("private", "public")
 # Ten years of days: DynamoDB's TTL takes any epoch second, but a bound catches a typo.
@@ -164,7 +169,9 @@ class Settings:
             write_shards=_integer(env, v["write_shards"], d.write_shards, *WRITE_SHARDS_RANGE),
             event_names=_event_names(env, v["event_names"], d.event_names),
             origin_secret=_secret(env, v["origin_secret"]),
-            other_sites=_other_sites(env, v["other_sites"]),
+            other_sites=_other_sites(
+                env, v["other_sites"], _matching(env, v["site_id"], _SITE_ID, d.site_id)
+            ),
         )
 
 
@@ -192,6 +199,18 @@ def parse_origin(value: str) -> str:
     except ValueError as exc:
         raise ValueError(f"{value!r} has an invalid port") from exc
     host = parts.hostname.lower()
+    if ":" in host:  # IPv6: an Origin header keeps its brackets
+        try:
+            host = f"[{ipaddress.IPv6Address(host)}]"
+        except ValueError:
+            raise ValueError(f"{value!r} has an invalid IPv6 address") from None
+    else:
+        try:  # a browser sends an international name as its ASCII (punycode) form
+            host = host.encode("idna").decode("ascii")
+        except UnicodeError:
+            host = ""
+        if not _ORIGIN_HOST.fullmatch(host):
+            raise ValueError(f"{value!r} is not an origin: its host is not a DNS name or address")
     return f"{parts.scheme}://{host}" + (f":{port}" if port is not None else "")
 
 
@@ -229,12 +248,14 @@ def format_other_sites(sites: Mapping[str, Iterable[str]]) -> str:
     )
 
 
-def _other_sites(env: Mapping[str, str], name: str) -> tuple[tuple[str, frozenset[str]], ...]:
+def _other_sites(
+    env: Mapping[str, str], name: str, first: str
+) -> tuple[tuple[str, frozenset[str]], ...]:
     raw = env.get(name, "")
-    sites: list[tuple[str, frozenset[str]]] = []
+    sites: list[tuple[str, frozenset[str]]] = [(first, frozenset())]
     for entry in filter(None, raw.split(SITE_SEPARATOR)):
         site, _, origins = entry.partition("=")
-        if not _SITE_ID.fullmatch(site) or any(site == known for known, _ in sites):
+        if not _OTHER_SITE_ID.fullmatch(site) or any(site == known for known, _ in sites):
             raise SettingsError(f"{name}: {site!r} is not a site id, or is given twice")
         try:
             parsed = frozenset(
@@ -245,7 +266,7 @@ def _other_sites(env: Mapping[str, str], name: str) -> tuple[tuple[str, frozense
         if not parsed:
             raise SettingsError(f"{name}: {site} has no origin")
         sites.append((site, parsed))
-    return tuple(sites)
+    return tuple(sites[1:])
 
 
 def _secret(env: Mapping[str, str], name: str) -> str:

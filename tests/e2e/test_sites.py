@@ -11,7 +11,7 @@ import requests
 from resume_tools.local_cloud.cloud import emulator_client, emulator_env
 from resume_tools.local_cloud.loopback import client_at
 from tests.support.cli import run_tool
-from tests.support.cloud import E2E_SHOP_ORIGIN, RunningCloud
+from tests.support.cloud import E2E_OTHER_SITES, E2E_SHOP_ORIGIN, RunningCloud
 from tests.support.events import BROWSER
 from tests.support.stats import utc_today
 
@@ -24,7 +24,7 @@ def shop_token(cloud: RunningCloud) -> str:
     env = {
         "RESUME_EMULATOR_ENDPOINT": cloud.emulator_endpoint,
         "RESUME_REGION": "eu-west-2",
-        "RESUME_SITES": f"shop {E2E_SHOP_ORIGIN}",
+        "RESUME_SITES": E2E_OTHER_SITES,
         **emulator_env(cloud.emulator_endpoint),
     }
     result = run_tool("stats_token", "--stage", "dev", "--site", "shop", env=env)

@@ -137,7 +137,7 @@ def test_without_the_token_every_stats_route_answers_401_and_changes_nothing(
             {"from": "2020-01-01", "to": "2026-01-01"},
             "The range from 2020-01-01 to 2026-01-01 is longer than 400 days.",
         ),
-        ({"days": "7"}, "Unknown query parameter 'days': this route takes from, to, page."),
+        ({"days": "7"}, "Unknown query parameter 'days': this route takes from, to, page, site."),
     ],
 )
 def test_wrong_dates_answer_400_saying_which(

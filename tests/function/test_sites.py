@@ -13,7 +13,7 @@ from tests.support.events import SITE_ORIGIN, http_event
 from tests.support.stats import OWNER
 from tests.support.tables import TEST_TABLE_NAME, all_items
 from visitor_counter import schema
-from visitor_counter.settings import Settings, SettingsError
+from visitor_counter.settings import Settings, SettingsError, parse_origin
 from visitor_counter.sites import Sites
 from visitor_counter.wiring import build_sites
 
@@ -114,6 +114,8 @@ def test_a_foreign_origin_is_the_first_sites_and_counts_nowhere(
         ("sh op=https://a.example", "OTHER_SITES: 'sh op' is not a site id, or is given twice"),
         ("a=https://a.example;a=https://b.example", "OTHER_SITES: 'a' is not a site id"),
         ("a=https://a.example/path", "OTHER_SITES: a: 'https://a.example/path' is not an"),
+        ("blog=https://a.example", "OTHER_SITES: 'blog' is not a site id, or is given twice"),
+        ("Shop=https://a.example", "OTHER_SITES: 'Shop' is not a site id"),
     ],
 )
 def test_other_sites_must_each_have_an_id_and_origins(value: str, message: str) -> None:
@@ -131,3 +133,22 @@ def test_other_sites_are_read_as_the_infrastructure_writes_them() -> None:
         ("shop", frozenset({"https://shop.example", "https://www.shop.example"})),
         ("docs", frozenset({"http://d.ex:8080"})),
     )
+
+
+@pytest.mark.parametrize(
+    ("origin", "read"),
+    [
+        ("https://Bücher.example/", "https://xn--bcher-kva.example"),  # as a browser sends it
+        ("http://[::1]:4321", "http://[::1]:4321"),
+        ("http://127.0.0.1:4601", "http://127.0.0.1:4601"),
+    ],
+)
+def test_an_origin_is_read_as_a_browser_sends_it(origin: str, read: str) -> None:
+    assert parse_origin(origin) == read
+
+
+@pytest.mark.parametrize("origin", ["https://a;b.example", "https://a|b.example", "https://*.x"])
+def test_an_origin_with_a_separator_or_a_wildcard_is_refused(origin: str) -> None:
+    """The environment's separators: such a value would split into other origins."""
+    with pytest.raises(ValueError, match="its host is not a DNS name or address"):
+        parse_origin(origin)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -15,7 +16,7 @@ from tests.infra.test_ci_stack import allowed, ci_doc, role_statements
 from tests.support.synth import Synthesized, only, resources, synth_app
 
 SHOP = "shop https://shop.example https://www.shop.example /products/** /"
-DOCS = "docs https://docs.example"
+DOCS = "docs https://docs.example /**"
 
 
 @pytest.fixture(scope="module")
@@ -43,7 +44,7 @@ def test_each_other_site_has_its_known_pages_item(two_sites: Synthesized) -> Non
 
     assert set(items) == {"blog#known-pages", "shop#known-pages", "docs#known-pages"}
     assert items["shop#known-pages"]["patterns"] == {"S": "/products/**\n/"}
-    assert items["docs#known-pages"]["patterns"] == {"S": "/**"}
+    assert items["docs#known-pages"]["patterns"] == {"S": "/**"}  # named, never a default
     assert items["shop#known-pages"]["pages"] == {"S": ""}  # hosted elsewhere
 
 
@@ -81,16 +82,21 @@ def test_the_deploy_writes_each_sites_known_pages_item_and_no_other_item(
 @pytest.mark.parametrize(
     ("sites", "message"),
     [
-        (("Shop https://shop.example",), "sites: 'Shop https://shop.example' must start with"),
+        (("Shop https://shop.example /**",), "sites: 'Shop https://shop.example /**' must start"),
         (("shop",), "sites: shop: name at least one origin"),
         (("shop /products/**",), "sites: shop: name at least one origin"),
-        (("shop https://shop.example/x",), "sites: 'https://shop.example/x' is not an origin"),
-        (("blog https://shop.example",), "sites: 'blog' is taken (the first site is 'blog')"),
-        ((SHOP, "shop https://other.example"), "sites: 'shop' is taken"),
-        ((SHOP, "more https://shop.example"), "sites: more: https://shop.example is 'shop'"),
-        (("dev http://localhost:4321",), "sites: dev: http://localhost:4321 is 'blog'"),
+        (("shop https://shop.example",), "sites: shop: name its pages, as globs starting"),
+        (("shop https://a;b.example /**",), "sites: 'https://a;b.example' is not an origin"),
+        (("shop https://a|b.example /**",), "sites: 'https://a|b.example' is not an origin"),
+        (("shop https://*.example /**",), "sites: 'https://*.example' is not an origin"),
+        (("shop https://shop.example /" + "a" * 300,), "sites: shop: '/aaaa"),
+        (("shop https://shop.example/x /**",), "sites: 'https://shop.example/x' is not an"),
+        (("blog https://shop.example /**",), "sites: 'blog' is taken (the first site is 'blog')"),
+        ((SHOP, "shop https://other.example /**"), "sites: 'shop' is taken"),
+        ((SHOP, "more https://shop.example /**"), "sites: more: https://shop.example is 'shop'"),
+        (("dev http://localhost:4321 /**",), "sites: dev: http://localhost:4321 is 'blog'"),
         (("shop https://shop.example /a/***",), "sites: shop: "),
-        (tuple(f"s{n} https://s{n}.example" for n in range(11)), "sites: at most 10"),
+        (tuple(f"s{n} https://s{n}.example /**" for n in range(11)), "sites: at most 10"),
     ],
 )
 def test_a_wrong_site_is_refused_saying_why(sites: tuple[str, ...], message: str) -> None:
@@ -107,3 +113,15 @@ def test_sites_come_from_the_environment_too() -> None:
 
     assert [site.site_id for site in config.other_sites] == ["shop", "docs"]
     assert config.site_ids == ("blog", "shop", "docs")
+
+
+def test_an_origin_is_one_sites_however_it_is_written() -> None:
+    """The function normalises origins: the config compares them as it will."""
+    with pytest.raises(ConfigError, match=re.escape("https://shop.example is 'blog'")):
+        dataclasses.replace(AppConfig(), allowed_origins=("https://Shop.example/",), sites=(SHOP,))
+
+
+def test_an_ipv6_origin_keeps_its_brackets_for_the_function() -> None:
+    config = dataclasses.replace(AppConfig(), sites=("lab http://[::1]:4321 /**",))
+
+    assert config.other_sites[0].origins == ("http://[::1]:4321",)
