@@ -123,3 +123,20 @@ def test_a_throttle_beyond_the_functions_concurrency_is_refused() -> None:
 def test_a_function_switched_off_is_no_concurrency_problem() -> None:
     """lambda_reserved_concurrency = 0 is Lambda's off switch, a setting the config takes."""
     assert dataclasses.replace(AppConfig(), lambda_reserved_concurrency=0).capacity.concurrency == 0
+
+
+def test_the_readme_and_the_config_page_name_the_largest_unsplit_throttle() -> None:
+    """The throttle above which one write shard no longer carries the worst (a page item at
+    its bound, every view of the pages route on one page), as the config refuses it."""
+    carried = [
+        rate
+        for rate in range(50, 400)
+        if not problems(dataclasses.replace(AppConfig().capacity, rate_limit_rps=float(rate)))
+    ]
+    largest = max(carried)
+    readme = (PROJECT_ROOT / "README.md").read_text()
+    config_page = (PROJECT_ROOT / "docs" / "configuration.md").read_text()
+
+    assert carried == list(range(50, largest + 1))
+    assert f"`throttle_rate_limit_rps` above {largest}\nneeds `write_shards` 2" in readme
+    assert f"# above {largest}: write_shards 2 or more" in config_page
