@@ -39,7 +39,8 @@ class Sites:
         path = str(event.get("rawPath") or "")
         if STATS.matches(path):
             # An unknown site goes to the first site, whose router refuses it by name.
-            named = dict(parse_qsl(str(event.get("rawQueryString") or ""))).get(SITE_PARAMETER)
+            query = str(event.get("rawQueryString") or "")
+            named = dict(parse_qsl(query, keep_blank_values=True)).get(SITE_PARAMETER)
             found = self._others.get(named or "")
             return found[0] if found else self._first
         headers = event.get("headers")
