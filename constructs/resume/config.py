@@ -263,6 +263,20 @@ class AppConfig:
         return tuple(parse_site(entry) for entry in self.sites)
 
     @property
+    def sites_environment(self) -> dict[str, str]:
+        """The function's origins and other sites (deployed_environment's keyword arguments).
+
+        The origins allowed besides the site's own CloudFront name, which comes with each
+        request through it (visitor_counter.viewer); each other site and its origins.
+        """
+        return {
+            "allowed_origins": ORIGIN_SEPARATOR.join((*self.origins, *self.domain_origins)),
+            "other_sites": format_other_sites(
+                {site.site_id: site.origins for site in self.other_sites}
+            ),
+        }
+
+    @property
     def site_ids(self) -> tuple[str, ...]:
         """Every site this stage counts: the first, then the others (the grants name all)."""
         return (self.site_id, *(site.site_id for site in self.other_sites))
@@ -443,10 +457,7 @@ def _check_the_function_reads_them(config: AppConfig) -> None:
 
     A value only the config accepted would deploy, then fail every request of every site.
     """
-    environment = deployed_environment(
-        allowed_origins=ORIGIN_SEPARATOR.join((*config.origins, *config.domain_origins)),
-        other_sites=format_other_sites({s.site_id: s.origins for s in config.other_sites}),
-    )
+    environment = deployed_environment(**config.sites_environment)
     try:
         Settings.from_env({k: v for k, v in environment.items() if v})
     except SettingsError as exc:

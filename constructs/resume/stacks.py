@@ -38,11 +38,7 @@ from resume.site_pages import (
 from resume.state_bucket import StateBucket
 from resume.static_site import StaticSite
 from visitor_counter import schema
-from visitor_counter.settings import (
-    ORIGIN_SEPARATOR,
-    deployed_environment,
-    format_other_sites,
-)
+from visitor_counter.settings import deployed_environment
 
 
 class StateStack(TerraformStack):
@@ -138,8 +134,6 @@ class BackendStack(TerraformStack):
         aws_provider(self, config)
         state_backend(self, config, config.state_key("backend"))
         self.tables = self._tables(config, project_root)
-        # The site's own CloudFront name comes with each request through it (see viewer.py).
-        origins = [*config.origins, *config.domain_origins]
         self.origin_secret = OriginSecret(self, "origin-secret")
         self.function = CounterFunction(
             self,
@@ -148,7 +142,7 @@ class BackendStack(TerraformStack):
             zip_path=function_zip,
             tables=self.tables,
             environment=self._function_environment(
-                config, origins, site_event_names(project_root / config.site_dir)
+                config, site_event_names(project_root / config.site_dir)
             ),
             role_arn=self._ci_made_role(config),
         )
@@ -211,9 +205,7 @@ class BackendStack(TerraformStack):
             ),
         )
 
-    def _function_environment(
-        self, config: AppConfig, origins: list[str], site_events: list[str]
-    ) -> dict[str, str]:
+    def _function_environment(self, config: AppConfig, site_events: list[str]) -> dict[str, str]:
         """What the function reads at cold start (visitor_counter.settings.VARIABLES).
 
         The event names: the configuration's, and those the site's pages name (data-event).
@@ -233,12 +225,9 @@ class BackendStack(TerraformStack):
             write_shards=str(config.write_shards),
             event_names=",".join(event_names),
             site_id=config.site_id,
-            allowed_origins=ORIGIN_SEPARATOR.join(origins),
+            **config.sites_environment,
             log_level=config.log_level,
             origin_secret=self.origin_secret.value,
-            other_sites=format_other_sites(
-                {site.site_id: site.origins for site in config.other_sites}
-            ),
         )
 
     def _ci_made_role(self, config: AppConfig) -> str | None:
