@@ -12,6 +12,7 @@ from typing import Any
 
 from visitor_counter.counting_rules import origin_allowed
 from visitor_counter.errors import BadRequest
+from visitor_counter.viewer import Viewer, viewer_of
 
 KNOWN_METHODS = frozenset({"GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS"})
 CORS_METHODS = "POST, OPTIONS"  # the original contract's, on /
@@ -36,6 +37,8 @@ class Request:
     # Lower-cased names; only read to tell bots and opted-out visitors, never stored.
     headers: Mapping[str, str] = field(default_factory=dict)
     source_ip: str = ""
+    # Its viewer's address, country and site origin (viewer.py), read once here.
+    viewer: Viewer = field(default_factory=lambda: Viewer(""))
 
     @property
     def user_agent(self) -> str:
@@ -44,9 +47,16 @@ class Request:
 
 
 def parse_request(
-    event: Mapping[str, Any], *, max_body_bytes: int, max_header_bytes: int = 8192
+    event: Mapping[str, Any],
+    *,
+    max_body_bytes: int,
+    max_header_bytes: int = 8192,
+    origin_secret: str = "",
 ) -> Request:
-    """Read an HTTP API 2.0 event; raise BadRequest when it is malformed or too large."""
+    """Read an HTTP API 2.0 event; raise BadRequest when it is malformed or too large.
+
+    `origin_secret`: the site's distribution's (viewer.py), which its viewer's details need.
+    """
     if not isinstance(event, Mapping):
         raise BadRequest(400, "Malformed request.")
     context = event.get("requestContext")
@@ -56,6 +66,7 @@ def parse_request(
     if not isinstance(http, Mapping) or not isinstance(http.get("method"), str):
         raise BadRequest(400, "Malformed request: requestContext.http.method is missing.")
     headers = _headers(event.get("headers") or {}, max_header_bytes)
+    source_ip = str(http.get("sourceIp") or "")
     return Request(
         method=http["method"].upper(),
         path=str(event.get("rawPath") or http.get("path") or "/"),
@@ -64,7 +75,8 @@ def parse_request(
         request_id=str(context.get("requestId") or ""),
         query=str(event.get("rawQueryString") or ""),
         headers=headers,
-        source_ip=str(http.get("sourceIp") or ""),
+        source_ip=source_ip,
+        viewer=viewer_of(headers, origin_secret, source_ip),
     )
 
 

@@ -55,7 +55,6 @@ from visitor_counter.stats import StatsQuery, StatsReader, TextBody, parse_query
 from visitor_counter.stats_access import StatsGate
 from visitor_counter.store import SiteTotal
 from visitor_counter.telemetry import RequestLog, RequestRecord
-from visitor_counter.viewer import client_address, country, site_origin
 from visitor_counter.visitors import PageCounter
 
 # The stats routes' parameter naming a site of the deployment (sites.py).
@@ -169,6 +168,7 @@ class Router:
                 event,
                 max_body_bytes=self._settings.max_body_bytes,
                 max_header_bytes=self._settings.max_header_bytes,
+                origin_secret=self._settings.origin_secret,
             )
         except BadRequest as exc:
             return _Result(json_response(exc.status, {"error": exc.message}, {}), "rejected")
@@ -214,17 +214,13 @@ class Router:
         verdict = origin_verdict(request.origin, self._counting_origins(request))
         return None if verdict == "allowed" else f"{verdict}_origin"
 
-    def _address(self, request: Request) -> str:
-        """The viewer's address (through the site, CloudFront's header; see viewer.py)."""
-        return client_address(request.headers, self._settings.origin_secret, request.source_ip)
-
     def _counting_origins(self, request: Request) -> frozenset[str]:
         """The configured origins, and the site's own when the request came through it.
 
         What CORS allows too: the deploy's smoke check proves the secret reaches the
         function with a preflight from the site's origin through its /api/.
         """
-        own = site_origin(request.headers, self._settings.origin_secret)
+        own = request.viewer.site_origin
         allowed = self._settings.allowed_origins
         return allowed | {own} if own else allowed
 
@@ -253,13 +249,11 @@ class Router:
             return counts.as_json(), uncounted, False
         view = self._pages.count(
             page,
-            self._address(request),
+            request.viewer.address,
             track=not opted_out(request.headers),
             source=self._source(request, fields),
             listed=known.lists(page),
-            agents=agent_names(
-                request.user_agent or "", country(request.headers, self._settings.origin_secret)
-            ),
+            agents=agent_names(request.user_agent or "", request.viewer.country),
         )
         outcome = "counted" if view.counted else "client_limit"
         return view.counts.as_json(), outcome, view.new_visitor
@@ -277,7 +271,7 @@ class Router:
         counted = self._events.count(
             name,
             page,
-            self._address(request),
+            request.viewer.address,
             track=not opted_out(request.headers),
             page_listed=listed,
         )
@@ -312,7 +306,7 @@ class Router:
     def _source(self, request: Request, fields: dict[str, str]) -> str:
         """The view's referrer source, from its body's `fields`, else from the Referer header."""
         referrer = fields.get("referrer", request.headers.get("referer", ""))
-        own = site_origin(request.headers, self._settings.origin_secret)
+        own = request.viewer.site_origin
         hosts = self._own_hosts | hosts_of([own]) if own else self._own_hosts
         return referrer_source(referrer, fields.get("utm_source", ""), hosts)
 

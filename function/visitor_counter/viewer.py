@@ -19,6 +19,7 @@ import hmac
 import ipaddress
 import re
 from collections.abc import Mapping
+from dataclasses import dataclass
 from typing import Final
 
 ORIGIN_VERIFY_HEADER: Final = "x-origin-verify"
@@ -50,6 +51,27 @@ _HOST: Final = re.compile(
 )
 
 
+@dataclass(frozen=True)
+class Viewer:
+    """What the counter takes of a request's viewer, read once per request (viewer_of)."""
+
+    # The address the daily hash and the client limits use; never stored.
+    address: str
+    country: str = UNKNOWN_COUNTRY
+    # The site's own origin (https://host), an allowed origin; None unless through the site.
+    site_origin: str | None = None
+
+
+def viewer_of(headers: Mapping[str, str], secret: str, source_ip: str) -> Viewer:
+    """The request's viewer: what the distribution says, when the request carries its secret.
+
+    Else API Gateway's `source_ip`, an unknown country and no site origin.
+    """
+    if not through_site(headers, secret):
+        return Viewer(source_ip)
+    return Viewer(_address(headers, source_ip), _country(headers), _site_origin(headers))
+
+
 def through_site(headers: Mapping[str, str], secret: str) -> bool:
     """True when the request came through the site's distribution (it carries the secret)."""
     presented = headers.get(ORIGIN_VERIFY_HEADER, "")
@@ -59,30 +81,23 @@ def through_site(headers: Mapping[str, str], secret: str) -> bool:
     )
 
 
-def country(headers: Mapping[str, str], secret: str) -> str:
-    """The viewer's country in lower case, or UNKNOWN_COUNTRY.
+def _country(headers: Mapping[str, str]) -> str:
+    """CloudFront's country in lower case, UNKNOWN_COUNTRY unless one of COUNTRIES.
 
-    Unknown when the request did not come through the distribution, or the value is not
-    one of COUNTRIES (a forged or garbled header is never stored).
+    A garbled or made-up value is never stored.
     """
     value = headers.get(COUNTRY_HEADER, "")
-    if not through_site(headers, secret) or value not in COUNTRIES:
-        return UNKNOWN_COUNTRY
-    return value.lower()
+    return value.lower() if value in COUNTRIES else UNKNOWN_COUNTRY
 
 
-def site_origin(headers: Mapping[str, str], secret: str) -> str | None:
-    """The site's own origin (https://host) when the request came through it, else None."""
+def _site_origin(headers: Mapping[str, str]) -> str | None:
+    """https:// and the host the viewer asked for, when it is a DNS name."""
     host = headers.get(VIEWER_HOST_HEADER, "").lower()
-    if not through_site(headers, secret) or not _HOST.fullmatch(host):
-        return None
-    return f"https://{host}"
+    return f"https://{host}" if _HOST.fullmatch(host) else None
 
 
-def client_address(headers: Mapping[str, str], secret: str, source_ip: str) -> str:
-    """The viewer's address: the distribution's header through the site, else API Gateway's."""
-    if not through_site(headers, secret):
-        return source_ip
+def _address(headers: Mapping[str, str], source_ip: str) -> str:
+    """The distribution's viewer address, or `source_ip` when it is not an address."""
     try:
         return str(ipaddress.ip_address(headers.get(ADDRESS_HEADER, "")))
     except ValueError:

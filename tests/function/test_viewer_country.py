@@ -13,7 +13,7 @@ from tests.support.stats import OWNER
 from tests.support.tables import all_items
 from visitor_counter.router import Router
 from visitor_counter.settings import Settings, SettingsError
-from visitor_counter.viewer import COUNTRIES, client_address, country, site_origin
+from visitor_counter.viewer import COUNTRIES, viewer_of
 
 SECRET = "0f6c9a52-6f1e-4d7a-9f43-2d1b8c0e7a15"
 THROUGH_SITE = {"x-origin-verify": SECRET}
@@ -43,7 +43,7 @@ TODAY = "2026-11-25"  # the test clock's day
 def test_a_country_is_cloudfronts_two_letters_through_the_site_only(
     headers: dict[str, str], expected: str
 ) -> None:
-    assert country(headers, SECRET) == expected
+    assert viewer_of(headers, SECRET, "").country == expected
 
 
 def test_the_countries_are_iso_3166s_and_kosovo() -> None:
@@ -56,8 +56,8 @@ def test_the_countries_are_iso_3166s_and_kosovo() -> None:
 def test_without_a_secret_nothing_is_believed() -> None:
     """A deployment with no distribution in front (ORIGIN_SECRET unset) trusts no header."""
     headers = {"x-origin-verify": "", "cloudfront-viewer-country": "DE"}
-    assert country(headers, "") == "unknown"
-    assert site_origin({**headers, "x-viewer-host": CLOUDFRONT_HOST}, "") is None
+    assert viewer_of(headers, "", "").country == "unknown"
+    assert viewer_of({**headers, "x-viewer-host": CLOUDFRONT_HOST}, "", "").site_origin is None
 
 
 @pytest.mark.parametrize(
@@ -72,8 +72,8 @@ def test_without_a_secret_nothing_is_believed() -> None:
     ],
 )
 def test_the_sites_origin_is_its_viewer_host(host: str, expected: str | None) -> None:
-    assert site_origin({**THROUGH_SITE, "x-viewer-host": host}, SECRET) == expected
-    assert site_origin({"x-viewer-host": host}, SECRET) is None
+    assert viewer_of({**THROUGH_SITE, "x-viewer-host": host}, SECRET, "").site_origin == expected
+    assert viewer_of({"x-viewer-host": host}, SECRET, "").site_origin is None
 
 
 @pytest.mark.parametrize(
@@ -91,8 +91,8 @@ def test_through_the_site_the_viewers_address_is_the_distributions(
 ) -> None:
     """API Gateway's sourceIp is CloudFront's edge server then: every viewer would be one."""
     headers = {"x-viewer-address": header}
-    assert client_address({**headers, **THROUGH_SITE}, SECRET, "203.0.113.9") == expected
-    assert client_address(headers, SECRET, "203.0.113.9") == "203.0.113.9"
+    assert viewer_of({**headers, **THROUGH_SITE}, SECRET, "203.0.113.9").address == expected
+    assert viewer_of(headers, SECRET, "203.0.113.9").address == "203.0.113.9"
 
 
 def test_views_through_one_edge_server_are_each_viewers_own(
