@@ -151,15 +151,7 @@ def query_items(client: Any, table: str, **request: Any) -> Iterator[dict[str, A
 def days_of(client: Any, table: str, key: str, first: str, last: str) -> Iterator[dict[str, Any]]:
     """A history partition's days from `first` to `last`, oldest first (a Query per MB)."""
     return query_items(
-        client,
-        table,
-        KeyConditionExpression="#id = :id AND #day BETWEEN :first AND :last",
-        ExpressionAttributeNames={"#id": schema.PARTITION_KEY, "#day": schema.HISTORY_SORT_KEY},
-        ExpressionAttributeValues={
-            ":id": {"S": key},
-            ":first": {"S": first},
-            ":last": {"S": last},
-        },
+        client, table, **_day_range(schema.PARTITION_KEY, key, schema.HISTORY_SORT_KEY, first, last)
     )
 
 
@@ -177,14 +169,21 @@ def newest_days(
         table,
         IndexName=index,
         ScanIndexForward=False,
-        KeyConditionExpression="#site = :site AND #day BETWEEN :first AND :last",
-        ExpressionAttributeNames={"#site": schema.SITE_ATTRIBUTE, "#day": schema.DAY_ATTRIBUTE},
-        ExpressionAttributeValues={
-            ":site": {"S": site},
+        **_day_range(schema.SITE_ATTRIBUTE, site, schema.DAY_ATTRIBUTE, first, last),
+    )
+
+
+def _day_range(key: str, value: str, day: str, first: str, last: str) -> dict[str, Any]:
+    """A Query's key condition: `key` = `value` and `day` from `first` to `last`."""
+    return {
+        "KeyConditionExpression": "#key = :key AND #day BETWEEN :first AND :last",
+        "ExpressionAttributeNames": {"#key": key, "#day": day},
+        "ExpressionAttributeValues": {
+            ":key": {"S": value},
             ":first": {"S": first},
             ":last": {"S": last},
         },
-    )
+    }
 
 
 def items_by_shard(
