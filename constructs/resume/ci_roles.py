@@ -115,7 +115,7 @@ def site_records(domain_name: str) -> tuple[RecordSet, ...]:
 
 
 def function_resources(config: AppConfig, account: Account) -> FunctionResources:
-    """The stage function's resources by their names: its tables, their indexes, its logs."""
+    """The stage function's resources by their names: tables, indexes, logs, sites role."""
     where = f"{config.region}:{account.account}"  # the account's id is a Terraform token
     table = f"arn:{account.partition}:dynamodb:{where}:table/{config.resolved_table_name}"
     logs = f"arn:{account.partition}:logs:{where}:log-group:/aws/lambda/{config.function_name}"
@@ -127,6 +127,7 @@ def function_resources(config: AppConfig, account: Account) -> FunctionResources
         history_indexes=f"{history}/index/{schema.PAGES_BY_DAY_INDEX}",
         live_days_index=f"{table}/index/{schema.LIVE_DAYS_INDEX}",
         log_streams=f"{logs}:*",
+        sites_role=account.role_arn(config.sites_role_name),
     )
 
 
@@ -205,6 +206,7 @@ class GitHubRoles(Construct):
                 resources=function_resources(stage_config, account),
                 site_ids=stage_config.site_ids,
                 tracing=config.tracing,
+                sites_role_name=stage_config.sites_role_name,
                 permissions_boundary=boundary.arn,
                 policy_name=CI_POLICY_NAME,
             )

@@ -291,6 +291,11 @@ class AppConfig:
         """The counter Lambda's role: the only role a stage's deploy may pass."""
         return f"{self.function_name}-role"
 
+    @property
+    def sites_role_name(self) -> str:
+        """The role other sites' sessions are of (resume.function_role): made, never passed."""
+        return f"{self.function_name}-sites"
+
     def boundary_policy_name(self, stage: str | None = None) -> str:
         """The permissions boundary of every role a stage's deploy creates (the CI stack's)."""
         return f"{stage_name(self.project, stage or self.stage)}-boundary"
@@ -456,8 +461,10 @@ def _check_the_function_reads_them(config: AppConfig) -> None:
     """The origins and sites read back as the function reads its environment at cold start.
 
     A value only the config accepted would deploy, then fail every request of every site.
+    The sites role's ARN is the deployment's, in an account of no one's (its name counts).
     """
-    environment = deployed_environment(**config.sites_environment)
+    role = f"arn:aws:iam::{'0' * 12}:role/{config.sites_role_name}" if config.other_sites else ""
+    environment = deployed_environment(**config.sites_environment, sites_role_arn=role)
     try:
         Settings.from_env({k: v for k, v in environment.items() if v})
     except SettingsError as exc:

@@ -21,9 +21,10 @@ from resume.config import AppConfig
 from resume.counter_table import CounterTable
 from resume.daily_table import DailyTable
 from resume.function_grants import FunctionResources
-from resume.function_role import function_role
+from resume.function_role import FunctionRoles, function_role
 from resume.history_table import HistoryTable
 from resume.runtime import ARCHITECTURE, HANDLER, RUNTIME, zip_sha256_base64
+from visitor_counter.settings import deployed_environment
 
 FUNCTION_FINDINGS = {
     "CKV_AWS_50": "X-Ray is opt-in (tracing = true): it needs xray:PutTraceSegments on '*', "
@@ -100,9 +101,9 @@ class CounterFunction(Construct):
         zip_path: Path,
         tables: FunctionTables,
         environment: Mapping[str, str],
-        role_arn: str | None = None,
+        roles: FunctionRoles | None = None,
     ) -> None:
-        """`role_arn`: the stage's role, made by the CI stack; None makes it here."""
+        """`roles`: the stage's roles, made by the CI stack; None makes them here."""
         super().__init__(scope, id_)
         self.log_group = CloudwatchLogGroup(
             self,
@@ -111,16 +112,22 @@ class CounterFunction(Construct):
             retention_in_days=config.log_retention_days,
         )
         accept_findings(self.log_group, LOG_GROUP_FINDINGS)
-        # The role's ARN: the one the CI stack made, or one made here.
-        self.role_arn = role_arn or (
-            function_role(
-                self,
-                name=config.function_role_name,
-                resources=tables.resources(log_streams=f"{self.log_group.arn}:*"),
-                site_ids=config.site_ids,
-                tracing=config.tracing,
-            ).arn
+        # The roles: the ones the CI stack made, or ones made here.
+        roles = roles or function_role(
+            self,
+            name=config.function_role_name,
+            resources=tables.resources(log_streams=f"{self.log_group.arn}:*"),
+            site_ids=config.site_ids,
+            tracing=config.tracing,
+            sites_role_name=config.sites_role_name,
         )
+        self.role_arn = roles.role_arn
+        self.sites_role_arn = roles.sites_role_arn
+        if roles.sites_role_arn:
+            environment = {
+                **environment,
+                **deployed_environment(sites_role_arn=roles.sites_role_arn),
+            }
         self.function = self._function(config, zip_path, environment)
         accept_findings(self.function, FUNCTION_FINDINGS)
 

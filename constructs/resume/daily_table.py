@@ -34,11 +34,11 @@ COPY_ACTIONS = (
 )  # fmt: skip
 
 
-def only_reader_policy(table_arn: str, role_arn: str) -> str:
-    """The table's resource policy: items for `role_arn` only, no copies for anyone.
+def only_reader_policy(table_arn: str, role_arns: list[str]) -> str:
+    """The table's resource policy: items for `role_arns` only, no copies for anyone.
 
-    Every item action is denied to all but `role_arn`; every backup, export, recovery and
-    stream, to everyone.
+    Every item action is denied to all but `role_arns` (the function's role, and the sites
+    role of its other sites); every backup, export, recovery and stream, to everyone.
     """
     return json.dumps(
         {
@@ -50,8 +50,13 @@ def only_reader_policy(table_arn: str, role_arn: str) -> str:
                     "Principal": "*",
                     "Action": list(ITEM_ACTIONS),
                     "Resource": table_arn,
-                    # A role session's aws:PrincipalArn is the role's ARN.
-                    "Condition": {"ArnNotEquals": {"aws:PrincipalArn": role_arn}},
+                    # A role session's aws:PrincipalArn is the role's ARN; a negated test
+                    # with several values is true when the key matches none of them.
+                    "Condition": {
+                        "ArnNotEquals": {
+                            "aws:PrincipalArn": role_arns[0] if len(role_arns) == 1 else role_arns
+                        }
+                    },
                 },
                 {
                     "Sid": "NoCopyOutlivesTheDay",
@@ -86,11 +91,11 @@ class DailyTable(Construct):
         self.name = self.table.name
         self.arn = self.table.arn
 
-    def allow_items_only_to(self, role_arn: str) -> DynamodbResourcePolicy:
-        """Attach the policy that keeps every principal but `role_arn` from the items."""
+    def allow_items_only_to(self, role_arns: list[str]) -> DynamodbResourcePolicy:
+        """Attach the policy that keeps every principal but `role_arns` from the items."""
         return DynamodbResourcePolicy(
             self,
             "policy",
             resource_arn=self.table.arn,
-            policy=only_reader_policy(self.table.arn, role_arn),
+            policy=only_reader_policy(self.table.arn, role_arns),
         )

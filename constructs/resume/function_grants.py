@@ -13,6 +13,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Final
 
+from visitor_counter import schema
+
 # The DynamoDB item actions the handler calls, and only on its site's items: keys are
 # "{site}" or "{site}#...". Counter table: counts, live days and the known-pages list.
 # The top pages are read by key, a BatchGetItem per 100.
@@ -35,6 +37,19 @@ TRACE_ACTIONS: Final = ("xray:PutTraceSegments", "xray:PutTelemetryRecords")
 # names must match one of the site's.
 OWN_SITE_TEST: Final = "ForAllValues:StringLike"
 LEADING_KEYS: Final = "dynamodb:LeadingKeys"
+# Each other site's items are reached with a session of the sites role tagged with the
+# site's id (visitor_counter.site_sessions): the function's role may ask for such sessions
+# only, with that one tag and one of the other sites' ids as its value.
+SESSION_ACTIONS: Final = ("sts:AssumeRole", "sts:TagSession")
+SESSION_TAG_VALUE: Final = f"aws:RequestTag/{schema.SITE_SESSION_TAG}"
+SESSION_TAG_KEYS: Final = "aws:TagKeys"
+# The sites role's own items: its session's tag, never a list of sites. `&{…}` is the
+# Terraform policy document's spelling of IAM's `${…}` (which Terraform would interpolate).
+TAGGED_SITE_KEYS: Final = (
+    f"&{{aws:PrincipalTag/{schema.SITE_SESSION_TAG}}}",
+    f"&{{aws:PrincipalTag/{schema.SITE_SESSION_TAG}}}#*",
+)
+Condition = tuple[str, str, list[str]]  # (test, variable, values)
 
 
 @dataclass(frozen=True)
@@ -47,6 +62,8 @@ class FunctionResources:
     history_indexes: str
     live_days_index: str
     log_streams: str
+    # The sites role (other sites' sessions); "" without other sites.
+    sites_role: str = ""
 
 
 @dataclass(frozen=True)
@@ -55,6 +72,7 @@ class Grant:
 
     `own_site_items`: the item actions are held to the site's own items (LeadingKeys).
     `tracing_only`: the role gets it only with `tracing = true`; the boundary always allows it.
+    `site_sessions`: the sites role's tagged sessions; granted only with other sites.
     """
 
     sid: str
@@ -62,6 +80,7 @@ class Grant:
     resources: tuple[str, ...]  # FunctionResources fields; () for X-Ray's only resource, '*'
     own_site_items: bool = False
     tracing_only: bool = False
+    site_sessions: bool = False
 
     def arns(self, resources: FunctionResources) -> list[str]:
         """The grant's resources as ARNs."""
@@ -72,11 +91,22 @@ GRANTS: Final = (
     Grant("CountVisits", ITEM_ACTIONS, ("table",), own_site_items=True),
     Grant("DailyItems", DAILY_ITEM_ACTIONS, ("daily_table",), own_site_items=True),
     Grant("HistoryItems", HISTORY_ITEM_ACTIONS, ("history_table",), own_site_items=True),
-    Grant("QueryPagesByDay", INDEX_ACTIONS, ("history_indexes", "live_days_index")),
+    # The indexes' partitions are the site's too ("{site}", "{site}#{n}"): where IAM reads
+    # an index query's partition key as its leading key, it holds; where not, nothing is
+    # named, and ForAllValues over no values passes.
+    Grant(
+        "QueryPagesByDay",
+        INDEX_ACTIONS,
+        ("history_indexes", "live_days_index"),
+        own_site_items=True,
+    ),
     Grant("WriteOwnLogs", LOG_ACTIONS, ("log_streams",)),
     # X-Ray has no resource-level permissions: '*' is the only resource it takes.
     Grant("WriteTraces", TRACE_ACTIONS, (), tracing_only=True),
+    Grant("AssumeSiteSessions", SESSION_ACTIONS, ("sites_role",), site_sessions=True),
 )
+# What the sites role may do: the item grants, each held to its session's site.
+SITE_SESSION_GRANTS: Final = tuple(grant for grant in GRANTS if grant.own_site_items)
 
 
 def own_site_keys(site_ids: Sequence[str]) -> list[str]:
@@ -84,19 +114,50 @@ def own_site_keys(site_ids: Sequence[str]) -> list[str]:
     return [key for site in site_ids for key in (site, f"{site}#*")]
 
 
+def granted(grant: Grant, site_ids: Sequence[str], *, tracing: bool) -> bool:
+    """Whether the function's role has `grant`: traces with tracing, sessions with sites."""
+    return (tracing or not grant.tracing_only) and (len(site_ids) > 1 or not grant.site_sessions)
+
+
+def grant_conditions(
+    grant: Grant, site_ids: Sequence[str], *, boundary: bool = False
+) -> list[Condition]:
+    """The conditions of `grant`'s statement in the function's role, or in its `boundary`.
+
+    Item actions: every key is the first site's (the role's), or any site's (the boundary's,
+    which caps the sites role too). Sessions: tagged with one tag, `site`, whose value is one
+    of the other sites' ids.
+    """
+    if grant.own_site_items:
+        return [
+            (OWN_SITE_TEST, LEADING_KEYS, own_site_keys(site_ids if boundary else site_ids[:1]))
+        ]
+    if grant.site_sessions:
+        return [
+            ("StringEquals", SESSION_TAG_VALUE, list(site_ids[1:])),
+            ("ForAllValues:StringEquals", SESSION_TAG_KEYS, [schema.SITE_SESSION_TAG]),
+        ]
+    return []
+
+
 def policy_statements(
     resources: FunctionResources, site_ids: Sequence[str]
 ) -> list[dict[str, Any]]:
-    """Every grant as an IAM JSON statement (the boundary's form)."""
+    """Every grant as an IAM JSON statement (the boundary's form, which allows traces)."""
     statements = []
     for grant in GRANTS:
+        if not granted(grant, site_ids, tracing=True):
+            continue
         arns = grant.arns(resources)
         statement: dict[str, Any] = {
             "Sid": grant.sid,
             "Action": list(grant.actions),
             "Resource": arns[0] if len(arns) == 1 else arns,
         }
-        if grant.own_site_items:
-            statement["Condition"] = {OWN_SITE_TEST: {LEADING_KEYS: own_site_keys(site_ids)}}
+        conditions: dict[str, dict[str, list[str]]] = {}
+        for test, variable, values in grant_conditions(grant, site_ids, boundary=True):
+            conditions.setdefault(test, {})[variable] = values
+        if conditions:
+            statement["Condition"] = conditions
         statements.append(statement)
     return statements

@@ -22,7 +22,7 @@ from resume.counter_api import CounterApi
 from resume.counter_function import CounterFunction, FunctionTables
 from resume.counter_table import CounterTable
 from resume.daily_table import DailyTable
-from resume.function_role import LAPTOP_MADE_ROLE
+from resume.function_role import LAPTOP_MADE_ROLE, FunctionRoles
 from resume.github_oidc import github_oidc_provider
 from resume.history_table import HistoryTable
 from resume.known_pages_item import KnownPagesItem
@@ -144,9 +144,11 @@ class BackendStack(TerraformStack):
             environment=self._function_environment(
                 config, site_event_names(project_root / config.site_dir)
             ),
-            role_arn=self._ci_made_role(config),
+            roles=self._ci_made_roles(config),
         )
-        self.tables.daily.allow_items_only_to(self.function.role_arn)
+        self.tables.daily.allow_items_only_to(
+            [arn for arn in (self.function.role_arn, self.function.sites_role_arn) if arn]
+        )
         self.api = CounterApi(
             self,
             "api",
@@ -230,8 +232,8 @@ class BackendStack(TerraformStack):
             origin_secret=self.origin_secret.value,
         )
 
-    def _ci_made_role(self, config: AppConfig) -> str | None:
-        """Deployed from GitHub, the function's role is the CI stack's (resume.function_role).
+    def _ci_made_roles(self, config: AppConfig) -> FunctionRoles | None:
+        """Deployed from GitHub, the function's roles are the CI stack's (resume.function_role).
 
         A stack that made the role itself before forgets it without deleting it: the CI
         stack adopts the same role at the next `nox -s bootstrap`.
@@ -239,7 +241,11 @@ class BackendStack(TerraformStack):
         if not config.github_repo:
             return None
         forget_without_destroying(self, LAPTOP_MADE_ROLE)
-        return ci_account(self, "account").role_arn(config.function_role_name)
+        account = ci_account(self, "account")
+        return FunctionRoles(
+            role_arn=account.role_arn(config.function_role_name),
+            sites_role_arn=account.role_arn(config.sites_role_name) if config.other_sites else "",
+        )
 
     def _alarms(self, config: AppConfig) -> CounterAlarms:
         """The alarms on the function, the API and the table, and the monthly budget."""

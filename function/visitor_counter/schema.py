@@ -87,6 +87,12 @@ KNOWN_PAGES_ATTRIBUTE: Final = "pages"
 PAGE_PATTERNS_ATTRIBUTE: Final = "patterns"
 VISITOR_FLAG_ATTRIBUTE: Final = "visitor"
 DEFAULT_SITE_ID: Final = "blog"
+# The session tag that names an other site's session of the sites role: its grants hold it
+# to that site's keys (visitor_counter.site_sessions, resume.function_grants).
+SITE_SESSION_TAG: Final = "site"
+# Such a session's length: the most IAM allows a session made with a role's session
+# (role chaining, as the function's is), and the sites role's maximum.
+SITE_SESSION_S: Final = 3600
 # The daily table's client items.
 CLIENT_PAGES_ATTRIBUTE: Final = "pages"
 CLIENT_SEEN_ATTRIBUTE: Final = "seen"

@@ -16,6 +16,10 @@ TABLE_NAME: Final = re.compile(r"^[A-Za-z0-9_.-]{3,255}$")
 _TABLE_NAME_OR_EMPTY = re.compile(rf"^(?:{TABLE_NAME.pattern[1:-1]})?$")
 _SITE_ID = re.compile(r"^[A-Za-z0-9_.:/-]{1,128}$")
 _SECRET = re.compile(r"[A-Za-z0-9_-]{32,128}")
+# An IAM role's ARN (IAM's own limits: a path, a name of at most 64 characters).
+_ROLE_ARN = re.compile(
+    r"arn:aws[a-z-]*:iam::[0-9]{12}:role/(?:[A-Za-z0-9_+=,.@-]+/)*[A-Za-z0-9_+=,.@-]{1,64}"
+)
 # An origin's host as a browser sends it: DNS labels (or an IPv4 address); no wildcard.
 # The config's (resume.other_sites.SITE_ID): a key prefix and a query value.
 _OTHER_SITE_ID = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,30}[a-z0-9])?")
@@ -59,6 +63,7 @@ VARIABLES: Final = {
     "event_names": "EVENT_NAMES",
     "origin_secret": "ORIGIN_SECRET",
     "other_sites": "OTHER_SITES",
+    "sites_role_arn": "SITES_ROLE_ARN",
 }
 
 
@@ -110,6 +115,9 @@ class Settings:
     # The deployment's other sites (sites.py): (site id, its allowed origins), each counted,
     # stored and read apart, under its own id; "" in the environment: none.
     other_sites: tuple[tuple[str, frozenset[str]], ...] = ()
+    # The role each other site's items are read and written with, in a session tagged with
+    # the site's id (site_sessions.py); "" when there is no other site.
+    sites_role_arn: str = ""
 
     @property
     def daily_table(self) -> str:
@@ -172,6 +180,7 @@ class Settings:
             other_sites=_other_sites(
                 env, v["other_sites"], _matching(env, v["site_id"], _SITE_ID, d.site_id)
             ),
+            sites_role_arn=_sites_role(env, v["sites_role_arn"], v["other_sites"]),
         )
 
 
@@ -267,6 +276,16 @@ def _other_sites(
             raise SettingsError(f"{name}: {site} has no origin")
         sites.append((site, parsed))
     return tuple(sites[1:])
+
+
+def _sites_role(env: Mapping[str, str], name: str, sites_name: str) -> str:
+    """The sites role's ARN: required with other sites, which have no other credentials."""
+    value = env.get(name, "")
+    if value and not _ROLE_ARN.fullmatch(value):
+        raise SettingsError(f"{name}={value!r} is not an IAM role's ARN")
+    if env.get(sites_name) and not value:
+        raise SettingsError(f"{sites_name} names other sites, but {name} is not set")
+    return value
 
 
 def _secret(env: Mapping[str, str], name: str) -> str:

@@ -14,7 +14,7 @@ from botocore.exceptions import (
     ConnectTimeoutError,
     EndpointConnectionError,
 )
-from botocore.session import get_session
+from botocore.session import Session, get_session
 
 from visitor_counter import schema
 from visitor_counter.errors import ConditionFailed, CountUnavailable, StoreUnavailable
@@ -38,6 +38,8 @@ _UNAVAILABLE = frozenset(
 _MISCONFIGURED = frozenset(
     {
         "AccessDeniedException",
+        # STS's, when another site's session is refused (the sites role's trust, a boundary).
+        "AccessDenied",
         "UnrecognizedClientException",
         "ExpiredTokenException",
         "ResourceNotFoundException",
@@ -65,8 +67,8 @@ _OPERATIONS = frozenset(
 )
 
 
-def new_dynamodb_client(settings: Settings) -> Any:
-    """Create the DynamoDB client once per container.
+def new_dynamodb_client(settings: Settings, session: Session | None = None) -> Any:
+    """Create the DynamoDB client once per container (a site's, from its `session`).
 
     botocore directly rather than boto3: the handler needs only the low-level
     client, and skipping boto3's resource layer shortens the cold start.
@@ -80,7 +82,9 @@ def new_dynamodb_client(settings: Settings) -> Any:
         read_timeout=settings.dynamodb_read_timeout_s,
         retries={"mode": "standard", "total_max_attempts": 1},
     )
-    client = get_session().create_client("dynamodb", region_name=settings.region, config=config)
+    client = (session or get_session()).create_client(
+        "dynamodb", region_name=settings.region, config=config
+    )
     return RetryUnapplied(client, settings.dynamodb_max_attempts)
 
 

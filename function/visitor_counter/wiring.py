@@ -107,15 +107,22 @@ def build_router(
     )
 
 
-def build_sites(settings: Settings, client: Any) -> Sites:
-    """The deployment's sites, each a router of its own over the one client (sites.py).
+def build_sites(
+    settings: Settings, client: Any, site_client: Callable[[str], Any] | None = None
+) -> Sites:
+    """The deployment's sites, each a router of its own (sites.py).
 
-    The first is the settings' own site; each other has its id and its origins, and every
-    other setting of the first (the tables, limits, shards, event names, the secret).
+    The first is the settings' own site, over `client`; each other has its id, its origins
+    and every other setting of the first (the tables, limits, shards, event names, the
+    secret), over `site_client(its id)`: the handler's signs as that site alone
+    (site_sessions.py); without one, `client` serves every site (tests, the bench).
     """
     others = {
         site: (
-            build_router(replace(settings, site_id=site, allowed_origins=origins), client),
+            build_router(
+                replace(settings, site_id=site, allowed_origins=origins),
+                site_client(site) if site_client else client,
+            ),
             origins,
         )
         for site, origins in settings.other_sites

@@ -46,6 +46,8 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
         "CDKTF_OUTDIR": str(tmp_path / "cdktf.out"),
         # The option the session's local cloud leaves off: its key deploys here too.
         "RESUME_ENCRYPT_ALARM_TOPIC": "true",
+        # Another site: the CI stack makes the sites role too.
+        "RESUME_SITES": "shop https://shop.example /**",
     }
 
     iam = emulator_client("iam", endpoint)
@@ -91,6 +93,13 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
     lambda_client = emulator_client("lambda", endpoint)
     function = lambda_client.get_function(FunctionName=f"{PROJECT}-dev-counter")
     assert function["Configuration"]["Role"] == function_role["Arn"]
+    sites_role = iam.get_role(RoleName=f"{PROJECT}-dev-counter-sites")["Role"]
+    assert sites_role["PermissionsBoundary"] == function_role["PermissionsBoundary"]
+    assert iam.list_role_policies(RoleName=sites_role["RoleName"])["PolicyNames"] == [
+        CI_POLICY_NAME
+    ]
+    variables = function["Configuration"]["Environment"]["Variables"]
+    assert variables["SITES_ROLE_ARN"] == sites_role["Arn"]
     assert iam.get_policy(PolicyArn=function_role["PermissionsBoundary"]["PermissionsBoundaryArn"])
     check_the_topics_own_key(endpoint)
 

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
+from urllib.parse import unquote
 
 import pytest
 import requests
 
+from resume.config import EMULATOR_ACCOUNT_ID
 from resume_tools.local_cloud.cloud import emulator_client, emulator_env
 from resume_tools.local_cloud.loopback import client_at
 from tests.support.cli import run_tool
@@ -87,3 +90,33 @@ def test_the_second_sites_items_are_under_its_own_id(cloud: RunningCloud) -> Non
 
     assert "shop#known-pages" in ids
     assert all(i == "shop" or i.startswith("shop#") for i in ids)
+
+
+def test_the_second_site_is_served_by_a_session_of_the_sites_role(cloud: RunningCloud) -> None:
+    """Terraform made the sites role as the synth wrote it, and the function was told it.
+
+    The counts above already went through moto's STS (site_sessions.py); moto evaluates no
+    IAM, so what AWS would allow is proven on the statements (tests/function,
+    tests/infra). Here: the policy Terraform rendered names IAM's own variable, and the
+    trust its account.
+    """
+    iam = emulator_client("iam", cloud.emulator_endpoint)
+    name = f"{cloud.table_name.removesuffix('-visitors')}-counter-sites"
+    role = iam.get_role(RoleName=name)["Role"]
+    function = emulator_client("lambda", cloud.emulator_endpoint).get_function_configuration(
+        FunctionName=f"{cloud.table_name.removesuffix('-visitors')}-counter"
+    )
+    (policy_name,) = iam.list_role_policies(RoleName=name)["PolicyNames"]
+    document = iam.get_role_policy(RoleName=name, PolicyName=policy_name)["PolicyDocument"]
+    document = document if isinstance(document, dict) else json.loads(unquote(document))
+
+    assert function["Environment"]["Variables"]["SITES_ROLE_ARN"] == role["Arn"]
+    keys = {
+        json.dumps(s["Condition"]["ForAllValues:StringLike"]["dynamodb:LeadingKeys"])
+        for s in document["Statement"]
+    }
+    assert keys == {json.dumps(["${aws:PrincipalTag/site}", "${aws:PrincipalTag/site}#*"])}
+    (trust,) = role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Principal"] == {"AWS": f"arn:aws:iam::{EMULATOR_ACCOUNT_ID}:root"}
+    assert trust["Condition"]["ArnEquals"] == {"aws:PrincipalArn": function["Role"]}
+    assert trust["Condition"]["StringEquals"] == {"aws:RequestTag/site": ["shop"]}

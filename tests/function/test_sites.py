@@ -21,6 +21,7 @@ SHOP = "https://shop.example"
 SHOP_TOKEN = "shop-owner-token-0123456789abcdef"
 SHOP_OWNER = {"authorization": f"Bearer {SHOP_TOKEN}"}
 TODAY = "2026-11-25"  # not the clock's: the sites' routers read the real time
+SITES_ROLE = "arn:aws:iam::123456789012:role/resume-dev-counter-sites"
 
 
 @pytest.fixture
@@ -120,19 +121,42 @@ def test_a_foreign_origin_is_the_first_sites_and_counts_nowhere(
 )
 def test_other_sites_must_each_have_an_id_and_origins(value: str, message: str) -> None:
     with pytest.raises(SettingsError) as refused:
-        Settings.from_env({"OTHER_SITES": value})
+        Settings.from_env({"OTHER_SITES": value, "SITES_ROLE_ARN": SITES_ROLE})
+    assert str(refused.value).startswith(message)
+
+
+@pytest.mark.parametrize(
+    ("role", "message"),
+    [
+        (None, "OTHER_SITES names other sites, but SITES_ROLE_ARN is not set"),
+        ("", "OTHER_SITES names other sites, but SITES_ROLE_ARN is not set"),
+        ("resume-dev-counter-sites", "SITES_ROLE_ARN='resume-dev-counter-sites' is not an IAM"),
+        ("arn:aws:iam::123:role/x", "SITES_ROLE_ARN='arn:aws:iam::123:role/x' is not an IAM"),
+        (f"{SITES_ROLE}*", f"SITES_ROLE_ARN='{SITES_ROLE}*' is not an IAM role's ARN"),
+        ("arn:aws:iam::123456789012:user/x", "SITES_ROLE_ARN='arn:aws:iam::123456789012:user/x'"),
+    ],
+)
+def test_other_sites_need_the_sites_role(role: str | None, message: str) -> None:
+    """Without it, other sites would have no credentials: the cold start says so."""
+    env = {"OTHER_SITES": f"shop={SHOP}"} | ({} if role is None else {"SITES_ROLE_ARN": role})
+    with pytest.raises(SettingsError) as refused:
+        Settings.from_env(env)
     assert str(refused.value).startswith(message)
 
 
 def test_other_sites_are_read_as_the_infrastructure_writes_them() -> None:
     settings = Settings.from_env(
-        {"OTHER_SITES": "shop=https://Shop.example|https://www.shop.example;docs=http://d.ex:8080"}
+        {
+            "OTHER_SITES": "shop=https://Shop.example|https://www.shop.example;docs=http://d.ex:8080",
+            "SITES_ROLE_ARN": SITES_ROLE,
+        }
     )
 
     assert settings.other_sites == (
         ("shop", frozenset({"https://shop.example", "https://www.shop.example"})),
         ("docs", frozenset({"http://d.ex:8080"})),
     )
+    assert settings.sites_role_arn == SITES_ROLE
 
 
 @pytest.mark.parametrize(

@@ -85,3 +85,36 @@ def ci_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def with_ci(ci_config: AppConfig, ci_dir: Path) -> Synthesized:
     """Every stack, the CI identity stack included (key "ci")."""
     return synth_app(ci_config, ci_dir)[1]
+
+
+# Two other sites beside the first: the sites role and its sessions.
+SHOP = "shop https://shop.example https://www.shop.example /products/** /"
+DOCS = "docs https://docs.example /**"
+
+
+@pytest.fixture(scope="session")
+def two_sites_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the two-site synth with the CI stack is written."""
+    return tmp_path_factory.mktemp("two-sites")
+
+
+@pytest.fixture(scope="session")
+def two_sites(function_zip: Path, two_sites_dir: Path) -> Synthesized:
+    """Three sites deployed from GitHub: the CI stack makes both roles."""
+    config = AppConfig(
+        function_zip=str(function_zip), github_repo="octo-org/site.example", sites=(SHOP, DOCS)
+    )
+    return synth_app(config, two_sites_dir)[1]
+
+
+@pytest.fixture(scope="session")
+def two_sites_laptop_dir(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the two-site synth from a laptop is written."""
+    return tmp_path_factory.mktemp("two-sites-laptop")
+
+
+@pytest.fixture(scope="session")
+def two_sites_laptop(function_zip: Path, two_sites_laptop_dir: Path) -> Synthesized:
+    """The same sites deployed from a laptop: the backend stack makes the roles."""
+    config = AppConfig(function_zip=str(function_zip), sites=(SHOP, DOCS))
+    return synth_app(config, two_sites_laptop_dir)[1]

@@ -144,6 +144,7 @@ def test_role_may_only_use_its_sites_items_and_the_history_index_and_write_its_l
     assert history["condition"] == count["condition"]
     by_day = statements["QueryPagesByDay"]
     assert by_day["actions"] == ["dynamodb:Query"]
+    assert by_day["condition"] == count["condition"]  # the indexes' partitions are the site's
     pages_by_day, live_days = by_day["resources"]
     assert re.fullmatch(
         r"\$\{aws_dynamodb_table\.history_table_\w+\.arn\}/index/pages-by-day", pages_by_day
@@ -152,6 +153,20 @@ def test_role_may_only_use_its_sites_items_and_the_history_index_and_write_its_l
     assert statements["WriteOwnLogs"]["actions"] == ["logs:CreateLogStream", "logs:PutLogEvents"]
     (logs,) = statements["WriteOwnLogs"]["resources"]
     assert re.fullmatch(r"\$\{aws_cloudwatch_log_group\.function_logs_\w+\.arn\}:\*", logs)
+
+
+def test_one_site_has_no_sites_role_and_asks_for_no_session(production: Synthesized) -> None:
+    """The single-site deployment is unchanged: one role, no STS, the daily table its own."""
+    backend = production["backend"]
+    role = only(backend, "aws_lambda_function")["role"]
+    daily = json.loads(only(backend, "aws_dynamodb_resource_policy")["policy"])
+
+    assert [r["name"] for r in resources(backend, "aws_iam_role")] == [
+        "cloud-resume-dev-counter-role"
+    ]
+    assert "SITES_ROLE_ARN" not in only(backend, "aws_lambda_function")["environment"]["variables"]
+    assert not [s for s in policy_statements(backend) if "sts:AssumeRole" in s.get("actions", [])]
+    assert daily["Statement"][0]["Condition"] == {"ArnNotEquals": {"aws:PrincipalArn": role}}
 
 
 def test_no_policy_grants_wildcard_actions_or_resources(production: Synthesized) -> None:

@@ -23,19 +23,21 @@ def checkov() -> str:
     return path
 
 
-# The defaults, and every option with the CI stack: one checkov run (~7 s) for both.
-@pytest.mark.usefixtures("production", "with_ci")  # synthesize into production_dir, ci_dir
+# The defaults, every option with the CI stack, and other sites from a laptop (the sites
+# role in the backend stack): one checkov run (~7 s) for all three.
+@pytest.mark.usefixtures("production", "with_ci", "two_sites_laptop")  # synthesize into *_dir
 def test_the_default_and_every_option_pass_with_reasons(
-    checkov: str, production_dir: Path, ci_dir: Path
+    checkov: str, production_dir: Path, ci_dir: Path, two_sites_laptop_dir: Path
 ) -> None:
-    result = gate(checkov, [production_dir / "stacks", ci_dir / "stacks"])
+    dirs = (production_dir, ci_dir, two_sites_laptop_dir)
+    result = gate(checkov, [d / "stacks" for d in dirs])
 
     assert result.unaccepted == []
     assert result.parsing_errors == []
     assert result.passed > 100
     assert all(finding.reason for finding in result.accepted)
-    # Both configurations were read: each has findings it accepts in place.
-    assert {Path(f.file).parents[2] for f in result.accepted} == {production_dir, ci_dir}
+    # Each configuration was read: each has findings it accepts in place.
+    assert {Path(f.file).parents[2] for f in result.accepted} == set(dirs)
 
 
 def test_a_finding_without_a_reason_fails_the_gate(tmp_path: Path) -> None:

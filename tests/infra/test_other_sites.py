@@ -6,25 +6,14 @@ from __future__ import annotations
 import dataclasses
 import json
 import re
-from pathlib import Path
 from typing import Any
 
 import pytest
 
 from resume.config import AppConfig, ConfigError
+from tests.infra.conftest import DOCS, SHOP
 from tests.infra.test_ci_stack import allowed, ci_doc, role_statements
-from tests.support.synth import Synthesized, only, resources, synth_app
-
-SHOP = "shop https://shop.example https://www.shop.example /products/** /"
-DOCS = "docs https://docs.example /**"
-
-
-@pytest.fixture(scope="module")
-def two_sites(function_zip: Path, tmp_path_factory: pytest.TempPathFactory) -> Synthesized:
-    config = AppConfig(
-        function_zip=str(function_zip), github_repo="octo-org/site.example", sites=(SHOP, DOCS)
-    )
-    return synth_app(config, tmp_path_factory.mktemp("two-sites"))[1]
+from tests.support.synth import Synthesized, only, resources
 
 
 def test_the_function_knows_each_other_site_and_its_origins(two_sites: Synthesized) -> None:
@@ -48,22 +37,177 @@ def test_each_other_site_has_its_known_pages_item(two_sites: Synthesized) -> Non
     assert items["shop#known-pages"]["pages"] == {"S": ""}  # hosted elsewhere
 
 
-def test_the_functions_role_reads_and_writes_every_sites_keys_and_no_other(
+FIRST_SITES_KEYS = [
+    {
+        "test": "ForAllValues:StringLike",
+        "variable": "dynamodb:LeadingKeys",
+        "values": ["blog", "blog#*"],
+    }
+]
+# IAM's ${aws:PrincipalTag/site}, as Terraform's policy document spells it.
+SESSIONS_KEYS = [
+    {
+        "test": "ForAllValues:StringLike",
+        "variable": "dynamodb:LeadingKeys",
+        "values": ["&{aws:PrincipalTag/site}", "&{aws:PrincipalTag/site}#*"],
+    }
+]
+SESSION_TAGS = [
+    {"test": "StringEquals", "variable": "aws:RequestTag/site", "values": ["shop", "docs"]},
+    {"test": "ForAllValues:StringEquals", "variable": "aws:TagKeys", "values": ["site"]},
+]
+ITEM_STATEMENTS = [
+    ("CountVisits", ["dynamodb:BatchGetItem", "dynamodb:GetItem", "dynamodb:UpdateItem"]),
+    (
+        "DailyItems",
+        ["dynamodb:BatchWriteItem", "dynamodb:GetItem", "dynamodb:PutItem", "dynamodb:UpdateItem"],
+    ),
+    ("HistoryItems", ["dynamodb:GetItem", "dynamodb:Query", "dynamodb:UpdateItem"]),
+    ("QueryPagesByDay", ["dynamodb:Query"]),
+]
+
+
+def _documents(synthesized: Synthesized, stack: str, prefix: str) -> dict[str, Any]:
+    documents = synthesized[stack]["data"]["aws_iam_policy_document"]
+    return {
+        k[len(prefix) :].rsplit("_", 1)[0]: d for k, d in documents.items() if k.startswith(prefix)
+    }
+
+
+@pytest.mark.parametrize(
+    ("mode", "stack", "prefix"),
+    [("ci", "ci", "roles_dev-function_"), ("laptop", "backend", "function_")],
+)
+def test_the_functions_role_holds_the_first_sites_keys_and_asks_for_the_others_sessions(
+    two_sites: Synthesized,
+    two_sites_laptop: Synthesized,
+    mode: str,
+    stack: str,
+    prefix: str,
+) -> None:
+    """Whole statements: its own items are blog's; shop's and docs' are sessions' only."""
+    synthesized = two_sites if mode == "ci" else two_sites_laptop
+    statements = _documents(synthesized, stack, prefix)["permissions"]["statement"]
+    by_sid = {s["sid"]: s for s in statements}
+
+    assert [(s["sid"], s["actions"], s["condition"]) for s in statements[:4]] == [
+        (sid, actions, FIRST_SITES_KEYS) for sid, actions in ITEM_STATEMENTS
+    ]
+    sessions = by_sid["AssumeSiteSessions"]
+    assert sessions == {
+        "sid": "AssumeSiteSessions",
+        "actions": ["sts:AssumeRole", "sts:TagSession"],
+        "condition": SESSION_TAGS,
+        "resources": [sessions["resources"][0]],
+    }
+    assert re.fullmatch(r"\$\{aws_iam_role\.\S+sites-role_\w+\.arn\}", sessions["resources"][0])
+    assert not [
+        s
+        for s in statements
+        if s["sid"] not in {*dict(ITEM_STATEMENTS), "AssumeSiteSessions", "WriteOwnLogs"}
+    ]
+
+
+@pytest.mark.parametrize(
+    ("mode", "stack", "prefix"),
+    [("ci", "ci", "roles_dev-function_"), ("laptop", "backend", "function_")],
+)
+def test_the_sites_role_reads_and_writes_its_sessions_site_only(
+    two_sites: Synthesized,
+    two_sites_laptop: Synthesized,
+    mode: str,
+    stack: str,
+    prefix: str,
+) -> None:
+    synthesized = two_sites if mode == "ci" else two_sites_laptop
+    statements = _documents(synthesized, stack, prefix)["sites-permissions"]["statement"]
+
+    assert [(s["sid"], s["actions"], s["condition"]) for s in statements] == [
+        (sid, actions, SESSIONS_KEYS) for sid, actions in ITEM_STATEMENTS
+    ]
+    assert [len(s["resources"]) for s in statements] == [1, 1, 1, 2]  # the two indexes
+
+
+def test_only_the_functions_role_may_take_a_session_and_only_as_an_other_site(
+    two_sites_laptop: Synthesized,
+) -> None:
+    roles = {r["name"]: r for r in resources(two_sites_laptop["backend"], "aws_iam_role")}
+    sites = roles["cloud-resume-dev-counter-sites"]
+    function = "${aws_iam_role.function_role_2E3FB14F.arn}"
+    element = 'element(split(":", aws_iam_role.function_role_2E3FB14F.arn), {})'
+
+    account_root = f'${{format("arn:%s:iam::%s:root", {element.format(1)}, {element.format(4)})}}'
+    # Terraform fills the expression in before the text is JSON; here it stands for itself.
+    trust = sites["assume_role_policy"].replace(account_root, "ACCOUNT-ROOT")
+
+    assert sites["max_session_duration"] == 3600  # role chaining's most
+    assert json.loads(trust) == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Effect": "Allow",
+                # The account, held to the role's ARN: a re-made role keeps the trust.
+                "Principal": {"AWS": "ACCOUNT-ROOT"},
+                "Action": ["sts:AssumeRole", "sts:TagSession"],
+                "Condition": {
+                    "ArnEquals": {"aws:PrincipalArn": function},
+                    "StringEquals": {"aws:RequestTag/site": ["shop", "docs"]},
+                    "ForAllValues:StringEquals": {"aws:TagKeys": ["site"]},
+                },
+            }
+        ],
+    }
+
+
+def test_the_ci_stack_makes_the_sites_role_under_the_stages_boundary(
     two_sites: Synthesized,
 ) -> None:
-    documents = ci_doc(two_sites)["data"]["aws_iam_policy_document"]
-    (grants,) = [d for k, d in documents.items() if k.startswith("roles_dev-function_")]
-    held = [s["condition"] for s in grants["statement"] if s.get("condition")]
+    roles = {r["name"]: r for r in resources(ci_doc(two_sites), "aws_iam_role")}
+    boundary = roles["cloud-resume-dev-counter-role"]["permissions_boundary"]
 
-    assert held
-    for condition in held:
-        assert condition == [
-            {
-                "test": "ForAllValues:StringLike",
-                "variable": "dynamodb:LeadingKeys",
-                "values": ["blog", "blog#*", "shop", "shop#*", "docs", "docs#*"],
-            }
-        ]
+    assert roles["cloud-resume-dev-counter-sites"]["permissions_boundary"] == boundary
+    (document,) = [
+        json.loads(p["policy"])
+        for p in resources(ci_doc(two_sites), "aws_iam_policy")
+        if p["name"] == "cloud-resume-dev-boundary"
+    ]
+    (sessions,) = [s for s in document["Statement"] if s["Sid"] == "AssumeSiteSessions"]
+    assert sessions == {
+        "Sid": "AssumeSiteSessions",
+        "Effect": "Allow",
+        "Action": ["sts:AssumeRole", "sts:TagSession"],
+        "Resource": "arn:${data.aws_partition.ci-partition.partition}:iam::"
+        "${data.aws_caller_identity.ci-account.account_id}:role/cloud-resume-dev-counter-sites",
+        "Condition": {
+            "StringEquals": {"aws:RequestTag/site": ["shop", "docs"]},
+            "ForAllValues:StringEquals": {"aws:TagKeys": ["site"]},
+        },
+    }
+    # Every site's keys stay in the boundary: it caps both roles.
+    (count,) = [s for s in document["Statement"] if s["Sid"] == "CountVisits"]
+    assert count["Condition"] == {
+        "ForAllValues:StringLike": {
+            "dynamodb:LeadingKeys": ["blog", "blog#*", "shop", "shop#*", "docs", "docs#*"]
+        }
+    }
+
+
+@pytest.mark.parametrize("mode", ["ci", "laptop"])
+def test_the_function_is_told_the_sites_role_and_the_daily_table_lets_both_roles_in(
+    two_sites: Synthesized, two_sites_laptop: Synthesized, mode: str
+) -> None:
+    backend = (two_sites if mode == "ci" else two_sites_laptop)["backend"]
+    variables = only(backend, "aws_lambda_function")["environment"]["variables"]
+    role = only(backend, "aws_lambda_function")["role"]
+    policy = json.loads(only(backend, "aws_dynamodb_resource_policy")["policy"])
+
+    sites_role = variables["SITES_ROLE_ARN"]
+    assert sites_role.endswith(":role/cloud-resume-dev-counter-sites") or re.fullmatch(
+        r"\$\{aws_iam_role\.function_sites-role_\w+\.arn\}", sites_role
+    )
+    assert policy["Statement"][0]["Condition"] == {
+        "ArnNotEquals": {"aws:PrincipalArn": [role, sites_role]}
+    }
 
 
 def test_the_deploy_writes_each_sites_known_pages_item_and_no_other_item(

@@ -45,6 +45,7 @@ SAMPLES = {
     "event_names": "cv-download,contact-*",
     "origin_secret": "0f6c9a52-6f1e-4d7a-9f43-2d1b8c0e7a15",
     "other_sites": "shop=https://shop.example|https://www.shop.example",
+    "sites_role_arn": "arn:aws:iam::123456789012:role/cloud-resume-dev-counter-sites",
 }
 
 
@@ -59,14 +60,19 @@ def test_the_function_environment_uses_only_the_names_the_handler_reads(
     assert {"TABLE_NAME", "ALLOWED_ORIGINS", "STATS_ACCESS"} <= set(written)
 
 
+# A setting read only with another: other sites need the role their sessions are of.
+COMPANIONS = {"other_sites": ("sites_role_arn",)}
+
+
 @pytest.mark.parametrize("setting", sorted(VARIABLES))
 def test_the_handler_reads_each_setting_from_its_one_variable(setting: str) -> None:
-    settings = Settings.from_env(deployed_environment(**{setting: SAMPLES[setting]}))
+    given = (setting, *COMPANIONS.get(setting, ()))
+    settings = Settings.from_env(deployed_environment(**{name: SAMPLES[name] for name in given}))
 
     changed = [f.name for f in fields(Settings) if getattr(settings, f.name) != getattr(
         Settings(), f.name
     )]  # fmt: skip
-    assert changed == [setting]
+    assert changed == list(given)
 
 
 def test_every_variable_has_a_sample() -> None:

@@ -72,6 +72,8 @@ def render(text: str) -> str:
 
 
 def _value(reference: str) -> str:
+    if reference.startswith('format("arn:%s:iam::%s:root"'):  # the account of a role's ARN
+        return f"arn:aws:iam::{ACCOUNT}:root"
     parts = reference.split(".")
     if parts[:2] == ["data", "aws_partition"]:
         return "aws"
