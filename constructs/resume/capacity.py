@@ -53,9 +53,10 @@ SITE_DAY_UNITS_MAX: Final = 5
 READ_UNIT_KB: Final = 4
 # A day's list of unlisted pages: up to 100 hashes of 16 characters, under 2 KB.
 UNLISTED_LIST_UNITS: Final = 2
-# An event's day at its bound: 20 listed pages' hashes and counts (page ids of up to ~200
-# characters), ~5 KB (visitor_counter.events).
-EVENT_DAY_UNITS_MAX: Final = 5
+# An event's day at its bound: 20 listed pages' counts by id (of up to 256 bytes), their
+# hashes and unique visitors by hash: ~5.9 KB (visitor_counter.events; measured in
+# tests/function/test_events.py). It was 5 units before uniques by page, for ids of ~200.
+EVENT_DAY_UNITS_MAX: Final = 6
 # Pages whose days move into the site's day after midnight: the site's own (assumed, as the
 # cost model's top list) and the day's listed unlisted ones (schema.MAX_UNLISTED_PAGES_PER_DAY).
 PAGES_ASSUMED: Final = 100 + 100

@@ -241,7 +241,7 @@
     });
   }
 
-  // Each event's count and unique visitors (none shown on one page: kept per event).
+  // Each event's count and unique visitors (on one page, there; null from an older API).
   function renderEvents(events) {
     if (events === null) {
       fillTable("events", [], () => {}, 3, "The events could not be read; try again in a minute.");

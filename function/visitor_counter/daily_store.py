@@ -25,6 +25,8 @@ class ClientView:
     # The view names the first referrer source the client named today: only such a view may
     # bring a day (the page's, the site's) a source it does not have yet.
     own_source: bool = False
+    # An event's first from the client today on this page (the record's `pair_tag`).
+    new_pair_visitor: bool = False
 
 
 class DailyStore:
@@ -46,6 +48,7 @@ class DailyStore:
         source_tag: str | None,
         expires_at: int,
         site_visit: bool = True,
+        pair_tag: str | None = None,
     ) -> ClientView:
         """Add a view of a page to the client's item, within its limits, in one update.
 
@@ -57,7 +60,9 @@ class DailyStore:
         becomes the client's source unless it has one: the answer says whether it is that.
         Not a `site_visit` (an event), the client is not flagged (its first view still is
         the site's new visitor), and the tag joins its day's events, not its pages, each
-        set with its own cap.
+        set with its own cap. `pair_tag` (an event on a page): it joins them too, and the
+        answer says whether it is new; the cap counts it, so a client's day holds at most
+        the cap's tags whatever it sends, and a pair it has already sent is never refused.
         """
         this_hour = schema.client_hour_attribute(hour, page_tag)
         names = {
@@ -67,20 +72,26 @@ class DailyStore:
             "#hour": this_hour,
             "#expires": schema.TTL_ATTRIBUTE,
         }
+        most = schema.MAX_PAGES_PER_CLIENT_DAY if site_visit else schema.MAX_EVENTS_PER_CLIENT_DAY
         values: dict[str, Any] = {
-            ":tags": {"SS": [page_tag]},
+            ":tags": {"SS": [page_tag, *([pair_tag] if pair_tag else [])]},
             ":tag": {"S": page_tag},
             ":one": {"N": "1"},
             ":limit": {"N": str(limit)},
-            ":max_pages": {
-                "N": str(
-                    schema.MAX_PAGES_PER_CLIENT_DAY
-                    if site_visit
-                    else schema.MAX_EVENTS_PER_CLIENT_DAY
-                )
-            },
+            ":max_pages": {"N": str(most)},
             ":expires": {"N": str(expires_at)},
         }
+        # Room for what the update adds: nothing (the tag, or the pair, is there), one tag,
+        # or, for a new pair of a new event, two.
+        room = "attribute_not_exists(#pages) OR contains(#pages, :tag) OR size(#pages) < :max_pages"
+        if pair_tag:
+            values[":pair"] = {"S": pair_tag}
+            values[":max_two"] = {"N": str(most - 1)}
+            room = (
+                "attribute_not_exists(#pages) OR contains(#pages, :pair)"
+                " OR (contains(#pages, :tag) AND size(#pages) < :max_pages)"
+                " OR size(#pages) < :max_two"
+            )
         adds = ["#pages :tags", "#hour :one"]
         sets = ["#expires = :expires"]
         if visitor:
@@ -109,11 +120,7 @@ class DailyStore:
                 TableName=self._table,
                 Key=self._key(schema.client_key(self._site, digest)),
                 UpdateExpression=update,
-                ConditionExpression=(
-                    "(attribute_not_exists(#pages) OR contains(#pages, :tag)"
-                    " OR size(#pages) < :max_pages)"
-                    " AND (attribute_not_exists(#hour) OR #hour < :limit)"
-                ),
+                ConditionExpression=f"({room}) AND (attribute_not_exists(#hour) OR #hour < :limit)",
                 ExpressionAttributeNames=names,
                 ExpressionAttributeValues=values,
                 # The item as it was (a few attributes): no tag in `seen`, no flag, means a
@@ -131,6 +138,7 @@ class DailyStore:
             new_page_visitor=visitor and page_tag not in seen,
             new_site_visitor=visitor and schema.VISITOR_FLAG_ATTRIBUTE not in before,
             own_source=source_tag is not None and source_before in (None, source_tag),
+            new_pair_visitor=visitor and pair_tag is not None and pair_tag not in seen,
         )
 
     def salt(self, day: str) -> bytes | None:

@@ -10,10 +10,11 @@ rules, the client's hourly limit per event, the daily ceiling). What it writes:
 - the client's item (the daily table), as a view does with the event's keyed tag: its
   hourly limit, and whether this is the client's first of that event today (a unique);
 - one UpdateItem of the event's day in the history (``{site}#event#{name}``, in the view's
-  write shard): its count, its visitors, and its count on the page if the site lists the
-  page (at most MAX_EVENT_PAGES_PER_DAY of them a day, a short hash of each in the set that
-  counts them; the rest as "other"), so the item stays near 1 KB and a made-up page id
-  cannot grow it;
+  write shard): its count, its visitors, and its count and unique visitors on the page if
+  the site lists the page (at most MAX_EVENT_PAGES_PER_DAY of them a day, a short hash of
+  each in the set that counts them; the rest as "other"), so the item stays near 1 KB and a
+  made-up page id cannot grow it. A unique on a page is the client's first of the event on
+  that page today: its item keeps a keyed tag of the pair, within its day's cap of events;
 - the day's estimate, as a view adds to it: the daily ceiling (max_views_per_day) counts
   events too.
 
@@ -33,7 +34,13 @@ from visitor_counter.daily_store import DailyStore
 from visitor_counter.errors import BadRequest, ConditionFailed
 from visitor_counter.history_store import day_end, page_hash
 from visitor_counter.store import call_dynamodb, days_of, number_or_zero, read_strings, read_text
-from visitor_counter.visitors import DailySalt, client_address, event_tag, visitor_digest
+from visitor_counter.visitors import (
+    DailySalt,
+    client_address,
+    event_page_tag,
+    event_tag,
+    visitor_digest,
+)
 
 # Distinct event names a day takes: a site's own few, and room for a flood of made-up ones to
 # stop at without burying them.
@@ -49,6 +56,8 @@ NAMES_ATTRIBUTE: Final = "names"
 COUNT_ATTRIBUTE: Final = "count"
 PAGES_ATTRIBUTE: Final = "pages"
 PAGE_PREFIX: Final = "p:"
+# An event's unique visitors on a listed page, by the page's hash (the item stays small).
+PAGE_VISITORS_PREFIX: Final = "u:"
 INVALID_NAME: Final = (
     "Invalid event name: 1 to 40 characters, lower-case letters, digits, '.', '_' or '-', "
     "starting with a letter or digit."
@@ -77,11 +86,11 @@ def event_name(text: str, allowed: tuple[str, ...]) -> str:
 
 @dataclass(frozen=True)
 class EventCounts:
-    """An event's count and unique visitors over a range (visitors None on one page)."""
+    """An event's count and unique visitors over a range (of the site, or on one page)."""
 
     event: str
     count: int
-    visitors: int | None
+    visitors: int
 
     def as_json(self) -> dict[str, Any]:
         """The event's JSON object in the stats API."""
@@ -189,11 +198,14 @@ class EventStore:
         new_visitor: bool,
         shard: int,
         expires_at: int,
+        new_page_visitor: bool = False,
     ) -> None:
         """Count one event on `page` in the event's day (its write shard).
 
-        On a page the site lists, by page while the day has room for it (else, and on any
-        other page, as "other"); a day found full is not asked again by this container.
+        On a page the site lists, by page while the day has room for it, with the page's
+        unique visitors (`new_page_visitor`: the client's first of the event there today);
+        else, and on any other page, as "other". A day found full is not asked again by this
+        container.
         """
         key = self._key(schema.shard_key(schema.event_key(self._site, name), shard), day)
         counted = {
@@ -214,7 +226,7 @@ class EventStore:
                     TableName=self._table,
                     Key=key,
                     UpdateExpression=(
-                        "ADD #count :one, #visitors :new, #pages :hash, #on :one "
+                        "ADD #count :one, #visitors :new, #pages :hash, #on :one, #unique :newhere "
                         "SET #expires = :expires"
                     ),
                     ConditionExpression=(
@@ -225,9 +237,11 @@ class EventStore:
                         **counted,
                         "#pages": PAGES_ATTRIBUTE,
                         "#on": PAGE_PREFIX + page,
+                        "#unique": PAGE_VISITORS_PREFIX + hashed,
                     },
                     ExpressionAttributeValues={
                         **values,
+                        ":newhere": {"N": "1" if new_page_visitor else "0"},
                         ":hash": {"SS": [hashed]},
                         ":this": {"S": hashed},
                         ":most": {"N": str(MAX_EVENT_PAGES_PER_DAY)},
@@ -254,15 +268,16 @@ class EventStore:
         visitors: dict[str, int] = {}
         for name in self.names(first, last):
             for item in self._event_days(name, first, last):
-                attribute = COUNT_ATTRIBUTE if page is None else PAGE_PREFIX + page
-                counts[name] = counts.get(name, 0) + number_or_zero(item, attribute)
-                visitors[name] = visitors.get(name, 0) + number_or_zero(
-                    item, schema.PAGE_VISITORS_ATTRIBUTE
+                counted = COUNT_ATTRIBUTE if page is None else PAGE_PREFIX + page
+                unique = (
+                    schema.PAGE_VISITORS_ATTRIBUTE
+                    if page is None
+                    else PAGE_VISITORS_PREFIX + page_hash(page)
                 )
+                counts[name] = counts.get(name, 0) + number_or_zero(item, counted)
+                visitors[name] = visitors.get(name, 0) + number_or_zero(item, unique)
         found = [
-            EventCounts(name, count, visitors[name] if page is None else None)
-            for name, count in counts.items()
-            if count
+            EventCounts(name, count, visitors[name]) for name, count in counts.items() if count
         ]
         return sorted(found, key=lambda event: (-event.count, event.event))
 
@@ -345,6 +360,8 @@ class EventCounter:
         client = self._daily.record_view(
             visitor_digest(salt, self._site, client_address(ip)),
             event_tag(salt, name),
+            # Uniques by page where the event's day counts it by page: listed pages only.
+            pair_tag=event_page_tag(salt, name, page) if page_listed else None,
             hour=int(self._clock() // 3600 % 24),
             limit=self._limit,
             visitor=track,
@@ -360,6 +377,7 @@ class EventCounter:
             page,
             listed=page_listed,
             new_visitor=client.new_page_visitor,
+            new_page_visitor=client.new_pair_visitor,
             shard=self._pick(self._shards),
             expires_at=kept_until,
         )

@@ -21,7 +21,8 @@ The daily table (no recovery, no backups, TTL: nothing in it outlives its day):
 - ``{site}#salt#{day}``     the day's secret salt; deleted the next day, TTL as a backstop
 - ``{site}#client#{digest}`` one address today, a keyed hash as the key: ``pages`` (keyed
   tags of the pages it viewed, at most MAX_PAGES_PER_CLIENT_DAY), ``events`` (the tags of
-  the events it sent, at most MAX_EVENTS_PER_CLIENT_DAY), ``seen`` (the tags it
+  the events it sent and of each (event, listed page) pair, at most
+  MAX_EVENTS_PER_CLIENT_DAY of them), ``seen`` (the tags it
   counted as a unique visitor of), ``h{HH}{tag}`` (its views of a page in the current UTC
   hour; the other hours' are removed), ``visitor`` (a unique visitor of the site today) and
   ``source`` (the keyed tag of the first referrer source it named today)
@@ -39,7 +40,8 @@ The history table (point-in-time recovery on, TTL: kept ``stats_retention_days``
   Split, it is several lists by page, ``{site}#unlisted#{n}of{lists}`` (unlisted_lists)
 - ``{site}#events``, day    ``names``: the day's event names (events.py)
 - ``{site}#event#{name}``, day  one event's day: ``count``, ``visitors``, ``pages`` and a
-  ``p:{page}`` count for each (``p:other`` past the day's most); split, in write shards
+  ``p:{page}`` count and ``u:{hash}`` unique visitors for each (``p:other`` past the day's
+  most); split, in write shards
 - ``{site}#page#{page}``, day   one page's past day, moved from its live day: ``views``,
   ``visitors``, ``entries``, referrers, plus ``site`` and ``page``, which put it in the
   pages-by-day index (``site``, ``day``) the range-wide reads query

@@ -178,7 +178,8 @@ class StatsReader:
     def events(self, query: StatsQuery) -> dict[str, Any]:
         """Each event's count and unique visitors over the range, most first.
 
-        On one page (`page`), its count there; visitors null (they are kept per event).
+        On one page (`page`), its count and unique visitors there (counted by page since
+        uniques by page began: before, 0).
         """
         events = self._events.totals(*_bounds(query), query.page)
         return {

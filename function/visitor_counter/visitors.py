@@ -72,6 +72,11 @@ def event_tag(salt: bytes, name: str) -> str:
     return _tag(salt, "event", name)
 
 
+def event_page_tag(salt: bytes, name: str, page: str) -> str:
+    """The keyed hash a client's item knows an event on one page by (its unique per page)."""
+    return _tag(salt, "event-page", f"{name}\0{page}")
+
+
 def source_tag(salt: bytes, source: str) -> str:
     """The keyed hash a client's item knows its referrer source by on the salt's day.
 

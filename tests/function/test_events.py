@@ -5,15 +5,19 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 
+from resume.capacity import EVENT_DAY_UNITS_MAX
+from tests.function.test_client_limit import dynamodb_size
 from tests.support.clock import Clock
 from tests.support.events import BROWSER, http_event
 from tests.support.stats import OWNER
-from tests.support.tables import all_items
+from tests.support.tables import TEST_PATTERNS, all_items, write_known_pages
 from visitor_counter import events as events_module
 from visitor_counter import schema
+from visitor_counter.pages import MAX_PAGE_BYTES
 from visitor_counter.router import BAD_VIEW_BODY, Router
 from visitor_counter.settings import Settings, SettingsError
 
@@ -41,17 +45,22 @@ def test_an_event_counts_for_its_page_with_its_unique_visitors(api: Router) -> N
     first = event(api, "cv-download", source_ip="192.0.2.1")
     event(api, "cv-download", source_ip="192.0.2.1")  # the same visitor again
     event(api, "cv-download", page="%2Fposts%2Fhello", source_ip="192.0.2.2")
+    event(api, "cv-download", page="%2Fposts%2Fhello", source_ip="192.0.2.1")  # new there
     event(api, "contact", source_ip="192.0.2.1")
 
     assert first["statusCode"] == 200
     assert body(first) == {"event": "cv-download", "page": "/", "counted": True}
     assert stats(api, "events")["events"] == [
-        {"event": "cv-download", "count": 3, "visitors": 2},
+        {"event": "cv-download", "count": 4, "visitors": 2},
         {"event": "contact", "count": 1, "visitors": 1},
     ]
+    # On each page, its own count and uniques: a visitor's first of the event there today.
     assert stats(api, "events", f"{RANGE}&page=%2F")["events"] == [
-        {"event": "cv-download", "count": 2, "visitors": None},
-        {"event": "contact", "count": 1, "visitors": None},
+        {"event": "cv-download", "count": 2, "visitors": 1},
+        {"event": "contact", "count": 1, "visitors": 1},
+    ]
+    assert stats(api, "events", f"{RANGE}&page=%2Fposts%2Fhello")["events"] == [
+        {"event": "cv-download", "count": 2, "visitors": 2},
     ]
     # An event is no view: the page has none.
     assert api.handle(http_event("GET", "/pages/%2F"))["statusCode"] == 404
@@ -63,6 +72,27 @@ def test_an_event_before_any_view_leaves_the_view_the_sites_new_visitor(api: Rou
 
     assert body(view) == {"page": "/", "views": 1, "visitors": 1}
     assert stats(api, "daily")["days"] == [{"date": TODAY, "views": 1, "visitors": 1}]
+
+
+def test_a_clients_events_on_pages_share_its_days_cap_which_bounds_its_item(
+    api: Router, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each (event, listed page) it sends is a tag in its item: the cap counts them all."""
+    monkeypatch.setattr(schema, "MAX_EVENTS_PER_CLIENT_DAY", 3)
+    write_known_pages(dynamodb, ("/", "/posts/hello", "/about"), TEST_PATTERNS)
+    on = [
+        body(event(api, "contact", page=page))["counted"]
+        for page in ("%2F", "%2Fposts%2Fhello", "%2Fabout", "%2F", "%2Funlisted")
+    ]
+    (client,) = [i for i in all_items(dynamodb) if i["ID"]["S"].startswith("blog#client#")]
+
+    # "contact" and its pair on /, its pair on /posts/hello; a third page is past the cap,
+    # a pair it has is not, nor a page without uniques by page (one only a glob admits).
+    assert on == [True, True, False, True, True]
+    assert len(client[schema.CLIENT_EVENTS_ATTRIBUTE]["SS"]) == 3
+    assert stats(api, "events", f"{RANGE}&page=%2F")["events"] == [
+        {"event": "contact", "count": 2, "visitors": 1}
+    ]
 
 
 def test_an_opted_out_visitor_counts_but_is_no_unique(api: Router) -> None:
@@ -252,9 +282,30 @@ def test_events_use_none_of_a_clients_pages_of_the_day(
 ) -> None:
     """A client's day keeps its pages and its events apart, each with its own cap."""
     monkeypatch.setattr(schema, "MAX_PAGES_PER_CLIENT_DAY", 1)
-    monkeypatch.setattr(schema, "MAX_EVENTS_PER_CLIENT_DAY", 2)
+    monkeypatch.setattr(schema, "MAX_EVENTS_PER_CLIENT_DAY", 4)  # two events on a listed page
     events_counted = [body(event(api, name))["counted"] for name in ("a", "b", "c")]
     view = api.handle(http_event("POST", "/pages/%2F"))
 
     assert events_counted == [True, True, False]  # the third is past the client's events
     assert body(view) == {"page": "/", "views": 1, "visitors": 1}
+
+
+def test_an_events_day_at_its_bound_stays_within_the_capacity_models_units(
+    api: Router, dynamodb: Any
+) -> None:
+    """Its most pages, each with a long id, a count and uniques: the units capacity.py
+    bills an event's write (EVENT_DAY_UNITS_MAX KB) hold it."""
+    pages = [
+        f"/{n:02d}" + "x" * (MAX_PAGE_BYTES - 3)
+        for n in range(events_module.MAX_EVENT_PAGES_PER_DAY + 1)
+    ]
+    write_known_pages(dynamodb, pages, TEST_PATTERNS)
+    for number, page in enumerate(pages):
+        response = event(
+            api, "cv-download", page=quote(page, safe=""), source_ip=f"192.0.2.{number}"
+        )
+        assert body(response)["counted"] is True
+
+    (day,) = [i for i in all_items(dynamodb) if i["ID"]["S"] == "blog#event#cv-download"]
+    assert len(day[events_module.PAGES_ATTRIBUTE]["SS"]) == events_module.MAX_EVENT_PAGES_PER_DAY
+    assert dynamodb_size(day) <= EVENT_DAY_UNITS_MAX * 1024
