@@ -123,6 +123,7 @@ class CounterFunction(Construct):
         )
         self.role_arn = roles.role_arn
         self.sites_role_arn = roles.sites_role_arn
+        self._grants = roles.grants
         if roles.sites_role_arn:
             environment = {
                 **environment,
@@ -160,7 +161,8 @@ class CounterFunction(Construct):
                 system_log_level=SYSTEM_LOG_LEVEL,
                 application_log_level=APPLICATION_LOG_LEVEL,
             ),
-            depends_on=[self.log_group],
+            # Its grants first: a new site's first request finds its session allowed.
+            depends_on=[self.log_group, *self._grants],
             # moto does not return logging_config, so locally every plan would re-add it.
             lifecycle=(
                 TerraformResourceLifecycle(ignore_changes=["logging_config"])

@@ -18,7 +18,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from typing import Any
 
-from cdktf import Fn, TerraformResourceLifecycle
+from cdktf import Fn, TerraformResource, TerraformResourceLifecycle
 from cdktf_cdktf_provider_aws.data_aws_iam_policy_document import (
     DataAwsIamPolicyDocument,
     DataAwsIamPolicyDocumentStatement,
@@ -44,12 +44,15 @@ from resume.function_grants import (
 from resume.parliament_notes import accept_parliament_findings
 from visitor_counter.schema import SITE_SESSION_S
 
-# The Terraform addresses of the role and its policy as the backend stack makes them (a
-# construct's address hashes its path in the stack: function/role, function/policy). A test
-# pins them against a laptop synth.
+# The Terraform addresses of the roles and their policies as the backend stack makes them
+# (a construct's address hashes its path in the stack: function/role, function/policy, and
+# with other sites function/sites-role, function/sites-policy). A test pins them against a
+# laptop synth. Forgetting one a stack never made does nothing.
 LAPTOP_MADE_ROLE = (
     "aws_iam_role.function_role_2E3FB14F",
+    "aws_iam_role.function_sites-role_65A53D27",
     "aws_iam_role_policy.function_policy_1462D1DE",
+    "aws_iam_role_policy.function_sites-policy_DC66B292",
 )
 # The inline policy's name when the CI stack makes the role.
 CI_POLICY_NAME = "grants"
@@ -72,6 +75,9 @@ class FunctionRoles:
 
     role_arn: str
     sites_role_arn: str = ""
+    # The roles' policies, made in the same stack: what the function waits for (a laptop's
+    # deploy); none when the CI stack made them.
+    grants: tuple[TerraformResource, ...] = ()
 
 
 def function_role(
@@ -103,6 +109,7 @@ def function_role(
         role, {"MALFORMED": "A trust policy has no Resource: the role is the resource."}
     )
     sites_role_arn = ""
+    grants: list[TerraformResource] = []
     if len(site_ids) > 1:
         sites_role = IamRole(
             scope,
@@ -115,30 +122,32 @@ def function_role(
         accept_parliament_findings(
             sites_role, {"MALFORMED": "A trust policy has no Resource: the role is the resource."}
         )
-        _inline_policy(
-            scope,
-            "sites-",
-            sites_role,
-            [
-                _statement(grant, resources, [(OWN_SITE_TEST, LEADING_KEYS, [*TAGGED_SITE_KEYS])])
-                for grant in SITE_SESSION_GRANTS
-            ],
-            policy_name,
+        tagged_keys: list[Condition] = [(OWN_SITE_TEST, LEADING_KEYS, [*TAGGED_SITE_KEYS])]
+        grants.append(
+            _inline_policy(
+                scope,
+                "sites-",
+                sites_role,
+                [_statement(grant, resources, tagged_keys) for grant in SITE_SESSION_GRANTS],
+                policy_name,
+            )
         )
         sites_role_arn = sites_role.arn
         resources = replace(resources, sites_role=sites_role_arn)
-    _inline_policy(
-        scope,
-        "",
-        role,
-        [
-            _statement(grant, resources, grant_conditions(grant, site_ids))
-            for grant in GRANTS
-            if granted(grant, site_ids, tracing=tracing)
-        ],
-        policy_name,
+    grants.append(
+        _inline_policy(
+            scope,
+            "",
+            role,
+            [
+                _statement(grant, resources, grant_conditions(grant, site_ids))
+                for grant in GRANTS
+                if granted(grant, site_ids, tracing=tracing)
+            ],
+            policy_name,
+        )
     )
-    return FunctionRoles(role_arn=role.arn, sites_role_arn=sites_role_arn)
+    return FunctionRoles(role_arn=role.arn, sites_role_arn=sites_role_arn, grants=tuple(grants))
 
 
 def sites_trust_policy(function_role_arn: str, site_ids: Sequence[str]) -> dict[str, Any]:
@@ -188,9 +197,9 @@ def _inline_policy(
     role: IamRole,
     statements: list[DataAwsIamPolicyDocumentStatement],
     policy_name: str | None,
-) -> None:
+) -> IamRolePolicy:
     permissions = DataAwsIamPolicyDocument(scope, f"{prefix}permissions", statement=statements)
-    IamRolePolicy(
+    return IamRolePolicy(
         scope,
         f"{prefix}policy",
         name=policy_name,

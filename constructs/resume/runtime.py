@@ -15,7 +15,7 @@ ARCHITECTURE: Final = "arm64"
 # function pinned to "FunctionUpdate" gets none until its code changes). What the handler
 # relies on from botocore is small and stable since botocore 1.15: `Config(retries=
 # {"total_max_attempts": 1})` turning its own retries off, connect and read timeouts, and
-# its exception classes (docs/architecture.md).
+# its exception classes; with other sites, its assume-role credentials (docs/architecture.md).
 
 
 def zip_sha256_base64(zip_path: Path) -> str:

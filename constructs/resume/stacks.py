@@ -146,9 +146,15 @@ class BackendStack(TerraformStack):
             ),
             roles=self._ci_made_roles(config),
         )
-        self.tables.daily.allow_items_only_to(
+        daily_policy = self.tables.daily.allow_items_only_to(
             [arn for arn in (self.function.role_arn, self.function.sites_role_arn) if arn]
         )
+        # The sites role's way into the daily table comes before the function that uses it.
+        if self.function.sites_role_arn:
+            self.function.function.depends_on = [
+                *(self.function.function.depends_on or []),
+                f"{daily_policy.terraform_resource_type}.{daily_policy.friendly_unique_id}",
+            ]
         self.api = CounterApi(
             self,
             "api",

@@ -18,6 +18,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from botocore.config import Config
 from botocore.credentials import (
     AssumeRoleCredentialFetcher,
     CredentialProvider,
@@ -42,6 +43,20 @@ def assume_arguments(site_id: str) -> dict[str, Any]:
     }
 
 
+def sts_config(settings: Settings) -> Config:
+    """STS's client as DynamoDB's: the same short timeouts, one attempt.
+
+    botocore's defaults (60 s to connect and to read, three attempts) would outlast the
+    Lambda's timeout, and API Gateway would answer for it, without a body or CORS; a
+    session not had is a 503 like a store not reached (store.call_dynamodb).
+    """
+    return Config(
+        connect_timeout=settings.dynamodb_connect_timeout_s,
+        read_timeout=settings.dynamodb_read_timeout_s,
+        retries={"mode": "standard", "total_max_attempts": 1},
+    )
+
+
 def site_session(settings: Settings, site_id: str, source: Session) -> Session:
     """A botocore session whose credentials are the sites role's, tagged `site_id`.
 
@@ -49,8 +64,9 @@ def site_session(settings: Settings, site_id: str, source: Session) -> Session:
     loaded service models the new session shares. Nothing is asked until a call signs.
     """
     fetcher = AssumeRoleCredentialFetcher(
-        # Regional STS: the function's own Region answers, not the global endpoint.
-        client_creator=partial(source.create_client, region_name=settings.region),
+        client_creator=partial(
+            source.create_client, region_name=settings.region, config=sts_config(settings)
+        ),
         source_credentials=source.get_credentials(),
         role_arn=settings.sites_role_arn,
         extra_args=assume_arguments(site_id),
@@ -70,6 +86,9 @@ def site_clients(settings: Settings, source: Session | None = None) -> Callable[
     `source`: the function's own session (a new one by default).
     """
     source = source or get_session()
+    # Regional STS: the function's own Region answers, whatever the runtime's botocore's
+    # default (older ones asked the global endpoint).
+    source.set_config_variable("sts_regional_endpoints", "regional")
     return lambda site_id: new_dynamodb_client(settings, site_session(settings, site_id, source))
 
 

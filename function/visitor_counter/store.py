@@ -27,19 +27,28 @@ _THROTTLED = frozenset(
         "ThrottlingException",
         "RequestLimitExceeded",
         "LimitExceededException",
+        # STS's, asked for an other site's session (site_sessions.py).
+        "Throttling",
         # A write to an item a transaction is writing (a page's day moving) is refused,
         # not applied ("TransactionConflictException", DynamoDB API reference).
         "TransactionConflictException",
     }
 )
 _UNAVAILABLE = frozenset(
-    {"InternalServerError", "ServiceUnavailable", "ServiceUnavailableException"}
+    {
+        "InternalServerError",
+        "ServiceUnavailable",
+        "ServiceUnavailableException",
+        "InternalFailure",  # STS's
+    }
 )
 _MISCONFIGURED = frozenset(
     {
         "AccessDeniedException",
-        # STS's, when another site's session is refused (the sites role's trust, a boundary).
+        # STS's, when another site's session is refused (the sites role's trust, a boundary,
+        # or STS off in the Region).
         "AccessDenied",
+        "RegionDisabledException",
         "UnrecognizedClientException",
         "ExpiredTokenException",
         "ResourceNotFoundException",

@@ -52,6 +52,7 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
 
     iam = emulator_client("iam", endpoint)
     laptop_made = deployed_from_a_laptop(iam)
+    laptop_made_sites = deployed_from_a_laptop(iam, f"{PROJECT}-dev-counter-sites")
 
     boot = run_tool("bootstrap", "--github-repo", REPO, env=env, timeout_s=BOOTSTRAP_TIMEOUT_S)
 
@@ -61,6 +62,9 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
     assert re.search(rf"adopting {laptop_made} as aws_iam_role\.\S+", output)
     assert re.search(rf"adopting {laptop_made}:terraform-\d+ as aws_iam_role_policy\.", output)
     assert iam.list_role_policies(RoleName=laptop_made)["PolicyNames"] == [CI_POLICY_NAME]
+    # And the sites role, with its policy, the same way.
+    assert re.search(rf"adopting {laptop_made_sites} as aws_iam_role\.\S+", output)
+    assert iam.list_role_policies(RoleName=laptop_made_sites)["PolicyNames"] == [CI_POLICY_NAME]
     role = f"arn:aws:iam::{EMULATOR_ACCOUNT_ID}:role/{PROJECT}-ci"
     for stage in ("dev", "staging", "prod"):
         assert (
@@ -93,20 +97,22 @@ def check_bootstrap_then_deploy(endpoint: str, tmp_path: Path) -> None:
     lambda_client = emulator_client("lambda", endpoint)
     function = lambda_client.get_function(FunctionName=f"{PROJECT}-dev-counter")
     assert function["Configuration"]["Role"] == function_role["Arn"]
-    sites_role = iam.get_role(RoleName=f"{PROJECT}-dev-counter-sites")["Role"]
+    sites_role = iam.get_role(RoleName=laptop_made_sites)["Role"]
     assert sites_role["PermissionsBoundary"] == function_role["PermissionsBoundary"]
     assert iam.list_role_policies(RoleName=sites_role["RoleName"])["PolicyNames"] == [
         CI_POLICY_NAME
     ]
+    (trust,) = sites_role["AssumeRolePolicyDocument"]["Statement"]
+    assert trust["Action"] == ["sts:AssumeRole", "sts:TagSession"]  # the adopted role's own
     variables = function["Configuration"]["Environment"]["Variables"]
     assert variables["SITES_ROLE_ARN"] == sites_role["Arn"]
     assert iam.get_policy(PolicyArn=function_role["PermissionsBoundary"]["PermissionsBoundaryArn"])
     check_the_topics_own_key(endpoint)
 
 
-def deployed_from_a_laptop(iam: Any) -> str:
-    """The dev function's role as a laptop's deploy leaves it: Terraform's policy name."""
-    name = f"{PROJECT}-dev-counter-role"
+def deployed_from_a_laptop(iam: Any, name: str = f"{PROJECT}-dev-counter-role") -> str:
+    """A dev role as a laptop's deploy leaves it (the function's, or the sites role):
+    Terraform's policy name."""
     iam.create_role(RoleName=name, AssumeRolePolicyDocument=json.dumps(LAMBDA_TRUST_POLICY))
     iam.put_role_policy(
         RoleName=name,

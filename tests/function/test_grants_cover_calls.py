@@ -9,6 +9,7 @@ needs `dynamodb:UpdateItem` on each item it updates) on the kind of resource it 
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
 from dataclasses import replace
@@ -234,8 +235,17 @@ def test_each_site_calls_only_what_its_own_credentials_allow(
             for page in pages:
                 event = http_event("POST", f"/pages/{page}", origin=origin)
                 assert sites.handle(event)["statusCode"] == 200
+        event_body = json.dumps({"event": "contact"})
+        for event in (
+            http_event("POST", origin=origin),  # the site total
+            http_event("GET", origin=origin),
+            http_event("GET", f"/pages/{pages[0]}", origin=origin),
+            http_event("GET", "/pages", query="top=10", origin=origin),
+            http_event("POST", f"/pages/{pages[0]}", origin=origin, body=event_body),
+        ):
+            assert sites.handle(event)["statusCode"] == 200, event
         query = "" if site == "blog" else "site=shop"
-        for route in ROUTES:
+        for route in (*ROUTES, "events"):
             event = http_event("GET", f"/stats/{route}", headers=owners[site], query=query)
             assert sites.handle(event)["statusCode"] == 200
     credentials = {
@@ -244,6 +254,10 @@ def test_each_site_calls_only_what_its_own_credentials_allow(
     }
 
     assert {kind for _, kind, _ in made["shop"]} == set(PARTITION_ATTRIBUTES)  # every kind
+    assert {action for action, _, _ in made["shop"]} >= {
+        "dynamodb:BatchGetItem", "dynamodb:BatchWriteItem", "dynamodb:GetItem",
+        "dynamodb:PutItem", "dynamodb:Query", "dynamodb:UpdateItem",
+    }  # fmt: skip
     for site, other in (("blog", "shop"), ("shop", "blog")):
         assert [c for c in made[site] if not allowed(c, credentials[site])] == [], site
         assert [c for c in made[site] if allowed(c, credentials[other])] == [], site

@@ -9,7 +9,11 @@ from __future__ import annotations
 
 import json
 import re
+import socket
+import time
+from collections.abc import Iterator
 from dataclasses import replace
+from types import SimpleNamespace
 from typing import Any
 
 import botocore.session
@@ -68,7 +72,9 @@ def source(recorded: Recorded, dynamodb: Any) -> botocore.session.Session:
     )
     session.register(
         "after-call.sts.AssumeRole",
-        lambda parsed, **_: recorded.issued_keys.append(parsed["Credentials"]["AccessKeyId"]),
+        lambda parsed, **_: recorded.issued_keys.extend(
+            [parsed["Credentials"]["AccessKeyId"]] if "Credentials" in parsed else []
+        ),
     )
     return session
 
@@ -78,6 +84,12 @@ def sites(
     settings: Settings, source: botocore.session.Session, recorded: Recorded, dynamodb: Any
 ) -> Sites:
     """blog and shop, wired as the handler wires them (handler.py), with their keys recorded."""
+    return _sites(settings, source, recorded, dynamodb)
+
+
+def _sites(
+    settings: Settings, source: botocore.session.Session, recorded: Recorded, dynamodb: Any
+) -> Sites:
     dynamodb.put_item(TableName=TEST_TABLE_NAME, Item=schema.known_pages_item("shop", ["/"], []))
     settings = replace(
         settings, other_sites=(("shop", frozenset({SHOP})),), sites_role_arn=SITES_ROLE
@@ -146,6 +158,57 @@ def test_without_a_session_an_other_site_is_unavailable_and_nothing_is_stored(
     assert body == {"error": RETRY_LATER}
     assert all_items(dynamodb) == before
     assert view(sites, SITE_ORIGIN) == (200, 1)
+
+
+@pytest.fixture
+def sts_silent(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """STS's endpoint takes the connection and never answers (a stalled service)."""
+    with socket.socket() as listener:
+        listener.bind(("127.0.0.1", 0))
+        listener.listen(8)
+        monkeypatch.setenv("AWS_ENDPOINT_URL_STS", f"http://127.0.0.1:{listener.getsockname()[1]}")
+        yield
+
+
+@pytest.mark.usefixtures("sts_silent")
+def test_a_stalled_sts_is_a_503_within_the_stores_timeouts_not_the_lambdas(
+    settings: Settings, source: botocore.session.Session, recorded: Recorded, dynamodb: Any
+) -> None:
+    """botocore's own STS timeouts (60 s, three tries) would outlast the Lambda's."""
+    quick = replace(settings, dynamodb_connect_timeout_s=0.2, dynamodb_read_timeout_s=0.3)
+    sites = _sites(quick, source, recorded, dynamodb)
+    started = time.monotonic()
+
+    status, body = view(sites, SHOP)
+
+    assert (status, body) == (503, {"error": RETRY_LATER})
+    assert time.monotonic() - started < 5  # one read timeout (0.3 s), not three of 60 s
+
+
+@pytest.mark.parametrize(
+    ("code", "retry_after"),
+    [("Throttling", "1"), ("InternalFailure", "5"), ("AccessDenied", "60"),
+     ("RegionDisabledException", "60")],
+)  # fmt: skip
+def test_stss_refusals_are_503s_that_say_when_to_try_again(
+    sites: Sites, source: botocore.session.Session, dynamodb: Any, code: str, retry_after: str
+) -> None:
+    """STS's own error codes (not DynamoDB's): each a 503 with its Retry-After, no count."""
+    source.register(
+        "before-call.sts.AssumeRole",
+        lambda **_: (
+            SimpleNamespace(status_code=400, headers={}),
+            {"Error": {"Code": code, "Message": "refused"}, "ResponseMetadata": {}},
+        ),
+    )
+    before = all_items(dynamodb)
+
+    response = sites.handle(http_event("POST", "/pages/%2F", origin=SHOP))
+
+    assert response["statusCode"] == 503
+    assert response["headers"]["Retry-After"] == retry_after
+    assert json.loads(response["body"]) == {"error": RETRY_LATER}
+    assert all_items(dynamodb) == before
 
 
 def test_the_lambdas_cold_start_wires_other_sites_with_their_sessions(

@@ -432,7 +432,7 @@ def test_the_stage_may_turn_on_api_access_logging(with_ci: Synthesized) -> None:
 
 
 def test_deployed_from_github_the_backend_only_names_the_ci_stacks_role(
-    with_ci: Synthesized, ci_config: AppConfig, production: Synthesized
+    with_ci: Synthesized, ci_config: AppConfig, two_sites_laptop: Synthesized
 ) -> None:
     backend = with_ci["backend"]
     (function,) = resources(backend, "aws_lambda_function")
@@ -442,12 +442,12 @@ def test_deployed_from_github_the_backend_only_names_the_ci_stacks_role(
     assert render(function["role"]) == (
         f"arn:aws:iam::{ACCOUNT}:role/cloud-resume-{ci_config.stage}-counter-role"
     )
-    # A stack that made the role before forgets it, and leaves it for the CI stack to adopt:
-    # the addresses are the ones a laptop's synth gives it.
+    # A stack that made the roles before forgets them, and leaves them for the CI stack to
+    # adopt: the addresses are the ones a laptop's synth gives them (with other sites).
     laptop = {
         f"{kind}.{key}"
         for kind in ("aws_iam_role", "aws_iam_role_policy")
-        for key in production["backend"]["resource"][kind]
+        for key in two_sites_laptop["backend"]["resource"][kind]
     }
     assert backend["removed"] == [
         {"from": address, "lifecycle": {"destroy": False}} for address in sorted(laptop)

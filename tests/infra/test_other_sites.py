@@ -269,3 +269,21 @@ def test_an_ipv6_origin_keeps_its_brackets_for_the_function() -> None:
     config = dataclasses.replace(AppConfig(), sites=("lab http://[::1]:4321 /**",))
 
     assert config.other_sites[0].origins == ("http://[::1]:4321",)
+
+
+def test_from_a_laptop_the_function_waits_for_every_grant_its_sites_need(
+    two_sites_laptop: Synthesized,
+) -> None:
+    """Both roles' policies and the daily table's: a new site's first request is allowed."""
+    backend = two_sites_laptop["backend"]
+    waits = only(backend, "aws_lambda_function")["depends_on"]
+
+    assert sorted(w.split(".")[0] for w in waits) == [
+        "aws_cloudwatch_log_group",
+        "aws_dynamodb_resource_policy",
+        "aws_iam_role_policy",
+        "aws_iam_role_policy",
+    ]
+    for wait in waits:
+        kind, name = wait.split(".")
+        assert name in backend["resource"][kind], wait

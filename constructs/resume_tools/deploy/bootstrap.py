@@ -75,11 +75,12 @@ def function_roles_to_adopt(
     """{address: import id} of the stages' function roles that exist but the CI state lacks.
 
     A stage deployed from a laptop (or before the CI stack made these roles) has its
-    function's role already; the CI stack takes it over, with its inline policy, instead of
-    failing to create it. Its policy, whatever its name, is adopted as the stack's, which
-    then renames it (resume.function_role.CI_POLICY_NAME).
+    function's role already, and with other sites its sites role; the CI stack takes each
+    over, with its inline policy, instead of failing to create it. A policy, whatever its
+    name, is adopted as the stack's, which then renames it (function_role.CI_POLICY_NAME).
     """
-    names = {replace(config, stage=stage).function_role_name for stage in KNOWN_STAGES}
+    stages = [replace(config, stage=stage) for stage in KNOWN_STAGES]
+    names = {name for c in stages for name in (c.function_role_name, c.sites_role_name)}
     stack = json.loads((runner.stack_dir / STACK_FILE).read_text())["resource"]
     imports: dict[str, str] = {}
     for key, role in stack.get("aws_iam_role", {}).items():
