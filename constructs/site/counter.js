@@ -22,8 +22,10 @@
 // Events: a click on an element with data-event="cv-download" (a name the site counts:
 // lower-case letters, digits, ".", "_" and "-") counts that event on the page, and so do,
 // when the tag turns them on, a click on a link to another site ("outbound") and on a link
-// to a file of the listed kinds ("download"). They go with navigator.sendBeacon, which the
-// browser sends even as the page unloads: a click never waits for them.
+// to a file of the listed kinds ("download"), with where the link goes: the file's path
+// (host and path for another site's file), the other site's host; never a query. They go
+// with navigator.sendBeacon, which the browser sends even as the page unloads: a click
+// never waits for them.
 //
 // Options, as attributes of the <script> tag:
 //   data-api       the counter API's URL; default: apiUrl from config.json beside this script
@@ -36,6 +38,9 @@
   "use strict";
   var TIMEOUT_MS = 5000;
   var OWNER_KEY = "visitor-counter-owner";  // stats.js sets it; tests/tooling keep both equal
+  // The targets the API takes (visitor_counter.events; tests/tooling compare the two).
+  var TARGET = /^(?:\/[A-Za-z0-9._~!$&'()*+,;=:@\/%-]*|[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~!$&'()*+,;=:@\/%-]*)?)$/;
+  var TARGET_CHARS = 100;
   var script = document.currentScript ||
     document.querySelector("script[src$='counter.js']");  // browsers without currentScript
   if (!script) return;
@@ -69,8 +74,10 @@
   }
 
   // An event of the page: a beacon (no answer is read), else a fetch that outlives the page.
-  function sendEvent(url, name) {
-    var body = JSON.stringify({ event: name });
+  function sendEvent(url, found) {
+    var fields = { event: found.name };
+    if (found.target) fields.target = found.target;
+    var body = JSON.stringify(fields);
     try {
       if (navigator.sendBeacon && navigator.sendBeacon(url, body)) return;
     } catch (e) { /* a fetch instead */ }
@@ -79,11 +86,22 @@
     }
   }
 
-  // The event a click on `target` is, if any: its own data-event, else a link's kind.
+  // Where a link goes, as the event's target: a file of this site by its path, anything
+  // else by its host (and a file there by host and path). Never a query or a fragment;
+  // none the API would refuse (a host without a dot, a path with "|"): the event without.
+  function targetOf(link, withPath) {
+    var path = link.pathname;
+    var where = link.host === location.host ? path : link.host + (withPath ? path : "");
+    where = where.slice(0, TARGET_CHARS);
+    return TARGET.test(where) ? where : undefined;
+  }
+
+  // The event a click on `target` is, if any ({name, target}): its own data-event, else a
+  // link's kind with where it goes.
   function eventOf(target) {
     if (!target || !target.closest) return null;
     var named = target.closest("[data-event]");  // a link inside it is the event's too
-    if (named) return named.getAttribute("data-event");
+    if (named) return { name: named.getAttribute("data-event") };
     var element = target.closest("a[href]");
     if (!element) return null;
     var link;
@@ -93,17 +111,19 @@
       .filter(Boolean);
     var file = link.pathname.split("/").pop() || "";
     var extension = file.indexOf(".") > 0 ? file.split(".").pop().toLowerCase() : "";
-    if (extension && kinds.indexOf(extension) >= 0) return "download";
+    if (extension && kinds.indexOf(extension) >= 0) {
+      return { name: "download", target: targetOf(link, true) };
+    }
     if (script.getAttribute("data-outbound") === "true" && link.host !== location.host) {
-      return "outbound";
+      return { name: "outbound", target: targetOf(link, false) };
     }
     return null;
   }
 
   function countEvents(url) {
     document.addEventListener("click", function (event) {
-      var name = eventOf(event.target);
-      if (name) sendEvent(url, name);
+      var found = eventOf(event.target);
+      if (found) sendEvent(url, found);
     }, true);
   }
 

@@ -241,17 +241,25 @@
     });
   }
 
-  // Each event's count and unique visitors (on one page, there; null from an older API).
+  // Where an event went, most first: "/files/cv.pdf 3 · github.com 1" (none: empty).
+  function targetsText(targets) {
+    if (!Array.isArray(targets)) return "";
+    return targets.map((t) => `${t.target} ${formatNumber(t.count)}`).join(" · ");
+  }
+
+  // Each event's count, unique visitors (on one page, there; null from an older API) and
+  // where it went.
   function renderEvents(events) {
     if (events === null) {
-      fillTable("events", [], () => {}, 3, "The events could not be read; try again in a minute.");
+      fillTable("events", [], () => {}, 4, "The events could not be read; try again in a minute.");
       return;
     }
     fillTable("events", events, (row, item) => {
       cell(row, item.event);
       cell(row, formatNumber(item.count), "num");
       cell(row, item.visitors === null ? "–" : formatNumber(item.visitors), "num");
-    }, 3, "No events in this range.");
+      cell(row, targetsText(item.targets));
+    }, 4, "No events in this range.");
   }
 
   function renderSummary(days) {

@@ -14,7 +14,10 @@ rules, the client's hourly limit per event, the daily ceiling). What it writes:
   the site lists the page (at most MAX_EVENT_PAGES_PER_DAY of them a day, a short hash of
   each in the set that counts them; the rest as "other"), so the item stays near 1 KB and a
   made-up page id cannot grow it. A unique on a page is the client's first of the event on
-  that page today: its item keeps a keyed tag of the pair, within its day's cap of events;
+  that page today: its item keeps a keyed tag of the pair, within its day's cap of events.
+  Where the event went (`target`: a download's file, an outbound link's site) is counted
+  in the same update, the day's first MAX_EVENT_TARGETS_PER_DAY by name, the rest as
+  "other";
 - the day's estimate, as a view adds to it: the daily ceiling (max_views_per_day) counts
   events too.
 
@@ -24,6 +27,7 @@ container and day, and a write a name and day).
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -58,6 +62,26 @@ PAGES_ATTRIBUTE: Final = "pages"
 PAGE_PREFIX: Final = "p:"
 # An event's unique visitors on a listed page, by the page's hash (the item stays small).
 PAGE_VISITORS_PREFIX: Final = "u:"
+# Where an event went (a download's file, an outbound link's site): counted by name, the
+# day's first MAX_EVENT_TARGETS_PER_DAY of them (a short hash of each in TARGETS_ATTRIBUTE),
+# the rest together in OTHER_TARGET_ATTRIBUTE ('#' is in no target).
+MAX_EVENT_TARGETS_PER_DAY: Final = 10
+MAX_TARGET_CHARS: Final = 100
+TARGETS_ATTRIBUTE: Final = "targets"
+TARGET_PREFIX: Final = "t:"
+OTHER_TARGET_ATTRIBUTE: Final = "t#other"
+# A path of the site ("/files/cv.pdf") or a host and maybe its path ("github.com/me"):
+# RFC 3986's path characters, no query, no fragment, nothing that is markup.
+_PATH = r"/[A-Za-z0-9._~!$&'()*+,;=:@/%-]*"
+_TARGET = re.compile(rf"(?:{_PATH}|[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::[0-9]{{1,5}})?(?:{_PATH})?)")
+INVALID_TARGET: Final = (
+    f"Invalid event target: 1 to {MAX_TARGET_CHARS} characters, a path of the site "
+    '("/files/cv.pdf") or a host and maybe its path ("github.com/me"), with no query, '
+    "fragment or markup."
+)
+TARGET_WITHOUT_EVENT: Final = (
+    'A "target" goes with an "event": {"event": "download", "target": "/cv.pdf"}.'
+)
 INVALID_NAME: Final = (
     "Invalid event name: 1 to 40 characters, lower-case letters, digits, '.', '_' or '-', "
     "starting with a letter or digit."
@@ -67,6 +91,44 @@ TOO_MANY_NAMES: Final = (
     f"This site counted {MAX_EVENT_NAMES_PER_DAY} different events today, its most; an "
     "event it has not counted today counts again tomorrow."
 )
+
+
+def _target_of(attribute: str) -> str | None:
+    """The target an event day's attribute counts ("other" for the rest), or None."""
+    if attribute == OTHER_TARGET_ATTRIBUTE:
+        return OTHER_PAGE
+    return attribute[len(TARGET_PREFIX) :] if attribute.startswith(TARGET_PREFIX) else None
+
+
+def _most_first(counts: dict[str, int]) -> tuple[tuple[str, int], ...]:
+    """Targets by count, then name; "other" last."""
+    return tuple(
+        sorted(counts.items(), key=lambda pair: (pair[0] == OTHER_PAGE, -pair[1], pair[0]))
+    )
+
+
+@dataclass(frozen=True)
+class _Bound:
+    """A day's bounded set (pages, targets): its attribute, its name in a request."""
+
+    attribute: str
+    tag: str
+
+    @property
+    def most(self) -> int:
+        """Its most members (read when asked: tests lower them)."""
+        return MAX_EVENT_PAGES_PER_DAY if self is PAGES else MAX_EVENT_TARGETS_PER_DAY
+
+
+PAGES: Final = _Bound(PAGES_ATTRIBUTE, "pages")
+TARGETS: Final = _Bound(TARGETS_ATTRIBUTE, "targets")
+
+
+def event_target(text: str) -> str:
+    """`text` as where an event went, or BadRequest saying why not."""
+    if len(text) > MAX_TARGET_CHARS or not _TARGET.fullmatch(text):
+        raise BadRequest(400, INVALID_TARGET)
+    return text
 
 
 def event_name(text: str, allowed: tuple[str, ...]) -> str:
@@ -91,10 +153,19 @@ class EventCounts:
     event: str
     count: int
     visitors: int
+    # Where it went, most first, "other" last: (target, count); the site's only.
+    targets: tuple[tuple[str, int], ...] = ()
 
     def as_json(self) -> dict[str, Any]:
         """The event's JSON object in the stats API."""
-        return {"event": self.event, "count": self.count, "visitors": self.visitors}
+        answer: dict[str, Any] = {
+            "event": self.event,
+            "count": self.count,
+            "visitors": self.visitors,
+        }
+        if self.targets:  # events that go nowhere (a named click) answer as before
+            answer["targets"] = [{"target": target, "count": n} for target, n in self.targets]
+        return answer
 
 
 @dataclass(frozen=True)
@@ -126,7 +197,8 @@ class EventStore:
         # The day's set of made-up names as this container last knew it, and whether full.
         self._names: tuple[str, frozenset[str], bool] = ("", frozenset(), False)
         # Event days (day, name, shard) this container found with their most pages.
-        self._full: set[tuple[str, str, int]] = set()
+        # A day's set found full, and its members then: they still count by name.
+        self._full: dict[tuple[str, str, int, _Bound], frozenset[str]] = {}
 
     def admit(self, day: str, name: str, *, expires_at: int) -> None:
         """Make `name` one of the day's event names, or BadRequest past the day's cap.
@@ -199,85 +271,137 @@ class EventStore:
         shard: int,
         expires_at: int,
         new_page_visitor: bool = False,
+        target: str | None = None,
     ) -> None:
-        """Count one event on `page` in the event's day (its write shard).
+        """Count one event on `page` (and at `target`, if any) in its day's write shard.
 
         On a page the site lists, by page while the day has room for it, with the page's
         unique visitors (`new_page_visitor`: the client's first of the event there today);
-        else, and on any other page, as "other". A day found full is not asked again by this
-        container.
+        else, and on any other page, as "other". A target likewise, while the day has room
+        for it. A day found full (of pages, of targets) is not asked again by this container;
+        finding it full costs one refused write, once.
         """
         key = self._key(schema.shard_key(schema.event_key(self._site, name), shard), day)
-        counted = {
+        names = {
             "#count": COUNT_ATTRIBUTE,
             "#visitors": schema.PAGE_VISITORS_ATTRIBUTE,
             "#expires": schema.TTL_ATTRIBUTE,
         }
-        values = {
+        values: dict[str, Any] = {
             ":one": {"N": "1"},
             ":new": {"N": "1" if new_visitor else "0"},
             ":expires": {"N": str(expires_at)},
         }
-        if listed and (day, name, shard) not in self._full:
-            hashed = page_hash(page)
-            try:
-                call_dynamodb(
-                    self._client.update_item,
-                    TableName=self._table,
-                    Key=key,
-                    UpdateExpression=(
-                        "ADD #count :one, #visitors :new, #pages :hash, #on :one, #unique :newhere "
-                        "SET #expires = :expires"
-                    ),
-                    ConditionExpression=(
-                        "attribute_not_exists(#pages) OR contains(#pages, :this) "
-                        "OR size(#pages) < :most"
-                    ),
-                    ExpressionAttributeNames={
-                        **counted,
-                        "#pages": PAGES_ATTRIBUTE,
-                        "#on": PAGE_PREFIX + page,
-                        "#unique": PAGE_VISITORS_PREFIX + hashed,
-                    },
-                    ExpressionAttributeValues={
-                        **values,
-                        ":newhere": {"N": "1" if new_page_visitor else "0"},
-                        ":hash": {"SS": [hashed]},
-                        ":this": {"S": hashed},
-                        ":most": {"N": str(MAX_EVENT_PAGES_PER_DAY)},
-                    },
-                )
-            except ConditionFailed:  # the day has its most pages
-                if len(self._full) >= MAX_FULL_KEPT:
-                    self._full.clear()
-                self._full.add((day, name, shard))
-            else:
-                return
-        call_dynamodb(
-            self._client.update_item,
-            TableName=self._table,
-            Key=key,
-            UpdateExpression="ADD #count :one, #visitors :new, #other :one SET #expires = :expires",
-            ExpressionAttributeNames={**counted, "#other": PAGE_PREFIX + OTHER_PAGE},
-            ExpressionAttributeValues=values,
-        )
+        adds = ["#count :one", "#visitors :new"]
+        bounded: list[tuple[_Bound, str]] = []  # sets to join, each with its condition
+        hashed_page = page_hash(page)
+        place = self._place((day, name, shard, PAGES), hashed_page) if listed else None
+        if place is not None:
+            names |= {"#on": PAGE_PREFIX + page, "#unique": PAGE_VISITORS_PREFIX + hashed_page}
+            values[":newhere"] = {"N": "1" if new_page_visitor else "0"}
+            adds += ["#on :one", "#unique :newhere"]
+            bounded += [(PAGES, hashed_page)] if place == "join" else []
+        else:
+            names["#other"] = PAGE_PREFIX + OTHER_PAGE
+            adds.append("#other :one")
+        if target is not None:
+            hashed_target = page_hash(target)
+            place = self._place((day, name, shard, TARGETS), hashed_target)
+            names["#to"] = TARGET_PREFIX + target if place else OTHER_TARGET_ATTRIBUTE
+            adds.append("#to :one")
+            bounded += [(TARGETS, hashed_target)] if place == "join" else []
+        conditions = []
+        for bound, hashed in bounded:
+            names[f"#{bound.tag}"] = bound.attribute
+            values |= {
+                f":{bound.tag}": {"SS": [hashed]},
+                f":{bound.tag}_this": {"S": hashed},
+                f":{bound.tag}_most": {"N": str(bound.most)},
+            }
+            adds.append(f"#{bound.tag} :{bound.tag}")
+            conditions.append(
+                f"(attribute_not_exists(#{bound.tag}) OR contains(#{bound.tag}, :{bound.tag}_this)"
+                f" OR size(#{bound.tag}) < :{bound.tag}_most)"
+            )
+        request: dict[str, Any] = {
+            "TableName": self._table,
+            "Key": key,
+            "UpdateExpression": f"ADD {', '.join(adds)} SET #expires = :expires",
+            "ExpressionAttributeNames": names,
+            "ExpressionAttributeValues": values,
+        }
+        if conditions:
+            request["ConditionExpression"] = " AND ".join(conditions)
+            request["ReturnValuesOnConditionCheckFailure"] = "ALL_OLD"
+        try:
+            call_dynamodb(self._client.update_item, **request)
+        except ConditionFailed as refused:  # a set is full: which one, the item says
+            found = refused.item or {}
+            if len(self._full) >= MAX_FULL_KEPT:
+                self._full.clear()
+            members = {
+                bound: frozenset((found.get(bound.attribute) or {}).get("SS") or [])
+                for bound, _ in bounded
+            }
+            full = [
+                bound
+                for bound, hashed in bounded
+                if len(members[bound]) >= bound.most and hashed not in members[bound]
+            ]
+            # Without the item (or with a set that filled and emptied since), every set:
+            # the retry then has no condition, so it is the last.
+            for bound in full or list(members):
+                self._full[(day, name, shard, bound)] = members[bound]
+            self.add(
+                day,
+                name,
+                page,
+                listed=listed,
+                new_visitor=new_visitor,
+                shard=shard,
+                expires_at=expires_at,
+                new_page_visitor=new_page_visitor,
+                target=target,
+            )
+
+    def _place(self, full_key: tuple[str, str, int, _Bound], hashed: str) -> str | None:
+        """How a member counts: "join" its day's set, "known" in it, or None ("other").
+
+        None: the day's set was found full without it, past the day's most.
+        """
+        members = self._full.get(full_key)
+        if members is None:
+            return "join"
+        return "known" if hashed in members else None
 
     def totals(self, first: str, last: str, page: str | None) -> list[EventCounts]:
-        """Each event's count over the range, most first: on `page` only, when given."""
+        """Each event's count over the range, most first: on `page` only, when given.
+
+        The site's: with where each event went (its targets); on one page, none (a target
+        is counted by the event's day, not by page).
+        """
         counts: dict[str, int] = {}
         visitors: dict[str, int] = {}
+        targets: dict[str, dict[str, int]] = {}
+        counted = COUNT_ATTRIBUTE if page is None else PAGE_PREFIX + page
+        unique = (
+            schema.PAGE_VISITORS_ATTRIBUTE
+            if page is None
+            else PAGE_VISITORS_PREFIX + page_hash(page)
+        )
         for name in self.names(first, last):
+            went = targets.setdefault(name, {})
             for item in self._event_days(name, first, last):
-                counted = COUNT_ATTRIBUTE if page is None else PAGE_PREFIX + page
-                unique = (
-                    schema.PAGE_VISITORS_ATTRIBUTE
-                    if page is None
-                    else PAGE_VISITORS_PREFIX + page_hash(page)
-                )
                 counts[name] = counts.get(name, 0) + number_or_zero(item, counted)
                 visitors[name] = visitors.get(name, 0) + number_or_zero(item, unique)
+                for attribute in item if page is None else ():
+                    target = _target_of(attribute)
+                    if target is not None:
+                        went[target] = went.get(target, 0) + number_or_zero(item, attribute)
         found = [
-            EventCounts(name, count, visitors[name]) for name, count in counts.items() if count
+            EventCounts(name, count, visitors[name], _most_first(targets[name]))
+            for name, count in counts.items()
+            if count
         ]
         return sorted(found, key=lambda event: (-event.count, event.event))
 
@@ -347,12 +471,22 @@ class EventCounter:
         self._clock = clock
         self._pick = pick
 
-    def count(self, name: str, page: str, ip: str, *, track: bool, page_listed: bool) -> bool:
-        """Count `name` on `page` unless the client is over its hourly limit of it.
+    def count(
+        self,
+        name: str,
+        page: str,
+        ip: str,
+        *,
+        track: bool,
+        page_listed: bool,
+        target: str | None = None,
+    ) -> bool:
+        """Count `name` on `page` (at `target`) unless the client is over its hourly limit.
 
         True when counted. The name is admitted first (BadRequest past the day's cap, with
         nothing written); a client that opted out (not `track`) is never a unique visitor.
         `page_listed`: the site lists the page (else its events count there as "other").
+        `target`: where it went (event_target), counted with the event's day.
         """
         salt, midnight, day = self._salt.today()
         kept_until = day_end(day) + self._retention_s
@@ -380,6 +514,7 @@ class EventCounter:
             new_page_visitor=client.new_pair_visitor,
             shard=self._pick(self._shards),
             expires_at=kept_until,
+            target=target,
         )
         self._estimate(day)
         return True

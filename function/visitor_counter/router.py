@@ -31,7 +31,12 @@ from visitor_counter.errors import (
     CountUnavailable,
     StoreUnavailable,
 )
-from visitor_counter.events import EventCounter, event_name
+from visitor_counter.events import (
+    TARGET_WITHOUT_EVENT,
+    EventCounter,
+    event_name,
+    event_target,
+)
 from visitor_counter.http import (
     CORS_HEADERS,
     STATS_CORS_HEADERS,
@@ -72,11 +77,11 @@ UNKNOWN_PAGE = (
     "the site's pages, and the page_patterns setting adds others."
 )
 METHOD_NOT_ALLOWED = "Method not allowed."
-VIEW_FIELDS = ("referrer", "utm_source", "event")
+VIEW_FIELDS = ("referrer", "utm_source", "event", "target")
 BAD_VIEW_BODY = (
     'A page view\'s body must be empty or a JSON object like {"referrer": '
     '"https://example.com", "utm_source": "newsletter"} (or {"event": "cv-download"}, an '
-    "event on the page) with string values."
+    'event on the page, with "target" where it went) with string values.'
 )
 DEFAULT_TOP = 10
 MAX_TOP = 100
@@ -242,7 +247,9 @@ class Router:
             raise BadRequest(404, UNKNOWN_PAGE.format(page=page))
         fields = _view_fields(request.body)
         if "event" in fields:
-            return self._count_event(request, page, fields["event"], listed=known.lists(page))
+            return self._count_event(request, page, fields, listed=known.lists(page))
+        if "target" in fields:
+            raise BadRequest(400, TARGET_WITHOUT_EVENT)
         uncounted = self._uncounted(request)
         if uncounted:
             counts = self._pages.read(page) or PageCounts(page, 0, 0)
@@ -259,11 +266,12 @@ class Router:
         return view.counts.as_json(), outcome, view.new_visitor
 
     def _count_event(
-        self, request: Request, page: str, text: str, *, listed: bool
+        self, request: Request, page: str, fields: dict[str, str], *, listed: bool
     ) -> tuple[dict[str, Any], str, bool]:
         """An event on `page` (events.py): the rules of a view, its own client limit."""
-        name = event_name(text, self._settings.event_names)
-        answer = {"event": name, "page": page}
+        name = event_name(fields["event"], self._settings.event_names)
+        target = event_target(fields["target"]) if "target" in fields else None
+        answer = {"event": name, "page": page, **({"target": target} if target else {})}
         uncounted = self._uncounted(request)
         if uncounted:
             return {**answer, "counted": False}, uncounted, False
@@ -274,6 +282,7 @@ class Router:
             request.viewer.address,
             track=not opted_out(request.headers),
             page_listed=listed,
+            target=target,
         )
         return {**answer, "counted": counted}, "event" if counted else "client_limit", False
 

@@ -5,19 +5,15 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from typing import Any
-from urllib.parse import quote
 
 import pytest
 
-from resume.capacity import EVENT_DAY_UNITS_MAX
-from tests.function.test_client_limit import dynamodb_size
 from tests.support.clock import Clock
 from tests.support.events import BROWSER, http_event
 from tests.support.stats import OWNER
 from tests.support.tables import TEST_PATTERNS, all_items, write_known_pages
 from visitor_counter import events as events_module
 from visitor_counter import schema
-from visitor_counter.pages import MAX_PAGE_BYTES
 from visitor_counter.router import BAD_VIEW_BODY, Router
 from visitor_counter.settings import Settings, SettingsError
 
@@ -288,24 +284,3 @@ def test_events_use_none_of_a_clients_pages_of_the_day(
 
     assert events_counted == [True, True, False]  # the third is past the client's events
     assert body(view) == {"page": "/", "views": 1, "visitors": 1}
-
-
-def test_an_events_day_at_its_bound_stays_within_the_capacity_models_units(
-    api: Router, dynamodb: Any
-) -> None:
-    """Its most pages, each with a long id, a count and uniques: the units capacity.py
-    bills an event's write (EVENT_DAY_UNITS_MAX KB) hold it."""
-    pages = [
-        f"/{n:02d}" + "x" * (MAX_PAGE_BYTES - 3)
-        for n in range(events_module.MAX_EVENT_PAGES_PER_DAY + 1)
-    ]
-    write_known_pages(dynamodb, pages, TEST_PATTERNS)
-    for number, page in enumerate(pages):
-        response = event(
-            api, "cv-download", page=quote(page, safe=""), source_ip=f"192.0.2.{number}"
-        )
-        assert body(response)["counted"] is True
-
-    (day,) = [i for i in all_items(dynamodb) if i["ID"]["S"] == "blog#event#cv-download"]
-    assert len(day[events_module.PAGES_ATTRIBUTE]["SS"]) == events_module.MAX_EVENT_PAGES_PER_DAY
-    assert dynamodb_size(day) <= EVENT_DAY_UNITS_MAX * 1024
