@@ -74,20 +74,21 @@ def _documents(synthesized: Synthesized, stack: str, prefix: str) -> dict[str, A
     }
 
 
-@pytest.mark.parametrize(
-    ("mode", "stack", "prefix"),
-    [("ci", "ci", "roles_dev-function_"), ("laptop", "backend", "function_")],
-)
+@pytest.fixture(params=["ci", "laptop"])
+def role_documents(
+    request: pytest.FixtureRequest, two_sites: Synthesized, two_sites_laptop: Synthesized
+) -> dict[str, Any]:
+    """The roles' policy documents by construct, as the CI stack or a laptop's backend has them."""
+    if request.param == "ci":
+        return _documents(two_sites, "ci", "roles_dev-function_")
+    return _documents(two_sites_laptop, "backend", "function_")
+
+
 def test_the_functions_role_holds_the_first_sites_keys_and_asks_for_the_others_sessions(
-    two_sites: Synthesized,
-    two_sites_laptop: Synthesized,
-    mode: str,
-    stack: str,
-    prefix: str,
+    role_documents: dict[str, Any],
 ) -> None:
     """Whole statements: its own items are blog's; shop's and docs' are sessions' only."""
-    synthesized = two_sites if mode == "ci" else two_sites_laptop
-    statements = _documents(synthesized, stack, prefix)["permissions"]["statement"]
+    statements = role_documents["permissions"]["statement"]
     by_sid = {s["sid"]: s for s in statements}
 
     assert [(s["sid"], s["actions"], s["condition"]) for s in statements[:4]] == [
@@ -108,19 +109,10 @@ def test_the_functions_role_holds_the_first_sites_keys_and_asks_for_the_others_s
     ]
 
 
-@pytest.mark.parametrize(
-    ("mode", "stack", "prefix"),
-    [("ci", "ci", "roles_dev-function_"), ("laptop", "backend", "function_")],
-)
 def test_the_sites_role_reads_and_writes_its_sessions_site_only(
-    two_sites: Synthesized,
-    two_sites_laptop: Synthesized,
-    mode: str,
-    stack: str,
-    prefix: str,
+    role_documents: dict[str, Any],
 ) -> None:
-    synthesized = two_sites if mode == "ci" else two_sites_laptop
-    statements = _documents(synthesized, stack, prefix)["sites-permissions"]["statement"]
+    statements = role_documents["sites-permissions"]["statement"]
 
     assert [(s["sid"], s["actions"], s["condition"]) for s in statements] == [
         (sid, actions, SESSIONS_KEYS) for sid, actions in ITEM_STATEMENTS
