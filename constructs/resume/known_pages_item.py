@@ -19,9 +19,11 @@ from visitor_counter import schema
 MAX_LIST_BYTES = 350_000
 
 
-def known_pages_item(site_id: str, pages: Sequence[str], patterns: Sequence[str]) -> str:
+def known_pages_item(
+    site_id: str, pages: Sequence[str], patterns: Sequence[str], targets: Sequence[str] = ()
+) -> str:
     """The item as DynamoDB JSON (schema.known_pages_item), refused when over one item's size."""
-    text = json.dumps(schema.known_pages_item(site_id, pages, patterns), sort_keys=True)
+    text = json.dumps(schema.known_pages_item(site_id, pages, patterns, targets), sort_keys=True)
     if len(text.encode()) > MAX_LIST_BYTES:
         raise ConfigError(
             f"the site has {len(pages)} pages, more than one DynamoDB item holds: "
@@ -42,12 +44,14 @@ class KnownPagesItem(Construct):
         site_id: str,
         pages: Sequence[str],
         patterns: Sequence[str],
+        targets: Sequence[str] = (),
     ) -> None:
+        """`targets`: where the site's pages link (resume.site_pages.site_link_targets)."""
         super().__init__(scope, id_)
         self.item = DynamodbTableItem(
             self,
             "item",
             table_name=table_name,
             hash_key=schema.PARTITION_KEY,
-            item=known_pages_item(site_id, pages, patterns),
+            item=known_pages_item(site_id, pages, patterns, targets),
         )

@@ -5,8 +5,10 @@ Kept apart from the constructs (no cdktf import), so the synth cache can hash th
 
 from __future__ import annotations
 
+import html
 import re
 from pathlib import Path
+from urllib.parse import quote, urljoin, urlsplit
 
 from resume.config import ConfigError
 from visitor_counter import schema
@@ -67,6 +69,75 @@ def site_event_names(site_dir: Path) -> list[str]:
                 )
             names.add(name)
     return sorted(names)
+
+
+# A link's href in a page's HTML (counter.js counts clicks on downloads and other sites):
+# an <a> or <area> element's (a stylesheet's <link href> is no click).
+_HREF = re.compile(r"""<(?:a|area)\b[^>]*?\shref\s*=\s*(?:"([^"]*)"|'([^']*)')""", re.IGNORECASE)
+# A page's own kinds: a link to one is a page, not a file a visitor downloads.
+_PAGE_EXTENSIONS = frozenset({"html", "htm", "php", "xml"})
+# The most targets the list holds (the known-pages item stays small; the rest are "other").
+MAX_SITE_TARGETS = 200
+
+
+def site_link_targets(site_dir: Path) -> list[str]:
+    """Where the site's pages link, as counter.js names an event's target, sorted.
+
+    Its files by path ("/files/cv.pdf": a link whose last segment has an extension other
+    than a page's), other sites by host ("github.com"). Only these count by name: a target
+    no page links to may be anything a visitor made up, and counts as "other". At most
+    MAX_SITE_TARGETS, the first in order.
+    """
+    if not site_dir.is_dir():
+        return []
+    found: set[str] = set()
+    for path in site_dir.rglob("*.html"):
+        if not path.is_file():
+            continue
+        base = "/" + path.relative_to(site_dir).as_posix()
+        for match in _HREF.finditer(path.read_text(encoding="utf-8", errors="replace")):
+            target = _link_target(base, html.unescape(match.group(1) or match.group(2) or ""))
+            if (
+                target
+                and len(target) <= schema.MAX_TARGET_CHARS
+                and (schema.EVENT_TARGET.fullmatch(target))
+            ):
+                found.add(target)
+    return sorted(found)[:MAX_SITE_TARGETS]
+
+
+def _link_target(page: str, href: str) -> str | None:
+    """A link's target as the browser's counter names it, or None (a page, a mail link…)."""
+    try:
+        parts = urlsplit(urljoin(page, href.strip()))
+    except ValueError:
+        return None
+    if parts.scheme in ("http", "https") and parts.hostname:
+        try:  # as a browser names it: lower case, an international name in its ASCII form
+            host, port = parts.hostname.encode("idna").decode("ascii"), parts.port
+        except (UnicodeError, ValueError):
+            return None
+        default = {"http": 80, "https": 443}[parts.scheme]
+        return host + (f":{port}" if port is not None and port != default else "")
+    if parts.scheme or parts.netloc:
+        return None
+    name = parts.path.rsplit("/", 1)[-1]
+    extension = name.rsplit(".", 1)[-1].lower() if "." in name.strip(".") else ""
+    if not extension or extension in _PAGE_EXTENSIONS:
+        return None
+    return _as_browsers_path(parts.path)
+
+
+def _as_browsers_path(path: str) -> str:
+    """`path` as a browser's URL.pathname has it.
+
+    WHATWG URL's path percent-encode set: controls, space, '"', '#', '<', '>', '?', '`',
+    '{', '}' and non-ASCII; '%' is kept as it is.
+    """
+    return "".join(
+        char if " " < char < "\x7f" and char not in '"#<>?`{}' else quote(char, safe="")
+        for char in path
+    )
 
 
 def site_error_page(site_dir: Path) -> str:

@@ -33,6 +33,7 @@ from resume.site_pages import (
     extensionless_style,
     site_error_page,
     site_event_names,
+    site_link_targets,
     site_page_ids,
 )
 from resume.state_bucket import StateBucket
@@ -188,6 +189,7 @@ class BackendStack(TerraformStack):
             table_name=counter.name,
             site_id=config.site_id,
             pages=site_page_ids(project_root / config.site_dir),
+            targets=site_link_targets(project_root / config.site_dir),
             patterns=config.page_patterns,
         )
         # Each other site's pages: its globs (hosted elsewhere, no page of it is here).

@@ -23,7 +23,7 @@
 // lower-case letters, digits, ".", "_" and "-") counts that event on the page, and so do,
 // when the tag turns them on, a click on a link to another site ("outbound") and on a link
 // to a file of the listed kinds ("download"), with where the link goes: the file's path
-// (host and path for another site's file), the other site's host; never a query. They go
+// on this site, another site's host only; never a query. They go
 // with navigator.sendBeacon, which the browser sends even as the page unloads: a click
 // never waits for them.
 //
@@ -39,7 +39,7 @@
   var TIMEOUT_MS = 5000;
   var OWNER_KEY = "visitor-counter-owner";  // stats.js sets it; tests/tooling keep both equal
   // The targets the API takes (visitor_counter.events; tests/tooling compare the two).
-  var TARGET = /^(?:\/[A-Za-z0-9._~!$&'()*+,;=:@\/%-]*|[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::[0-9]{1,5})?(?:\/[A-Za-z0-9._~!$&'()*+,;=:@\/%-]*)?)$/;
+  var TARGET = /^(?:\/[A-Za-z0-9._~!$&'()*+,;=:@\/%-]*|(?:[a-z0-9-]+\.)+[a-z0-9-]*[a-z-][a-z0-9-]*(?::[0-9]{1,5})?)$/;
   var TARGET_CHARS = 100;
   var script = document.currentScript ||
     document.querySelector("script[src$='counter.js']");  // browsers without currentScript
@@ -86,12 +86,11 @@
     }
   }
 
-  // Where a link goes, as the event's target: a file of this site by its path, anything
-  // else by its host (and a file there by host and path). Never a query or a fragment;
+  // Where a link goes, as the event's target: a file of this site by its path, another
+  // site by its host only (a path there may name a person). Never a query or a fragment;
   // none the API would refuse (a host without a dot, a path with "|"): the event without.
-  function targetOf(link, withPath) {
-    var path = link.pathname;
-    var where = link.host === location.host ? path : link.host + (withPath ? path : "");
+  function targetOf(link) {
+    var where = link.host === location.host ? link.pathname : link.host;
     where = where.slice(0, TARGET_CHARS);
     return TARGET.test(where) ? where : undefined;
   }
@@ -112,10 +111,10 @@
     var file = link.pathname.split("/").pop() || "";
     var extension = file.indexOf(".") > 0 ? file.split(".").pop().toLowerCase() : "";
     if (extension && kinds.indexOf(extension) >= 0) {
-      return { name: "download", target: targetOf(link, true) };
+      return { name: "download", target: targetOf(link) };
     }
     if (script.getAttribute("data-outbound") === "true" && link.host !== location.host) {
-      return { name: "outbound", target: targetOf(link, false) };
+      return { name: "outbound", target: targetOf(link) };
     }
     return null;
   }

@@ -12,22 +12,23 @@ rules, the client's hourly limit per event, the daily ceiling). What it writes:
 - one UpdateItem of the event's day in the history (``{site}#event#{name}``, in the view's
   write shard): its count, its visitors, and its count and unique visitors on the page if
   the site lists the page (at most MAX_EVENT_PAGES_PER_DAY of them a day, a short hash of
-  each in the set that counts them; the rest as "other"), so the item stays near 1 KB and a
-  made-up page id cannot grow it. A unique on a page is the client's first of the event on
-  that page today: its item keeps a keyed tag of the pair, within its day's cap of events.
+  each in the set that counts them; the rest as "other"), so a made-up page id cannot grow
+  the item (at most ~7.6 KB with every set full of the longest ids; resume.capacity). A
+  unique on a page is the client's first of the event on that page today: its item keeps
+  a keyed tag of the pair, within its day's cap of events.
   Where the event went (`target`: a download's file, an outbound link's site) is counted
-  in the same update, the day's first MAX_EVENT_TARGETS_PER_DAY by name, the rest as
-  "other";
+  in the same update: by name where the site's pages link (the deploy lists them), the
+  day's first MAX_EVENT_TARGETS_PER_DAY; any other, and the rest, as "other";
 - the day's estimate, as a view adds to it: the daily ceiling (max_views_per_day) counts
   events too.
 
-So an event costs what a view costs: two write units (and, for a made-up name, a read a
-container and day, and a write a name and day).
+So an event costs two writes, as a view does: two write units while its day is small, up
+to 8 for a day at its bound (and, for a made-up name, a read a container and day, and a
+write a name and day; a set found full, one refused write a container, once).
 """
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -54,7 +55,7 @@ MAX_EVENT_PAGES_PER_DAY: Final = 20
 # Names a range's stats read at most: a Query per name and write shard.
 MAX_EVENT_NAMES_READ: Final = 40
 OTHER_PAGE: Final = "other"
-# Full event days a container remembers (a day's names times the shards, at most).
+# Full sets a container remembers (a day's names times the shards times 2 sets, at most).
 MAX_FULL_KEPT: Final = 1_000
 NAMES_ATTRIBUTE: Final = "names"
 COUNT_ATTRIBUTE: Final = "count"
@@ -66,18 +67,14 @@ PAGE_VISITORS_PREFIX: Final = "u:"
 # day's first MAX_EVENT_TARGETS_PER_DAY of them (a short hash of each in TARGETS_ATTRIBUTE),
 # the rest together in OTHER_TARGET_ATTRIBUTE ('#' is in no target).
 MAX_EVENT_TARGETS_PER_DAY: Final = 10
-MAX_TARGET_CHARS: Final = 100
+MAX_TARGET_CHARS: Final = schema.MAX_TARGET_CHARS
 TARGETS_ATTRIBUTE: Final = "targets"
 TARGET_PREFIX: Final = "t:"
 OTHER_TARGET_ATTRIBUTE: Final = "t#other"
-# A path of the site ("/files/cv.pdf") or a host and maybe its path ("github.com/me"):
-# RFC 3986's path characters, no query, no fragment, nothing that is markup.
-_PATH = r"/[A-Za-z0-9._~!$&'()*+,;=:@/%-]*"
-_TARGET = re.compile(rf"(?:{_PATH}|[a-z0-9-]+(?:\.[a-z0-9-]+)+(?::[0-9]{{1,5}})?(?:{_PATH})?)")
 INVALID_TARGET: Final = (
     f"Invalid event target: 1 to {MAX_TARGET_CHARS} characters, a path of the site "
-    '("/files/cv.pdf") or a host and maybe its path ("github.com/me"), with no query, '
-    "fragment or markup."
+    '("/files/cv.pdf") with no query, fragment or markup, or another site\'s host by name '
+    '("github.com"), without its path.'
 )
 TARGET_WITHOUT_EVENT: Final = (
     'A "target" goes with an "event": {"event": "download", "target": "/cv.pdf"}.'
@@ -126,7 +123,7 @@ TARGETS: Final = _Bound(TARGETS_ATTRIBUTE, "targets")
 
 def event_target(text: str) -> str:
     """`text` as where an event went, or BadRequest saying why not."""
-    if len(text) > MAX_TARGET_CHARS or not _TARGET.fullmatch(text):
+    if len(text) > MAX_TARGET_CHARS or not schema.EVENT_TARGET.fullmatch(text):
         raise BadRequest(400, INVALID_TARGET)
     return text
 
@@ -272,14 +269,16 @@ class EventStore:
         expires_at: int,
         new_page_visitor: bool = False,
         target: str | None = None,
+        target_listed: bool = False,
     ) -> None:
         """Count one event on `page` (and at `target`, if any) in its day's write shard.
 
         On a page the site lists, by page while the day has room for it, with the page's
         unique visitors (`new_page_visitor`: the client's first of the event there today);
-        else, and on any other page, as "other". A target likewise, while the day has room
-        for it. A day found full (of pages, of targets) is not asked again by this container;
-        finding it full costs one refused write, once.
+        else, and on any other page, as "other". A target likewise: by name where the site's
+        pages link (`target_listed`: no visitor can make one up) while the day has room. A
+        day found full (of pages, of targets) is not asked again by this container; finding
+        it full costs one refused write, once.
         """
         key = self._key(schema.shard_key(schema.event_key(self._site, name), shard), day)
         names = {
@@ -306,7 +305,9 @@ class EventStore:
             adds.append("#other :one")
         if target is not None:
             hashed_target = page_hash(target)
-            place = self._place((day, name, shard, TARGETS), hashed_target)
+            place = (
+                self._place((day, name, shard, TARGETS), hashed_target) if target_listed else None
+            )
             names["#to"] = TARGET_PREFIX + target if place else OTHER_TARGET_ATTRIBUTE
             adds.append("#to :one")
             bounded += [(TARGETS, hashed_target)] if place == "join" else []
@@ -362,6 +363,7 @@ class EventStore:
                 expires_at=expires_at,
                 new_page_visitor=new_page_visitor,
                 target=target,
+                target_listed=target_listed,
             )
 
     def _place(self, full_key: tuple[str, str, int, _Bound], hashed: str) -> str | None:
@@ -480,13 +482,15 @@ class EventCounter:
         track: bool,
         page_listed: bool,
         target: str | None = None,
+        target_listed: bool = False,
     ) -> bool:
         """Count `name` on `page` (at `target`) unless the client is over its hourly limit.
 
         True when counted. The name is admitted first (BadRequest past the day's cap, with
         nothing written); a client that opted out (not `track`) is never a unique visitor.
         `page_listed`: the site lists the page (else its events count there as "other").
-        `target`: where it went (event_target), counted with the event's day.
+        `target`: where it went (event_target), counted with the event's day: by name when
+        the site's pages link there (`target_listed`), else as "other".
         """
         salt, midnight, day = self._salt.today()
         kept_until = day_end(day) + self._retention_s
@@ -515,6 +519,7 @@ class EventCounter:
             shard=self._pick(self._shards),
             expires_at=kept_until,
             target=target,
+            target_listed=target_listed,
         )
         self._estimate(day)
         return True

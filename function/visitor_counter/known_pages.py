@@ -32,10 +32,18 @@ class KnownPages:
 
     pages: frozenset[str]
     patterns: re.Pattern[str] | None
+    # Where the site's pages link (its files, other sites' hosts): the events' targets
+    # counted by name; any other target counts as "other" (events.py).
+    targets: frozenset[str] = frozenset()
 
     @classmethod
-    def of(cls, pages: Iterable[str], patterns: Iterable[str]) -> KnownPages:
-        """From page ids (normalized) and patterns (raise InvalidPattern on a bad one)."""
+    def of(
+        cls, pages: Iterable[str], patterns: Iterable[str], targets: Iterable[str] = ()
+    ) -> KnownPages:
+        """From page ids (normalized), patterns and link targets.
+
+        A bad pattern raises InvalidPattern.
+        """
         listed = set(pages)
         regexes = []
         for pattern in patterns:
@@ -46,7 +54,7 @@ class KnownPages:
             else:
                 listed.add(literal)
         combined = re.compile("|".join(f"(?:{r})" for r in regexes)) if regexes else None
-        return cls(frozenset(listed), combined)
+        return cls(frozenset(listed), combined, frozenset(targets))
 
     def allows(self, page: str) -> bool:
         """True if `page` (a normalized page id) may be counted: listed, or a glob's."""
@@ -63,9 +71,9 @@ NO_PAGES = KnownPages(frozenset(), None)
 
 
 class KnownPagesReader(Protocol):
-    """Where the list lives: (page ids, patterns), or None when the deploy wrote none."""
+    """Where the list lives: (page ids, patterns, targets), or None when the deploy wrote none."""
 
-    def known_pages(self) -> tuple[list[str], list[str]] | None: ...
+    def known_pages(self) -> tuple[list[str], list[str], list[str]] | None: ...
 
 
 class KnownPagesCache:

@@ -101,8 +101,8 @@ class PageStore:
             by_page.setdefault(_page_of(item), []).append(item)
         return [counts for page, shards in by_page.items() if (counts := _sum(page, shards))]
 
-    def known_pages(self) -> tuple[list[str], list[str]] | None:
-        """The page ids and patterns the deploy allows, None when it wrote no list."""
+    def known_pages(self) -> tuple[list[str], list[str], list[str]] | None:
+        """The page ids, patterns and link targets the deploy allows, None without a list."""
         response = call_dynamodb(
             self._client.get_item,
             TableName=self._table,
@@ -111,8 +111,10 @@ class PageStore:
         item = response.get("Item")
         if not item:
             return None
-        return _lines(item, schema.KNOWN_PAGES_ATTRIBUTE), _lines(
-            item, schema.PAGE_PATTERNS_ATTRIBUTE
+        return (
+            _lines(item, schema.KNOWN_PAGES_ATTRIBUTE),
+            _lines(item, schema.PAGE_PATTERNS_ATTRIBUTE),
+            _lines(item, schema.KNOWN_TARGETS_ATTRIBUTE),
         )
 
     def _keys(self, page: str) -> list[dict[str, Any]]:

@@ -50,7 +50,7 @@ from visitor_counter.http import (
     text_response,
     whole_number,
 )
-from visitor_counter.known_pages import KnownPagesCache
+from visitor_counter.known_pages import KnownPages, KnownPagesCache
 from visitor_counter.page_store import PageCounts
 from visitor_counter.pages import InvalidPage, normalize_page
 from visitor_counter.referrers import hosts_of, referrer_source
@@ -247,7 +247,7 @@ class Router:
             raise BadRequest(404, UNKNOWN_PAGE.format(page=page))
         fields = _view_fields(request.body)
         if "event" in fields:
-            return self._count_event(request, page, fields, listed=known.lists(page))
+            return self._count_event(request, page, fields, known)
         if "target" in fields:
             raise BadRequest(400, TARGET_WITHOUT_EVENT)
         uncounted = self._uncounted(request)
@@ -266,7 +266,7 @@ class Router:
         return view.counts.as_json(), outcome, view.new_visitor
 
     def _count_event(
-        self, request: Request, page: str, fields: dict[str, str], *, listed: bool
+        self, request: Request, page: str, fields: dict[str, str], known: KnownPages
     ) -> tuple[dict[str, Any], str, bool]:
         """An event on `page` (events.py): the rules of a view, its own client limit."""
         name = event_name(fields["event"], self._settings.event_names)
@@ -281,8 +281,9 @@ class Router:
             page,
             request.viewer.address,
             track=not opted_out(request.headers),
-            page_listed=listed,
+            page_listed=known.lists(page),
             target=target,
+            target_listed=target in known.targets,
         )
         return {**answer, "counted": counted}, "event" if counted else "client_limit", False
 

@@ -87,6 +87,7 @@ DEFAULT_TABLE_NAME: Final = "cloud-resume-challenge"
 DAILY_TABLE_SUFFIX: Final = "-daily"
 KNOWN_PAGES_ATTRIBUTE: Final = "pages"
 PAGE_PATTERNS_ATTRIBUTE: Final = "patterns"
+KNOWN_TARGETS_ATTRIBUTE: Final = "targets"
 VISITOR_FLAG_ATTRIBUTE: Final = "visitor"
 DEFAULT_SITE_ID: Final = "blog"
 # The session tag that names an other site's session of the sites role: its grants hold it
@@ -235,6 +236,13 @@ def page_history_key(site_id: str, page: str) -> str:
 # digit, at most 40 (no markup, no "#" of the keys). A site's allowed names may end in "*"
 # (any rest), and "*" alone allows any valid name.
 EVENT_NAME: Final = re.compile(r"[a-z0-9][a-z0-9._-]{0,39}")
+# Where an event went (events.event_target): a path of the site ("/files/cv.pdf": RFC
+# 3986's path characters, no query, no fragment, nothing that is markup) or another site's
+# host by name ("github.com", never its path, which may name a person, nor an address).
+MAX_TARGET_CHARS: Final = 100
+EVENT_TARGET: Final = re.compile(
+    r"/[A-Za-z0-9._~!$&'()*+,;=:@/%-]*|(?:[a-z0-9-]+\.)+[a-z0-9-]*[a-z-][a-z0-9-]*(?::[0-9]{1,5})?"
+)
 EVENT_NAMES_ALLOWED: Final = re.compile(r"\*|[a-z0-9][a-z0-9._-]{0,39}\*?")
 
 
@@ -290,13 +298,22 @@ def known_pages_key(site_id: str) -> str:
     return f"{site_id}#known-pages"
 
 
-def known_pages_item(site_id: str, pages: Sequence[str], patterns: Sequence[str]) -> Item:
-    """The known-pages item as DynamoDB writes it: one page id, or one pattern, per line."""
-    return {
+def known_pages_item(
+    site_id: str, pages: Sequence[str], patterns: Sequence[str], targets: Sequence[str] = ()
+) -> Item:
+    """The known-pages item as DynamoDB writes it: one page id, pattern or target per line.
+
+    `targets`: where the site's pages link (its files, other sites' hosts): the events'
+    targets counted by name; none, no attribute (the item as before targets).
+    """
+    item = {
         PARTITION_KEY: {"S": known_pages_key(site_id)},
         KNOWN_PAGES_ATTRIBUTE: {"S": "\n".join(pages)},
         PAGE_PATTERNS_ATTRIBUTE: {"S": "\n".join(patterns)},
     }
+    if targets:
+        item[KNOWN_TARGETS_ATTRIBUTE] = {"S": "\n".join(targets)}
+    return item
 
 
 def daily_table_name(table_name: str) -> str:

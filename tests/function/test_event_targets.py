@@ -12,10 +12,20 @@ from resume.capacity import EVENT_DAY_UNITS_MAX
 from tests.function.test_client_limit import dynamodb_size
 from tests.function.test_events import RANGE, body, stats
 from tests.support.events import http_event
-from tests.support.tables import TEST_PATTERNS, all_items, write_known_pages
+from tests.support.tables import TEST_PAGES, TEST_PATTERNS, all_items, write_known_pages
 from visitor_counter import events as events_module
 from visitor_counter.pages import MAX_PAGE_BYTES
 from visitor_counter.router import BAD_VIEW_BODY, Router
+
+# Where the test site's pages link (the deploy lists them: resume.site_pages).
+LINKED = ("/files/cv.pdf", "/files/letter.pdf", "/cv.pdf", "/other.pdf", "github.com",
+          "a.example", "b.example", "c.example", "d.example")  # fmt: skip
+
+
+@pytest.fixture(autouse=True)
+def linked(dynamodb: Any) -> None:
+    """The test site's pages, and where they link."""
+    write_known_pages(dynamodb, TEST_PAGES, TEST_PATTERNS, targets=LINKED)
 
 
 def went(api: Router, name: Any, target: Any, page: str = "%2F", **kwargs: Any) -> Any:
@@ -33,7 +43,7 @@ def test_each_event_says_where_it_went_most_first(api: Router) -> None:
             "counted": True,
         }
     went(api, "outbound", "github.com")
-    went(api, "outbound", "github.com/octo/site", page="%2Fposts%2Fhello")
+    went(api, "outbound", "a.example", page="%2Fposts%2Fhello")
     api.handle(http_event("POST", "/pages/%2F", body=json.dumps({"event": "contact"})))
 
     assert stats(api, "events")["events"] == [
@@ -51,8 +61,8 @@ def test_each_event_says_where_it_went_most_first(api: Router) -> None:
             "count": 2,
             "visitors": 1,
             "targets": [
+                {"target": "a.example", "count": 1},
                 {"target": "github.com", "count": 1},
-                {"target": "github.com/octo/site", "count": 1},
             ],
         },
         {"event": "contact", "count": 1, "visitors": 1},  # it went nowhere
@@ -60,6 +70,24 @@ def test_each_event_says_where_it_went_most_first(api: Router) -> None:
     # On one page: its counts there; where the events went is the site's, not the page's.
     on_home = stats(api, "events", f"{RANGE}&page=%2F")["events"]
     assert [e.get("targets") for e in on_home] == [None, None, None]
+
+
+def test_a_target_no_page_links_to_counts_as_other_and_takes_no_place(
+    api: Router, dynamodb: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Anyone may make one up: a flood of them cannot push the site's own files out."""
+    monkeypatch.setattr(events_module, "MAX_EVENT_TARGETS_PER_DAY", 2)
+    for number in range(5):
+        went(api, "download", f"/made-up-{number}.pdf", source_ip=f"192.0.2.{number}")
+    went(api, "download", "/files/cv.pdf", source_ip="192.0.2.9")
+
+    (download,) = stats(api, "events")["events"]
+    assert download["targets"] == [
+        {"target": "/files/cv.pdf", "count": 1},
+        {"target": "other", "count": 5},
+    ]
+    (day,) = [i for i in all_items(dynamodb) if i["ID"]["S"] == "blog#event#download"]
+    assert len(day[events_module.TARGETS_ATTRIBUTE]["SS"]) == 1  # only the linked one
 
 
 def test_past_the_days_most_targets_the_rest_count_as_other(
@@ -81,10 +109,17 @@ def test_past_the_days_most_targets_the_rest_count_as_other(
 
 
 def test_a_day_full_of_pages_and_of_targets_still_counts_every_event(
-    api: Router, monkeypatch: pytest.MonkeyPatch
+    api: Router, handler_client: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    """One write, whichever set is full: the refused one says which, and the container
-    remembers it."""
+    """Whichever set is full, the refused write says which, and the container remembers
+    it (with its members, which still count by name): one refused write a set, once."""
+    writes: list[str] = []
+    handler_client.meta.events.register(
+        "before-parameter-build.dynamodb.UpdateItem",
+        lambda params, **_: writes.extend(
+            [params["Key"]["ID"]["S"]] if "#event#" in params["Key"]["ID"]["S"] else []
+        ),
+    )
     monkeypatch.setattr(events_module, "MAX_EVENT_PAGES_PER_DAY", 1)
     monkeypatch.setattr(events_module, "MAX_EVENT_TARGETS_PER_DAY", 1)
     sent = [("%2F", "/cv.pdf"), ("%2Fposts%2Fhello", "/cv.pdf"), ("%2F", "/other.pdf"),
@@ -104,6 +139,9 @@ def test_a_day_full_of_pages_and_of_targets_still_counts_every_event(
     assert on_home == [{"event": "download", "count": 3, "visitors": 3}]
     on_hello = stats(api, "events", f"{RANGE}&page=%2Fposts%2Fhello")["events"]
     assert on_hello == []  # past the day's one page: "other"
+    # 5 events: 5 writes, and one refused write for each set found full (the second
+    # event's pages, the third's targets); none after.
+    assert len(writes) == 7
 
 
 @pytest.mark.parametrize(
@@ -114,6 +152,8 @@ def test_a_day_full_of_pages_and_of_targets_still_counts_every_event(
         ("/cv.pdf#page=2", events_module.INVALID_TARGET),
         ("javascript:alert(1)", events_module.INVALID_TARGET),
         ("https://github.com", events_module.INVALID_TARGET),  # a host, not a URL
+        ("github.com/alice", events_module.INVALID_TARGET),  # another site's path: a person?
+        ("1.2.3.4", events_module.INVALID_TARGET),  # an address, not a name
         ("/" + "x" * 100, events_module.INVALID_TARGET),
         ("/a b", events_module.INVALID_TARGET),
         ("", events_module.INVALID_TARGET),
@@ -154,7 +194,7 @@ def test_an_events_day_at_its_bound_stays_within_the_capacity_models_units(
     pages = [f"/{n:02d}" + "x" * (MAX_PAGE_BYTES - 3) for n in range(most_pages + 1)]
     longest = events_module.MAX_TARGET_CHARS
     targets = [f"/{n:02d}" + "y" * (longest - 3) for n in range(len(pages))]
-    write_known_pages(dynamodb, pages, TEST_PATTERNS)
+    write_known_pages(dynamodb, pages, TEST_PATTERNS, targets=targets)
     for number, (page, target) in enumerate(zip(pages, targets, strict=True)):
         response = went(
             api, "download", target, page=quote(page, safe=""), source_ip=f"192.0.2.{number}"

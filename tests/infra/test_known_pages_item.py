@@ -9,7 +9,7 @@ import pytest
 
 from resume.config import AppConfig, ConfigError, load_config
 from resume.known_pages_item import known_pages_item
-from resume.site_pages import site_page_ids
+from resume.site_pages import site_link_targets, site_page_ids
 from tests.support.sites import write_site
 from tests.support.synth import Synthesized, only
 
@@ -21,6 +21,8 @@ def test_the_demo_sites_pages_are_listed(production: Synthesized) -> None:
         "ID": {"S": "blog#known-pages"},
         "pages": {"S": "/\n/posts/hello\n/posts/hello.html"},
         "patterns": {"S": ""},
+        # Where its pages link: its CV, and the other site (events' targets by name).
+        "targets": {"S": "/files/cv.pdf\ngithub.com"},
     }
     assert item["hash_key"] == "ID"
     assert item["table_name"].startswith("${aws_dynamodb_table.table_")
@@ -67,3 +69,22 @@ def test_a_list_too_long_for_one_item_says_what_to_do() -> None:
 
     with pytest.raises(ConfigError, match=r"2000 pages.*page_patterns"):
         known_pages_item("blog", pages, [])
+
+
+def test_a_sites_link_targets_are_its_files_and_other_sites_hosts(tmp_path: Path) -> None:
+    """As counter.js names them: a file by its path, another site by its host only."""
+    (tmp_path / "posts").mkdir()
+    (tmp_path / "index.html").write_text(
+        '<link href="/styles.css" rel="stylesheet"><a href="files/CV 2026.pdf">cv</a>'
+        "<a href='https://GitHub.com/octo/site?tab=1'>src</a> <a href=\"/posts/\">posts</a>"
+        '<a href="mailto:me@example.com">mail</a><a href="#top">top</a>'
+        '<a class="x" href="http://example.org:8080/a.zip">zip</a>'
+        '<a href="https://bücher.example/">books</a><a href="/about.html">about</a>'
+        '<a href="https://1.2.3.4/x.pdf">an address</a><a href="/a|b.pdf">bad</a>'
+    )
+    (tmp_path / "posts" / "hello.html").write_text('<a href="../files/notes.txt">notes</a>')
+
+    assert site_link_targets(tmp_path) == [
+        "/files/CV%202026.pdf", "/files/notes.txt", "example.org:8080", "github.com",
+        "xn--bcher-kva.example",
+    ]  # fmt: skip

@@ -38,10 +38,16 @@ def create_counter_table(client: Any, table_name: str = TEST_TABLE_NAME) -> None
 
 
 def write_known_pages(
-    client: Any, pages: Sequence[str], patterns: Sequence[str], table_name: str = TEST_TABLE_NAME
+    client: Any,
+    pages: Sequence[str],
+    patterns: Sequence[str],
+    table_name: str = TEST_TABLE_NAME,
+    targets: Sequence[str] = (),
 ) -> None:
     """Write the known-pages item, as the deploy writes it (resume.known_pages_item)."""
-    client.put_item(TableName=table_name, Item=schema.known_pages_item("blog", pages, patterns))
+    client.put_item(
+        TableName=table_name, Item=schema.known_pages_item("blog", pages, patterns, targets)
+    )
 
 
 def stored_count(client: Any, table_name: str = TEST_TABLE_NAME, item_id: str = "blog") -> int:
