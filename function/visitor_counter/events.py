@@ -67,23 +67,9 @@ PAGE_VISITORS_PREFIX: Final = "u:"
 # day's first MAX_EVENT_TARGETS_PER_DAY of them (a short hash of each in TARGETS_ATTRIBUTE),
 # the rest together in OTHER_TARGET_ATTRIBUTE ('#' is in no target).
 MAX_EVENT_TARGETS_PER_DAY: Final = 10
-MAX_TARGET_CHARS: Final = schema.MAX_TARGET_CHARS
 TARGETS_ATTRIBUTE: Final = "targets"
 TARGET_PREFIX: Final = "t:"
 OTHER_TARGET_ATTRIBUTE: Final = "t#other"
-INVALID_TARGET: Final = (
-    f"Invalid event target: 1 to {MAX_TARGET_CHARS} characters, a path of the site "
-    '("/files/cv.pdf") with no query, fragment or markup, or another site\'s host by name '
-    '("github.com"), without its path.'
-)
-TARGET_WITHOUT_EVENT: Final = (
-    'A "target" goes with an "event": {"event": "download", "target": "/cv.pdf"}.'
-)
-INVALID_NAME: Final = (
-    "Invalid event name: 1 to 40 characters, lower-case letters, digits, '.', '_' or '-', "
-    "starting with a letter or digit."
-)
-UNKNOWN_NAME: Final = "Unknown event {name!r}: this site counts only the events it names."
 TOO_MANY_NAMES: Final = (
     f"This site counted {MAX_EVENT_NAMES_PER_DAY} different events today, its most; an "
     "event it has not counted today counts again tomorrow."
@@ -119,28 +105,6 @@ class _Bound:
 
 PAGES: Final = _Bound(PAGES_ATTRIBUTE, "pages")
 TARGETS: Final = _Bound(TARGETS_ATTRIBUTE, "targets")
-
-
-def event_target(text: str) -> str:
-    """`text` as where an event went, or BadRequest saying why not."""
-    if len(text) > MAX_TARGET_CHARS or not schema.EVENT_TARGET.fullmatch(text):
-        raise BadRequest(400, INVALID_TARGET)
-    return text
-
-
-def event_name(text: str, allowed: tuple[str, ...]) -> str:
-    """`text` as an event name this site counts, or BadRequest saying why not.
-
-    `allowed`: the names the site counts; "*" at the end of one takes any rest (`"*"`: any
-    valid name).
-    """
-    if not schema.EVENT_NAME.fullmatch(text):
-        raise BadRequest(400, INVALID_NAME)
-    if not any(
-        text == name or (name.endswith("*") and text.startswith(name[:-1])) for name in allowed
-    ):
-        raise BadRequest(400, UNKNOWN_NAME.format(name=text))
-    return text
 
 
 @dataclass(frozen=True)

@@ -31,12 +31,8 @@ from visitor_counter.errors import (
     CountUnavailable,
     StoreUnavailable,
 )
-from visitor_counter.events import (
-    TARGET_WITHOUT_EVENT,
-    EventCounter,
-    event_name,
-    event_target,
-)
+from visitor_counter.event_input import TARGET_WITHOUT_EVENT, event_name, event_target
+from visitor_counter.events import EventCounter
 from visitor_counter.http import (
     CORS_HEADERS,
     STATS_CORS_HEADERS,

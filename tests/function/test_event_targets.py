@@ -13,6 +13,7 @@ from tests.function.test_client_limit import dynamodb_size
 from tests.function.test_events import RANGE, body, stats
 from tests.support.events import http_event
 from tests.support.tables import TEST_PAGES, TEST_PATTERNS, all_items, write_known_pages
+from visitor_counter import event_input
 from visitor_counter import events as events_module
 from visitor_counter.pages import MAX_PAGE_BYTES
 from visitor_counter.router import BAD_VIEW_BODY, Router
@@ -147,18 +148,18 @@ def test_a_day_full_of_pages_and_of_targets_still_counts_every_event(
 @pytest.mark.parametrize(
     ("target", "message"),
     [
-        ("<b>x</b>", events_module.INVALID_TARGET),
-        ("/cv.pdf?token=secret", events_module.INVALID_TARGET),
-        ("/cv.pdf#page=2", events_module.INVALID_TARGET),
-        ("javascript:alert(1)", events_module.INVALID_TARGET),
-        ("https://github.com", events_module.INVALID_TARGET),  # a host, not a URL
-        ("github.com/alice", events_module.INVALID_TARGET),  # another site's path: a person?
-        ("1.2.3.4", events_module.INVALID_TARGET),  # an address, not a name
-        ("/" + "x" * 100, events_module.INVALID_TARGET),
-        ("/a b", events_module.INVALID_TARGET),
-        ("", events_module.INVALID_TARGET),
-        ("GitHub.com", events_module.INVALID_TARGET),
-        ("localhost", events_module.INVALID_TARGET),
+        ("<b>x</b>", event_input.INVALID_TARGET),
+        ("/cv.pdf?token=secret", event_input.INVALID_TARGET),
+        ("/cv.pdf#page=2", event_input.INVALID_TARGET),
+        ("javascript:alert(1)", event_input.INVALID_TARGET),
+        ("https://github.com", event_input.INVALID_TARGET),  # a host, not a URL
+        ("github.com/alice", event_input.INVALID_TARGET),  # another site's path: a person?
+        ("1.2.3.4", event_input.INVALID_TARGET),  # an address, not a name
+        ("/" + "x" * 100, event_input.INVALID_TARGET),
+        ("/a b", event_input.INVALID_TARGET),
+        ("", event_input.INVALID_TARGET),
+        ("GitHub.com", event_input.INVALID_TARGET),
+        ("localhost", event_input.INVALID_TARGET),
         (42, BAD_VIEW_BODY),
         (None, BAD_VIEW_BODY),
     ],
@@ -181,7 +182,7 @@ def test_a_target_without_an_event_is_400_and_stores_nothing(api: Router, dynamo
     response = api.handle(http_event("POST", "/pages/%2F", body=json.dumps({"target": "/cv.pdf"})))
 
     assert response["statusCode"] == 400
-    assert body(response) == {"error": events_module.TARGET_WITHOUT_EVENT}
+    assert body(response) == {"error": event_input.TARGET_WITHOUT_EVENT}
     assert all_items(dynamodb) == before
 
 
@@ -192,7 +193,7 @@ def test_an_events_day_at_its_bound_stays_within_the_capacity_models_units(
     (each of the longest): the units capacity.py bills an event's write hold it."""
     most_pages = events_module.MAX_EVENT_PAGES_PER_DAY
     pages = [f"/{n:02d}" + "x" * (MAX_PAGE_BYTES - 3) for n in range(most_pages + 1)]
-    longest = events_module.MAX_TARGET_CHARS
+    longest = event_input.MAX_TARGET_CHARS
     targets = [f"/{n:02d}" + "y" * (longest - 3) for n in range(len(pages))]
     write_known_pages(dynamodb, pages, TEST_PATTERNS, targets=targets)
     for number, (page, target) in enumerate(zip(pages, targets, strict=True)):

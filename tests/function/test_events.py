@@ -12,8 +12,8 @@ from tests.support.clock import Clock
 from tests.support.events import BROWSER, http_event
 from tests.support.stats import OWNER
 from tests.support.tables import TEST_PATTERNS, all_items, write_known_pages
+from visitor_counter import event_input, schema
 from visitor_counter import events as events_module
-from visitor_counter import schema
 from visitor_counter.router import BAD_VIEW_BODY, Router
 from visitor_counter.settings import Settings, SettingsError
 
@@ -100,12 +100,12 @@ def test_an_opted_out_visitor_counts_but_is_no_unique(api: Router) -> None:
 @pytest.mark.parametrize(
     ("name", "message"),
     [
-        ("CV-Download", events_module.INVALID_NAME),
-        ("<b>cv</b>", events_module.INVALID_NAME),
-        ("a" * 41, events_module.INVALID_NAME),
-        ("cv#1", events_module.INVALID_NAME),
-        ("", events_module.INVALID_NAME),
-        ("-cv", events_module.INVALID_NAME),
+        ("CV-Download", event_input.INVALID_NAME),
+        ("<b>cv</b>", event_input.INVALID_NAME),
+        ("a" * 41, event_input.INVALID_NAME),
+        ("cv#1", event_input.INVALID_NAME),
+        ("", event_input.INVALID_NAME),
+        ("-cv", event_input.INVALID_NAME),
         (42, BAD_VIEW_BODY),
         (["cv"], BAD_VIEW_BODY),
     ],

@@ -9,7 +9,7 @@ import subprocess
 
 from tests.support.synth import PROJECT_ROOT
 from visitor_counter.errors import BadRequest
-from visitor_counter.events import MAX_TARGET_CHARS, event_target
+from visitor_counter.event_input import MAX_TARGET_CHARS, event_target
 
 COUNTER = PROJECT_ROOT / "constructs" / "site" / "counter.js"
 SAMPLES = [
