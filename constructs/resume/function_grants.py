@@ -140,6 +140,14 @@ def grant_conditions(
     return []
 
 
+def condition_json(conditions: Sequence[Condition]) -> dict[str, dict[str, list[str]]]:
+    """Conditions as an IAM JSON statement's Condition: {test: {variable: values}}."""
+    found: dict[str, dict[str, list[str]]] = {}
+    for test, variable, values in conditions:
+        found.setdefault(test, {})[variable] = values
+    return found
+
+
 def policy_statements(
     resources: FunctionResources, site_ids: Sequence[str]
 ) -> list[dict[str, Any]]:
@@ -154,9 +162,7 @@ def policy_statements(
             "Action": list(grant.actions),
             "Resource": arns[0] if len(arns) == 1 else arns,
         }
-        conditions: dict[str, dict[str, list[str]]] = {}
-        for test, variable, values in grant_conditions(grant, site_ids, boundary=True):
-            conditions.setdefault(test, {})[variable] = values
+        conditions = condition_json(grant_conditions(grant, site_ids, boundary=True))
         if conditions:
             statement["Condition"] = conditions
         statements.append(statement)

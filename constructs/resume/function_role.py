@@ -38,6 +38,7 @@ from resume.function_grants import (
     Condition,
     FunctionResources,
     Grant,
+    condition_json,
     grant_conditions,
     granted,
 )
@@ -160,9 +161,10 @@ def sites_trust_policy(function_role_arn: str, site_ids: Sequence[str]) -> dict[
     parts = Fn.split(":", function_role_arn)
     account_root = Fn.format("arn:%s:iam::%s:root", [Fn.element(parts, 1), Fn.element(parts, 4)])
     (session_grant,) = (grant for grant in GRANTS if grant.site_sessions)
-    conditions: dict[str, dict[str, Any]] = {"ArnEquals": {"aws:PrincipalArn": function_role_arn}}
-    for test, variable, values in grant_conditions(session_grant, site_ids):
-        conditions.setdefault(test, {})[variable] = values
+    conditions: dict[str, dict[str, Any]] = {
+        "ArnEquals": {"aws:PrincipalArn": function_role_arn},
+        **condition_json(grant_conditions(session_grant, site_ids)),
+    }
     return {
         "Version": "2012-10-17",
         "Statement": [

@@ -97,11 +97,7 @@ def site_link_targets(site_dir: Path) -> list[str]:
         base = "/" + path.relative_to(site_dir).as_posix()
         for match in _HREF.finditer(path.read_text(encoding="utf-8", errors="replace")):
             target = _link_target(base, html.unescape(match.group(1) or match.group(2) or ""))
-            if (
-                target
-                and len(target) <= schema.MAX_TARGET_CHARS
-                and (schema.EVENT_TARGET.fullmatch(target))
-            ):
+            if target and schema.valid_event_target(target):
                 found.add(target)
     return sorted(found)[:MAX_SITE_TARGETS]
 

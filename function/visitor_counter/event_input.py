@@ -30,7 +30,7 @@ TARGET_WITHOUT_EVENT: Final = (
 
 def event_target(text: str) -> str:
     """`text` as where an event went, or BadRequest saying why not."""
-    if len(text) > MAX_TARGET_CHARS or not schema.EVENT_TARGET.fullmatch(text):
+    if not schema.valid_event_target(text):
         raise BadRequest(400, INVALID_TARGET)
     return text
 

@@ -157,8 +157,8 @@ class EventStore:
         self._listed = listed  # the names the site lists (not only a prefix admits)
         # The day's set of made-up names as this container last knew it, and whether full.
         self._names: tuple[str, frozenset[str], bool] = ("", frozenset(), False)
-        # Event days (day, name, shard) this container found with their most pages.
-        # A day's set found full, and its members then: they still count by name.
+        # The day's sets (pages, targets) of an event and shard this container found full,
+        # and their members then: those still count by name.
         self._full: dict[tuple[str, str, int, _Bound], frozenset[str]] = {}
 
     def admit(self, day: str, name: str, *, expires_at: int) -> None:

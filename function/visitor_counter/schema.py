@@ -243,6 +243,13 @@ MAX_TARGET_CHARS: Final = 100
 EVENT_TARGET: Final = re.compile(
     r"/[A-Za-z0-9._~!$&'()*+,;=:@/%-]*|(?:[a-z0-9-]+\.)+[a-z0-9-]*[a-z-][a-z0-9-]*(?::[0-9]{1,5})?"
 )
+
+
+def valid_event_target(text: str) -> bool:
+    """Whether `text` is a target the API takes (and the deploy lists): EVENT_TARGET, short."""
+    return len(text) <= MAX_TARGET_CHARS and EVENT_TARGET.fullmatch(text) is not None
+
+
 EVENT_NAMES_ALLOWED: Final = re.compile(r"\*|[a-z0-9][a-z0-9._-]{0,39}\*?")
 
 

@@ -18,7 +18,6 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from botocore.config import Config
 from botocore.credentials import (
     AssumeRoleCredentialFetcher,
     CredentialProvider,
@@ -30,7 +29,7 @@ from botocore.session import Session, get_session
 
 from visitor_counter import schema
 from visitor_counter.settings import Settings
-from visitor_counter.store import new_dynamodb_client
+from visitor_counter.store import client_config, new_dynamodb_client
 
 
 def assume_arguments(site_id: str) -> dict[str, Any]:
@@ -43,20 +42,6 @@ def assume_arguments(site_id: str) -> dict[str, Any]:
     }
 
 
-def sts_config(settings: Settings) -> Config:
-    """STS's client as DynamoDB's: the same short timeouts, one attempt.
-
-    botocore's defaults (60 s to connect and to read, three attempts) would outlast the
-    Lambda's timeout, and API Gateway would answer for it, without a body or CORS; a
-    session not had is a 503 like a store not reached (store.call_dynamodb).
-    """
-    return Config(
-        connect_timeout=settings.dynamodb_connect_timeout_s,
-        read_timeout=settings.dynamodb_read_timeout_s,
-        retries={"mode": "standard", "total_max_attempts": 1},
-    )
-
-
 def site_session(settings: Settings, site_id: str, source: Session) -> Session:
     """A botocore session whose credentials are the sites role's, tagged `site_id`.
 
@@ -65,7 +50,7 @@ def site_session(settings: Settings, site_id: str, source: Session) -> Session:
     """
     fetcher = AssumeRoleCredentialFetcher(
         client_creator=partial(
-            source.create_client, region_name=settings.region, config=sts_config(settings)
+            source.create_client, region_name=settings.region, config=client_config(settings)
         ),
         source_credentials=source.get_credentials(),
         role_arn=settings.sites_role_arn,

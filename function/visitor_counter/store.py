@@ -86,15 +86,24 @@ def new_dynamodb_client(settings: Settings, session: Session | None = None) -> A
     DynamoDB may already have applied it (a view counted twice). RetryUnapplied retries
     only what DynamoDB cannot have applied.
     """
-    config = Config(
+    client = (session or get_session()).create_client(
+        "dynamodb", region_name=settings.region, config=client_config(settings)
+    )
+    return RetryUnapplied(client, settings.dynamodb_max_attempts)
+
+
+def client_config(settings: Settings) -> Config:
+    """The handler's AWS clients' settings: short timeouts, one attempt (botocore's off).
+
+    DynamoDB's (above), and STS's for other sites' sessions (site_sessions.py), whose
+    botocore defaults (60 s to connect and to read, three attempts) would outlast the
+    Lambda's timeout: a request not answered in time is a 503, not API Gateway's error.
+    """
+    return Config(
         connect_timeout=settings.dynamodb_connect_timeout_s,
         read_timeout=settings.dynamodb_read_timeout_s,
         retries={"mode": "standard", "total_max_attempts": 1},
     )
-    client = (session or get_session()).create_client(
-        "dynamodb", region_name=settings.region, config=config
-    )
-    return RetryUnapplied(client, settings.dynamodb_max_attempts)
 
 
 class RetryUnapplied:
